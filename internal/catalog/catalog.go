@@ -83,9 +83,6 @@ func Datasets() []Dataset {
 	return out
 }
 
-// national is filled by national.go (issue 5); empty until then.
-var national []Dataset
-
 // Dataset returns the dataset with the given id.
 func DatasetByID(id string) (Dataset, bool) {
 	for _, d := range Datasets() {

@@ -1,0 +1,4 @@
+package catalog
+
+// national declares the per-country datasets (emissions, energy, forests).
+var national = []Dataset{}
