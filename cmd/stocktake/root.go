@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/store"
+)
+
+// usageError marks an error caused by how the command was called (bad flag
+// values or combinations); main exits with code 2 for it.
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// isCobraUsage recognises cobra's own flag and argument errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "requires at most", "required flag", "if any flags in the group"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+const rootLong = `stocktake takes stock of the climate. It ingests the producers' own files
+(NSIDC sea ice, NOAA OISST via Climate Reanalyzer, ERA5, NOAA GML greenhouse
+gases, NOAA, NASA and Met Office temperature anomalies, national emissions and
+energy data) into a local database, keeps the provenance of every value (dataset,
+version, file sha256, retrieval time) and answers questions about values,
+records, rankings and pledges.
+
+Every command takes --db PATH (default $STOCKTAKE_DB, else
+$XDG_DATA_HOME/stocktake/stocktake.db, else ~/.local/share/stocktake/stocktake.db)
+and --json for machine-readable output on stdout. Errors go to stderr.
+Exit codes: 0 success, 1 bad input or data error, 2 usage error.`
+
+const rootExample = `  # ingest every dataset from a local mirror laid out like ../shared/data
+  stocktake update --from ../shared/data
+  # what is stored, with coverage and source
+  stocktake list
+  # Antarctic sea-ice extent around the 2023 record low, as JSON
+  stocktake show seaice.south --from 2023-02-17 --to 2023-02-23 --json`
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "stocktake",
+		Short:         "Checked climate indicators, records and rankings with full provenance",
+		Long:          rootLong,
+		Example:       rootExample,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return setupLogging(cmd)
+		},
+	}
+	root.PersistentFlags().String("db", "", "database file (default $STOCKTAKE_DB or the user data directory)")
+	root.PersistentFlags().Bool("json", false, "print machine-readable JSON on stdout")
+	root.PersistentFlags().String("log-level", "warn", "log level for stderr: debug, info, warn, error")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newUpdateCmd(), newListCmd(), newShowCmd())
+	return root
+}
+
+func setupLogging(cmd *cobra.Command) error {
+	lvlName, _ := cmd.Flags().GetString("log-level")
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(lvlName)); err != nil {
+		return usagef("--log-level %q: expected debug, info, warn or error", lvlName)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl})))
+	return nil
+}
+
+// dbPath returns the database path from --db, $STOCKTAKE_DB or the user's
+// data directory.
+func dbPath(cmd *cobra.Command) string {
+	if p, _ := cmd.Flags().GetString("db"); p != "" {
+		return p
+	}
+	if p := os.Getenv("STOCKTAKE_DB"); p != "" {
+		return p
+	}
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "stocktake.db"
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "stocktake", "stocktake.db")
+}
+
+// openStore opens the database named by the flags; the caller closes it.
+func openStore(cmd *cobra.Command) (*store.Store, error) {
+	return store.Open(cmd.Context(), dbPath(cmd))
+}
+
+// jsonFlag reports whether --json was given.
+func jsonFlag(cmd *cobra.Command) bool {
+	v, _ := cmd.Flags().GetBool("json")
+	return v
+}
+
+// printJSON writes v as indented JSON to stdout.
+func printJSON(cmd *cobra.Command, v any) error {
+	enc := json.NewEncoder(cmd.OutOrStdout())
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// isTerminal reports whether w is a terminal (progress bars only then).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// resolveRef resolves an indicator reference: a catalog id (optionally
+// "id@version"), or a gridded series ingested with 'grid ingest --as ID'.
+func resolveRef(ctx context.Context, st *store.Store, ref string) (catalog.Ref, error) {
+	r, err := catalog.Resolve(ref)
+	if err == nil {
+		return r, nil
+	}
+	if !strings.Contains(ref, "@") {
+		if se, _, gerr := st.SeriesByID(ctx, "grid:"+ref, ref, ""); gerr == nil {
+			ds := catalog.Dataset{ID: "grid:" + ref, Title: "Gridded regional mean " + ref, Producer: "stocktake grid ingest", Version: "per file"}
+			return catalog.Ref{Dataset: ds, Indicator: catalog.Indicator{ID: ref, Unit: se.Unit, Frequency: se.Frequency, Direction: catalog.High, Default: true}}, nil
+		}
+	}
+	return catalog.Ref{}, usageError{err}
+}
+
+// loadSeries opens the store and reads one series: ref is an indicator
+// reference ("seaice.north", "seaice.north@4.0", or a gridded series id),
+// entity an ISO 3166 alpha-3 code or "" for global indicators.
+func loadSeries(cmd *cobra.Command, ref, entity string) (catalog.Ref, obs.Series, store.Source, error) {
+	st, err := openStore(cmd)
+	if err != nil {
+		return catalog.Ref{}, obs.Series{}, store.Source{}, err
+	}
+	defer st.Close()
+	r, err := resolveRef(cmd.Context(), st, ref)
+	if err != nil {
+		return r, obs.Series{}, store.Source{}, err
+	}
+	if r.Indicator.National && entity == "" {
+		return r, obs.Series{}, store.Source{}, usagef("%s is a national indicator: give --entity ISO3 (e.g. --entity CHN)", r.Indicator.ID)
+	}
+	if !r.Indicator.National && entity != "" {
+		return r, obs.Series{}, store.Source{}, usagef("%s is a global indicator: --entity does not apply", r.Indicator.ID)
+	}
+	se, src, err := st.Series(cmd.Context(), r, entity)
+	return r, se, src, err
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stocktake/stocktake/internal/analysis"
+	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/store"
+)
+
+// jsonPoint is one observation in JSON output; Date is written at the
+// series' resolution (YYYY-MM-DD, YYYY-MM or YYYY).
+type jsonPoint struct {
+	Date  string  `json:"date"`
+	Value float64 `json:"value"`
+}
+
+// jsonSeries is the JSON shape of every command that prints observations.
+type jsonSeries struct {
+	Indicator string        `json:"indicator"`
+	Entity    *string       `json:"entity"`
+	Unit      string        `json:"unit"`
+	Frequency obs.Frequency `json:"frequency"`
+	Smoothing string        `json:"smoothing,omitempty"`
+	Source    jsonSource    `json:"source"`
+	Points    []jsonPoint   `json:"points"`
+}
+
+func seriesJSON(se obs.Series, src store.Source, smoothing string) jsonSeries {
+	out := jsonSeries{Indicator: se.Indicator, Unit: se.Unit, Frequency: se.Frequency, Smoothing: smoothing, Source: sourceJSON(src), Points: make([]jsonPoint, 0, len(se.Points))}
+	if se.Entity != "" {
+		e := se.Entity
+		out.Entity = &e
+	}
+	for _, p := range se.Points {
+		out.Points = append(out.Points, jsonPoint{Date: p.Date.Format(se.Frequency), Value: p.Value})
+	}
+	return out
+}
+
+// formatValue writes a value with the fewest digits that read back exactly,
+// so that values print as the producer wrote them (1.766, not 1.766000).
+func formatValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// parseDateFlag reads a --from/--to/--as-of value (YYYY-MM-DD, YYYY-MM or
+// YYYY); an empty value yields ok=false.
+func parseDateFlag(name, v string) (d obs.Date, ok bool, err error) {
+	if v == "" {
+		return 0, false, nil
+	}
+	d, err = obs.ParseDate(v)
+	if err != nil {
+		return 0, false, usagef("--%s: %v", name, err)
+	}
+	return d, true, nil
+}
+
+// endOf returns the last day covered by a --to value given at a coarser
+// resolution: "2023" means up to 2023-12-31, "2023-02" up to 2023-02-28.
+func endOf(v string, d obs.Date) obs.Date {
+	y, m, _ := d.YMD()
+	switch len(v) {
+	case 4:
+		return obs.NewDate(y, 12, 31)
+	case 7:
+		return obs.NewDate(y, m, obs.DaysIn(y, m))
+	}
+	return d
+}
+
+func newShowCmd() *cobra.Command {
+	var entity, from, to, smooth, format string
+	cmd := &cobra.Command{
+		Use:   "show ID [--entity ISO3] [--from D] [--to D] [--smooth 5d] [--format table|csv|json]",
+		Short: "Print an indicator's values with their source",
+		Long: `show prints the stored values of one indicator, exactly as the producer wrote
+them, with the dataset, version and file checksum they come from.
+
+ID is an indicator id from 'stocktake list' (seaice.south, sst.world, co2.mlo,
+...); append @VERSION to pick a non-default dataset version (seaice.north@4.0).
+National indicators need --entity with an ISO 3166 alpha-3 code.
+--from and --to take YYYY-MM-DD, YYYY-MM or YYYY and are inclusive.
+--smooth applies an N-day running mean to daily data before printing: 5d is
+NSIDC's 5-day trailing mean (single missing days interpolated, 3 of 5 days
+needed); 7d-centred is a centred 7-day mean.`,
+		Example: `  stocktake show seaice.south --from 2023-02-17 --to 2023-02-23
+  stocktake show seaice.south --from 2022-02-20 --to 2022-02-28 --smooth 5d
+  stocktake show co2.mlo --from 2024 --format csv
+  stocktake show gmst.noaa --from 2023-06 --to 2023-06 --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if jsonFlag(cmd) {
+				format = "json"
+			}
+			if format != "table" && format != "csv" && format != "json" {
+				return usagef("--format %q: expected table, csv or json", format)
+			}
+			fromD, hasFrom, err := parseDateFlag("from", from)
+			if err != nil {
+				return err
+			}
+			toD, hasTo, err := parseDateFlag("to", to)
+			if err != nil {
+				return err
+			}
+			toD = endOf(to, toD)
+			sm, err := analysis.ParseSmoothing(smooth)
+			if err != nil {
+				return usageError{err}
+			}
+			_, se, src, err := loadSeries(cmd, args[0], entity)
+			if err != nil {
+				return err
+			}
+			if !sm.None() {
+				if se.Frequency != obs.Daily {
+					return usagef("--smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
+				}
+				se.Points = sm.Apply(se.Points)
+			}
+			kept := se.Points[:0:0]
+			for _, p := range se.Points {
+				if (!hasFrom || p.Date >= fromD) && (!hasTo || p.Date <= toD) {
+					kept = append(kept, p)
+				}
+			}
+			se.Points = kept
+			smoothName := ""
+			if !sm.None() {
+				smoothName = sm.String()
+			}
+			switch format {
+			case "json":
+				return printJSON(cmd, seriesJSON(se, src, smoothName))
+			case "csv":
+				w := csv.NewWriter(cmd.OutOrStdout())
+				_ = w.Write([]string{"date", "value", "indicator", "entity", "unit", "dataset", "version", "sha256"})
+				for _, p := range se.Points {
+					_ = w.Write([]string{p.Date.Format(se.Frequency), formatValue(p.Value), se.Indicator, se.Entity, se.Unit, src.Dataset, src.Version, src.SHA256})
+				}
+				w.Flush()
+				return w.Error()
+			}
+			out := cmd.OutOrStdout()
+			title := se.Indicator
+			if se.Entity != "" {
+				title += " " + se.Entity
+			}
+			if smoothName != "" {
+				title += " (" + smoothName + " mean)"
+			}
+			fmt.Fprintf(out, "%s, %s\n", title, se.Unit)
+			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "DATE\tVALUE")
+			for _, p := range se.Points {
+				fmt.Fprintf(w, "%s\t%s\n", p.Date.Format(se.Frequency), formatValue(p.Value))
+			}
+			w.Flush()
+			if len(se.Points) == 0 {
+				fmt.Fprintln(out, "(no values in that range)")
+			}
+			fmt.Fprintf(out, "source: %s version %s, %s, sha256 %s, retrieved %s\n", src.Dataset, src.Version, src.URL, src.SHA256, src.Retrieved.Format("2006-01-02 15:04 UTC"))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&entity, "entity", "", "ISO 3166 alpha-3 code for national indicators")
+	cmd.Flags().StringVar(&from, "from", "", "first date (YYYY-MM-DD, YYYY-MM or YYYY), inclusive")
+	cmd.Flags().StringVar(&to, "to", "", "last date (YYYY-MM-DD, YYYY-MM or YYYY), inclusive")
+	cmd.Flags().StringVar(&smooth, "smooth", "", "running mean for daily data: 5d (NSIDC 5-day trailing), Nd, Nd-centred")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	return cmd
+}

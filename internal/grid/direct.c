@@ -1,0 +1,201 @@
+/* direct.c implements direct.h; see there for the contract. */
+#include "direct.h"
+
+#include <hdf5.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define MAXDIMS 16
+
+void st_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+long st_inflate(const void *in, size_t n, void *out, size_t cap) {
+    uLongf outlen = (uLongf)cap;
+    if (uncompress((Bytef *)out, &outlen, (const Bytef *)in, (uLong)n) != Z_OK)
+        return -1;
+    return (long)outlen;
+}
+
+/* unshuffle undoes HDF5's byte shuffle of n elements of size bytes each. */
+static void unshuffle(const unsigned char *src, unsigned char *dst, size_t n, size_t size) {
+    if (size == 2) {
+        const unsigned char *lo = src, *hi = src + n;
+        for (size_t i = 0; i < n; i++) {
+            dst[2 * i] = lo[i];
+            dst[2 * i + 1] = hi[i];
+        }
+        return;
+    }
+    for (size_t b = 0; b < size; b++) {
+        const unsigned char *s = src + b * n;
+        for (size_t i = 0; i < n; i++) dst[i * size + b] = s[i];
+    }
+    /* HDF5 leaves any trailing bytes (when the buffer is not a whole number
+       of elements) unshuffled; chunks here always are whole. */
+}
+
+static void byteswap(unsigned char *p, size_t n, size_t size) {
+    for (size_t i = 0; i < n; i++, p += size)
+        for (size_t a = 0, b = size - 1; a < b; a++, b--) {
+            unsigned char t = p[a];
+            p[a] = p[b];
+            p[b] = t;
+        }
+}
+
+int st_direct_read(const char *path, const char *dsname, int ndims,
+                   const size_t *shape, const size_t *start, const size_t *count,
+                   size_t elsize, void *out) {
+    int rc = ST_FALLBACK;
+    hid_t fid = -1, did = -1, dcpl = -1, tid = -1, sid = -1;
+    unsigned char *raw = NULL, *plain = NULL, *tmp = NULL;
+    if (ndims < 1 || ndims > MAXDIMS) return ST_FALLBACK;
+
+    fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (fid < 0) return ST_ERR_OPEN;
+    did = H5Dopen2(fid, dsname, H5P_DEFAULT);
+    if (did < 0) { rc = ST_FALLBACK; goto done; }
+
+    /* The dataset must be chunked, with only deflate and shuffle filters. */
+    dcpl = H5Dget_create_plist(did);
+    if (dcpl < 0 || H5Pget_layout(dcpl) != H5D_CHUNKED) goto done;
+    hsize_t chunk[MAXDIMS], dims[MAXDIMS];
+    if (H5Pget_chunk(dcpl, ndims, chunk) != ndims) goto done;
+    int nfilters = H5Pget_nfilters(dcpl);
+    if (nfilters < 0 || nfilters > 8) goto done;
+    H5Z_filter_t filters[8];
+    for (int i = 0; i < nfilters; i++) {
+        unsigned flags = 0;
+        size_t nelmts = 0;
+        char name[64];
+        filters[i] = H5Pget_filter2(dcpl, (unsigned)i, &flags, &nelmts, NULL, sizeof name, name, NULL);
+        if (filters[i] != H5Z_FILTER_DEFLATE && filters[i] != H5Z_FILTER_SHUFFLE) goto done;
+    }
+
+    /* The stored type must be a plain integer or float of elsize bytes. */
+    tid = H5Dget_type(did);
+    if (tid < 0) goto done;
+    H5T_class_t cls = H5Tget_class(tid);
+    if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Tget_size(tid) != elsize) goto done;
+    H5T_order_t order = H5Tget_order(tid);
+    int swap;
+    {
+        unsigned int one = 1;
+        int little = *(unsigned char *)&one == 1;
+        swap = elsize > 1 && ((little && order == H5T_ORDER_BE) || (!little && order == H5T_ORDER_LE));
+    }
+
+    /* The dataspace must have the shape netCDF reported. */
+    sid = H5Dget_space(did);
+    if (sid < 0 || H5Sget_simple_extent_ndims(sid) != ndims) goto done;
+    H5Sget_simple_extent_dims(sid, dims, NULL);
+    for (int d = 0; d < ndims; d++)
+        if (dims[d] != shape[d] || start[d] + count[d] > shape[d] || chunk[d] == 0) goto done;
+
+    size_t chunkn = 1;
+    for (int d = 0; d < ndims; d++) chunkn *= chunk[d];
+    size_t chunkbytes = chunkn * elsize;
+    plain = malloc(chunkbytes);
+    tmp = malloc(chunkbytes);
+    if (!plain || !tmp) { rc = ST_ERR_NOMEM; goto done; }
+    size_t rawcap = 0;
+
+    /* Walk the chunk grid intersecting the slab, odometer style. */
+    hsize_t first[MAXDIMS], last[MAXDIMS], idx[MAXDIMS];
+    for (int d = 0; d < ndims; d++) {
+        if (count[d] == 0) { rc = ST_OK; goto done; }
+        first[d] = start[d] / chunk[d];
+        last[d] = (start[d] + count[d] - 1) / chunk[d];
+        idx[d] = first[d];
+    }
+    /* Row-major strides of the output slab, in elements. */
+    size_t ostride[MAXDIMS];
+    ostride[ndims - 1] = 1;
+    for (int d = ndims - 2; d >= 0; d--) ostride[d] = ostride[d + 1] * count[d + 1];
+
+    for (;;) {
+        hsize_t off[MAXDIMS];
+        for (int d = 0; d < ndims; d++) off[d] = idx[d] * chunk[d];
+        hsize_t stored = 0;
+        if (H5Dget_chunk_storage_size(did, off, &stored) < 0) { rc = ST_ERR_CHUNK; goto done; }
+        if (stored == 0) { rc = ST_FALLBACK; goto done; } /* unallocated: fill values */
+        if (stored > rawcap) {
+            free(raw);
+            rawcap = stored;
+            raw = malloc(rawcap);
+            if (!raw) { rc = ST_ERR_NOMEM; goto done; }
+        }
+        uint32_t mask = 0;
+        if (H5Dread_chunk(did, H5P_DEFAULT, off, &mask, raw) < 0) { rc = ST_ERR_CHUNK; goto done; }
+
+        /* Undo the filters in reverse pipeline order. cur/curlen track the
+           bytes so far; they end in plain. */
+        unsigned char *cur = raw;
+        size_t curlen = stored;
+        for (int i = nfilters - 1; i >= 0; i--) {
+            if (mask & (1u << i)) continue;
+            unsigned char *dst = (cur == plain) ? tmp : plain;
+            if (filters[i] == H5Z_FILTER_DEFLATE) {
+                uLongf outlen = (uLongf)chunkbytes;
+                int zr = uncompress(dst, &outlen, cur, (uLong)curlen);
+                if (zr != Z_OK) { rc = ST_ERR_INFLATE; goto done; }
+                curlen = outlen;
+            } else { /* shuffle */
+                if (curlen != chunkbytes) { rc = ST_ERR_SIZE; goto done; }
+                unshuffle(cur, dst, chunkn, elsize);
+            }
+            cur = dst;
+        }
+        if (curlen != chunkbytes) { rc = ST_ERR_SIZE; goto done; }
+        if (cur != plain) memcpy(plain, cur, chunkbytes);
+        if (swap) byteswap(plain, chunkn, elsize);
+
+        /* Copy the intersection of this chunk and the slab into out, one run
+           along the last dimension at a time. */
+        hsize_t lo[MAXDIMS], hi[MAXDIMS], p[MAXDIMS];
+        for (int d = 0; d < ndims; d++) {
+            lo[d] = off[d] > start[d] ? off[d] : start[d];
+            hsize_t ce = off[d] + chunk[d], se = start[d] + count[d];
+            hi[d] = ce < se ? ce : se; /* exclusive */
+            p[d] = lo[d];
+        }
+        size_t run = (size_t)(hi[ndims - 1] - lo[ndims - 1]) * elsize;
+        for (;;) {
+            size_t ci = 0, oi = 0, cs = 1;
+            for (int d = ndims - 1; d >= 0; d--) {
+                ci += (size_t)(p[d] - off[d]) * cs;
+                cs *= chunk[d];
+                oi += (size_t)(p[d] - start[d]) * ostride[d];
+            }
+            memcpy((unsigned char *)out + oi * elsize, plain + ci * elsize, run);
+            int d = ndims - 2;
+            while (d >= 0) {
+                if (++p[d] < hi[d]) break;
+                p[d] = lo[d];
+                d--;
+            }
+            if (d < 0) break;
+        }
+
+        int d = ndims - 1;
+        while (d >= 0) {
+            if (++idx[d] <= last[d]) break;
+            idx[d] = first[d];
+            d--;
+        }
+        if (d < 0) break;
+    }
+    rc = ST_OK;
+
+done:
+    free(raw);
+    free(plain);
+    free(tmp);
+    if (sid >= 0) H5Sclose(sid);
+    if (tid >= 0) H5Tclose(tid);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (did >= 0) H5Dclose(did);
+    if (fid >= 0) H5Fclose(fid);
+    return rc;
+}

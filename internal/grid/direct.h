@@ -1,0 +1,43 @@
+/*
+ * direct.h declares the HDF5 direct-chunk reader used for NetCDF-4 files.
+ * It is not thread-safe: callers serialise every call (the Go side holds
+ * cMu), because the Debian HDF5 and netCDF-C builds are not thread-safe.
+ */
+#ifndef STOCKTAKE_GRID_DIRECT_H
+#define STOCKTAKE_GRID_DIRECT_H
+
+#include <stddef.h>
+
+/* Return codes of st_direct_read. */
+#define ST_OK 0
+#define ST_FALLBACK 1      /* layout or filters not supported here; use nc_get_vara */
+#define ST_ERR_OPEN -1     /* HDF5 could not open the file or dataset */
+#define ST_ERR_CHUNK -2    /* a chunk could not be read */
+#define ST_ERR_INFLATE -3  /* a chunk failed to inflate (corrupt data) */
+#define ST_ERR_SIZE -4     /* a chunk inflated to an unexpected size */
+#define ST_ERR_NOMEM -5
+
+/*
+ * st_direct_read reads the hyperslab start[0..ndims)+count[0..ndims) of the
+ * dataset dsname (an absolute HDF5 path such as "/sst") into out, in
+ * row-major order and native byte order, elsize bytes per element. It reads
+ * each intersecting chunk's stored bytes with H5Dread_chunk and undoes the
+ * deflate and shuffle filters itself. It returns ST_FALLBACK, without
+ * touching out, when the dataset is not chunked, uses other filters, has an
+ * unallocated chunk, or its shape or element size differ from expectation.
+ */
+int st_direct_read(const char *path, const char *dsname, int ndims,
+                   const size_t *shape, const size_t *start, const size_t *count,
+                   size_t elsize, void *out);
+
+/* st_quiet turns off HDF5's automatic error-stack printing to stderr. */
+void st_quiet(void);
+
+/*
+ * st_inflate inflates a zlib stream of n bytes into out of cap bytes and
+ * returns the inflated length, or -1 on error. The benchmark uses it to
+ * time the inflate floor with the same zlib as the reader.
+ */
+long st_inflate(const void *in, size_t n, void *out, size_t cap);
+
+#endif

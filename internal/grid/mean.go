@@ -1,0 +1,528 @@
+package grid
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// Result is the area-weighted mean of one variable over one region for one
+// time step of one file.
+type Result struct {
+	File   string  `json:"file"`
+	Date   string  `json:"date"` // YYYY-MM-DD of the time step; "" when the variable has no time axis
+	Var    string  `json:"var"`
+	Region string  `json:"region"`
+	Value  float64 `json:"value"` // in Unit; NaN (JSON null) when Cells is 0
+	Unit   string  `json:"unit"`  // the variable's units, with Celsius spelled "degC"
+	Cells  int     `json:"cells"` // number of valid cells that entered the mean
+}
+
+type resultJSON struct {
+	File   string   `json:"file"`
+	Date   string   `json:"date"`
+	Var    string   `json:"var"`
+	Region string   `json:"region"`
+	Value  *float64 `json:"value"`
+	Unit   string   `json:"unit"`
+	Cells  int      `json:"cells"`
+}
+
+// MarshalJSON writes Value as null when it is NaN.
+func (r Result) MarshalJSON() ([]byte, error) {
+	j := resultJSON{File: r.File, Date: r.Date, Var: r.Var, Region: r.Region, Unit: r.Unit, Cells: r.Cells}
+	if !math.IsNaN(r.Value) && !math.IsInf(r.Value, 0) {
+		j.Value = &r.Value
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads null as NaN.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	var j resultJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*r = Result{File: j.File, Date: j.Date, Var: j.Var, Region: j.Region, Unit: j.Unit, Cells: j.Cells, Value: math.NaN()}
+	if j.Value != nil {
+		r.Value = *j.Value
+	}
+	return nil
+}
+
+// FileError is a failure to read or reduce one file. Its message starts
+// with the file name.
+type FileError struct {
+	File string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.File + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// layout describes where the latitude, longitude and time axes of a data
+// variable are, with their coordinate values and the cell weights.
+type layout struct {
+	v          *ncVar
+	iLat, iLon int       // positions of the lat and lon dimensions in v.dims
+	iTime      int       // position of the time dimension, -1 if none
+	lat, lon   []float64 // cell-centre coordinates in degrees
+	latW       []float64 // relative cell area per row: sin(north edge) - sin(south edge)
+	lonW       []float64 // relative cell width per column in degrees; nil when uniform
+	dates      []string  // YYYY-MM-DD per time step; one "" when there is no time axis
+}
+
+// MeanFile computes the area-weighted mean of variable varName of the
+// NetCDF file at path over each region, for every time step, in the order
+// time step then region. Errors are *FileError values naming the file. It
+// is safe for concurrent use, but calls into netCDF-C are serialised; run a
+// Pool of worker processes for parallelism and crash isolation.
+func MeanFile(path, varName string, regions []Region) ([]Result, error) {
+	res, err := meanFile(path, varName, regions)
+	if err != nil {
+		return nil, &FileError{File: path, Err: err}
+	}
+	return res, nil
+}
+
+func meanFile(path, varName string, regions []Region) ([]Result, error) {
+	if len(regions) == 0 {
+		return nil, errors.New("no region given")
+	}
+	// Check the file exists first, for a clearer message than netCDF's.
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if st.IsDir() {
+		return nil, errors.New("is a directory")
+	}
+	lockC()
+	defer unlockC()
+	f, err := openNC(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.close()
+	v := f.varByName(varName)
+	if v == nil {
+		var names []string
+		for _, x := range f.vars {
+			if len(x.dims) >= 2 {
+				names = append(names, x.name)
+			}
+		}
+		return nil, fmt.Errorf("no variable %q (gridded variables: %s)", varName, strings.Join(names, ", "))
+	}
+	lay, err := f.layoutOf(v)
+	if err != nil {
+		return nil, err
+	}
+	pk, err := newPacking(v)
+	if err != nil {
+		return nil, err
+	}
+	unit := canonicalUnit(v.text("units"))
+	sels := make([]selection, len(regions))
+	for i, r := range regions {
+		sels[i] = lay.selectRegion(r)
+	}
+	shape := f.shape(v)
+	nlat, nlon := len(lay.lat), len(lay.lon)
+	elsize := v.typ.size()
+	if elsize == 0 || v.typ == ncChar {
+		return nil, fmt.Errorf("variable %s has type %s, not a number", v.name, v.typ)
+	}
+	buf := make([]byte, nlat*nlon*elsize)
+	start := make([]int, len(shape))
+	count := make([]int, len(shape))
+	for i := range count {
+		count[i] = 1
+	}
+	count[lay.iLat], count[lay.iLon] = nlat, nlon
+	var out []Result
+	for t, date := range lay.dates {
+		if lay.iTime >= 0 {
+			start[lay.iTime] = t
+		}
+		if _, err := f.readRaw(v, start, count, buf); err != nil {
+			return nil, err
+		}
+		data := buf
+		if lay.iLon < lay.iLat {
+			data = transpose(buf, nlon, nlat, elsize)
+		}
+		for i, s := range sels {
+			val, cells := reduce(data, v.typ, &pk, &lay, s, nlon)
+			out = append(out, Result{File: path, Date: date, Var: v.name, Region: regions[i].Name,
+				Value: val, Unit: unit, Cells: cells})
+		}
+	}
+	return out, nil
+}
+
+// layoutOf finds the latitude, longitude and time dimensions of v from
+// their coordinate variables and reads the coordinates. Any other dimension
+// must have length 1 (such as OISST's zlev).
+func (f *ncFile) layoutOf(v *ncVar) (layout, error) {
+	l := layout{v: v, iLat: -1, iLon: -1, iTime: -1}
+	var latV, lonV, timeV *ncVar
+	for i, d := range v.dims {
+		cv := f.coordVar(d)
+		kind := axisNone
+		if cv != nil {
+			kind = axisOf(cv)
+		}
+		switch {
+		case kind == axisLat && l.iLat < 0:
+			l.iLat, latV = i, cv
+		case kind == axisLon && l.iLon < 0:
+			l.iLon, lonV = i, cv
+		case kind == axisTime && l.iTime < 0:
+			l.iTime, timeV = i, cv
+		case f.dims[d].len == 1:
+		default:
+			return l, fmt.Errorf("variable %s: dimension %s (length %d) is not latitude, longitude or time; only length-1 extra dimensions are supported",
+				v.name, f.dims[d].name, f.dims[d].len)
+		}
+	}
+	var dn []string
+	for _, d := range v.dims {
+		dn = append(dn, f.dims[d].name)
+	}
+	if l.iLat < 0 || l.iLon < 0 {
+		return l, fmt.Errorf("variable %s(%s) has no latitude/longitude coordinate variables (need 1-D coordinates with units degrees_north and degrees_east, or named lat/lon)",
+			v.name, strings.Join(dn, ","))
+	}
+	var err error
+	if l.lat, err = f.readAll(latV); err != nil {
+		return l, err
+	}
+	if l.lon, err = f.readAll(lonV); err != nil {
+		return l, err
+	}
+	for _, x := range l.lat {
+		if math.IsNaN(x) || x < -90 || x > 90 {
+			return l, fmt.Errorf("latitude %s has value %v outside -90..90", latV.name, x)
+		}
+	}
+	for _, x := range l.lon {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return l, fmt.Errorf("longitude %s has value %v", lonV.name, x)
+		}
+	}
+	latB, err := f.bounds(latV, l.lat)
+	if err != nil {
+		return l, err
+	}
+	l.latW = make([]float64, len(l.lat))
+	for i, b := range latB {
+		lo, hi := math.Max(-90, math.Min(b[0], b[1])), math.Min(90, math.Max(b[0], b[1]))
+		l.latW[i] = math.Max(0, math.Sin(hi*math.Pi/180)-math.Sin(lo*math.Pi/180))
+	}
+	lonB, err := f.bounds(lonV, l.lon)
+	if err != nil {
+		return l, err
+	}
+	l.lonW = make([]float64, len(l.lon))
+	uniform := true
+	for j, b := range lonB {
+		l.lonW[j] = math.Min(360, math.Abs(b[1]-b[0]))
+		if math.Abs(l.lonW[j]-l.lonW[0]) > 1e-9*l.lonW[0] {
+			uniform = false
+		}
+	}
+	if uniform {
+		l.lonW = nil
+	}
+	l.dates = []string{""}
+	if l.iTime >= 0 {
+		td, err := newTimeDecoder(timeV.text("units"), timeV.text("calendar"))
+		if err != nil {
+			return l, fmt.Errorf("time coordinate %s: %v", timeV.name, err)
+		}
+		tv, err := f.readAll(timeV)
+		if err != nil {
+			return l, err
+		}
+		l.dates = l.dates[:0]
+		for _, x := range tv {
+			d, err := td.date(x)
+			if err != nil {
+				return l, fmt.Errorf("time coordinate %s: %v", timeV.name, err)
+			}
+			l.dates = append(l.dates, d.String())
+		}
+	}
+	return l, nil
+}
+
+func (f *ncFile) readAll(v *ncVar) ([]float64, error) {
+	shape := f.shape(v)
+	return f.readFloat64(v, make([]int, len(shape)), shape)
+}
+
+// bounds returns the edges of each cell along a 1-D coordinate: from the
+// CF bounds variable named by the coordinate's "bounds" attribute when there
+// is one, else halfway between neighbouring centres, the outer edges half a
+// spacing beyond the outer centres (CDO's rule for grids without bounds).
+func (f *ncFile) bounds(cv *ncVar, c []float64) ([][2]float64, error) {
+	b := make([][2]float64, len(c))
+	if name := cv.text("bounds"); name != "" {
+		if bv := f.varByName(name); bv != nil && len(bv.dims) == 2 && f.dims[bv.dims[0]].len == len(c) && f.dims[bv.dims[1]].len == 2 {
+			vals, err := f.readAll(bv)
+			if err != nil {
+				return nil, err
+			}
+			for i := range b {
+				b[i] = [2]float64{vals[2*i], vals[2*i+1]}
+			}
+			return b, nil
+		}
+	}
+	n := len(c)
+	if n == 1 {
+		// A single row or column: assume it spans the whole axis.
+		return [][2]float64{{-90, 90}}, nil
+	}
+	for i := range c {
+		var lo, hi float64
+		if i == 0 {
+			lo = c[0] - (c[1]-c[0])/2
+		} else {
+			lo = (c[i-1] + c[i]) / 2
+		}
+		if i == n-1 {
+			hi = c[n-1] + (c[n-1]-c[n-2])/2
+		} else {
+			hi = (c[i] + c[i+1]) / 2
+		}
+		b[i] = [2]float64{lo, hi}
+	}
+	return b, nil
+}
+
+// selection is the set of cells of one region: the rows (latitude
+// indices) and, per row, the same runs of consecutive longitude indices.
+type selection struct {
+	rows []int
+	runs [][2]int // half-open [from, to) index ranges into the longitudes
+}
+
+func (l *layout) selectRegion(r Region) selection {
+	var s selection
+	for i, y := range l.lat {
+		if r.hasLat(y) {
+			s.rows = append(s.rows, i)
+		}
+	}
+	start := -1
+	for j, x := range l.lon {
+		in := r.hasLon(x)
+		if in && start < 0 {
+			start = j
+		}
+		if !in && start >= 0 {
+			s.runs = append(s.runs, [2]int{start, j})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		s.runs = append(s.runs, [2]int{start, len(l.lon)})
+	}
+	sort.Ints(s.rows)
+	return s
+}
+
+// transpose turns an n-by-m array of elsize-byte elements into m-by-n.
+func transpose(b []byte, n, m, elsize int) []byte {
+	out := make([]byte, len(b))
+	for i := 0; i < n; i++ {
+		for j := 0; j < m; j++ {
+			copy(out[(j*n+i)*elsize:(j*n+i+1)*elsize], b[(i*m+j)*elsize:(i*m+j+1)*elsize])
+		}
+	}
+	return out
+}
+
+// reduce returns the weighted mean over s of the nlat-by-nlon field in
+// data (stored type typ, latitude-major) and the number of valid cells.
+func reduce(data []byte, typ ncType, pk *packing, l *layout, s selection, nlon int) (float64, int) {
+	if l.lonW == nil {
+		switch typ {
+		case ncShort:
+			return reduceTable(unsafeSlice[int16](data), func(v int16) int { return int(uint16(v)) }, 1<<16, typ, pk, l, s, nlon)
+		case ncUShort:
+			return reduceTable(unsafeSlice[uint16](data), func(v uint16) int { return int(v) }, 1<<16, typ, pk, l, s, nlon)
+		case ncByte:
+			return reduceTable(unsafeSlice[int8](data), func(v int8) int { return int(uint8(v)) }, 1<<8, typ, pk, l, s, nlon)
+		case ncUByte:
+			return reduceTable(unsafeSlice[uint8](data), func(v uint8) int { return int(v) }, 1<<8, typ, pk, l, s, nlon)
+		}
+	}
+	var vals []float64
+	switch typ {
+	case ncShort:
+		vals = widen(unsafeSlice[int16](data))
+	case ncUShort:
+		vals = widen(unsafeSlice[uint16](data))
+	case ncByte:
+		vals = widen(unsafeSlice[int8](data))
+	case ncUByte:
+		vals = widen(unsafeSlice[uint8](data))
+	case ncInt:
+		vals = widen(unsafeSlice[int32](data))
+	case ncUInt:
+		vals = widen(unsafeSlice[uint32](data))
+	case ncInt64:
+		vals = widen(unsafeSlice[int64](data))
+	case ncUInt64:
+		vals = widen(unsafeSlice[uint64](data))
+	case ncFloat:
+		vals = widen(unsafeSlice[float32](data))
+	case ncDouble:
+		vals = unsafeSlice[float64](data)
+	}
+	return reduceFloat(vals, typ, pk, l, s, nlon)
+}
+
+func unsafeSlice[T any](b []byte) []T {
+	var z T
+	n := len(b) / int(unsafe.Sizeof(z))
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), n)
+}
+
+func widen[T int8 | uint8 | int16 | uint16 | int32 | uint32 | int64 | uint64 | float32](a []T) []float64 {
+	out := make([]float64, len(a))
+	for i, x := range a {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// valid reports whether the raw value x is a valid datum under pk.
+func (pk *packing) valid(x float64, typ ncType) bool {
+	if math.IsNaN(x) {
+		return false
+	}
+	for _, f := range pk.fills {
+		if x == f || (typ == ncFloat && x == float64(float32(f))) {
+			return false
+		}
+	}
+	if pk.rawRange {
+		return x >= pk.lo && x <= pk.hi
+	}
+	u := x*pk.scale + pk.offset
+	return u >= pk.lo && u <= pk.hi
+}
+
+// reduceTable is the fast path for 8- and 16-bit data on grids with
+// uniform longitude spacing: validity comes from a lookup table over every
+// possible raw value, and each row's valid raw values are summed exactly in
+// an int64 before the row weight is applied. Because unpacking is linear,
+// scale*mean(raw)+offset equals the mean of the unpacked values.
+func reduceTable[T int8 | uint8 | int16 | uint16](data []T, idx func(T) int, n int, typ ncType, pk *packing, l *layout, s selection, nlon int) (float64, int) {
+	// mask[idx(v)] is -1 for valid values and 0 otherwise, so that the inner
+	// loop has no branch.
+	mask := validMask(typ, pk, n)
+	var sumW, sumWV float64
+	cells := 0
+	for _, i := range s.rows {
+		row := data[i*nlon : (i+1)*nlon]
+		var sum, cnt int64
+		for _, r := range s.runs {
+			for _, v := range row[r[0]:r[1]] {
+				m := int64(mask[idx(v)])
+				sum += int64(v) & m
+				cnt -= m
+			}
+		}
+		w := l.latW[i]
+		sumW += w * float64(cnt)
+		sumWV += w * float64(sum)
+		cells += int(cnt)
+	}
+	if cells == 0 || sumW == 0 {
+		return math.NaN(), cells
+	}
+	return pk.scale*(sumWV/sumW) + pk.offset, cells
+}
+
+// reduceFloat is the general path: each raw value is checked, unpacked and
+// weighted by its row's area and, on non-uniform longitude grids, its
+// column's width.
+func reduceFloat(vals []float64, typ ncType, pk *packing, l *layout, s selection, nlon int) (float64, int) {
+	var sumW, sumWV float64
+	cells := 0
+	for _, i := range s.rows {
+		row := vals[i*nlon : (i+1)*nlon]
+		var rw, rv float64
+		for _, r := range s.runs {
+			for j := r[0]; j < r[1]; j++ {
+				x := row[j]
+				if !pk.valid(x, typ) {
+					continue
+				}
+				w := 1.0
+				if l.lonW != nil {
+					w = l.lonW[j]
+				}
+				rw += w
+				rv += w * (x*pk.scale + pk.offset)
+				cells++
+			}
+		}
+		sumW += l.latW[i] * rw
+		sumWV += l.latW[i] * rv
+	}
+	if cells == 0 || sumW == 0 {
+		return math.NaN(), cells
+	}
+	return sumWV / sumW, cells
+}
+
+var (
+	maskMu    sync.Mutex
+	maskCache = map[string][]int8{}
+)
+
+// validMask returns, for each of the n possible raw values of an 8- or
+// 16-bit type (indexed by their unsigned bit pattern), -1 when the value is
+// valid under pk and 0 otherwise. Masks are cached by type and packing, as
+// every file of a series shares them.
+func validMask(typ ncType, pk *packing, n int) []int8 {
+	key := fmt.Sprintf("%d %v", typ, *pk)
+	maskMu.Lock()
+	defer maskMu.Unlock()
+	if m, ok := maskCache[key]; ok {
+		return m
+	}
+	m := make([]int8, n)
+	for i := 0; i < n; i++ {
+		var x float64
+		switch typ {
+		case ncShort:
+			x = float64(int16(uint16(i)))
+		case ncByte:
+			x = float64(int8(uint8(i)))
+		default:
+			x = float64(i)
+		}
+		if pk.valid(x, typ) {
+			m[i] = -1
+		}
+	}
+	if len(maskCache) > 64 {
+		clear(maskCache)
+	}
+	maskCache[key] = m
+	return m
+}

@@ -1,0 +1,342 @@
+package grid
+
+/*
+#cgo pkg-config: netcdf hdf5 zlib
+#include <stdlib.h>
+#include <netcdf.h>
+#include "direct.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// cMu serialises every call into netCDF-C and HDF5. Neither library, as
+// built by Debian, is thread-safe, so at most one goroutine of a process may
+// be inside them at any time. Parallelism comes from worker processes (see
+// Pool), each with its own copy of the libraries.
+var cMu sync.Mutex
+
+
+// ncType is a netCDF external type code (NC_BYTE ... NC_STRING).
+type ncType int
+
+const (
+	ncByte   ncType = C.NC_BYTE
+	ncChar   ncType = C.NC_CHAR
+	ncShort  ncType = C.NC_SHORT
+	ncInt    ncType = C.NC_INT
+	ncFloat  ncType = C.NC_FLOAT
+	ncDouble ncType = C.NC_DOUBLE
+	ncUByte  ncType = C.NC_UBYTE
+	ncUShort ncType = C.NC_USHORT
+	ncUInt   ncType = C.NC_UINT
+	ncInt64  ncType = C.NC_INT64
+	ncUInt64 ncType = C.NC_UINT64
+	ncString ncType = C.NC_STRING
+)
+
+// size returns the size in bytes of one element of t, or 0 for types that
+// the reader does not decode as numbers.
+func (t ncType) size() int {
+	switch t {
+	case ncByte, ncUByte:
+		return 1
+	case ncShort, ncUShort:
+		return 2
+	case ncInt, ncUInt, ncFloat:
+		return 4
+	case ncDouble, ncInt64, ncUInt64:
+		return 8
+	}
+	return 0
+}
+
+func (t ncType) String() string {
+	names := map[ncType]string{ncByte: "byte", ncChar: "char", ncShort: "short", ncInt: "int",
+		ncFloat: "float", ncDouble: "double", ncUByte: "ubyte", ncUShort: "ushort", ncUInt: "uint",
+		ncInt64: "int64", ncUInt64: "uint64", ncString: "string"}
+	if s, ok := names[t]; ok {
+		return s
+	}
+	return fmt.Sprintf("type%d", int(t))
+}
+
+// attr is one attribute: numeric attributes keep their values as float64
+// (exact for every type but 64-bit integers beyond 2^53), text attributes
+// their string.
+type attr struct {
+	typ  ncType
+	nums []float64
+	str  string
+}
+
+type ncDim struct {
+	name string
+	len  int
+}
+
+type ncVar struct {
+	name  string
+	id    C.int
+	typ   ncType
+	dims  []int // dimension ids, slowest-varying first
+	attrs map[string]attr
+}
+
+// ncFile is an open netCDF file with its root-group metadata read.
+type ncFile struct {
+	path   string
+	id     C.int
+	format int // NC_FORMAT_CLASSIC ... NC_FORMAT_NETCDF4
+	dims   []ncDim
+	vars   []*ncVar
+}
+
+func ncErr(status C.int) string {
+	return C.GoString(C.nc_strerror(status))
+}
+
+// lockC takes cMu and pins the goroutine to its OS thread until unlockC.
+// Pinning matters because Debian builds HDF5 thread-safe, which makes its
+// error-printing switch per thread: st_quiet silences the current thread
+// only. HDF5's error stack is reported through return values instead.
+func lockC() {
+	cMu.Lock()
+	runtime.LockOSThread()
+	C.st_quiet()
+}
+
+func unlockC() {
+	runtime.UnlockOSThread()
+	cMu.Unlock()
+}
+
+// openNC opens path read-only and reads its dimensions, variables and
+// attributes. The caller must hold cMu (through lockC) and call close.
+func openNC(path string) (*ncFile, error) {
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	f := &ncFile{path: path}
+	if st := C.nc_open(cpath, C.NC_NOWRITE, &f.id); st != C.NC_NOERR {
+		return nil, fmt.Errorf("cannot open as NetCDF: %s", ncErr(st))
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			C.nc_close(f.id)
+		}
+	}()
+	var format C.int
+	if st := C.nc_inq_format(f.id, &format); st != C.NC_NOERR {
+		return nil, fmt.Errorf("reading format: %s", ncErr(st))
+	}
+	f.format = int(format)
+	var ndims, nvars, ngatts, unlim C.int
+	if st := C.nc_inq(f.id, &ndims, &nvars, &ngatts, &unlim); st != C.NC_NOERR {
+		return nil, fmt.Errorf("reading header: %s", ncErr(st))
+	}
+	// Dimension ids in the root group of a netCDF-4 file are 0..ndims-1 as
+	// long as there are no subgroups defining dimensions; ask for them to be
+	// sure.
+	ids := make([]C.int, max(int(ndims), 1))
+	var nd C.int
+	if st := C.nc_inq_dimids(f.id, &nd, &ids[0], 0); st != C.NC_NOERR {
+		return nil, fmt.Errorf("reading dimensions: %s", ncErr(st))
+	}
+	maxID := 0
+	for _, id := range ids[:nd] {
+		maxID = max(maxID, int(id))
+	}
+	f.dims = make([]ncDim, maxID+1)
+	name := (*C.char)(C.malloc(C.NC_MAX_NAME + 1))
+	defer C.free(unsafe.Pointer(name))
+	for _, id := range ids[:nd] {
+		var n C.size_t
+		if st := C.nc_inq_dim(f.id, id, name, &n); st != C.NC_NOERR {
+			return nil, fmt.Errorf("reading dimension %d: %s", id, ncErr(st))
+		}
+		f.dims[id] = ncDim{name: C.GoString(name), len: int(n)}
+	}
+	for v := C.int(0); v < nvars; v++ {
+		var typ C.nc_type
+		var nvd, natts C.int
+		dimids := make([]C.int, C.NC_MAX_VAR_DIMS)
+		if st := C.nc_inq_var(f.id, v, name, &typ, &nvd, &dimids[0], &natts); st != C.NC_NOERR {
+			return nil, fmt.Errorf("reading variable %d: %s", v, ncErr(st))
+		}
+		nv := &ncVar{name: C.GoString(name), id: v, typ: ncType(typ), attrs: map[string]attr{}}
+		for _, d := range dimids[:nvd] {
+			if int(d) >= len(f.dims) || d < 0 {
+				return nil, fmt.Errorf("variable %s: bad dimension id %d", nv.name, d)
+			}
+			nv.dims = append(nv.dims, int(d))
+		}
+		for a := C.int(0); a < natts; a++ {
+			if st := C.nc_inq_attname(f.id, v, a, name); st != C.NC_NOERR {
+				return nil, fmt.Errorf("variable %s: reading attribute %d: %s", nv.name, a, ncErr(st))
+			}
+			at, err := readAttr(f.id, v, name)
+			if err != nil {
+				return nil, fmt.Errorf("variable %s: attribute %s: %v", nv.name, C.GoString(name), err)
+			}
+			nv.attrs[C.GoString(name)] = at
+		}
+		f.vars = append(f.vars, nv)
+	}
+	ok = true
+	return f, nil
+}
+
+func readAttr(nc, v C.int, name *C.char) (attr, error) {
+	var typ C.nc_type
+	var n C.size_t
+	if st := C.nc_inq_att(nc, v, name, &typ, &n); st != C.NC_NOERR {
+		return attr{}, fmt.Errorf("%s", ncErr(st))
+	}
+	a := attr{typ: ncType(typ)}
+	switch a.typ {
+	case ncChar:
+		if n == 0 {
+			return a, nil
+		}
+		buf := make([]byte, n)
+		if st := C.nc_get_att_text(nc, v, name, (*C.char)(unsafe.Pointer(&buf[0]))); st != C.NC_NOERR {
+			return a, fmt.Errorf("%s", ncErr(st))
+		}
+		a.str = strings.TrimRight(string(buf), "\x00")
+	case ncString:
+		if n == 0 {
+			return a, nil
+		}
+		ps := make([]*C.char, n)
+		if st := C.nc_get_att_string(nc, v, name, &ps[0]); st != C.NC_NOERR {
+			return a, fmt.Errorf("%s", ncErr(st))
+		}
+		var parts []string
+		for _, p := range ps {
+			if p != nil {
+				parts = append(parts, C.GoString(p))
+			}
+		}
+		C.nc_free_string(n, &ps[0])
+		a.str = strings.Join(parts, ",")
+	default:
+		if a.typ.size() == 0 || n == 0 {
+			return a, nil // user-defined types are ignored
+		}
+		a.nums = make([]float64, n)
+		if st := C.nc_get_att_double(nc, v, name, (*C.double)(unsafe.Pointer(&a.nums[0]))); st != C.NC_NOERR {
+			return a, fmt.Errorf("%s", ncErr(st))
+		}
+	}
+	return a, nil
+}
+
+func (f *ncFile) close() {
+	C.nc_close(f.id)
+}
+
+func (f *ncFile) varByName(name string) *ncVar {
+	for _, v := range f.vars {
+		if v.name == name {
+			return v
+		}
+	}
+	return nil
+}
+
+// shape returns the dimension lengths of v.
+func (f *ncFile) shape(v *ncVar) []int {
+	s := make([]int, len(v.dims))
+	for i, d := range v.dims {
+		s[i] = f.dims[d].len
+	}
+	return s
+}
+
+// readFloat64 reads the hyperslab start+count of v converted to float64 by
+// netCDF-C. It is used for coordinates, which are small. The caller holds cMu.
+func (f *ncFile) readFloat64(v *ncVar, start, count []int) ([]float64, error) {
+	n := 1
+	for _, c := range count {
+		n *= c
+	}
+	out := make([]float64, max(n, 1))
+	cs, cc := sizes(start), sizes(count)
+	if st := C.nc_get_vara_double(f.id, v.id, ptr(cs), ptr(cc), (*C.double)(unsafe.Pointer(&out[0]))); st != C.NC_NOERR {
+		return nil, fmt.Errorf("reading %s: %s", v.name, ncErr(st))
+	}
+	return out[:n], nil
+}
+
+// readRaw reads the hyperslab start+count of v in its stored type and native
+// byte order into buf, which must hold exactly prod(count)*size bytes. For
+// NetCDF-4 files whose variable is chunked with deflate and shuffle only it
+// reads the chunks directly through HDF5 and inflates them itself, which is
+// about twice as fast as netCDF-C's path; otherwise it calls nc_get_vara.
+// direct reports which path was taken. The caller holds cMu.
+func (f *ncFile) readRaw(v *ncVar, start, count []int, buf []byte) (direct bool, err error) {
+	if len(buf) == 0 {
+		return false, nil
+	}
+	cs, cc := sizes(start), sizes(count)
+	if f.format == C.NC_FORMAT_NETCDF4 && !disableDirect {
+		shape := sizes(f.shape(v))
+		cpath := C.CString(f.path)
+		cname := C.CString("/" + v.name)
+		rc := C.st_direct_read(cpath, cname, C.int(len(v.dims)), ptr(shape), ptr(cs), ptr(cc),
+			C.size_t(v.typ.size()), unsafe.Pointer(&buf[0]))
+		C.free(unsafe.Pointer(cpath))
+		C.free(unsafe.Pointer(cname))
+		switch rc {
+		case C.ST_OK:
+			return true, nil
+		case C.ST_FALLBACK, C.ST_ERR_OPEN:
+			// Let netCDF-C try, and report its error if it fails too.
+		case C.ST_ERR_INFLATE, C.ST_ERR_SIZE:
+			return true, fmt.Errorf("reading %s: a compressed chunk is corrupt (inflate failed)", v.name)
+		case C.ST_ERR_NOMEM:
+			return true, fmt.Errorf("reading %s: out of memory", v.name)
+		default:
+			return true, fmt.Errorf("reading %s: HDF5 could not read a chunk (truncated or corrupt file?)", v.name)
+		}
+	}
+	if st := C.nc_get_vara(f.id, v.id, ptr(cs), ptr(cc), unsafe.Pointer(&buf[0])); st != C.NC_NOERR {
+		return false, fmt.Errorf("reading %s: %s", v.name, ncErr(st))
+	}
+	return false, nil
+}
+
+// disableDirect forces the netCDF-C path; tests use it to check that both
+// paths agree.
+var disableDirect bool
+
+func sizes(a []int) []C.size_t {
+	s := make([]C.size_t, max(len(a), 1))
+	for i, x := range a {
+		s[i] = C.size_t(x)
+	}
+	return s
+}
+
+func ptr(s []C.size_t) *C.size_t { return &s[0] }
+
+// inflateC inflates a zlib stream with the same zlib the reader uses and
+// returns the number of bytes written to out, or an error. It is exported to
+// the benchmark through InflateZlib.
+func inflateC(in, out []byte) (int, error) {
+	if len(in) == 0 || len(out) == 0 {
+		return 0, fmt.Errorf("empty buffer")
+	}
+	n := C.st_inflate(unsafe.Pointer(&in[0]), C.size_t(len(in)), unsafe.Pointer(&out[0]), C.size_t(len(out)))
+	if n < 0 {
+		return 0, fmt.Errorf("inflate failed")
+	}
+	return int(n), nil
+}

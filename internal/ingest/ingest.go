@@ -1,0 +1,371 @@
+// Package ingest runs the pipeline fetch → parse → store for a list of
+// catalog datasets. Files are fetched and parsed concurrently; the store is
+// written by one goroutine, one transaction per dataset, so a failing dataset
+// never changes what is stored for it or for any other dataset.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/fetch"
+	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/parse/registry"
+	"github.com/stocktake/stocktake/internal/store"
+)
+
+// Status is the outcome of one dataset's update.
+type Status string
+
+const (
+	Ingested    Status = "ingested"     // new bytes stored as a new version
+	Unchanged   Status = "unchanged"    // same sha256 as the stored version: nothing written
+	NotModified Status = "not-modified" // the server answered 304 to a conditional request
+	Skipped     Status = "skipped"      // the file is not in the mirror (and was not asked for by name)
+	Failed      Status = "failed"       // fetch, parse or store error; stored data kept as before
+)
+
+// Outcome reports what happened to one dataset.
+type Outcome struct {
+	Dataset  string        `json:"dataset"`
+	Status   Status        `json:"status"`
+	Rows     int           `json:"rows"`
+	Source   string        `json:"source,omitempty"`
+	SHA256   string        `json:"sha256,omitempty"`
+	Error    string        `json:"error,omitempty"`
+	Duration time.Duration `json:"-"`
+	Err      error         `json:"-"`
+}
+
+// Options configures Run.
+type Options struct {
+	// Mirror is a local folder laid out like ../shared/data; when empty the
+	// datasets are downloaded from their upstream URLs.
+	Mirror string
+	// Fetcher downloads upstream files; required when Mirror is empty.
+	Fetcher *fetch.Fetcher
+	// URLFor returns the address to download a file from; nil means the
+	// producer's URL from the catalog. Tests and HTTP mirrors set it.
+	URLFor func(catalog.File) string
+	// MaxBytes limits a mirror file's size (default 256 MiB).
+	MaxBytes int64
+	// Explicit marks datasets the user asked for by name: a missing mirror
+	// file is then a failure instead of a skip.
+	Explicit map[string]bool
+	// Workers bounds concurrent fetch+parse work (default GOMAXPROCS).
+	Workers int
+	// OnDone is called (from the writer goroutine) after each dataset.
+	OnDone func(Outcome)
+	Logger *slog.Logger
+	// Now returns the current time (tests may fix it).
+	Now func() time.Time
+}
+
+// Select returns the datasets named by ids: dataset ids, indicator ids
+// (every dataset that yields the indicator, or just one with "id@version"),
+// all datasets when ids is empty. Unknown names are an error.
+func Select(ids []string) ([]catalog.Dataset, error) {
+	all := catalog.Datasets()
+	if len(ids) == 0 {
+		return all, nil
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if _, ok := catalog.DatasetByID(id); ok {
+			want[id] = true
+			continue
+		}
+		if strings.Contains(id, "@") {
+			ref, err := catalog.Resolve(id)
+			if err != nil {
+				return nil, err
+			}
+			want[ref.Dataset.ID] = true
+			continue
+		}
+		found := false
+		for _, d := range all {
+			for _, ind := range d.Indicators {
+				if ind.ID == id {
+					want[d.ID] = true
+					found = true
+				}
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("--only: %q is neither a dataset id nor an indicator id (see 'stocktake list --datasets')", id)
+		}
+	}
+	var out []catalog.Dataset
+	for _, d := range all {
+		if want[d.ID] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// prepared is a dataset fetched and parsed, ready to store.
+type prepared struct {
+	index   int
+	ds      catalog.Dataset
+	version store.VersionInfo
+	parsed  *obs.Parsed
+	out     Outcome
+	start   time.Time
+}
+
+// Run updates each dataset and returns one Outcome per dataset, in the order
+// given. It returns an error only when the store itself fails (not for a
+// dataset's bad file, which is reported in its Outcome).
+func Run(ctx context.Context, st *store.Store, datasets []catalog.Dataset, opts Options) ([]Outcome, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxBytes == 0 {
+		opts.MaxBytes = 256 << 20
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Mirror == "" && opts.Fetcher == nil {
+		return nil, errors.New("ingest: no mirror folder and no fetcher")
+	}
+	jobs := make(chan int)
+	results := make(chan prepared)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results <- prepare(ctx, st, i, datasets[i], opts)
+			}
+		}()
+	}
+	go func() {
+		for i := range datasets {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+			}
+		}
+		close(jobs)
+		wg.Wait()
+		close(results)
+	}()
+	outcomes := make([]Outcome, len(datasets))
+	done := make([]bool, len(datasets))
+	var storeErr error
+	for p := range results {
+		if p.parsed != nil && storeErr == nil {
+			res, err := st.Ingest(ctx, p.version, p.parsed, store.Replace)
+			switch {
+			case err != nil:
+				p.out.Status, p.out.Err = Failed, err
+				if ctx.Err() != nil {
+					storeErr = ctx.Err()
+				}
+			case res.Unchanged:
+				p.out.Status = Unchanged
+			default:
+				p.out.Status, p.out.Rows = Ingested, res.Rows
+			}
+			if err == nil && opts.Mirror == "" {
+				if ferr := st.RecordFetchSuccess(ctx, p.ds.ID, p.version.Source, p.version.ETag, p.version.LastModified, opts.Now()); ferr != nil {
+					storeErr = ferr
+				}
+			}
+		}
+		if p.out.Err != nil {
+			p.out.Status = Failed
+			p.out.Error = p.out.Err.Error()
+			opts.Logger.Error("update failed", "dataset", p.ds.ID, "err", p.out.Err)
+			if opts.Mirror == "" {
+				_ = st.RecordFetchFailure(ctx, p.ds.ID, firstURL(p.ds), opts.Now(), p.out.Error)
+			}
+		} else {
+			opts.Logger.Info("updated", "dataset", p.ds.ID, "status", p.out.Status, "rows", p.out.Rows)
+		}
+		p.out.Duration = time.Since(p.start)
+		outcomes[p.index] = p.out
+		done[p.index] = true
+		if opts.OnDone != nil {
+			opts.OnDone(p.out)
+		}
+	}
+	for i, ok := range done {
+		if !ok {
+			outcomes[i] = Outcome{Dataset: datasets[i].ID, Status: Failed, Err: ctx.Err(), Error: fmt.Sprint(ctx.Err())}
+		}
+	}
+	if storeErr == nil {
+		storeErr = ctx.Err()
+	}
+	return outcomes, storeErr
+}
+
+func firstURL(d catalog.Dataset) string {
+	if len(d.Files) == 0 {
+		return ""
+	}
+	return d.Files[0].URL
+}
+
+// prepare fetches and parses every file of a dataset. When the bytes are
+// those of the stored current version, parsing is skipped.
+func prepare(ctx context.Context, st *store.Store, index int, ds catalog.Dataset, opts Options) prepared {
+	p := prepared{index: index, ds: ds, out: Outcome{Dataset: ds.ID}, start: time.Now()}
+	parser, ok := registry.Lookup(ds.Format)
+	if !ok {
+		p.out.Err = fmt.Errorf("%s: no parser for format %q", ds.ID, ds.Format)
+		return p
+	}
+	cur, hasCur, err := st.CurrentVersion(ctx, ds.ID)
+	if err != nil {
+		p.out.Err = err
+		return p
+	}
+	var state store.FetchState
+	if opts.Mirror == "" && hasCur && len(ds.Files) == 1 {
+		if state, err = st.GetFetchState(ctx, ds.ID); err != nil {
+			p.out.Err = err
+			return p
+		}
+	}
+	type file struct {
+		res  fetch.Result
+		data []byte
+	}
+	files := make([]file, 0, len(ds.Files))
+	for _, f := range ds.Files {
+		var res fetch.Result
+		var err error
+		if opts.Mirror != "" {
+			res, err = fetch.ReadMirror(opts.Mirror, f.Path, opts.MaxBytes)
+			if errors.Is(err, fetch.ErrNotInMirror) && !opts.Explicit[ds.ID] {
+				p.out.Status, p.out.Error = Skipped, err.Error()
+				return p
+			}
+		} else {
+			url := f.URL
+			if opts.URLFor != nil {
+				url = opts.URLFor(f)
+			}
+			res, err = opts.Fetcher.Get(ctx, fetch.Request{URL: url, BrowserUA: ds.BrowserUA, ETag: state.ETag, LastModified: state.LastModified})
+		}
+		if err != nil {
+			p.out.Err = fmt.Errorf("%s: %w", ds.ID, err)
+			return p
+		}
+		if res.NotModified {
+			p.out.Status, p.out.Source = NotModified, res.Source
+			if err := st.RecordFetchSuccess(ctx, ds.ID, res.Source, state.ETag, state.LastModified, opts.Now()); err != nil {
+				p.out.Err = err
+			}
+			return p
+		}
+		files = append(files, file{res: res, data: res.Body})
+	}
+	// The version's checksum is the file's sha256; for a multi-file dataset it
+	// is the sha256 of the files' checksums in catalog order.
+	var sum string
+	var size int64
+	var sources []string
+	if len(files) == 1 {
+		h := sha256.Sum256(files[0].data)
+		sum = hex.EncodeToString(h[:])
+	} else {
+		outer := sha256.New()
+		for _, f := range files {
+			h := sha256.Sum256(f.data)
+			outer.Write(h[:])
+		}
+		sum = hex.EncodeToString(outer.Sum(nil))
+	}
+	for _, f := range files {
+		size += int64(len(f.data))
+		sources = append(sources, f.res.Source)
+	}
+	p.out.SHA256, p.out.Source = sum, strings.Join(sources, " ")
+	p.version = store.VersionInfo{
+		Dataset: ds.ID, ProducerVersion: ds.Version, Source: p.out.Source, SHA256: sum, Size: size,
+		Retrieved: files[0].res.Retrieved, ETag: files[0].res.ETag, LastModified: files[0].res.LastModified,
+	}
+	if hasCur && cur.SHA256 == sum {
+		p.out.Status = Unchanged
+		if opts.Mirror == "" {
+			_ = st.RecordFetchSuccess(ctx, ds.ID, p.out.Source, p.version.ETag, p.version.LastModified, opts.Now())
+		}
+		return p
+	}
+	merged := &obs.Parsed{}
+	for i, f := range files {
+		parsed, err := parser(displayName(ds.Files[i], opts.Mirror), f.data, ds.Indicators)
+		if err != nil {
+			p.out.Err = err
+			return p
+		}
+		merged.Series = append(merged.Series, parsed.Series...)
+		merged.Climatologies = append(merged.Climatologies, parsed.Climatologies...)
+	}
+	if err := checkIndicators(ds, merged); err != nil {
+		p.out.Err = err
+		return p
+	}
+	p.parsed = merged
+	return p
+}
+
+// displayName is the file name used in parse errors: the mirror path when
+// reading a mirror, the URL otherwise.
+func displayName(f catalog.File, mirror string) string {
+	if mirror != "" {
+		return f.Path
+	}
+	return f.URL
+}
+
+// checkIndicators verifies that a parsed dataset yields exactly the catalog's
+// indicators, each with at least one point, so that a producer changing its
+// layout is caught at ingest instead of leaving an indicator silently empty.
+func checkIndicators(ds catalog.Dataset, p *obs.Parsed) error {
+	declared := map[string]catalog.Indicator{}
+	for _, ind := range ds.Indicators {
+		declared[ind.ID] = ind
+	}
+	points := map[string]int{}
+	for _, s := range p.Series {
+		ind, ok := declared[s.Indicator]
+		if !ok {
+			return fmt.Errorf("%s: parser produced undeclared indicator %q", ds.ID, s.Indicator)
+		}
+		if s.Unit != ind.Unit || s.Frequency != ind.Frequency {
+			return fmt.Errorf("%s: indicator %s parsed as %s %s, catalog says %s %s", ds.ID, s.Indicator, s.Unit, s.Frequency, ind.Unit, ind.Frequency)
+		}
+		points[s.Indicator] += len(s.Points)
+	}
+	for _, ind := range ds.Indicators {
+		if points[ind.ID] == 0 {
+			return fmt.Errorf("%s: no data found for indicator %s (column %q): the file's layout may have changed", ds.ID, ind.ID, ind.Column)
+		}
+	}
+	return nil
+}

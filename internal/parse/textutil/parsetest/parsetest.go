@@ -1,0 +1,156 @@
+// Package parsetest holds test helpers shared by the parser packages:
+// expectations on a parsed series, on a parse error, and the body of the
+// parsers' fuzz tests. It is imported only from _test.go files.
+package parsetest
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/parse"
+)
+
+// Dataset returns the catalog dataset with the given id or fails the test.
+func Dataset(t testing.TB, id string) catalog.Dataset {
+	t.Helper()
+	d, ok := catalog.DatasetByID(id)
+	if !ok {
+		t.Fatalf("catalog has no dataset %q", id)
+	}
+	return d
+}
+
+// Want describes what one parsed series must hold. Dates are written at the
+// series' resolution (YYYY-MM-DD, YYYY-MM or YYYY).
+type Want struct {
+	Indicator   string
+	Points      int
+	First, Last string
+	FirstValue  float64
+	LastValue   float64
+	// Values are further dates and their exact values (to 1e-9).
+	Values map[string]float64
+	// Absent are dates that must have no point (missing values, gaps).
+	Absent []string
+}
+
+// Series checks that p holds a series for w.Indicator matching w, and that p
+// passes (*obs.Parsed).Check.
+func Series(t testing.TB, p *obs.Parsed, w Want) {
+	t.Helper()
+	if err := p.Check(); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	var s *obs.Series
+	for i := range p.Series {
+		if p.Series[i].Indicator == w.Indicator {
+			s = &p.Series[i]
+		}
+	}
+	if s == nil {
+		t.Fatalf("no series for %s", w.Indicator)
+	}
+	if len(s.Points) != w.Points {
+		t.Errorf("%s: %d points, want %d", w.Indicator, len(s.Points), w.Points)
+	}
+	if len(s.Points) == 0 {
+		return
+	}
+	byDate := map[string]float64{}
+	for _, pt := range s.Points {
+		byDate[pt.Date.Format(s.Frequency)] = pt.Value
+	}
+	first, last := s.Points[0], s.Points[len(s.Points)-1]
+	if got := first.Date.Format(s.Frequency); got != w.First || !near(first.Value, w.FirstValue) {
+		t.Errorf("%s: first point %s = %v, want %s = %v", w.Indicator, got, first.Value, w.First, w.FirstValue)
+	}
+	if got := last.Date.Format(s.Frequency); got != w.Last || !near(last.Value, w.LastValue) {
+		t.Errorf("%s: last point %s = %v, want %s = %v", w.Indicator, got, last.Value, w.Last, w.LastValue)
+	}
+	for d, v := range w.Values {
+		got, ok := byDate[d]
+		if !ok {
+			t.Errorf("%s: no point on %s, want %v", w.Indicator, d, v)
+		} else if !near(got, v) {
+			t.Errorf("%s: %s = %v, want %v", w.Indicator, d, got, v)
+		}
+	}
+	for _, d := range w.Absent {
+		if v, ok := byDate[d]; ok {
+			t.Errorf("%s: point on %s = %v, want none (missing value or gap)", w.Indicator, d, v)
+		}
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+// Error checks that err is a *parse.Error whose message (with its file, line
+// or path) contains every one of want.
+func Error(t testing.TB, err error, want ...string) {
+	t.Helper()
+	var pe *parse.Error
+	if !errors.As(err, &pe) {
+		t.Fatalf("got error %v (%T), want a *parse.Error", err, err)
+	}
+	msg := err.Error()
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("error %q does not contain %q", msg, w)
+		}
+	}
+}
+
+// Fuzz is the body of a parser's fuzz test: whatever the input, fn must not
+// panic; it must either fail with a *parse.Error or return output that passes
+// Check, with one non-empty series per indicator.
+func Fuzz(t *testing.T, fn parse.Func, file string, data []byte, inds []catalog.Indicator) {
+	p, err := fn(file, data, inds)
+	if err != nil {
+		var pe *parse.Error
+		if !errors.As(err, &pe) {
+			t.Fatalf("error is %T, want *parse.Error: %v", err, err)
+		}
+		if p != nil {
+			t.Fatalf("non-nil result with error %v", err)
+		}
+		return
+	}
+	if p == nil {
+		t.Fatal("nil result without error")
+	}
+	if err := p.Check(); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if len(p.Series) != len(inds) {
+		t.Fatalf("%d series for %d indicators", len(p.Series), len(inds))
+	}
+	for _, s := range p.Series {
+		if len(s.Points) == 0 {
+			t.Fatalf("series %s has no points", s.Indicator)
+		}
+	}
+}
+
+// Head returns the first n lines of data, for small fuzz seeds cut from a
+// real file.
+func Head(data []byte, n int) []byte {
+	for i, b := range data {
+		if b == '\n' {
+			n--
+			if n == 0 {
+				return data[:i+1]
+			}
+		}
+	}
+	return data
+}
+
+// Lines joins lines with "\n" and a final line end, for inline test inputs.
+func Lines(lines ...string) []byte {
+	return []byte(strings.Join(lines, "\n") + "\n")
+}
+

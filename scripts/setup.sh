@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what stocktake needs on a fresh Debian 12 machine: Debian packages
+# (netCDF-C for the grid reader, CDO/NCO/xarray as peers in tests and
+# benchmarks, Chromium for browser tests), the front-end packages from the
+# lockfile, and the Go modules. Safe to run again: it installs only what is
+# missing. Run as root, or with sudo available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
+
+apt_packages=(gcc pkg-config libnetcdf-dev netcdf-bin cdo nco python3-xarray python3-netcdf4 nodejs npm chromium)
+missing=()
+for p in "${apt_packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	echo "setup: installing Debian packages: ${missing[*]}" >&2
+	sudo_cmd=()
+	[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+	"${sudo_cmd[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v go >/dev/null || { echo "setup: Go 1.26 or newer is needed at /usr/local/go (https://go.dev/dl/)" >&2; exit 1; }
+
+if [[ -f web/package-lock.json ]]; then
+	(cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+go mod download
