@@ -65,6 +65,12 @@ type Options struct {
 	Workers int
 	// OnDone is called (from the writer goroutine) after each dataset.
 	OnDone func(Outcome)
+	// AfterIngest is called (from the writer goroutine) after a dataset's new
+	// version is committed, with the new version's id; it is how record
+	// events are detected on every update. Its error is reported in the
+	// dataset's Outcome (Status stays Ingested: the data are stored) and
+	// logged; the hook must be idempotent, since a later run may repeat it.
+	AfterIngest func(ctx context.Context, ds catalog.Dataset, versionID int64) error
 	Logger *slog.Logger
 	// Now returns the current time (tests may fix it).
 	Now func() time.Time
@@ -187,6 +193,12 @@ func Run(ctx context.Context, st *store.Store, datasets []catalog.Dataset, opts 
 				p.out.Status = Unchanged
 			default:
 				p.out.Status, p.out.Rows = Ingested, res.Rows
+				if opts.AfterIngest != nil {
+					if herr := opts.AfterIngest(ctx, p.ds, res.VersionID); herr != nil {
+						p.out.Error = "after ingest: " + herr.Error()
+						opts.Logger.Warn("after-ingest hook failed", "dataset", p.ds.ID, "err", herr)
+					}
+				}
 			}
 			if err == nil && opts.Mirror == "" {
 				if ferr := st.RecordFetchSuccess(ctx, p.ds.ID, p.version.Source, p.version.ETag, p.version.LastModified, opts.Now()); ferr != nil {
