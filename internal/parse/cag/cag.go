@@ -49,6 +49,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if err := textutil.Sniff(file, data, what); err != nil {
 		return nil, err
 	}
+	data = textutil.TrimBOM(data)
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		var se *json.SyntaxError

@@ -51,9 +51,13 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if err := textutil.Sniff(file, data, what); err != nil {
 		return nil, err
 	}
+	data = textutil.TrimBOM(data)
 	var rows []json.RawMessage
 	if err := json.Unmarshal(data, &rows); err != nil {
 		return nil, jsonError(file, data, err)
+	}
+	if rows == nil {
+		return nil, parse.PathErrorf(file, "$", "expected %s, got null", what)
 	}
 	if len(rows) == 0 {
 		return nil, parse.PathErrorf(file, "[]", "empty array: expected rows named by year")

@@ -128,6 +128,7 @@ func TestBadInput(t *testing.T) {
 	f([]byte("[\n"+ok+",\n{\"name\": }]"), "x.json:3: invalid JSON")
 	f([]byte(`{"name":"2023"}`), "at $", "got a JSON object")
 	f([]byte(`[]`), "empty array")
+	f([]byte(` null `), "at $", "got null")
 	f(arr(`"2023"`), "at [0]:", "expected an object")
 	f(arr(`{"name":2023,"data":[]}`), "at [0].name")
 	f(arr(`{"name":null,"data":[]}`), "at [0].name")

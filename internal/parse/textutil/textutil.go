@@ -26,6 +26,9 @@ import (
 // bom is the UTF-8 byte order mark that some tools put at the start of a file.
 var bom = []byte("\xef\xbb\xbf")
 
+// TrimBOM returns data without a leading UTF-8 byte order mark.
+func TrimBOM(data []byte) []byte { return bytes.TrimPrefix(data, bom) }
+
 // Scanner reads data line by line and tracks the 1-based number of the line
 // last read. It accepts "\n" and "\r\n" line ends, strips a leading UTF-8 byte
 // order mark, and has no limit on line length (unlike bufio.Scanner).

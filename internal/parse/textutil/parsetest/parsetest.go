@@ -153,4 +153,3 @@ func Head(data []byte, n int) []byte {
 func Lines(lines ...string) []byte {
 	return []byte(strings.Join(lines, "\n") + "\n")
 }
-
