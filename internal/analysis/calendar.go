@@ -68,6 +68,11 @@ var cumDays = [13]int{0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366
 // layouts).
 func (c Convention) Slot(d obs.Date) int {
 	y, m, day := d.YMD()
+	return c.slotYMD(y, m, day)
+}
+
+// slotYMD is Slot for a date already split into year, month and day.
+func (c Convention) slotYMD(y, m, day int) int {
 	switch c {
 	case Month:
 		return m - 1
@@ -141,4 +146,24 @@ func conventionFor(f obs.Frequency, c Convention) Convention {
 		return Month
 	}
 	return c
+}
+
+// formatDate writes d at the resolution of f (YYYY-MM-DD, YYYY-MM or YYYY)
+// like obs.Date.Format, without fmt, for years 0..9999.
+func formatDate(d obs.Date, f obs.Frequency) string {
+	y, m, day := d.YMD()
+	if y < 0 || y > 9999 {
+		return d.Format(f)
+	}
+	b := make([]byte, 0, 10)
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
+	if f == obs.Annual {
+		return string(b)
+	}
+	b = append(b, '-', byte('0'+m/10), byte('0'+m%10))
+	if f == obs.Monthly {
+		return string(b)
+	}
+	b = append(b, '-', byte('0'+day/10), byte('0'+day%10))
+	return string(b)
 }

@@ -162,11 +162,11 @@ func NewClimatology(s obs.Series, opt ClimatologyOptions) (*Climatology, error) 
 	groups := make([][]float64, conv.Slots())
 	found := 0
 	for i, p := range pts {
-		y := p.Date.Year()
+		y, m, day := p.Date.YMD()
 		if !opt.Baseline.Contains(y) {
 			continue
 		}
-		slot := conv.Slot(p.Date)
+		slot := conv.slotYMD(y, m, day)
 		groups[slot] = append(groups[slot], p.Value)
 		found++
 		if conv == DayCount && opt.Day366FromNextYear && !obs.IsLeap(y) && slot == 364 {

@@ -120,9 +120,9 @@ func Extremes(s obs.Series, kind Kind, p Period, sm Smoothing) (Extreme, error) 
 		return Extreme{}, fmt.Errorf("extremes of %s in %s: %w in the period", s.Indicator, p.Label, ErrNoData)
 	}
 	e := Extreme{Indicator: s.Indicator, Entity: s.Entity, Kind: kind, Period: p.Label,
-		Date: pts[best].Date.Format(s.Frequency), Value: round6(pts[best].Value), Unit: s.Unit, Smoothing: sm}
+		Date: formatDate(pts[best].Date, s.Frequency), Value: round6(pts[best].Value), Unit: s.Unit, Smoothing: sm}
 	for _, i := range ties {
-		e.Ties = append(e.Ties, pts[i].Date.Format(s.Frequency))
+		e.Ties = append(e.Ties, formatDate(pts[i].Date, s.Frequency))
 	}
 	return e, nil
 }

@@ -95,11 +95,11 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 	conv := conventionFor(s.Frequency, opt.Convention)
 	i := find(pts, date)
 	if i < 0 {
-		return OnResult{}, fmt.Errorf("records: %s has no %s value on %s: %w", s.Indicator, sm, date.Format(s.Frequency), ErrNoData)
+		return OnResult{}, fmt.Errorf("records: %s has no value on %s (smoothing %s, as of %s): %w", s.Indicator, formatDate(date, s.Frequency), sm, asOfText(opt.AsOf), ErrNoData)
 	}
 	v, y, slot := pts[i].Value, date.Year(), conv.Slot(date)
 	k := opt.Kind
-	r := OnResult{Indicator: s.Indicator, Entity: s.Entity, Kind: k, Date: date.Format(s.Frequency),
+	r := OnResult{Indicator: s.Indicator, Entity: s.Entity, Kind: k, Date: formatDate(date, s.Frequency),
 		Value: round6(v), Unit: s.Unit, RankForDate: 1, RankAllTime: 1, Convention: conv, Smoothing: sm,
 		AsOf: asOfString(opt.AsOf)}
 	var prev *obs.Point
@@ -112,7 +112,8 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 			r.RankAllTime++
 		}
 		r.TieAllTime = r.TieAllTime || tie
-		if conv.Slot(p.Date) != slot {
+		py, pm, pd := p.Date.YMD()
+		if conv.slotYMD(py, pm, pd) != slot {
 			continue
 		}
 		r.YearsForDate++
@@ -120,7 +121,7 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 			r.RankForDate++
 		}
 		r.Tie = r.Tie || tie
-		if p.Date.Year() < y && (prev == nil || k.beats(p.Value, prev.Value)) {
+		if py < y && (prev == nil || k.beats(p.Value, prev.Value)) {
 			prev = &pts[j]
 		}
 	}
@@ -128,7 +129,7 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 	r.RecordForDate = r.RankForDate == 1 && !r.Tie && r.YearsForDate > 1
 	r.RecordAllTime = r.RankAllTime == 1 && !r.TieAllTime && len(pts) > 1
 	if prev != nil {
-		r.PreviousForDate = &Holder{Date: prev.Date.Format(s.Frequency), Value: round6(prev.Value)}
+		r.PreviousForDate = &Holder{Date: formatDate(prev.Date, s.Frequency), Value: round6(prev.Value)}
 		m := k.margin(v, prev.Value)
 		r.Margin = &m
 	}
@@ -297,29 +298,29 @@ func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
 		if i < 0 {
 			return nil
 		}
-		return &Holder{Date: pts[i].Date.Format(s.Frequency), Value: round6(pts[i].Value)}
+		return &Holder{Date: formatDate(pts[i].Date, s.Frequency), Value: round6(pts[i].Value)}
 	}
 	for i, p := range pts {
-		py := p.Date.Year()
+		py, pm, pd := p.Date.YMD()
 		if py > y {
 			break
 		}
-		slot := conv.Slot(p.Date)
+		slot := conv.slotYMD(py, pm, pd)
 		b := best[slot] - 1
 		if py == y {
 			found = true
-			dr := DayRecord{Date: p.Date.Format(s.Frequency), Value: round6(p.Value), Previous: holder(b)}
-			if b >= 0 && k.beats(p.Value, pts[b].Value) {
-				r.RecordDays = append(r.RecordDays, dr)
+			switch {
+			case b >= 0 && k.beats(p.Value, pts[b].Value):
+				r.RecordDays = append(r.RecordDays, DayRecord{Date: formatDate(p.Date, s.Frequency), Value: round6(p.Value), Previous: holder(b)})
 				recIdx = append(recIdx, i)
-			} else if b >= 0 && equal(p.Value, pts[b].Value) {
-				r.TiedDays = append(r.TiedDays, dr)
+			case b >= 0 && equal(p.Value, pts[b].Value):
+				r.TiedDays = append(r.TiedDays, DayRecord{Date: formatDate(p.Date, s.Frequency), Value: round6(p.Value), Previous: holder(b)})
 			}
-			at := DayRecord{Date: dr.Date, Value: dr.Value, Previous: holder(allTime)}
-			if allTime >= 0 && k.beats(p.Value, pts[allTime].Value) {
-				r.AllTimeRecords = append(r.AllTimeRecords, at)
-			} else if allTime >= 0 && equal(p.Value, pts[allTime].Value) {
-				r.TiedAllTime = append(r.TiedAllTime, at)
+			switch {
+			case allTime >= 0 && k.beats(p.Value, pts[allTime].Value):
+				r.AllTimeRecords = append(r.AllTimeRecords, DayRecord{Date: formatDate(p.Date, s.Frequency), Value: round6(p.Value), Previous: holder(allTime)})
+			case allTime >= 0 && equal(p.Value, pts[allTime].Value):
+				r.TiedAllTime = append(r.TiedAllTime, DayRecord{Date: formatDate(p.Date, s.Frequency), Value: round6(p.Value), Previous: holder(allTime)})
 			}
 		}
 		if b < 0 || k.beats(p.Value, pts[b].Value) {
@@ -341,8 +342,8 @@ func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
 		for e+1 < len(recIdx) && next(pts[recIdx[e]].Date, pts[recIdx[e+1]].Date) {
 			e++
 		}
-		r.Streaks = append(r.Streaks, Streak{From: pts[recIdx[j]].Date.Format(s.Frequency),
-			To: pts[recIdx[e]].Date.Format(s.Frequency), Days: e - j + 1})
+		r.Streaks = append(r.Streaks, Streak{From: formatDate(pts[recIdx[j]].Date, s.Frequency),
+			To: formatDate(pts[recIdx[e]].Date, s.Frequency), Days: e - j + 1})
 		j = e + 1
 	}
 	return r, nil
@@ -363,4 +364,11 @@ func asOfString(d *obs.Date) *string {
 	}
 	s := d.String()
 	return &s
+}
+
+func asOfText(d *obs.Date) string {
+	if d == nil {
+		return "all data"
+	}
+	return d.String()
 }

@@ -63,7 +63,24 @@ func Median(xs []float64) float64 {
 // equal reports whether a and b are the same value up to floating-point
 // noise: |a-b| <= 1e-9 * max(1, |a|, |b|). Records use it to detect ties.
 func equal(a, b float64) bool {
-	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+	if a == b {
+		return true
+	}
+	diff, scale := a-b, 1.0
+	if diff < 0 {
+		diff = -diff
+	}
+	if a > scale {
+		scale = a
+	} else if -a > scale {
+		scale = -a
+	}
+	if b > scale {
+		scale = b
+	} else if -b > scale {
+		scale = -b
+	}
+	return diff <= 1e-9*scale
 }
 
 // round6 rounds x to 6 decimal places, below the precision of every series

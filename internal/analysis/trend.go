@@ -34,6 +34,10 @@ type TrendResult struct {
 	// between all pairs of points (the mean of the two middle ones when the
 	// number of pairs is even).
 	TheilSenPerDecade float64 `json:"theil_sen_per_decade"`
+	// Incomplete lists the periods left out of the fit because they were
+	// incomplete (set by the caller that aggregated the data), so that
+	// they are reported rather than hidden.
+	Incomplete []string `json:"incomplete_excluded,omitempty"`
 }
 
 // Trend fits pts (sorted, unique dates; at least 3 points) against time in
