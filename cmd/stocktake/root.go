@@ -73,6 +73,7 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newUpdateCmd(), newListCmd(), newShowCmd())
 	root.AddCommand(newExtremesCmd(), newRecordsCmd(), newClimatologyCmd(), newTrendCmd())
+	root.AddCommand(newRankCmd(), newPeaksCmd(), newCompareCmd(), newPledgesCmd(), newGrowthCmd())
 	return root
 }
 

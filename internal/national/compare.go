@@ -32,8 +32,9 @@ type CompareRow struct {
 
 // Compare puts entities side by side for one indicator. all holds every
 // entity's series of the indicator (needed for ranks and the world total).
-// year zero picks the latest year in which every requested entity has a
-// value, or, when there is no such year, the latest year of any of them.
+// year zero picks the latest well-covered year (see WellCovered) in which
+// every requested entity has a value; failing that, the latest year in which
+// all have one; failing that, the latest year of any of them.
 func Compare(all []obs.Series, entities []string, year int) (CompareRow, error) {
 	if len(all) == 0 {
 		return CompareRow{}, fmt.Errorf("no series to compare")
@@ -44,7 +45,7 @@ func Compare(all []obs.Series, entities []string, year int) (CompareRow, error) 
 		byEntity[s.Entity] = yearValues(s)
 	}
 	if year == 0 {
-		year = latestCommonYear(byEntity, entities)
+		year = latestCommonYear(byEntity, entities, WellCovered(all))
 		if year == 0 {
 			return row, fmt.Errorf("%s: none of %v has any value", row.Indicator, entities)
 		}
@@ -78,9 +79,10 @@ func Compare(all []obs.Series, entities []string, year int) (CompareRow, error) 
 }
 
 // latestCommonYear returns the latest year in which every entity has a value,
-// else the latest year in which any has, else zero.
-func latestCommonYear(byEntity map[string]map[int]float64, entities []string) int {
-	common, any := 0, 0
+// preferring years in covered; else the latest year in which any has; else
+// zero.
+func latestCommonYear(byEntity map[string]map[int]float64, entities []string, covered map[int]bool) int {
+	commonCovered, common, any := 0, 0, 0
 	counts := map[int]int{}
 	for _, e := range entities {
 		for y := range byEntity[e] {
@@ -91,11 +93,20 @@ func latestCommonYear(byEntity map[string]map[int]float64, entities []string) in
 		}
 	}
 	for y, n := range counts {
-		if n == len(entities) && y > common {
+		if n != len(entities) {
+			continue
+		}
+		if y > common {
 			common = y
 		}
+		if covered[y] && y > commonCovered {
+			commonCovered = y
+		}
 	}
-	if common != 0 {
+	switch {
+	case commonCovered != 0:
+		return commonCovered
+	case common != 0:
 		return common
 	}
 	return any

@@ -29,7 +29,9 @@ func span(s obs.Series) (first, last int, ok bool) {
 // RankOptions selects what Rank ranks.
 type RankOptions struct {
 	// Year is the year ranked, or with Cumulative the last year summed.
-	// Zero means the latest year in which any ranked entity has a value.
+	// Zero means the latest well-covered year (see WellCovered), so that a
+	// producer's partial latest year (Ember's 2024 with 88 countries instead
+	// of 170) is not ranked unless asked for.
 	Year int
 	// Top keeps the first Top rows (after ties are ranked); zero keeps all.
 	Top int
@@ -80,7 +82,8 @@ type Ranking struct {
 // Rank ranks the countries of one indicator. all holds every entity's series
 // of the indicator (as store.AllSeries returns them); aggregates and GFW's
 // special areas are never ranked (see Kind), and World is used only for
-// shares. Entities with equal values share a rank and the next rank is
+// shares; indicators in percent (such as electricity.coal.share) are not
+// additive and get no world value and no shares. Entities with equal values share a rank and the next rank is
 // skipped (1, 2, 2, 4); ties are listed by code. An error is returned when no
 // country has a value in the requested year or span.
 func Rank(all []obs.Series, opt RankOptions) (Ranking, error) {
@@ -111,7 +114,14 @@ func Rank(all []obs.Series, opt RankOptions) (Ranking, error) {
 	}
 	year := opt.Year
 	if year == 0 {
-		year = last
+		for y := range WellCovered(all) {
+			if y > year {
+				year = y
+			}
+		}
+		if year == 0 {
+			year = last
+		}
 	}
 	r.Year = year
 	since := year
@@ -179,6 +189,8 @@ func Rank(all []obs.Series, opt RankOptions) (Ranking, error) {
 		return r, fmt.Errorf("%s: no country has a value for %d (data cover %d-%d)", r.Indicator, year, first, last)
 	}
 	switch {
+	case r.Unit == "%":
+		// Percentages (shares of a mix) are not additive: no world share.
 	case hasWorldRow:
 		r.World, r.WorldBasis = ptr(worldRow), World
 	case hasSum:
@@ -206,6 +218,33 @@ func Rank(all []obs.Series, opt RankOptions) (Ranking, error) {
 	}
 	r.Ranking = rows
 	return r, nil
+}
+
+// WellCovered returns the years in which at least half as many countries
+// have a value as in the year with the most countries. Default years are
+// chosen among them.
+func WellCovered(all []obs.Series) map[int]bool {
+	counts := map[int]int{}
+	most := 0
+	for _, s := range all {
+		if e, ok := Lookup(s.Entity); !ok || !e.Ranked() {
+			continue
+		}
+		for _, p := range s.Points {
+			y := p.Date.Year()
+			counts[y]++
+			if counts[y] > most {
+				most = counts[y]
+			}
+		}
+	}
+	out := map[int]bool{}
+	for y, n := range counts {
+		if 2*n >= most {
+			out[y] = true
+		}
+	}
+	return out
 }
 
 // hasYear reports whether s has a value in year.
