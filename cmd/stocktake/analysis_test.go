@@ -1,0 +1,111 @@
+package main
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+// TestRecordsCLI checks the records engine end to end against numbers the
+// producers published.
+func TestRecordsCLI(t *testing.T) {
+	db := sharedDB(t)
+
+	// NSIDC, "Antarctic sea ice sets a record low" (NSIDC Arctic Sea Ice News,
+	// 27 February 2023): 1.79 million km² on 21 February 2023, 5-day mean;
+	// previous record low set in 2022.
+	r := runCLI(t, db, "records", "seaice.south", "--on", "2023-02-21", "--kind", "min", "--smooth", "5d", "--json")
+	on := decode[map[string]any](t, r.stdout)
+	if r.code != 0 || !near(on["value"].(float64), 1.79, 0.005) || on["record_for_date"] != true || on["record_all_time"] != true ||
+		on["smoothing"] != "5d" || on["convention"] != "calendar" || on["years_for_date"].(float64) != 47 {
+		t.Fatalf("seaice.south 2023-02-21: exit %d %v %s", r.code, on, r.stderr)
+	}
+	prev := on["previous_for_date"].(map[string]any)
+	if prev["date"] != "2022-02-21" {
+		t.Errorf("previous holder for 21 February: %v", prev)
+	}
+
+	// Climate Reanalyzer: world SST passed 21.0 °C for the first time on
+	// 16 March 2023 (21.004 in oisst2.1_world2_sst_day.json).
+	r = runCLI(t, db, "records", "sst.world", "--on", "2023-03-16", "--as-of", "2023-03-16", "--json")
+	on = decode[map[string]any](t, r.stdout)
+	if r.code != 0 || on["value"] != 21.004 || on["record_all_time"] != true || on["rank_all_time"].(float64) != 1 || on["as_of"] != "2023-03-16" {
+		t.Fatalf("sst.world 2023-03-16: %v %s", on, r.stderr)
+	}
+
+	// NOAA NCEI, "Global Climate Report June 2023": warmest June in the
+	// 174-year record, 0.13 °C above June 2020. Today's file (revised) gives
+	// 1.06 vs 0.94, a margin of 0.12, still rank 1 of 174 as of the month.
+	r = runCLI(t, db, "records", "gmst.noaa", "--month", "2023-06", "--as-of", "2023-06-30", "--json")
+	m := decode[map[string]any](t, r.stdout)
+	if r.code != 0 || m["rank"].(float64) != 1 || m["years"].(float64) != 174 || m["record"] != true || !near(m["margin"].(float64), 0.12, 1e-9) ||
+		m["previous"].(map[string]any)["month"] != "2020-06" {
+		t.Fatalf("gmst.noaa 2023-06: %v %s", m, r.stderr)
+	}
+
+	// The 2023 SST record run: from 13 March 2023 every remaining day of 2023
+	// set a record for its date (a fact of the Climate Reanalyzer file).
+	r = runCLI(t, db, "records", "sst.world", "--year", "2023", "--json")
+	y := decode[map[string]any](t, r.stdout)
+	days := y["record_days"].([]any)
+	streaks := y["streaks"].([]any)
+	if r.code != 0 || len(days) != 294 || days[0].(map[string]any)["date"] != "2023-03-13" {
+		t.Fatalf("sst.world 2023: %d record days, first %v", len(days), days[0])
+	}
+	last := streaks[len(streaks)-1].(map[string]any)
+	if last["from"] != "2023-03-13" || last["to"] != "2023-12-31" || last["days"].(float64) != 294 {
+		t.Errorf("last streak: %v", last)
+	}
+
+	r = runCLI(t, db, "extremes", "seaice.south", "--year", "2023", "--kind", "min", "--smooth", "5d", "--json")
+	e := decode[map[string]any](t, r.stdout)
+	if r.code != 0 || e["date"] != "2023-02-21" || e["period"] != "2023" || !near(e["value"].(float64), 1.7884, 1e-9) {
+		t.Fatalf("extremes: %v", e)
+	}
+
+	// Usage errors exit 2, data errors 1.
+	for _, c := range []struct {
+		code int
+		args []string
+		msg  string
+	}{
+		{2, []string{"records", "sst.world"}, ""},
+		{2, []string{"records", "sst.world", "--on", "2023-03-16", "--year", "2023"}, ""},
+		{2, []string{"records", "sst.world", "--on", "2023-03-16", "--convention", "julian"}, "julian"},
+		{2, []string{"extremes", "co2.mlo", "--all", "--smooth", "5d"}, ""},
+		{1, []string{"records", "sst.world", "--on", "1970-01-01", "--as-of", "1970-01-01"}, ""},
+	} {
+		r := runCLI(t, db, c.args...)
+		if r.code != c.code || !strings.Contains(r.stderr, c.msg) {
+			t.Errorf("%v: exit %d (%s), want %d", c.args, r.code, r.stderr, c.code)
+		}
+	}
+}
+
+func TestClimatologyAndTrendCLI(t *testing.T) {
+	db := sharedDB(t)
+	r := runCLI(t, db, "climatology", "sst.world", "--baseline", "1991-2020", "--convention", "daycount", "--json")
+	c := decode[map[string]any](t, r.stdout)
+	slots := c["slots"].([]any)
+	if r.code != 0 || len(slots) != 366 || c["baseline"] != "1991-2020" {
+		t.Fatalf("climatology: exit %d, %d slots", r.code, len(slots))
+	}
+	// Day 100 (10 April): 30 years, mean within 0.0032 °C of Climate
+	// Reanalyzer's own 1991-2020 row in the same file (20.524 there).
+	s := slots[99].(map[string]any)
+	if s["n"].(float64) != 30 || !near(s["mean"].(float64), 20.524, 0.0032) {
+		t.Errorf("slot 99: %v", s)
+	}
+
+	// GISTEMP-like warming rate: NOAA's land+ocean series warms at about
+	// 0.2 °C per decade since 1975 (NOAA NCEI Climate at a Glance trend tool).
+	r = runCLI(t, db, "trend", "gmst.noaa", "--from", "1975", "--to", "2024", "--json")
+	tr := decode[map[string]any](t, r.stdout)
+	ci := tr["ci95_per_decade"].([]any)
+	if r.code != 0 || tr["n"].(float64) != 50 || !near(tr["ols_per_decade"].(float64), 0.197, 0.002) ||
+		ci[0].(float64) >= tr["ols_per_decade"].(float64) || ci[1].(float64) <= tr["ols_per_decade"].(float64) {
+		t.Fatalf("trend: %v", tr)
+	}
+}
