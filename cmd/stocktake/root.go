@@ -74,6 +74,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newUpdateCmd(), newListCmd(), newShowCmd())
 	root.AddCommand(newExtremesCmd(), newRecordsCmd(), newClimatologyCmd(), newTrendCmd())
 	root.AddCommand(newRankCmd(), newPeaksCmd(), newCompareCmd(), newPledgesCmd(), newGrowthCmd())
+	root.AddCommand(newWatchCmd(), newWebhookCmd(), newEventsCmd())
 	return root
 }
 

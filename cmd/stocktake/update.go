@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/fetch"
 	"github.com/stocktake/stocktake/internal/ingest"
 )
@@ -64,6 +65,9 @@ it was named with --only, in which case it fails.`,
 				return err
 			}
 			defer st.Close()
+			// Record events (new records, retractions) are detected after every
+			// dataset that changed, and queued for webhooks.
+			opts.AfterIngest = alerts.Hook(st, nil)
 			var bar *progressbar.ProgressBar
 			if !jsonFlag(cmd) && isTerminal(cmd.OutOrStdout()) && isTerminal(cmd.ErrOrStderr()) {
 				bar = progressbar.NewOptions(len(datasets), progressbar.OptionSetWriter(cmd.ErrOrStderr()),

@@ -71,7 +71,7 @@ type Options struct {
 	// dataset's Outcome (Status stays Ingested: the data are stored) and
 	// logged; the hook must be idempotent, since a later run may repeat it.
 	AfterIngest func(ctx context.Context, ds catalog.Dataset, versionID int64) error
-	Logger *slog.Logger
+	Logger      *slog.Logger
 	// Now returns the current time (tests may fix it).
 	Now func() time.Time
 }

@@ -7,11 +7,15 @@
 //     observation, climatology and the version row are written, or nothing is.
 //   - In Replace mode (producer files), re-ingesting bytes whose sha256 equals
 //     the dataset's current version changes nothing; different bytes replace
-//     all of that dataset's observations atomically, and the older version rows
-//     stay as history.
+//     the dataset's observations atomically (values added, revised or removed
+//     so that the stored series equal the new file), and the older version
+//     rows stay as history.
+//   - Every observation references the dataset version that supplied its
+//     present value: a value unchanged by a new version keeps pointing at the
+//     version it first came from; a revised or new value points at the new
+//     version. So a value's lineage says since when it has been what it is.
 //   - In Merge mode (gridded files, one file per day), each file is its own
 //     version row and its points are upserted; the other points stay.
-//   - Every observation references the dataset version it came from.
 package store
 
 import (
@@ -116,7 +120,7 @@ type VersionInfo struct {
 type IngestResult struct {
 	VersionID int64
 	Unchanged bool // the bytes equal the current version's: nothing was written
-	Rows      int  // observations written
+	Rows      int  // observations inserted or revised (unchanged values are not rewritten)
 	Series    int  // series written
 }
 
@@ -234,13 +238,8 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 		if _, err := tx.ExecContext(ctx, "UPDATE dataset_versions SET current = 0 WHERE dataset = ? AND id <> ?", v.Dataset, res.VersionID); err != nil {
 			return res, err
 		}
-		for _, q := range []string{
-			"DELETE FROM observations WHERE series_id IN (SELECT id FROM series WHERE dataset = ?)",
-			"DELETE FROM climatologies WHERE series_id IN (SELECT id FROM series WHERE dataset = ?)",
-		} {
-			if _, err := tx.ExecContext(ctx, q, v.Dataset); err != nil {
-				return res, err
-			}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM climatologies WHERE series_id IN (SELECT id FROM series WHERE dataset = ?)", v.Dataset); err != nil {
+			return res, err
 		}
 	}
 	upsertSeries, err := tx.PrepareContext(ctx, `INSERT INTO series (dataset, indicator, entity, unit, frequency) VALUES (?, ?, ?, ?, ?)
@@ -260,17 +259,60 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 		err := upsertSeries.QueryRowContext(ctx, v.Dataset, indicator, entity, unit, string(f)).Scan(&id)
 		return id, err
 	}
+	kept := map[int64]bool{}
 	for _, se := range p.Series {
 		id, err := seriesID(se.Indicator, se.Entity, se.Unit, se.Frequency)
 		if err != nil {
 			return res, err
 		}
+		kept[id] = true
 		res.Series++
+		var old map[obs.Date]float64
+		if mode == Replace {
+			if old, err = storedValues(ctx, tx, id); err != nil {
+				return res, err
+			}
+		}
 		for _, pt := range se.Points {
+			if prev, ok := old[pt.Date]; ok {
+				delete(old, pt.Date)
+				if prev == pt.Value {
+					continue // unchanged: keeps the version that first supplied it
+				}
+			}
 			if _, err := insObs.ExecContext(ctx, id, int64(pt.Date), pt.Value, res.VersionID); err != nil {
 				return res, err
 			}
 			res.Rows++
+		}
+		for d := range old {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE series_id = ? AND date = ?", id, int64(d)); err != nil {
+				return res, err
+			}
+		}
+	}
+	if mode == Replace {
+		// Series the new version no longer has lose their observations.
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM series WHERE dataset = ?", v.Dataset)
+		if err != nil {
+			return res, err
+		}
+		var gone []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return res, err
+			}
+			if !kept[id] {
+				gone = append(gone, id)
+			}
+		}
+		rows.Close()
+		for _, id := range gone {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE series_id = ?", id); err != nil {
+				return res, err
+			}
 		}
 	}
 	for _, c := range p.Climatologies {
@@ -300,6 +342,45 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 		return res, err
 	}
 	return res, nil
+}
+
+// Lineage returns the dataset version that supplied the stored value of one
+// observation: the file (source, sha256, retrieval time) a number can be
+// traced to.
+func (s *Store) Lineage(ctx context.Context, dataset, indicator, entity string, date obs.Date) (Version, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT o.version_id FROM observations o JOIN series s ON s.id = o.series_id
+		WHERE s.dataset = ? AND s.indicator = ? AND s.entity = ? AND o.date = ?`, dataset, indicator, entity, int64(date)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Version{}, fmt.Errorf("%s %s %s on %s: %w", dataset, indicator, entity, date, ErrNotFound)
+	}
+	if err != nil {
+		return Version{}, err
+	}
+	vs, err := s.versions(ctx, "WHERE id = ?", id)
+	if err != nil || len(vs) == 0 {
+		return Version{}, fmt.Errorf("version %d of %s: %w", id, dataset, ErrNotFound)
+	}
+	return vs[0], nil
+}
+
+// storedValues returns the stored values of one series by date.
+func storedValues(ctx context.Context, tx *sql.Tx, seriesID int64) (map[obs.Date]float64, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT date, value FROM observations WHERE series_id = ?", seriesID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[obs.Date]float64{}
+	for rows.Next() {
+		var d int64
+		var v float64
+		if err := rows.Scan(&d, &v); err != nil {
+			return nil, err
+		}
+		out[obs.Date(d)] = v
+	}
+	return out, rows.Err()
 }
 
 // Series returns the stored points of ref's indicator for entity ("" for a

@@ -241,3 +241,42 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatalf("after reopen: %v", got)
 	}
 }
+
+// TestReplaceKeepsLineage revises one value, adds one and drops one: the
+// unchanged values keep pointing at the first version, the revised and new
+// ones at the second, the dropped one is gone.
+func TestReplaceKeepsLineage(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	d0 := obs.NewDate(2023, 2, 17)
+	r1, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: "v1"}, &obs.Parsed{Series: []obs.Series{daily("x", d0, 1, 2, 3), daily("y", d0, 7)}}, Replace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: "v2"}, &obs.Parsed{Series: []obs.Series{daily("x", d0+1, 2, 3.5, 4)}}, Replace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Rows != 2 {
+		t.Errorf("rows written: %d, want 2 (one revised, one new)", r2.Rows)
+	}
+	if got := values(t, s); !equal(got, []float64{2, 3.5, 4}) {
+		t.Fatalf("values: %v", got)
+	}
+	f := func(day obs.Date, want int64) {
+		t.Helper()
+		v, err := s.Lineage(ctx, "ds", "x", "", day)
+		if err != nil || v.ID != want {
+			t.Errorf("%s: version %d (%v), want %d", day, v.ID, err, want)
+		}
+	}
+	f(d0+1, r1.VersionID)
+	f(d0+2, r2.VersionID)
+	f(d0+3, r2.VersionID)
+	if _, err := s.Lineage(ctx, "ds", "x", "", d0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("dropped value still stored: %v", err)
+	}
+	if _, _, err := s.SeriesByID(ctx, "ds", "y", ""); !errors.Is(err, ErrNotFound) {
+		t.Errorf("series absent from the new version still stored: %v", err)
+	}
+}

@@ -1,0 +1,248 @@
+package alerts
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/national"
+	"github.com/stocktake/stocktake/internal/obs"
+)
+
+// shortNames are the names events use for the vital signs; other
+// indicators use their catalog title.
+var shortNames = map[string]string{
+	"sst.world":      "Global SST",
+	"sst.natlan":     "North Atlantic SST",
+	"sst.nino34":     "Niño 3.4 SST",
+	"t2m.world":      "Global air temperature",
+	"seaice.north":   "Arctic sea-ice extent",
+	"seaice.south":   "Antarctic sea-ice extent",
+	"gmst.noaa":      "Global temperature anomaly (NOAA)",
+	"gmst.gistemp":   "Global temperature anomaly (GISTEMP)",
+	"gmst.hadcrut5":  "Global temperature anomaly (HadCRUT5)",
+	"co2.mlo":        "CO2 at Mauna Loa",
+	"co2.mlo.weekly": "CO2 at Mauna Loa (weekly)",
+	"ch4.global":     "Global CH4",
+	"n2o.global":     "Global N2O",
+}
+
+// Name returns the human name of an indicator.
+func Name(indicator string) string {
+	if n, ok := shortNames[indicator]; ok {
+		return n
+	}
+	if r, err := catalog.Resolve(indicator); err == nil && r.Indicator.Title != "" {
+		t := r.Indicator.Title
+		return strings.ToUpper(t[:1]) + t[1:]
+	}
+	return indicator
+}
+
+// Unit formatting. Values are written with a precision per unit: 2 decimals
+// for °C and million km² (as NSIDC and Climate Reanalyzer announce them) and
+// ppm, 1 decimal for ppb, mm, 10²² J, %, GW and TWh; tonnes and hectares are
+// written with 3 significant digits and a word for the power of ten
+// ("11.9 billion t"). Margins get one more decimal than values, so a record
+// won by less than the displayed precision still shows how much it won by.
+var unitText = map[string]string{
+	"degC":      "°C",
+	"10^6 km^2": "million km²",
+	"10^22 J":   "×10²² J",
+}
+
+var unitDecimals = map[string]int{
+	"degC": 2, "10^6 km^2": 2, "ppm": 2, "ppb": 1, "mm": 1, "10^22 J": 1, "%": 1, "GW": 1, "TWh": 1,
+}
+
+// FormatValue writes v with its unit, e.g. "21.00 °C", "1.79 million km²".
+func FormatValue(v float64, unit string) string { return formatValue(v, unit, 0) }
+
+func formatValue(v float64, unit string, extra int) string {
+	u := unitText[unit]
+	if u == "" {
+		u = unit
+	}
+	dec, ok := unitDecimals[unit]
+	if !ok {
+		a := math.Abs(v)
+		for _, s := range []struct {
+			f    float64
+			word string
+		}{{1e9, "billion"}, {1e6, "million"}, {1e3, "thousand"}} {
+			if a >= s.f {
+				return strconv.FormatFloat(v/s.f, 'f', sigDecimals(a/s.f, 3)+extra, 64) + " " + s.word + " " + u
+			}
+		}
+		dec = sigDecimals(a, 3)
+	}
+	if u == "%" {
+		return strconv.FormatFloat(v, 'f', dec+extra, 64) + "%"
+	}
+	return strconv.FormatFloat(v, 'f', dec+extra, 64) + " " + u
+}
+
+// formatMargin writes a margin with one decimal more than values, or more
+// when needed to show its first significant digit.
+func formatMargin(m float64, unit string) string {
+	dec, ok := unitDecimals[unit]
+	if !ok || math.Abs(m) >= 1000 {
+		return formatValue(m, unit, 1)
+	}
+	need := sigDecimals(math.Abs(m), 1)
+	return formatValue(m, unit, max(1, need-dec))
+}
+
+// sigDecimals is the number of decimals that writes a (>= 0) with n
+// significant digits.
+func sigDecimals(a float64, n int) int {
+	if a == 0 {
+		return 0
+	}
+	d := n - 1 - int(math.Floor(math.Log10(a)))
+	return max(d, 0)
+}
+
+// humanDate writes d as "16 March 2023".
+func humanDate(d obs.Date) string {
+	y, m, day := d.YMD()
+	return fmt.Sprintf("%d %s %d", day, monthName(m), y)
+}
+
+func monthName(m int) string {
+	return [...]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+		"November", "December"}[m-1]
+}
+
+// humanPeriod writes a date at the resolution of an event: "16 March 2023",
+// "March 2023" or "2023".
+func humanPeriod(k Kind, f obs.Frequency, date string) string {
+	d, err := obs.ParseDate(date)
+	if err != nil {
+		return date
+	}
+	switch {
+	case k == MonthRec || f == obs.Monthly:
+		return monthName(d.Month()) + " " + strconv.Itoa(d.Year())
+	case f == obs.Annual:
+		return strconv.Itoa(d.Year())
+	}
+	return humanDate(d)
+}
+
+func ordinal(n int) string {
+	suf := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suf = "st"
+		case 2:
+			suf = "nd"
+		case 3:
+			suf = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suf
+}
+
+// Sentence writes the event for people, from its data alone, e.g.
+// "Global SST 21.00 °C on 16 March 2023 — highest on record, previous
+// 20.99 °C on 6 March 2016 (by 0.013 °C)." Retracted events say so first.
+func Sentence(e Event) string {
+	name := Name(e.Indicator)
+	if e.Entity != "" {
+		name += ", " + national.Name(e.Entity)
+	}
+	high, most := "highest", "maximum"
+	if e.Direction == "min" {
+		high, most = "lowest", "minimum"
+	}
+	when := humanPeriod(e.Kind, e.Frequency, e.Date)
+	on := "on " + when
+	if e.Kind == MonthRec || e.Frequency == obs.Monthly || e.Frequency == obs.Annual {
+		on = "in " + when
+	}
+	val := FormatValue(e.Value, e.Unit)
+	if e.Smoothing != "" && e.Smoothing != "none" {
+		val += " (" + strings.TrimSuffix(e.Smoothing, "d") + "-day mean)"
+	}
+	prev := func() string {
+		if e.Previous == nil {
+			return ""
+		}
+		p := humanPeriod(e.Kind, e.Frequency, e.Previous.Date)
+		s := ", previous " + FormatValue(e.Previous.Value, e.Unit) + " on " + p
+		if e.Kind == MonthRec || e.Frequency == obs.Monthly || e.Frequency == obs.Annual {
+			s = ", previous " + FormatValue(e.Previous.Value, e.Unit) + " in " + p
+		}
+		if e.Margin != nil {
+			s += " (by " + formatMargin(*e.Margin, e.Unit) + ")"
+		}
+		return s
+	}
+	var s string
+	switch e.Kind {
+	case AllTime:
+		s = fmt.Sprintf("%s %s %s — %s on record%s.", name, val, on, high, prev())
+	case DayRecord:
+		d, _ := obs.ParseDate(e.Date)
+		_, m, day := d.YMD()
+		s = fmt.Sprintf("%s %s %s — %s for %d %s on record%s.", name, val, on, high, day, monthName(m), prev())
+	case MonthRec:
+		what := "averaged " + val
+		if e.Frequency == obs.Monthly {
+			what = val
+		}
+		d, _ := obs.ParseDate(e.Date + "-01")
+		s = fmt.Sprintf("%s %s %s — %s %s on record%s.", name, what, on, high, monthName(d.Month()), prev())
+	case Streak:
+		unit := "day"
+		if e.Frequency == obs.Monthly {
+			unit = "month"
+		}
+		from := ""
+		if e.Streak != nil {
+			from = " (since " + humanPeriod(e.Kind, e.Frequency, e.Streak.From) + ")"
+		}
+		n := 0
+		if e.Streak != nil {
+			n = e.Streak.Len
+		}
+		s = fmt.Sprintf("%s set a record %s for the date for the %s consecutive %s %s%s", name, map[string]string{"max": "high", "min": "low"}[e.Direction], ordinal(n), unit, on, from)
+		if e.Frequency == obs.Monthly {
+			s = fmt.Sprintf("%s set a record %s for the month for the %s consecutive month %s%s", name, map[string]string{"max": "high", "min": "low"}[e.Direction], ordinal(n), on, from)
+		}
+		if e.Previous != nil {
+			s += fmt.Sprintf("; longest earlier run: %d %ss, ending %s", int(e.Previous.Value), unit, humanPeriod(e.Kind, e.Frequency, e.Previous.Date))
+		}
+		s += "."
+	case YearExtrem:
+		d, _ := obs.ParseDate(e.Date)
+		s = fmt.Sprintf("%s reached its %d %s, %s %s", name, d.Year(), most, val, on)
+		opp := "lowest"
+		if e.Direction == "min" {
+			opp = "highest"
+		}
+		switch {
+		case e.Record:
+			s += fmt.Sprintf(" — %s annual %s on record%s.", high, most, prev())
+		case e.RecordOpposite:
+			s += fmt.Sprintf(" — %s annual %s on record.", opp, most)
+		case e.Years > 1:
+			s += fmt.Sprintf(" — %s %s annual %s of %d years.", ordinal(e.Rank), high, most, e.Years)
+		default:
+			s += "."
+		}
+	default:
+		s = fmt.Sprintf("%s %s %s (%s %s).", name, val, on, e.Kind, e.Direction)
+	}
+	if e.Retracted {
+		if e.RetractionReason == "superseded" {
+			return "Superseded: " + s
+		}
+		return "Retracted after a data revision: " + s
+	}
+	return s
+}
