@@ -70,14 +70,14 @@ func axisOf(v *ncVar) int {
 	return axisNone
 }
 
-// coordVar returns the coordinate variable of dimension d: the 1-D variable
-// with the dimension's name, or nil.
-func (f *ncFile) coordVar(d int) *ncVar {
+// coordVar returns the coordinate variable of dimension d, the 1-D
+// variable with the dimension's name, with its attributes read; or nil.
+func (f *ncFile) coordVar(d int) (*ncVar, error) {
 	v := f.varByName(f.dims[d].name)
 	if v == nil || len(v.dims) != 1 || v.dims[0] != d {
-		return nil
+		return nil, nil
 	}
-	return v
+	return v, f.loadAttrs(v)
 }
 
 // unitRe matches CF time units: "UNIT since DATE[ TIME][ ZONE]".

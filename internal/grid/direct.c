@@ -44,6 +44,20 @@ static void byteswap(unsigned char *p, size_t n, size_t size) {
         }
 }
 
+/* Scratch buffers reused across calls (callers are serialised), so that
+   reading a file does not page-fault fresh memory each time. */
+static unsigned char *scratch[3];
+static size_t scratchcap[3];
+
+static unsigned char *grow(int k, size_t n) {
+    if (scratchcap[k] < n) {
+        free(scratch[k]);
+        scratch[k] = malloc(n);
+        scratchcap[k] = scratch[k] ? n : 0;
+    }
+    return scratch[k];
+}
+
 int st_direct_read(const char *path, const char *dsname, int ndims,
                    const size_t *shape, const size_t *start, const size_t *count,
                    size_t elsize, void *out) {
@@ -96,10 +110,9 @@ int st_direct_read(const char *path, const char *dsname, int ndims,
     size_t chunkn = 1;
     for (int d = 0; d < ndims; d++) chunkn *= chunk[d];
     size_t chunkbytes = chunkn * elsize;
-    plain = malloc(chunkbytes);
-    tmp = malloc(chunkbytes);
+    plain = grow(0, chunkbytes);
+    tmp = grow(1, chunkbytes);
     if (!plain || !tmp) { rc = ST_ERR_NOMEM; goto done; }
-    size_t rawcap = 0;
 
     /* Walk the chunk grid intersecting the slab, odometer style. */
     hsize_t first[MAXDIMS], last[MAXDIMS], idx[MAXDIMS];
@@ -120,22 +133,28 @@ int st_direct_read(const char *path, const char *dsname, int ndims,
         hsize_t stored = 0;
         if (H5Dget_chunk_storage_size(did, off, &stored) < 0) { rc = ST_ERR_CHUNK; goto done; }
         if (stored == 0) { rc = ST_FALLBACK; goto done; } /* unallocated: fill values */
-        if (stored > rawcap) {
-            free(raw);
-            rawcap = stored;
-            raw = malloc(rawcap);
-            if (!raw) { rc = ST_ERR_NOMEM; goto done; }
-        }
+        raw = grow(2, stored);
+        if (!raw) { rc = ST_ERR_NOMEM; goto done; }
         uint32_t mask = 0;
         if (H5Dread_chunk(did, H5P_DEFAULT, off, &mask, raw) < 0) { rc = ST_ERR_CHUNK; goto done; }
 
+        /* When this chunk is exactly the slab, the last filter writes
+           straight into out. */
+        int whole = !swap;
+        for (int d = 0; d < ndims; d++)
+            if (off[d] != start[d] || chunk[d] != count[d]) whole = 0;
+        int lastf = -1;
+        for (int i = 0; i < nfilters; i++)
+            if (!(mask & (1u << i))) { lastf = i; break; }
+
         /* Undo the filters in reverse pipeline order. cur/curlen track the
-           bytes so far; they end in plain. */
+           bytes so far. */
         unsigned char *cur = raw;
         size_t curlen = stored;
         for (int i = nfilters - 1; i >= 0; i--) {
             if (mask & (1u << i)) continue;
             unsigned char *dst = (cur == plain) ? tmp : plain;
+            if (whole && i == lastf) dst = out;
             if (filters[i] == H5Z_FILTER_DEFLATE) {
                 uLongf outlen = (uLongf)chunkbytes;
                 int zr = uncompress(dst, &outlen, cur, (uLong)curlen);
@@ -148,6 +167,8 @@ int st_direct_read(const char *path, const char *dsname, int ndims,
             cur = dst;
         }
         if (curlen != chunkbytes) { rc = ST_ERR_SIZE; goto done; }
+        if (cur == out) goto nextchunk;
+        if (whole) { memcpy(out, cur, chunkbytes); goto nextchunk; }
         if (cur != plain) memcpy(plain, cur, chunkbytes);
         if (swap) byteswap(plain, chunkn, elsize);
 
@@ -178,6 +199,7 @@ int st_direct_read(const char *path, const char *dsname, int ndims,
             if (d < 0) break;
         }
 
+    nextchunk:;
         int d = ndims - 1;
         while (d >= 0) {
             if (++idx[d] <= last[d]) break;
@@ -189,13 +211,39 @@ int st_direct_read(const char *path, const char *dsname, int ndims,
     rc = ST_OK;
 
 done:
-    free(raw);
-    free(plain);
-    free(tmp);
     if (sid >= 0) H5Sclose(sid);
     if (tid >= 0) H5Tclose(tid);
     if (dcpl >= 0) H5Pclose(dcpl);
     if (did >= 0) H5Dclose(did);
     if (fid >= 0) H5Fclose(fid);
+    return rc;
+}
+
+long st_raw_chunk(const char *path, const char *dsname, int index, void *buf, size_t cap) {
+    long rc = -1;
+    hid_t fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (fid < 0) return -1;
+    hid_t did = H5Dopen2(fid, dsname, H5P_DEFAULT);
+    hid_t sid = did >= 0 ? H5Dget_space(did) : -1;
+    hsize_t n = 0;
+    if (sid >= 0 && H5Dget_num_chunks(did, sid, &n) >= 0 && (hsize_t)index < n) {
+        hsize_t off[MAXDIMS];
+        unsigned mask = 0;
+        haddr_t addr = 0;
+        hsize_t size = 0;
+        if (H5Dget_chunk_info(did, sid, (hsize_t)index, off, &mask, &addr, &size) >= 0) {
+            if (buf == NULL || size > cap) {
+                rc = (long)size; /* the caller retries with a larger buffer */
+            } else {
+                uint32_t fm = 0;
+                if (H5Dread_chunk(did, H5P_DEFAULT, off, &fm, buf) >= 0) rc = (long)size;
+            }
+        }
+    } else if (sid >= 0 && (hsize_t)index >= n) {
+        rc = -2;
+    }
+    if (sid >= 0) H5Sclose(sid);
+    if (did >= 0) H5Dclose(did);
+    H5Fclose(fid);
     return rc;
 }

@@ -40,4 +40,12 @@ void st_quiet(void);
  */
 long st_inflate(const void *in, size_t n, void *out, size_t cap);
 
+/*
+ * st_raw_chunk copies the stored (still compressed) bytes of chunk number
+ * index of dataset dsname into buf and returns their length; it returns
+ * the length without copying when buf is NULL or cap is too small, -2 when
+ * index is past the last chunk and -1 on error. The benchmark uses it.
+ */
+long st_raw_chunk(const char *path, const char *dsname, int index, void *buf, size_t cap);
+
 #endif

@@ -66,6 +66,32 @@ type FileError struct {
 func (e *FileError) Error() string { return e.File + ": " + e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
+// Weighting selects how cell areas are computed from the cell bounds.
+type Weighting string
+
+const (
+	// Exact weights a cell by its true area on the sphere,
+	// (sin(north edge) - sin(south edge)) * width: on a regular grid this is
+	// exactly proportional to cos(latitude of the cell centre). The default.
+	Exact Weighting = "exact"
+	// CDO weights a cell by the area of the spherical quadrilateral with
+	// great-circle edges through its corners, as CDO's gridarea and fldmean
+	// do. It differs from Exact by about 5e-6 (relative) on a 0.25-degree
+	// grid and 5e-3 on a 10-degree grid; use it to reproduce CDO to rounding.
+	CDO Weighting = "cdo"
+)
+
+// ParseWeighting reads "exact" or "cdo"; "" means Exact.
+func ParseWeighting(s string) (Weighting, error) {
+	switch Weighting(strings.ToLower(s)) {
+	case "", Exact:
+		return Exact, nil
+	case CDO:
+		return CDO, nil
+	}
+	return "", fmt.Errorf("weighting %q: expected exact or cdo", s)
+}
+
 // layout describes where the latitude, longitude and time axes of a data
 // variable are, with their coordinate values and the cell weights.
 type layout struct {
@@ -75,7 +101,10 @@ type layout struct {
 	lat, lon   []float64 // cell-centre coordinates in degrees
 	latW       []float64 // relative cell area per row: sin(north edge) - sin(south edge)
 	lonW       []float64 // relative cell width per column in degrees; nil when uniform
-	dates      []string  // YYYY-MM-DD per time step; one "" when there is no time axis
+	latB       [][2]float64
+	weighting  Weighting
+	latBounds  bool     // the latitude has a CF bounds variable
+	dates      []string // YYYY-MM-DD per time step; one "" when there is no time axis
 }
 
 // MeanFile computes the area-weighted mean of variable varName of the
@@ -83,29 +112,36 @@ type layout struct {
 // time step then region. Errors are *FileError values naming the file. It
 // is safe for concurrent use, but calls into netCDF-C are serialised; run a
 // Pool of worker processes for parallelism and crash isolation.
-func MeanFile(path, varName string, regions []Region) ([]Result, error) {
-	res, err := meanFile(path, varName, regions)
+func MeanFile(path, varName string, regions []Region, w Weighting) ([]Result, error) {
+	res, _, err := meanFile(path, varName, regions, w)
 	if err != nil {
 		return nil, &FileError{File: path, Err: err}
 	}
 	return res, nil
 }
 
-func meanFile(path, varName string, regions []Region) ([]Result, error) {
+// meanFile is MeanFile without the error wrapping; it also returns the
+// file's product version (the product_version or version global attribute,
+// "" if none).
+func meanFile(path, varName string, regions []Region, weighting Weighting) ([]Result, string, error) {
+	weighting, err := ParseWeighting(string(weighting))
+	if err != nil {
+		return nil, "", err
+	}
 	if len(regions) == 0 {
-		return nil, errors.New("no region given")
+		return nil, "", errors.New("no region given")
 	}
 	// Check the file exists first, for a clearer message than netCDF's.
 	if st, err := os.Stat(path); err != nil {
-		return nil, err
+		return nil, "", err
 	} else if st.IsDir() {
-		return nil, errors.New("is a directory")
+		return nil, "", errors.New("is a directory")
 	}
 	lockC()
 	defer unlockC()
 	f, err := openNC(path)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer f.close()
 	v := f.varByName(varName)
@@ -116,15 +152,18 @@ func meanFile(path, varName string, regions []Region) ([]Result, error) {
 				names = append(names, x.name)
 			}
 		}
-		return nil, fmt.Errorf("no variable %q (gridded variables: %s)", varName, strings.Join(names, ", "))
+		return nil, "", fmt.Errorf("no variable %q (gridded variables: %s)", varName, strings.Join(names, ", "))
 	}
-	lay, err := f.layoutOf(v)
+	if err := f.loadAttrs(v); err != nil {
+		return nil, "", err
+	}
+	lay, err := f.layoutOf(v, weighting)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	pk, err := newPacking(v)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	unit := canonicalUnit(v.text("units"))
 	sels := make([]selection, len(regions))
@@ -135,9 +174,9 @@ func meanFile(path, varName string, regions []Region) ([]Result, error) {
 	nlat, nlon := len(lay.lat), len(lay.lon)
 	elsize := v.typ.size()
 	if elsize == 0 || v.typ == ncChar {
-		return nil, fmt.Errorf("variable %s has type %s, not a number", v.name, v.typ)
+		return nil, "", fmt.Errorf("variable %s has type %s, not a number", v.name, v.typ)
 	}
-	buf := make([]byte, nlat*nlon*elsize)
+	buf := scratchBuf(nlat * nlon * elsize)
 	start := make([]int, len(shape))
 	count := make([]int, len(shape))
 	for i := range count {
@@ -150,7 +189,7 @@ func meanFile(path, varName string, regions []Region) ([]Result, error) {
 			start[lay.iTime] = t
 		}
 		if _, err := f.readRaw(v, start, count, buf); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		data := buf
 		if lay.iLon < lay.iLat {
@@ -162,17 +201,25 @@ func meanFile(path, varName string, regions []Region) ([]Result, error) {
 				Value: val, Unit: unit, Cells: cells})
 		}
 	}
-	return out, nil
+	version := f.global["product_version"].str
+	if version == "" {
+		version = f.global["version"].str
+	}
+	return out, strings.TrimSpace(version), nil
 }
 
 // layoutOf finds the latitude, longitude and time dimensions of v from
 // their coordinate variables and reads the coordinates. Any other dimension
 // must have length 1 (such as OISST's zlev).
-func (f *ncFile) layoutOf(v *ncVar) (layout, error) {
-	l := layout{v: v, iLat: -1, iLon: -1, iTime: -1}
+func (f *ncFile) layoutOf(v *ncVar, weighting Weighting) (layout, error) {
+	l := layout{v: v, iLat: -1, iLon: -1, iTime: -1, weighting: weighting}
+	var extra []int
 	var latV, lonV, timeV *ncVar
 	for i, d := range v.dims {
-		cv := f.coordVar(d)
+		cv, err := f.coordVar(d)
+		if err != nil {
+			return l, err
+		}
 		kind := axisNone
 		if cv != nil {
 			kind = axisOf(cv)
@@ -186,8 +233,7 @@ func (f *ncFile) layoutOf(v *ncVar) (layout, error) {
 			l.iTime, timeV = i, cv
 		case f.dims[d].len == 1:
 		default:
-			return l, fmt.Errorf("variable %s: dimension %s (length %d) is not latitude, longitude or time; only length-1 extra dimensions are supported",
-				v.name, f.dims[d].name, f.dims[d].len)
+			extra = append(extra, d)
 		}
 	}
 	var dn []string
@@ -197,6 +243,11 @@ func (f *ncFile) layoutOf(v *ncVar) (layout, error) {
 	if l.iLat < 0 || l.iLon < 0 {
 		return l, fmt.Errorf("variable %s(%s) has no latitude/longitude coordinate variables (need 1-D coordinates with units degrees_north and degrees_east, or named lat/lon)",
 			v.name, strings.Join(dn, ","))
+	}
+	if len(extra) > 0 {
+		d := extra[0]
+		return l, fmt.Errorf("variable %s: dimension %s (length %d) is not latitude, longitude or time; only length-1 extra dimensions are supported",
+			v.name, f.dims[d].name, f.dims[d].len)
 	}
 	var err error
 	if l.lat, err = f.readAll(latV); err != nil {
@@ -215,13 +266,16 @@ func (f *ncFile) layoutOf(v *ncVar) (layout, error) {
 			return l, fmt.Errorf("longitude %s has value %v", lonV.name, x)
 		}
 	}
-	latB, err := f.bounds(latV, l.lat)
+	latB, fromFile, err := f.boundsFrom(latV, l.lat)
+	l.latBounds = fromFile
 	if err != nil {
 		return l, err
 	}
 	l.latW = make([]float64, len(l.lat))
+	l.latB = latB
 	for i, b := range latB {
 		lo, hi := math.Max(-90, math.Min(b[0], b[1])), math.Min(90, math.Max(b[0], b[1]))
+		l.latB[i] = [2]float64{lo, hi}
 		l.latW[i] = math.Max(0, math.Sin(hi*math.Pi/180)-math.Sin(lo*math.Pi/180))
 	}
 	lonB, err := f.bounds(lonV, l.lon)
@@ -234,6 +288,14 @@ func (f *ncFile) layoutOf(v *ncVar) (layout, error) {
 		l.lonW[j] = math.Min(360, math.Abs(b[1]-b[0]))
 		if math.Abs(l.lonW[j]-l.lonW[0]) > 1e-9*l.lonW[0] {
 			uniform = false
+		}
+	}
+	if weighting == CDO {
+		// The great-circle area of a cell depends on its width and both
+		// edges, not on a product of a row and a column factor; on a
+		// uniform longitude grid it is still one value per row.
+		for i, b := range l.latB {
+			l.latW[i] = gcQuadArea(b[0], b[1], l.lonW[0])
 		}
 	}
 	if uniform {
@@ -271,23 +333,36 @@ func (f *ncFile) readAll(v *ncVar) ([]float64, error) {
 // is one, else halfway between neighbouring centres, the outer edges half a
 // spacing beyond the outer centres (CDO's rule for grids without bounds).
 func (f *ncFile) bounds(cv *ncVar, c []float64) ([][2]float64, error) {
+	b, _, err := f.boundsFrom(cv, c)
+	return b, err
+}
+
+// boundsFrom is bounds; fromFile says whether a bounds variable was used.
+func (f *ncFile) boundsFrom(cv *ncVar, c []float64) ([][2]float64, bool, error) {
 	b := make([][2]float64, len(c))
 	if name := cv.text("bounds"); name != "" {
 		if bv := f.varByName(name); bv != nil && len(bv.dims) == 2 && f.dims[bv.dims[0]].len == len(c) && f.dims[bv.dims[1]].len == 2 {
 			vals, err := f.readAll(bv)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			for i := range b {
 				b[i] = [2]float64{vals[2*i], vals[2*i+1]}
 			}
-			return b, nil
+			return b, true, nil
 		}
 	}
+	return midBounds(c), false, nil
+}
+
+// midBounds returns cell edges halfway between neighbouring centres, the
+// outer edges half a spacing beyond the outer centres.
+func midBounds(c []float64) [][2]float64 {
+	b := make([][2]float64, len(c))
 	n := len(c)
 	if n == 1 {
 		// A single row or column: assume it spans the whole axis.
-		return [][2]float64{{-90, 90}}, nil
+		return [][2]float64{{-90, 90}}
 	}
 	for i := range c {
 		var lo, hi float64
@@ -303,14 +378,15 @@ func (f *ncFile) bounds(cv *ncVar, c []float64) ([][2]float64, error) {
 		}
 		b[i] = [2]float64{lo, hi}
 	}
-	return b, nil
+	return b
 }
 
 // selection is the set of cells of one region: the rows (latitude
 // indices) and, per row, the same runs of consecutive longitude indices.
 type selection struct {
 	rows []int
-	runs [][2]int // half-open [from, to) index ranges into the longitudes
+	latW []float64 // row weights, indexed like the layout's rows
+	runs [][2]int  // half-open [from, to) index ranges into the longitudes
 }
 
 func (l *layout) selectRegion(r Region) selection {
@@ -335,6 +411,28 @@ func (l *layout) selectRegion(r Region) selection {
 		s.runs = append(s.runs, [2]int{start, len(l.lon)})
 	}
 	sort.Ints(s.rows)
+	s.latW = l.latW
+	if l.weighting == CDO && !l.latBounds && len(s.rows) >= 2 {
+		// CDO's sellonlatbox keeps the selected centres but not the edges it
+		// derived from the whole grid: fldmean then derives them again from
+		// the selection, so the outer selected rows get edges half a spacing
+		// beyond their centres. On a regular grid that changes nothing; on an
+		// irregular one it changes the outer rows' weights, and CDO mode
+		// reproduces it.
+		c := make([]float64, len(s.rows))
+		for k, i := range s.rows {
+			c[k] = l.lat[i]
+		}
+		width := 360.0 / float64(len(l.lon))
+		if l.lonW == nil && len(l.lon) > 1 {
+			width = math.Abs(l.lon[1] - l.lon[0])
+		}
+		s.latW = append([]float64(nil), l.latW...)
+		for k, b := range midBounds(c) {
+			lo, hi := math.Max(-90, math.Min(b[0], b[1])), math.Min(90, math.Max(b[0], b[1]))
+			s.latW[s.rows[k]] = gcQuadArea(lo, hi, width)
+		}
+	}
 	return s
 }
 
@@ -355,7 +453,7 @@ func reduce(data []byte, typ ncType, pk *packing, l *layout, s selection, nlon i
 	if l.lonW == nil {
 		switch typ {
 		case ncShort:
-			return reduceTable(unsafeSlice[int16](data), func(v int16) int { return int(uint16(v)) }, 1<<16, typ, pk, l, s, nlon)
+			return reduceInt16(unsafeSlice[int16](data), typ, pk, l, s, nlon)
 		case ncUShort:
 			return reduceTable(unsafeSlice[uint16](data), func(v uint16) int { return int(v) }, 1<<16, typ, pk, l, s, nlon)
 		case ncByte:
@@ -445,7 +543,34 @@ func reduceTable[T int8 | uint8 | int16 | uint16](data []T, idx func(T) int, n i
 				cnt -= m
 			}
 		}
-		w := l.latW[i]
+		w := s.latW[i]
+		sumW += w * float64(cnt)
+		sumWV += w * float64(sum)
+		cells += int(cnt)
+	}
+	if cells == 0 || sumW == 0 {
+		return math.NaN(), cells
+	}
+	return pk.scale*(sumWV/sumW) + pk.offset, cells
+}
+
+// reduceInt16 is reduceTable specialised for int16, the type of OISST,
+// so that the inner loop has no indirect call.
+func reduceInt16(data []int16, typ ncType, pk *packing, l *layout, s selection, nlon int) (float64, int) {
+	mask := validMask(typ, pk, 1<<16)
+	var sumW, sumWV float64
+	cells := 0
+	for _, i := range s.rows {
+		row := data[i*nlon : (i+1)*nlon]
+		var sum, cnt int64
+		for _, r := range s.runs {
+			for _, v := range row[r[0]:r[1]] {
+				m := int64(mask[uint16(v)])
+				sum += int64(v) & m
+				cnt -= m
+			}
+		}
+		w := s.latW[i]
 		sumW += w * float64(cnt)
 		sumWV += w * float64(sum)
 		cells += int(cnt)
@@ -474,14 +599,17 @@ func reduceFloat(vals []float64, typ ncType, pk *packing, l *layout, s selection
 				w := 1.0
 				if l.lonW != nil {
 					w = l.lonW[j]
+					if l.weighting == CDO {
+						w = gcQuadArea(l.latB[i][0], l.latB[i][1], l.lonW[j]) / l.latW[i]
+					}
 				}
 				rw += w
 				rv += w * (x*pk.scale + pk.offset)
 				cells++
 			}
 		}
-		sumW += l.latW[i] * rw
-		sumWV += l.latW[i] * rv
+		sumW += s.latW[i] * rw
+		sumWV += s.latW[i] * rv
 	}
 	if cells == 0 || sumW == 0 {
 		return math.NaN(), cells
@@ -525,4 +653,34 @@ func validMask(typ ncType, pk *packing, n int) []int8 {
 	}
 	maskCache[key] = m
 	return m
+}
+
+// gcQuadArea returns the area, on the unit sphere, of the quadrilateral
+// with corners at latitudes lo and hi (degrees) and longitudes 0 and width
+// (degrees) joined by great circles, the way CDO computes cell areas: the
+// sum of two spherical triangles, each from the Eriksson/Oosterom-Strackee
+// formula tan(E/2) = |a.(b x c)| / (1 + a.b + b.c + c.a).
+func gcQuadArea(lo, hi, width float64) float64 {
+	p := func(lon, lat float64) [3]float64 {
+		lon, lat = lon*math.Pi/180, lat*math.Pi/180
+		return [3]float64{math.Cos(lat) * math.Cos(lon), math.Cos(lat) * math.Sin(lon), math.Sin(lat)}
+	}
+	dot := func(a, b [3]float64) float64 { return a[0]*b[0] + a[1]*b[1] + a[2]*b[2] }
+	tri := func(a, b, c [3]float64) float64 {
+		x := [3]float64{b[1]*c[2] - b[2]*c[1], b[2]*c[0] - b[0]*c[2], b[0]*c[1] - b[1]*c[0]}
+		return 2 * math.Atan2(math.Abs(dot(a, x)), 1+dot(a, b)+dot(b, c)+dot(c, a))
+	}
+	a, b, c, d := p(0, lo), p(width, lo), p(width, hi), p(0, hi)
+	return tri(a, b, c) + tri(a, c, d)
+}
+
+// scratch is the read buffer, reused across files; it is only touched
+// with cMu held.
+var scratch []byte
+
+func scratchBuf(n int) []byte {
+	if cap(scratch) < n {
+		scratch = make([]byte, n)
+	}
+	return scratch[:n]
 }

@@ -2,6 +2,7 @@ package grid
 
 /*
 #cgo pkg-config: netcdf hdf5 zlib
+#cgo CFLAGS: -O3
 #include <stdlib.h>
 #include <netcdf.h>
 #include "direct.h"
@@ -21,7 +22,6 @@ import (
 // be inside them at any time. Parallelism comes from worker processes (see
 // Pool), each with its own copy of the libraries.
 var cMu sync.Mutex
-
 
 // ncType is a netCDF external type code (NC_BYTE ... NC_STRING).
 type ncType int
@@ -87,6 +87,8 @@ type ncVar struct {
 	typ   ncType
 	dims  []int // dimension ids, slowest-varying first
 	attrs map[string]attr
+	natts int  // number of attributes
+	read  bool // attrs have been read (see ncFile.loadAttrs)
 }
 
 // ncFile is an open netCDF file with its root-group metadata read.
@@ -96,6 +98,7 @@ type ncFile struct {
 	format int // NC_FORMAT_CLASSIC ... NC_FORMAT_NETCDF4
 	dims   []ncDim
 	vars   []*ncVar
+	global map[string]attr // global attributes
 }
 
 func ncErr(status C.int) string {
@@ -177,17 +180,21 @@ func openNC(path string) (*ncFile, error) {
 			}
 			nv.dims = append(nv.dims, int(d))
 		}
-		for a := C.int(0); a < natts; a++ {
-			if st := C.nc_inq_attname(f.id, v, a, name); st != C.NC_NOERR {
-				return nil, fmt.Errorf("variable %s: reading attribute %d: %s", nv.name, a, ncErr(st))
-			}
-			at, err := readAttr(f.id, v, name)
-			if err != nil {
-				return nil, fmt.Errorf("variable %s: attribute %s: %v", nv.name, C.GoString(name), err)
-			}
-			nv.attrs[C.GoString(name)] = at
-		}
+		nv.natts = int(natts)
 		f.vars = append(f.vars, nv)
+	}
+	// Only the global attributes that the reader reports are read.
+	f.global = map[string]attr{}
+	for _, g := range []string{"product_version", "version"} {
+		cg := C.CString(g)
+		var typ C.nc_type
+		var n C.size_t
+		if C.nc_inq_att(f.id, C.NC_GLOBAL, cg, &typ, &n) == C.NC_NOERR {
+			if at, err := readAttr(f.id, C.NC_GLOBAL, cg); err == nil {
+				f.global[g] = at
+			}
+		}
+		C.free(unsafe.Pointer(cg))
 	}
 	ok = true
 	return f, nil
@@ -236,6 +243,29 @@ func readAttr(nc, v C.int, name *C.char) (attr, error) {
 		}
 	}
 	return a, nil
+}
+
+// loadAttrs reads the attributes of v, once. Attributes are read only for
+// the variables the reader uses: in a NetCDF-4 file each variable's
+// attributes cost HDF5 object-header reads. The caller holds cMu.
+func (f *ncFile) loadAttrs(v *ncVar) error {
+	if v.read {
+		return nil
+	}
+	name := (*C.char)(C.malloc(C.NC_MAX_NAME + 1))
+	defer C.free(unsafe.Pointer(name))
+	for a := C.int(0); a < C.int(v.natts); a++ {
+		if st := C.nc_inq_attname(f.id, v.id, a, name); st != C.NC_NOERR {
+			return fmt.Errorf("variable %s: reading attribute %d: %s", v.name, a, ncErr(st))
+		}
+		at, err := readAttr(f.id, v.id, name)
+		if err != nil {
+			return fmt.Errorf("variable %s: attribute %s: %v", v.name, C.GoString(name), err)
+		}
+		v.attrs[C.GoString(name)] = at
+	}
+	v.read = true
+	return nil
 }
 
 func (f *ncFile) close() {
@@ -296,6 +326,7 @@ func (f *ncFile) readRaw(v *ncVar, start, count []int, buf []byte) (direct bool,
 		C.free(unsafe.Pointer(cname))
 		switch rc {
 		case C.ST_OK:
+			directReads++
 			return true, nil
 		case C.ST_FALLBACK, C.ST_ERR_OPEN:
 			// Let netCDF-C try, and report its error if it fails too.
@@ -312,6 +343,10 @@ func (f *ncFile) readRaw(v *ncVar, start, count []int, buf []byte) (direct bool,
 	}
 	return false, nil
 }
+
+// directReads counts successful direct chunk reads (guarded by cMu); tests
+// use it to check which path was taken.
+var directReads int
 
 // disableDirect forces the netCDF-C path; tests use it to check that both
 // paths agree.

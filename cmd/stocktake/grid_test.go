@@ -1,0 +1,64 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stocktake/stocktake/internal/testutil"
+)
+
+// TestGridCLI computes Climate Reanalyzer's regional means from NOAA's grid
+// and turns a folder of daily files into a stored series.
+func TestGridCLI(t *testing.T) {
+	nc := filepath.Join(testutil.SharedData(t), "noaa-oisst-v2.1", "oisst-avhrr-v02r01.20240724.nc")
+	db := filepath.Join(t.TempDir(), "g.db")
+	r := runCLI(t, db, "grid", "mean", nc, "--region", "world", "--region", "nino34", "--json", "--workers", "0")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	// Climate Reanalyzer's oisst2.1_world2_sst_day.json and
+	// oisst2.1_nino3.4_sst_day.json publish 20.947 and 27.272 for 2024-07-24.
+	want := map[string]float64{"world": 20.947, "nino34": 27.272}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 rows:\n%s", r.stdout)
+	}
+	for _, line := range lines {
+		var row struct {
+			Date, Region, Unit string
+			Value              float64
+			Cells              int
+		}
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		if row.Date != "2024-07-24" || row.Unit != "degC" || !near(row.Value, want[row.Region], 0.0005) || row.Cells == 0 {
+			t.Errorf("%+v", row)
+		}
+	}
+
+	// A folder with the real file and a corrupt one: the good file is
+	// ingested, the bad one named, exit 1; the stored series is queryable.
+	dir := t.TempDir()
+	b, _ := os.ReadFile(nc)
+	os.WriteFile(filepath.Join(dir, "oisst-avhrr-v02r01.20240724.nc"), b, 0o644)
+	os.WriteFile(filepath.Join(dir, "oisst-avhrr-v02r01.20240725.nc"), b[:len(b)/3], 0o644)
+	r = runCLI(t, db, "grid", "ingest", dir, "--as", "sst.world.oisst", "--region", "world", "--workers", "0")
+	if r.code != 1 || !strings.Contains(r.stderr, "20240725.nc") {
+		t.Fatalf("ingest with a truncated file: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, db, "show", "sst.world.oisst", "--json")
+	got := decode[jsonSeries](t, r.stdout)
+	if r.code != 0 || len(got.Points) != 1 || got.Points[0].Date != "2024-07-24" || !near(got.Points[0].Value, 20.947, 0.0005) {
+		t.Fatalf("show grid series: %s %s", r.stdout, r.stderr)
+	}
+	// Resuming skips the file already stored.
+	os.Remove(filepath.Join(dir, "oisst-avhrr-v02r01.20240725.nc"))
+	r = runCLI(t, db, "grid", "ingest", dir, "--as", "sst.world.oisst", "--region", "world", "--workers", "0", "--json")
+	if res := decode[map[string]any](t, r.stdout); r.code != 0 || res["skipped"].(float64) != 1 || res["ingested"].(float64) != 0 {
+		t.Fatalf("resume: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
