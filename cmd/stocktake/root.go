@@ -75,7 +75,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newExtremesCmd(), newRecordsCmd(), newClimatologyCmd(), newTrendCmd())
 	root.AddCommand(newRankCmd(), newPeaksCmd(), newCompareCmd(), newPledgesCmd(), newGrowthCmd())
 	root.AddCommand(newWatchCmd(), newWebhookCmd(), newEventsCmd())
-	root.AddCommand(newGridCmd())
+	root.AddCommand(newGridCmd(), newServeCmd())
 	return root
 }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stocktake/stocktake/internal/api"
+	"github.com/stocktake/stocktake/internal/store"
+	"github.com/stocktake/stocktake/internal/web"
 )
 
 // shutdownGrace is how long serve waits for requests in flight after
@@ -21,6 +23,12 @@ const shutdownGrace = 10 * time.Second
 // stocktakeVersion is the program version reported by the API (/healthz, /metrics,
 // the OpenAPI document).
 var stocktakeVersion = "dev"
+
+// httpHandler is what serve and watch answer HTTP with: the JSON API, the
+// alerts feed and events, and the dashboard at "/".
+func httpHandler(st *store.Store) http.Handler {
+	return api.New(st, api.Options{Logger: slog.Default(), Version: stocktakeVersion, UI: web.Handler()})
+}
 
 func newServeCmd() *cobra.Command {
 	var addr string
@@ -49,7 +57,7 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
-			h := api.New(st, api.Options{Logger: slog.Default(), Version: stocktakeVersion})
+			h := httpHandler(st)
 			srv := &http.Server{
 				Handler:           h,
 				ReadHeaderTimeout: 10 * time.Second,

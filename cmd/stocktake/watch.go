@@ -16,15 +16,7 @@ import (
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/fetch"
 	"github.com/stocktake/stocktake/internal/ingest"
-	"github.com/stocktake/stocktake/internal/store"
 )
-
-// watchHandler returns the HTTP handler that 'stocktake watch' serves while
-// it updates. It defaults to the alert handlers (/feed.xml, /api/events);
-// the full API and dashboard replace it by assigning this variable.
-var watchHandler = func(st *store.Store) http.Handler {
-	return alerts.Handler(st, alerts.HTTPOptions{})
-}
 
 func newWatchCmd() *cobra.Command {
 	var from, addr string
@@ -79,7 +71,7 @@ stay stored and served. Stop with Ctrl-C.`,
 			if err != nil {
 				return fmt.Errorf("--addr %s: %w", addr, err)
 			}
-			srv := &http.Server{Handler: watchHandler(st), ReadHeaderTimeout: 10 * time.Second}
+			srv := &http.Server{Handler: httpHandler(st), ReadHeaderTimeout: 10 * time.Second}
 			srvErr := make(chan error, 1)
 			go func() { srvErr <- srv.Serve(ln) }()
 			fmt.Fprintf(cmd.ErrOrStderr(), "stocktake watch: serving http://%s, updating every %s, database %s\n", ln.Addr(), every, st.Path())

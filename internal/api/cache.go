@@ -1,0 +1,219 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"sync"
+
+	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/store"
+)
+
+// reply is what a route handler produces: the whole body (the data are
+// small, so every body is built in memory), its media type and the extra
+// headers that go with it.
+type reply struct {
+	body     []byte
+	ctype    string
+	filename string // Content-Disposition attachment name, "" for inline
+	source   string // X-Stocktake-Source header, "" for none
+	noStore  bool   // never cache (health, metrics)
+}
+
+// entry is a cached reply with its validators and, built on first demand,
+// its gzip encoding.
+type entry struct {
+	reply
+	etag   string // strong ETag of the identity encoding, quoted
+	gzOnce sync.Once
+	gz     []byte // gzip encoding; nil when not worth compressing
+}
+
+// newEntry computes the strong ETag of a reply: the first 128 bits of the
+// body's sha256, in hex.
+func newEntry(rp reply) *entry {
+	sum := sha256.Sum256(rp.body)
+	return &entry{reply: rp, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+}
+
+// compressible reports whether the media type is text that gzip shrinks.
+func compressible(ctype string) bool {
+	return !bytes.HasPrefix([]byte(ctype), []byte("image/png"))
+}
+
+// gzipped returns the gzip encoding of the body, or nil when the body is
+// under 1 KiB or not text.
+func (e *entry) gzipped() []byte {
+	e.gzOnce.Do(func() {
+		if len(e.body) < 1024 || !compressible(e.ctype) {
+			return
+		}
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
+		zw.Write(e.body)
+		zw.Close()
+		e.gz = b.Bytes()
+	})
+	return e.gz
+}
+
+func (e *entry) size() int { return len(e.body) + len(e.gz) + len(e.ctype) + 256 }
+
+// call is one computation in flight that concurrent requests for the same
+// key wait for instead of repeating it.
+type call struct {
+	done chan struct{}
+	e    *entry
+	err  error
+}
+
+// seriesKey names one stored series: dataset, indicator and entity.
+type seriesKey struct{ dataset, indicator, entity string }
+
+type loaded struct {
+	se  obs.Series
+	src store.Source
+	err error
+}
+
+type loadedAll struct {
+	all []obs.Series
+	src store.Source
+	err error
+}
+
+// genCache holds everything computed from one data version: response
+// bodies by request key and the series read from the store. It is dropped
+// as a whole when the data version changes, so it needs no invalidation of
+// its own. Cached series are shared and must never be modified.
+type genCache struct {
+	gen      uint64
+	version  string   // dataVersion(gen)
+	versionH []string // the X-Stocktake-Data-Version header value
+	maxBytes int
+
+	mu       sync.Mutex
+	entries  map[string]*entry
+	bytes    int
+	inflight map[string]*call
+
+	smu    sync.Mutex
+	series map[seriesKey]*loaded
+	all    map[string]*loadedAll // by dataset + "\x00" + indicator
+}
+
+func newGenCache(gen uint64, maxBytes int) *genCache {
+	v := dataVersion(gen)
+	return &genCache{gen: gen, version: v, versionH: []string{v}, maxBytes: maxBytes, entries: map[string]*entry{}, inflight: map[string]*call{},
+		series: map[seriesKey]*loaded{}, all: map[string]*loadedAll{}}
+}
+
+// lookup returns the cached entry for key, if any.
+func (c *genCache) lookup(key string) *entry {
+	c.mu.Lock()
+	e := c.entries[key]
+	c.mu.Unlock()
+	return e
+}
+
+// get returns the cached entry for key, computing it with fn at most once
+// at a time per key. Errors are returned to every waiter and not cached.
+func (c *genCache) get(key string, fn func() (reply, error)) (*entry, bool, error) {
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok {
+		c.mu.Unlock()
+		return e, true, nil
+	}
+	if cl, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		<-cl.done
+		return cl.e, true, cl.err
+	}
+	cl := &call{done: make(chan struct{})}
+	c.inflight[key] = cl
+	c.mu.Unlock()
+
+	rp, err := fn()
+	if err == nil {
+		cl.e = newEntry(rp)
+	}
+	cl.err = err
+	c.mu.Lock()
+	delete(c.inflight, key)
+	if err == nil && !rp.noStore {
+		c.put(key, cl.e)
+	}
+	c.mu.Unlock()
+	close(cl.done)
+	return cl.e, false, err
+}
+
+// put stores e, evicting random entries (Go's map order) until the bodies
+// fit in maxBytes. The gzip encoding is not counted until it exists, which
+// the bound tolerates: it is smaller than the body. c.mu must be held.
+func (c *genCache) put(key string, e *entry) {
+	n := e.size() + len(e.body)/4 // room for the gzip encoding to come
+	if n > c.maxBytes/4 {
+		return // too big to keep: compute it each time
+	}
+	for k, old := range c.entries {
+		if c.bytes+n <= c.maxBytes {
+			break
+		}
+		c.bytes -= old.size() + len(old.body)/4
+		delete(c.entries, k)
+	}
+	c.entries[key] = e
+	c.bytes += n
+}
+
+// stats returns the number of cached responses and their accounted bytes.
+func (c *genCache) stats() (entries, bytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries), c.bytes
+}
+
+// loadSeries returns one stored series and its provenance, reading it from
+// the store on first use. Not-found answers are cached too; other errors
+// (a cancelled request) are not.
+func (c *genCache) loadSeries(ctx context.Context, st *store.Store, dataset, indicator, entity string) (obs.Series, store.Source, error) {
+	k := seriesKey{dataset, indicator, entity}
+	c.smu.Lock()
+	l, ok := c.series[k]
+	c.smu.Unlock()
+	if ok {
+		return l.se, l.src, l.err
+	}
+	se, src, err := st.SeriesByID(ctx, dataset, indicator, entity)
+	if err == nil || errors.Is(err, store.ErrNotFound) {
+		c.smu.Lock()
+		c.series[k] = &loaded{se, src, err}
+		c.smu.Unlock()
+	}
+	return se, src, err
+}
+
+// loadAll returns every entity's series of a national indicator, reading
+// them on first use (see loadSeries for what is cached).
+func (c *genCache) loadAll(ctx context.Context, st *store.Store, ref catalog.Ref) ([]obs.Series, store.Source, error) {
+	k := ref.Dataset.ID + "\x00" + ref.Indicator.ID
+	c.smu.Lock()
+	l, ok := c.all[k]
+	c.smu.Unlock()
+	if ok {
+		return l.all, l.src, l.err
+	}
+	all, src, err := st.AllSeries(ctx, ref)
+	if err == nil || errors.Is(err, store.ErrNotFound) {
+		c.smu.Lock()
+		c.all[k] = &loadedAll{all, src, err}
+		c.smu.Unlock()
+	}
+	return all, src, err
+}

@@ -1,0 +1,514 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"image/color"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/stocktake/stocktake/internal/analysis"
+	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/national"
+	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/store"
+)
+
+// Chart sizes are in pixels; PNG is rendered at 96 dots per inch and SVG
+// uses the same size in points at 96 per inch (1 px = 0.75 pt).
+const (
+	chartDPI           = 96
+	defaultChartWidth  = 1200
+	defaultChartHeight = 675
+)
+
+// handleChart answers GET /api/chart/{file} where file is ID.png, ID.svg or
+// ID.csv. kind=line (default) draws the series (from, to, smooth, entity as
+// for /api/series); kind=spaghetti draws every year of a daily series
+// against the calendar day with the climatology band of baseline (as
+// /api/daily). Every chart carries its title, unit and source line
+// (dataset, version, sha256, retrieval date) and licence. CSV downloads
+// hold the charted numbers with their provenance.
+func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	file := r.PathValue("file")
+	dot := strings.LastIndexByte(file, '.')
+	if dot <= 0 {
+		return reply{}, notFound("chart %q: want ID.png, ID.svg or ID.csv", file)
+	}
+	id, ext := file[:dot], file[dot+1:]
+	if ext != "png" && ext != "svg" && ext != "csv" {
+		return reply{}, notFound("chart %q: format %q: want png, svg or csv", file, ext)
+	}
+	kind, err := q.enum("kind", "line", "line", "spaghetti")
+	if err != nil {
+		return reply{}, err
+	}
+	width, hasW, err := q.integer("width", 300, 4000)
+	if err != nil {
+		return reply{}, err
+	}
+	height, hasH, err := q.integer("height", 200, 4000)
+	if err != nil {
+		return reply{}, err
+	}
+	if !hasW {
+		width = defaultChartWidth
+	}
+	if !hasH {
+		height = defaultChartHeight
+	}
+	r.SetPathValue("id", id)
+	ref, err := s.resolve(ctx, gc, id)
+	if err != nil {
+		return reply{}, err
+	}
+	var p *plot.Plot
+	var se obs.Series
+	var src store.Source
+	var csvBody []byte
+	switch kind {
+	case "line":
+		if q.Get("baseline") != "" {
+			return reply{}, badRequest("baseline applies to kind=spaghetti")
+		}
+		var sm analysis.Smoothing
+		se, src, sm, err = s.windowed(ctx, gc, r, q)
+		if err != nil {
+			return reply{}, err
+		}
+		if len(se.Points) == 0 {
+			return reply{}, notFound("%s has no values in that range", se.Indicator)
+		}
+		if ext == "csv" {
+			var b bytes.Buffer
+			if err := present.WriteSeriesCSV(&b, se, src); err != nil {
+				return reply{}, err
+			}
+			csvBody = b.Bytes()
+		} else if p, err = lineChart(ref, se, sm); err != nil {
+			return reply{}, err
+		}
+	case "spaghetti":
+		for _, k := range []string{"from", "to"} {
+			if q.Get(k) != "" {
+				return reply{}, badRequest("%s applies to kind=line", k)
+			}
+		}
+		sm, err := q.smoothing()
+		if err != nil {
+			return reply{}, err
+		}
+		if ref, se, src, err = s.seriesFor(ctx, gc, r, q); err != nil {
+			return reply{}, err
+		}
+		b, err := q.baseline(ref)
+		if err != nil {
+			return reply{}, err
+		}
+		d, err := dailyYears(ref, se, src, sm, b)
+		if err != nil {
+			return reply{}, err
+		}
+		if ext == "csv" {
+			csvBody = spaghettiCSV(d, src)
+		} else if p, err = spaghettiChart(ref, d); err != nil {
+			return reply{}, err
+		}
+	}
+	name := fileName(se, ext)
+	if kind == "spaghetti" {
+		name = strings.TrimSuffix(name, "."+ext) + "-by-day." + ext
+	}
+	rp := reply{filename: name, source: sourceHeader(src)}
+	switch ext {
+	case "csv":
+		rp.body, rp.ctype = csvBody, "text/csv; charset=utf-8"
+		return rp, nil
+	case "png":
+		rp.ctype = "image/png"
+	default:
+		rp.ctype = "image/svg+xml"
+	}
+	footer := []string{present.SourceLine(ref.Dataset.Title, present.NewSource(src))}
+	if ref.Dataset.Licence != "" {
+		footer = append(footer, "Licence: "+ref.Dataset.Licence+". Chart: stocktake.")
+	}
+	rp.body, err = render(p, ext, width, height, footer)
+	return rp, err
+}
+
+// chartTitle names the indicator, the entity of a national series and the
+// smoothing.
+func chartTitle(ref catalog.Ref, se obs.Series, sm analysis.Smoothing) string {
+	t := ref.Indicator.Title
+	if t == "" {
+		t = se.Indicator
+	}
+	if se.Entity != "" {
+		t += ", " + national.Name(se.Entity)
+	}
+	if !sm.None() {
+		t += " (" + sm.String() + " running mean)"
+	}
+	return t
+}
+
+// yLabel is the unit for people, with the baseline of anomaly series.
+func yLabel(ref catalog.Ref, unit string) string {
+	u := present.Unit(unit)
+	if ref.Indicator.Baseline != "" && !strings.Contains(u, "vs") {
+		u += " (vs " + ref.Indicator.Baseline + ")"
+	}
+	return u
+}
+
+// decimalYear places a date on a continuous year axis (2023.5 is about
+// 2 July 2023).
+func decimalYear(d obs.Date) float64 {
+	y := d.Year()
+	start := obs.NewDate(y, 1, 1)
+	n := 365.0
+	if obs.IsLeap(y) {
+		n = 366
+	}
+	return float64(y) + float64(d-start)/n
+}
+
+// lineChart draws a series against time: decimal years on the axis for
+// spans of more than three years, dates otherwise. Gaps of more than 31
+// days (more than one period for coarser series) break the line.
+func lineChart(ref catalog.Ref, se obs.Series, sm analysis.Smoothing) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = chartTitle(ref, se, sm)
+	p.Y.Label.Text = yLabel(ref, se.Unit)
+	p.Y.Tick.Marker = humanTicks{}
+	pts := se.Points
+	span := pts[len(pts)-1].Date - pts[0].Date
+	x := func(d obs.Date) float64 { return decimalYear(d) }
+	if span <= 3*366 {
+		x = func(d obs.Date) float64 { return float64(d.Time().Unix()) }
+		format := "2006-01-02"
+		if span > 120 {
+			format = "2006-01"
+		}
+		p.X.Tick.Marker = plot.TimeTicks{Format: format}
+	} else {
+		p.X.Tick.Marker = yearTicks{}
+	}
+	maxGap := obs.Date(31)
+	switch se.Frequency {
+	case obs.Monthly:
+		maxGap = 62
+	case obs.Annual:
+		maxGap = 2 * 366
+	}
+	p.Add(plotter.NewGrid())
+	col := color.RGBA{R: 0x1f, G: 0x5f, B: 0xa8, A: 0xff}
+	for _, seg := range segments(pts, maxGap) {
+		xys := make(plotter.XYs, len(seg))
+		for i, pt := range seg {
+			xys[i] = plotter.XY{X: x(pt.Date), Y: pt.Value}
+		}
+		if len(xys) == 1 {
+			sc, err := plotter.NewScatter(xys)
+			if err != nil {
+				return nil, err
+			}
+			sc.Color = col
+			p.Add(sc)
+			continue
+		}
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = col, vg.Points(1.2)
+		p.Add(l)
+	}
+	return p, nil
+}
+
+// segments splits pts where consecutive dates are more than maxGap apart.
+func segments(pts []obs.Point, maxGap obs.Date) [][]obs.Point {
+	var out [][]obs.Point
+	start := 0
+	for i := 1; i <= len(pts); i++ {
+		if i == len(pts) || pts[i].Date-pts[i-1].Date > maxGap {
+			out = append(out, pts[start:i])
+			start = i
+		}
+	}
+	return out
+}
+
+// yearTicks labels a decimal-year axis with whole years.
+type yearTicks struct{}
+
+func (yearTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(math.Round(ts[i].Value), 'f', 0, 64)
+			if math.Abs(ts[i].Value-math.Round(ts[i].Value)) > 1e-9 {
+				ts[i].Label = ""
+			}
+		}
+	}
+	return ts
+}
+
+// humanTicks labels a value axis in plain numbers: "2.5", "12,000", and
+// from a million up "3.5 million" or "10 billion" instead of e-notation.
+type humanTicks struct{}
+
+func (humanTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = humanNumber(ts[i].Value)
+		}
+	}
+	return ts
+}
+
+// humanNumber writes v with at most 4 significant digits, naming millions,
+// billions and trillions and grouping thousands with commas below.
+func humanNumber(v float64) string {
+	a := math.Abs(v)
+	for _, u := range []struct {
+		f    float64
+		name string
+	}{{1e12, " trillion"}, {1e9, " billion"}, {1e6, " million"}} {
+		if a >= u.f {
+			return strconv.FormatFloat(v/u.f, 'g', 4, 64) + u.name
+		}
+	}
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if a < 10000 {
+		return s
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// monthTicks labels the calendar-slot axis with month names at the first
+// of each month.
+type monthTicks struct{}
+
+var monthStarts = [12]int{0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335}
+
+func (monthTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	for m, s := range monthStarts {
+		ts = append(ts, plot.Tick{Value: float64(s), Label: present.MonthName(m + 1)[:3]})
+	}
+	ts = append(ts, plot.Tick{Value: 365})
+	return ts
+}
+
+// spaghettiChart draws every year of d against the calendar day: earlier
+// years thin and grey, the record year and the latest year in colour, the
+// baseline mean dashed and its 10th-90th percentile band shaded.
+func spaghettiChart(ref catalog.Ref, d *DailyYears) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s by day of year", chartTitle(ref, obs.Series{Indicator: d.Indicator, Entity: deref(d.Entity)}, d.Smoothing))
+	p.Y.Label.Text = yLabel(ref, d.Unit)
+	p.X.Tick.Marker = monthTicks{}
+	p.Y.Tick.Marker = humanTicks{}
+	p.X.Min, p.X.Max = 0, 365
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Add(plotter.NewGrid())
+
+	// The band: p10 forward, p90 backward, over the slots that have both.
+	var poly plotter.XYs
+	for i := range d.Band.P10 {
+		if !math.IsNaN(float64(d.Band.P10[i])) && !math.IsNaN(float64(d.Band.P90[i])) {
+			poly = append(poly, plotter.XY{X: float64(i), Y: float64(d.Band.P10[i])})
+		}
+	}
+	for i := len(d.Band.P90) - 1; i >= 0; i-- {
+		if !math.IsNaN(float64(d.Band.P10[i])) && !math.IsNaN(float64(d.Band.P90[i])) {
+			poly = append(poly, plotter.XY{X: float64(i), Y: float64(d.Band.P90[i])})
+		}
+	}
+	if len(poly) >= 3 {
+		band, err := plotter.NewPolygon(poly)
+		if err != nil {
+			return nil, err
+		}
+		band.Color = color.NRGBA{R: 0x9e, G: 0xc5, B: 0xe8, A: 0xa0}
+		band.LineStyle.Width = 0
+		p.Add(band)
+		p.Legend.Add(d.Baseline.String()+" 10th-90th percentile", band)
+	}
+	latest := d.Years[len(d.Years)-1].Year
+	add := func(yv YearValues, c color.Color, w vg.Length, dashes []vg.Length, legend string) error {
+		for _, seg := range slotSegments(yv.Values) {
+			l, err := plotter.NewLine(seg)
+			if err != nil {
+				return err
+			}
+			l.Color, l.Width, l.Dashes = c, w, dashes
+			p.Add(l)
+			if legend != "" {
+				p.Legend.Add(legend, l)
+				legend = ""
+			}
+		}
+		return nil
+	}
+	grey := color.NRGBA{R: 0x88, G: 0x88, B: 0x88, A: 0x60}
+	for _, yv := range d.Years {
+		if yv.Year == latest || yv.Year == d.RecordYear {
+			continue
+		}
+		if err := add(yv, grey, vg.Points(0.5), nil, ""); err != nil {
+			return nil, err
+		}
+	}
+	if err := add(YearValues{Values: d.Band.Mean}, color.Black, vg.Points(1), []vg.Length{vg.Points(4), vg.Points(3)}, d.Baseline.String()+" mean"); err != nil {
+		return nil, err
+	}
+	for _, yv := range d.Years {
+		switch yv.Year {
+		case d.RecordYear:
+			if yv.Year == latest {
+				continue
+			}
+			if err := add(yv, color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}, vg.Points(1.5), nil, fmt.Sprintf("%d (record %s)", yv.Year, d.RecordKind)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	lbl := strconv.Itoa(latest)
+	if latest == d.RecordYear {
+		lbl += fmt.Sprintf(" (record %s)", d.RecordKind)
+	}
+	if err := add(d.Years[len(d.Years)-1], color.RGBA{R: 0x1f, G: 0x3f, B: 0x8f, A: 0xff}, vg.Points(2), nil, lbl); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// slotSegments turns a 366-slot array into line segments, skipping null
+// slots and breaking the line where more than three slots in a row are
+// null (a gap in the data, not 29 February or every-other-day sampling).
+func slotSegments(vals []Num) []plotter.XYs {
+	var out []plotter.XYs
+	var cur plotter.XYs
+	lastI := -100
+	for i, v := range vals {
+		if math.IsNaN(float64(v)) {
+			continue
+		}
+		if i-lastI > 4 && len(cur) > 0 {
+			if len(cur) > 1 {
+				out = append(out, cur)
+			}
+			cur = nil
+		}
+		cur = append(cur, plotter.XY{X: float64(i), Y: float64(v)})
+		lastI = i
+	}
+	if len(cur) > 1 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// render draws p with the footer lines (source, licence) under it, at
+// width x height pixels, as PNG or SVG.
+func render(p *plot.Plot, ext string, width, height int, footer []string) ([]byte, error) {
+	w := vg.Length(width) * vg.Inch / chartDPI
+	h := vg.Length(height) * vg.Inch / chartDPI
+	var c vg.CanvasWriterTo
+	if ext == "png" {
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(chartDPI), vgimg.UseBackgroundColor(color.White))}
+	} else {
+		c = vgsvg.New(w, h)
+	}
+	dc := draw.New(c)
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	sty := draw.TextStyle{Color: color.RGBA{R: 0x44, G: 0x44, B: 0x44, A: 0xff}, Font: font.From(plot.DefaultFont, vg.Points(8)),
+		Handler: plot.DefaultTextHandler}
+	lineH := vg.Points(11)
+	pad := vg.Points(6)
+	area := draw.Crop(dc, 0, 0, pad+lineH*vg.Length(len(footer)), 0)
+	p.Draw(area)
+	for i, line := range footer {
+		y := dc.Min.Y + pad + lineH*vg.Length(len(footer)-1-i)
+		dc.FillText(sty, vg.Point{X: dc.Min.X + pad, Y: y}, line)
+	}
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// spaghettiCSV writes the numbers of a spaghetti chart in long form: one
+// row per date with its calendar slot, the value, the climatology of the
+// slot and the provenance.
+func spaghettiCSV(d *DailyYears, src store.Source) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	base := d.Baseline.String()
+	_ = w.Write([]string{"date", "year", "slot", "month_day", "value", "clim_mean_" + base, "clim_p10_" + base, "clim_p90_" + base,
+		"clim_lower_2sd_" + base, "clim_upper_2sd_" + base, "indicator", "unit", "smoothing", "dataset", "version", "sha256"})
+	num := func(n Num) string {
+		if math.IsNaN(float64(n)) {
+			return ""
+		}
+		return present.FormatValue(roundTo6(float64(n)))
+	}
+	for _, yv := range d.Years {
+		for slot, v := range yv.Values {
+			if math.IsNaN(float64(v)) {
+				continue
+			}
+			date, _ := analysis.Calendar.DateOf(yv.Year, slot)
+			_ = w.Write([]string{date.String(), strconv.Itoa(yv.Year), strconv.Itoa(slot), d.Labels[slot], num(v),
+				num(d.Band.Mean[slot]), num(d.Band.P10[slot]), num(d.Band.P90[slot]), num(d.Band.Lower2SD[slot]), num(d.Band.Upper2SD[slot]),
+				d.Indicator, d.Unit, d.Smoothing.String(), src.Dataset, src.Version, src.SHA256})
+		}
+	}
+	w.Flush()
+	return b.Bytes()
+}

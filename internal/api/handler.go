@@ -1,0 +1,284 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cachePolicy says how clients may cache a route's responses.
+type cachePolicy int
+
+const (
+	// policyData: short max-age plus must-revalidate, immutable for a year
+	// when the request names the current data version (v=).
+	policyData cachePolicy = iota
+	// policyStatic: content fixed for the life of the binary (the OpenAPI
+	// document): cached for a day.
+	policyStatic
+	// policyNone: never cached (health, metrics).
+	policyNone
+)
+
+// route is one endpoint: its ServeMux pattern (without a method, which is
+// also its OpenAPI path), its documentation and its handler.
+type route struct {
+	path        string
+	name        string // operationId in OpenAPI and the route label in metrics
+	tag         string
+	summary     string
+	description string
+	params      []param
+	example     string   // a request that answers 200 with the test data, shown in the documentation
+	result      any      // a value whose type is the JSON body, for the schema; nil for none
+	formats     []string // media types produced besides application/json
+	policy      cachePolicy
+	// daily routes depend on today's date as well as on the data (data ages):
+	// their cache key includes the UTC date.
+	daily bool
+	fn    func(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error)
+	ui    http.Handler
+}
+
+// notFoundRoute answers every path that no route matches.
+var notFoundRoute = &route{name: "unmatched"}
+
+func (rt *route) allows(name string) bool {
+	if name == "v" && rt.policy == policyData {
+		return true
+	}
+	for _, p := range rt.params {
+		if p.name == name && p.in == "query" {
+			return true
+		}
+	}
+	return false
+}
+
+func (rt *route) queryNames() []string {
+	var out []string
+	for _, p := range rt.params {
+		if p.in == "query" {
+			out = append(out, p.name)
+		}
+	}
+	return out
+}
+
+// wrap adds metrics and request logging around a route.
+func (s *Server) wrap(rt *route) http.Handler {
+	m := s.metrics.forRoute(rt.name)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		var status, n int
+		if rt.ui != nil {
+			sw := &statusWriter{ResponseWriter: w}
+			rt.ui.ServeHTTP(sw, r)
+			status, n = sw.status, sw.n
+			if status == 0 {
+				status = http.StatusOK
+			}
+		} else {
+			status, n = s.serve(w, r, rt)
+		}
+		d := time.Since(start)
+		m.observe(status, d)
+		lvl := slog.LevelInfo
+		if status >= 500 {
+			lvl = slog.LevelError
+		}
+		if s.log.Enabled(r.Context(), lvl) {
+			s.log.LogAttrs(r.Context(), lvl, "request", slog.String("method", r.Method), slog.String("path", r.URL.RequestURI()),
+				slog.String("route", rt.name), slog.Int("status", status), slog.Int("bytes", n), slog.Duration("duration", d),
+				slog.String("remote", r.RemoteAddr))
+		}
+	})
+}
+
+// serve answers one request to an API route and returns the status and the
+// number of body bytes written.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, int) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		return s.writeError(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed: the API is read-only (GET, HEAD)")
+	}
+	if rt.fn == nil {
+		return s.writeError(w, r, http.StatusNotFound, "no such endpoint: "+r.URL.Path+" (see /api/openapi.json)")
+	}
+	ctx := r.Context()
+	gc := s.current(ctx)
+	key := r.URL.Path + "?" + r.URL.RawQuery
+	if rt.daily {
+		key += "@" + s.opts.Now().UTC().Format("2006-01-02")
+	}
+	// A cached answer means the same query string was checked before
+	// (errors are never cached), so the fast path skips parsing it.
+	e, hit := gc.lookup(key), true
+	if e == nil {
+		vals, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return s.writeError(w, r, http.StatusBadRequest, "bad query string: "+err.Error())
+		}
+		for k, v := range vals {
+			if !rt.allows(k) {
+				return s.writeError(w, r, http.StatusBadRequest, "unknown parameter "+strconv.Quote(k)+"; "+rt.path+" takes: "+strings.Join(rt.queryNames(), ", "))
+			}
+			if len(v) > 1 {
+				return s.writeError(w, r, http.StatusBadRequest, "parameter "+strconv.Quote(k)+" given more than once")
+			}
+		}
+		e, hit, err = gc.get(key, func() (reply, error) {
+			return rt.fn(s, context.WithoutCancel(ctx), gc, r, query{vals})
+		})
+		if err != nil {
+			status, msg := classify(err)
+			if status >= 500 {
+				s.log.Error("request failed", "path", r.URL.RequestURI(), "err", err)
+			}
+			return s.writeError(w, r, status, msg)
+		}
+	}
+	s.metrics.cache(hit)
+	h := w.Header()
+	h["Content-Type"] = []string{e.ctype}
+	h["X-Stocktake-Data-Version"] = gc.versionH
+	switch {
+	case rt.policy == policyNone || e.noStore:
+		h["Cache-Control"] = []string{"no-store"}
+	case rt.policy == policyStatic:
+		h["Cache-Control"] = []string{"public, max-age=86400"}
+	case strings.Contains(r.URL.RawQuery, "v="+gc.version) && r.URL.Query().Get("v") == gc.version:
+		h["Cache-Control"] = immutableCC
+	default:
+		h["Cache-Control"] = s.dataCC
+	}
+	if e.source != "" {
+		h["X-Stocktake-Source"] = []string{e.source}
+	}
+	if e.filename != "" {
+		h["Content-Disposition"] = []string{`attachment; filename="` + e.filename + `"`}
+	}
+	body, etag := e.body, e.etag
+	if compressible(e.ctype) {
+		h["Vary"] = []string{"Accept-Encoding"}
+		if acceptsGzip(r) {
+			if gz := e.gzipped(); gz != nil {
+				body, etag = gz, e.etag[:len(e.etag)-1]+`-gz"`
+				h["Content-Encoding"] = []string{"gzip"}
+			}
+		}
+	}
+	if !e.noStore {
+		h["Etag"] = []string{etag}
+		if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, e.etag) {
+			delete(h, "Content-Type")
+			delete(h, "Content-Encoding")
+			w.WriteHeader(http.StatusNotModified)
+			return http.StatusNotModified, 0
+		}
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return http.StatusOK, 0
+	}
+	n, _ := w.Write(body)
+	return http.StatusOK, n
+}
+
+// immutableCC is the Cache-Control of responses for a named data version.
+var immutableCC = []string{"public, max-age=31536000, immutable"}
+
+// etagMatches implements If-None-Match's weak comparison against the
+// identity ETag: a listed tag matches when it equals it, its gzip variant
+// ("-gz" suffix) or either with a W/ prefix; "*" matches anything.
+func etagMatches(header, etag string) bool {
+	base := strings.Trim(etag, `"`)
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" {
+			return true
+		}
+		t = strings.TrimPrefix(t, "W/")
+		t = strings.Trim(t, `"`)
+		if t == base || t == base+"-gz" {
+			return true
+		}
+	}
+	return false
+}
+
+// errorBody is the JSON body of every error response.
+type errorBody struct {
+	Error  string `json:"error"`
+	Status int    `json:"status"`
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, msg string) (int, int) {
+	b, _ := json.Marshal(errorBody{msg, status})
+	b = append(b, '\n')
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return status, 0
+	}
+	n, _ := w.Write(b)
+	return status, n
+}
+
+// jsonReply encodes v compactly (with a final newline) as an API body.
+func jsonReply(v any) (reply, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return reply{}, err
+	}
+	return reply{body: b.Bytes(), ctype: "application/json; charset=utf-8"}, nil
+}
+
+// statusWriter records the status and size of a response written by a
+// handler the API does not own (the dashboard's files).
+type statusWriter struct {
+	http.ResponseWriter
+	status, n int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.n += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,239 @@
+package api
+
+import (
+	"encoding"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// schemaBaser is implemented by present.WithSource: its JSON is the base
+// value's object plus a "source" member.
+type schemaBaser interface{ SchemaBase() any }
+
+var (
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	timeType      = reflect.TypeFor[time.Time]()
+	numType       = reflect.TypeFor[Num]()
+	baserType     = reflect.TypeFor[schemaBaser]()
+)
+
+// schemas builds JSON Schemas (2020-12, as OpenAPI 3.1 uses) for Go types
+// from their json tags, keeping named structs in components.
+type schemas struct {
+	defs map[string]any
+}
+
+func (sc *schemas) name(t reflect.Type) string {
+	n := t.Name()
+	if i := strings.IndexByte(n, '['); i >= 0 { // generic instance: WithSource[pkg.T]
+		inner := n[i+1 : len(n)-1]
+		if j := strings.LastIndexByte(inner, '.'); j >= 0 {
+			inner = inner[j+1:]
+		}
+		n = n[:i] + "_" + inner
+	}
+	pkg := t.PkgPath()
+	if j := strings.LastIndexByte(pkg, '/'); j >= 0 {
+		pkg = pkg[j+1:]
+	}
+	if pkg != "" && pkg != "api" {
+		n = pkg + "." + n
+	}
+	return n
+}
+
+// of returns the schema of t (a $ref for named structs).
+func (sc *schemas) of(t reflect.Type) map[string]any {
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t == numType:
+		return map[string]any{"type": []string{"number", "null"}}
+	case t.Implements(baserType):
+		return sc.ref(t, func() map[string]any {
+			base := reflect.Zero(t).Interface().(schemaBaser).SchemaBase()
+			obj := sc.structSchema(reflect.TypeOf(base))
+			props := obj["properties"].(map[string]any)
+			props["source"] = sc.of(reflect.TypeFor[sourceDoc]())
+			obj["required"] = append(obj["required"].([]string), "source")
+			return obj
+		})
+	case t.Kind() != reflect.Pointer && t.Implements(jsonMarshaler) && t.Kind() == reflect.Struct:
+		// Custom JSON (analysis.SlotStats): documented as an object with
+		// the lower-case names of its fields.
+		return map[string]any{"type": "object", "description": "See the Go type " + sc.name(t) + "."}
+	case t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler):
+		return map[string]any{"type": "string"}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		s := sc.of(t.Elem())
+		return map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
+	case reflect.Slice:
+		return map[string]any{"type": "array", "items": sc.of(t.Elem())}
+	case reflect.Array:
+		return map[string]any{"type": "array", "items": sc.of(t.Elem()), "minItems": t.Len(), "maxItems": t.Len()}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": sc.of(t.Elem())}
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return map[string]any{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return map[string]any{"type": "number"}
+	case reflect.Struct:
+		return sc.ref(t, func() map[string]any { return sc.structSchema(t) })
+	}
+	return map[string]any{}
+}
+
+func (sc *schemas) ref(t reflect.Type, build func() map[string]any) map[string]any {
+	n := sc.name(t)
+	if _, ok := sc.defs[n]; !ok {
+		sc.defs[n] = map[string]any{} // placeholder against recursion
+		sc.defs[n] = build()
+	}
+	return map[string]any{"$ref": "#/components/schemas/" + n}
+}
+
+// structSchema describes a struct's JSON object: members named by json
+// tags, embedded structs flattened, omitempty members optional.
+func (sc *schemas) structSchema(t reflect.Type) map[string]any {
+	props := map[string]any{}
+	required := []string{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			if f.Anonymous && name == "" {
+				ft := f.Type
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() == reflect.Struct {
+					walk(ft)
+					continue
+				}
+			}
+			if name == "" {
+				name = f.Name
+			}
+			props[name] = sc.of(f.Type)
+			if !strings.Contains(opts, "omitempty") {
+				required = append(required, name)
+			}
+		}
+	}
+	walk(t)
+	return map[string]any{"type": "object", "properties": props, "required": required}
+}
+
+// sourceDoc documents present.Source under a stable name.
+type sourceDoc struct {
+	Dataset   string     `json:"dataset"`
+	Version   string     `json:"version"`
+	SHA256    string     `json:"sha256"`
+	URL       string     `json:"url"`
+	Retrieved *time.Time `json:"retrieved,omitempty"`
+}
+
+// openAPI builds the OpenAPI 3.1 document from the route table.
+func (s *Server) openAPI() map[string]any {
+	sc := &schemas{defs: map[string]any{}}
+	sc.defs["Error"] = map[string]any{"type": "object", "required": []string{"error", "status"},
+		"properties": map[string]any{"error": map[string]any{"type": "string"}, "status": map[string]any{"type": "integer"}}}
+	errResp := func(desc string) map[string]any {
+		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{
+			"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+	}
+	paths := map[string]any{}
+	for _, rt := range s.routes {
+		var params []any
+		for _, p := range rt.params {
+			schema := map[string]any{"type": p.typ}
+			if len(p.enum) > 0 {
+				schema["enum"] = p.enum
+			}
+			pm := map[string]any{"name": p.name, "in": p.in, "required": p.required || p.in == "path", "description": p.desc, "schema": schema}
+			if p.example != nil {
+				pm["example"] = p.example
+			}
+			params = append(params, pm)
+		}
+		if rt.policy == policyData {
+			params = append(params, map[string]any{"name": "v", "in": "query", "required": false, "schema": map[string]any{"type": "string"},
+				"description": "Data version (X-Stocktake-Data-Version of an earlier response). When it matches the current data version the response is immutable and may be cached for a year."})
+		}
+		content := map[string]any{}
+		switch r := rt.result.(type) {
+		case nil:
+			if rt.name == "openapi" {
+				content["application/json"] = map[string]any{"schema": map[string]any{"type": "object"}}
+			}
+		case oneOf:
+			var alts []any
+			for _, v := range r {
+				alts = append(alts, sc.of(reflect.TypeOf(v)))
+			}
+			content["application/json"] = map[string]any{"schema": map[string]any{"oneOf": alts}}
+		default:
+			content["application/json"] = map[string]any{"schema": sc.of(reflect.TypeOf(r))}
+		}
+		for _, f := range rt.formats {
+			schema := map[string]any{"type": "string"}
+			if strings.HasPrefix(f, "image/png") {
+				schema["contentMediaType"] = "image/png"
+			}
+			content[f] = map[string]any{"schema": schema}
+		}
+		responses := map[string]any{
+			"200": map[string]any{"description": "OK", "content": content},
+			"400": errResp("Bad parameters (unknown parameter, bad date, impossible combination)."),
+			"404": errResp("Unknown indicator, dataset or entity, or nothing stored for what was asked."),
+		}
+		if rt.policy != policyNone {
+			responses["304"] = map[string]any{"description": "Not modified: If-None-Match matched the ETag."}
+		}
+		if rt.name == "health" {
+			responses["503"] = errResp("The store cannot be read.")
+		}
+		op := map[string]any{"operationId": rt.name, "summary": rt.summary, "tags": []string{rt.tag}, "responses": responses}
+		desc := rt.description
+		if rt.example != "" {
+			if desc != "" {
+				desc += "\n\n"
+			}
+			desc += "Example: GET " + rt.example
+		}
+		if desc != "" {
+			op["description"] = desc
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		paths[rt.path] = map[string]any{"get": op}
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":   "stocktake API",
+			"version": s.opts.Version,
+			"description": "Checked climate indicators, records, rankings and pledges with the provenance of every number. " +
+				"Read-only: every operation is a GET (HEAD works too). Errors are {\"error\", \"status\"}. " +
+				"Responses carry a strong ETag (If-None-Match answers 304), X-Stocktake-Data-Version and, for data computed from one dataset, X-Stocktake-Source; " +
+				"they are gzip-encoded when accepted. Unknown query parameters are refused with 400.",
+		},
+		"paths":      paths,
+		"components": map[string]any{"schemas": sc.defs},
+	}
+}

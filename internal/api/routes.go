@@ -1,0 +1,164 @@
+package api
+
+import (
+	"github.com/stocktake/stocktake/internal/alerts"
+	"github.com/stocktake/stocktake/internal/analysis"
+	"github.com/stocktake/stocktake/internal/national"
+	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/store"
+)
+
+// param documents one parameter of a route; the OpenAPI document and the
+// check for unknown query parameters are both made from it.
+type param struct {
+	name     string
+	in       string // "path" or "query"
+	typ      string // JSON Schema type: string, integer, number or boolean
+	required bool
+	enum     []string
+	desc     string
+	example  any
+}
+
+// Parameters shared by several routes.
+var (
+	pID       = param{name: "id", in: "path", typ: "string", required: true, desc: "Indicator id from /api/indicators, optionally with @VERSION (seaice.north@4.0), or the id of a gridded series.", example: "seaice.south"}
+	pEntity   = param{name: "entity", in: "query", typ: "string", desc: "ISO 3166 alpha-3 code, OWID_ code or country name; required for national indicators, refused for global ones.", example: "CHN"}
+	pFrom     = param{name: "from", in: "query", typ: "string", desc: "First date, inclusive: YYYY-MM-DD, YYYY-MM or YYYY (its first day).", example: "2023-02-17"}
+	pTo       = param{name: "to", in: "query", typ: "string", desc: "Last date, inclusive: YYYY-MM-DD, YYYY-MM or YYYY (its last day).", example: "2023-02-23"}
+	pSmooth   = param{name: "smooth", in: "query", typ: "string", desc: "Running mean of daily data: none, 5d (NSIDC's 5-day trailing mean: single missing days interpolated, 3 of 5 days needed), Nd (N-day trailing), Nd-centred. Refused for other frequencies.", example: "5d"}
+	pKind     = param{name: "kind", in: "query", typ: "string", enum: []string{"max", "min"}, desc: "Which extreme; default: the indicator's direction (min for indicators whose records are lows, max otherwise)."}
+	pConv     = param{name: "convention", in: "query", typ: "string", enum: []string{"calendar", "daycount"}, desc: "Day-of-year convention: calendar (month-day, 29 February its own slot; default) or daycount (days since 1 January)."}
+	pBaseline = param{name: "baseline", in: "query", typ: "string", desc: "Reference period Y0-Y1, inclusive; default 1981-2010 for NSIDC sea ice, 1991-2020 otherwise.", example: "1991-2020"}
+	pYear     = param{name: "year", in: "query", typ: "integer", desc: "Calendar year.", example: 2023}
+)
+
+// routeTable declares every endpoint. Patterns are ServeMux patterns
+// without a method; the server accepts GET and HEAD on all of them.
+func (s *Server) routeTable() []*route {
+	return []*route{
+		{path: "/api/indicators", name: "listIndicators", example: "/api/indicators", tag: "data", fn: handleIndicators,
+			summary: "Indicators with unit, frequency, coverage and source (stocktake list --json)",
+			params:  []param{{name: "all", in: "query", typ: "boolean", desc: "Also list catalog indicators that are not stored yet."}},
+			result:  []present.Indicator{}},
+		{path: "/api/series/{id}", name: "getSeries", example: "/api/series/seaice.south?from=2023-02-17&to=2023-02-23", tag: "data", fn: handleSeries,
+			summary:     "Values of an indicator with their source (stocktake show --json)",
+			description: "JSON is present.Series, exactly the output of `stocktake show --json`; format=csv writes one row per value with the indicator, entity, unit, dataset, version and sha256. Smoothing runs over the whole series before the from..to cut.",
+			params:      []param{pID, pEntity, pFrom, pTo, pSmooth, {name: "format", in: "query", typ: "string", enum: []string{"json", "csv"}, desc: "Body format (default json)."}},
+			result:      present.Series{}, formats: []string{"text/csv"}},
+		{path: "/api/climatology/{id}", name: "getClimatology", example: "/api/climatology/sst.world?baseline=1991-2020", tag: "records", fn: handleClimatology,
+			summary:     "Per-day (or per-month) statistics over a baseline (stocktake climatology --json)",
+			description: "Mean, sample standard deviation (ddof 1), median and 10/25/75/90th percentiles per slot. Daily series have single missing days filled by linear interpolation first; monthly series always use calendar months.",
+			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth},
+			result:      present.WithSource[analysis.Climatology]{}},
+		{path: "/api/extremes/{id}", name: "getExtremes", example: "/api/extremes/seaice.south?year=2023&kind=min", tag: "records", fn: handleExtremes,
+			summary: "Maximum or minimum in a year, a month or the whole record (stocktake extremes --json)",
+			params: []param{pID, pEntity, {name: "year", in: "query", typ: "integer", desc: "Calendar year (one of year, month, all)."},
+				{name: "month", in: "query", typ: "string", desc: "Month YYYY-MM (one of year, month, all).", example: "2023-06"},
+				{name: "all", in: "query", typ: "boolean", desc: "The whole record (the default when neither year nor month is given)."},
+				pKind, pSmooth},
+			result: present.WithSource[analysis.Extreme]{}},
+		{path: "/api/records/{id}", name: "getRecords", example: "/api/records/sst.world?on=2023-08-21", tag: "records", fn: handleRecords,
+			summary:     "Was it a record? For a date, a month or a year (stocktake records --json)",
+			description: "Exactly one of on, month or year. on gives analysis.OnResult (rank for the date among all years and all-time), month gives analysis.MonthResult (monthly means of daily data, complete months only under the WMO 5/11 rule; single missing days filled first), year gives analysis.YearResult (every record day of the year with streaks). A record is strictly beyond every earlier value; ties are never records. as_of limits the data to those dated on or before it (a year or month means its last day).",
+			params: []param{pID, pEntity,
+				{name: "on", in: "query", typ: "string", desc: "A date (YYYY-MM-DD; YYYY-MM for monthly series).", example: "2023-02-21"},
+				{name: "month", in: "query", typ: "string", desc: "A month YYYY-MM.", example: "2023-06"},
+				{name: "year", in: "query", typ: "integer", desc: "A calendar year.", example: 2023},
+				{name: "as_of", in: "query", typ: "string", desc: "Use only data dated on or before this date: was it a record when it happened?", example: "2023-02-21"},
+				pKind, pSmooth, pConv},
+			result: oneOf{present.WithSource[analysis.OnResult]{}, present.WithSource[analysis.MonthResult]{}, present.WithSource[analysis.YearResult]{}}},
+		{path: "/api/trend/{id}", name: "getTrend", example: "/api/trend/sst.world?from=1982&to=2023", tag: "records", fn: handleTrend,
+			summary:     "Linear trend per decade (OLS with 95% interval, and Theil-Sen)",
+			description: "basis=annual fits annual means of complete years (default for daily series; single missing days filled first), basis=monthly monthly means of complete months, basis=raw the values as published (default otherwise). from/to cut the data before aggregation.",
+			params:      []param{pID, pEntity, pFrom, pTo, {name: "basis", in: "query", typ: "string", enum: []string{"raw", "monthly", "annual"}, desc: "What is fitted."}},
+			result:      present.WithSource[analysis.TrendResult]{}},
+		{path: "/api/daily/{id}", name: "getDailyYears", example: "/api/daily/seaice.south?smooth=5d", tag: "charts", fn: handleDaily,
+			summary:     "Every year of a daily indicator by calendar day, with the climatology band and the record year (spaghetti chart data)",
+			description: "Calendar convention: 366 slots, slot 0 = 1 January, slot 59 = 29 February (null in common years), slot 60 = 1 March, slot 365 = 31 December; null where a year has no value. The band (mean, ±2σ, 10th-90th percentiles) is computed over the baseline from the same smoothed values.",
+			params:      []param{pID, pEntity, pSmooth, pBaseline},
+			result:      DailyYears{}},
+		{path: "/api/chart/{file}", name: "getChart", example: "/api/chart/seaice.south.png?kind=spaghetti&smooth=5d", tag: "charts", fn: handleChart,
+			summary:     "Chart download: ID.png, ID.svg or ID.csv",
+			description: "Server-rendered chart with title, unit, source line (dataset, version, sha256, retrieval date) and licence, ready for publication. kind=line draws the series (entity, from, to, smooth as for /api/series); kind=spaghetti draws every year against the calendar day with the baseline's 10th-90th percentile band, its mean, the record year and the latest year (daily indicators). CSV holds the charted numbers with their provenance.",
+			params: []param{{name: "file", in: "path", typ: "string", required: true, desc: "Indicator id followed by .png, .svg or .csv.", example: "seaice.south.png"},
+				{name: "kind", in: "query", typ: "string", enum: []string{"line", "spaghetti"}, desc: "Chart type (default line)."},
+				pEntity, pFrom, pTo, pSmooth, pBaseline,
+				{name: "width", in: "query", typ: "integer", desc: "Width in pixels at 96 dpi (300-4000, default 1200)."},
+				{name: "height", in: "query", typ: "integer", desc: "Height in pixels at 96 dpi (200-4000, default 675)."}},
+			formats: []string{"image/png", "image/svg+xml", "text/csv"}},
+		{path: "/api/overview", name: "getOverview", example: "/api/overview", tag: "charts", fn: handleOverview, daily: true,
+			summary:     "Latest value, anomaly, rank for the date and record sentence of every vital sign",
+			description: "For every stored global daily or monthly indicator (default datasets): the latest value and date, its anomaly against the producer's baseline (named), the records engine's rank for the date (calendar convention, all data), a plain sentence when it is a record for its date, the data's age in days, the source and the licence.",
+			result:      Overview{}},
+		{path: "/api/rank/{id}", name: "getRank", example: "/api/rank/co2.emissions?year=2023&top=5", tag: "national", fn: handleRank,
+			summary: "Rank countries by a national indicator (stocktake rank --json)",
+			params: []param{pID, {name: "year", in: "query", typ: "integer", desc: "Year ranked, or last year summed when cumulative (default: the latest year with data).", example: 2023},
+				{name: "top", in: "query", typ: "integer", desc: "Rows kept (default 10; 0 keeps all)."},
+				{name: "cumulative", in: "query", typ: "boolean", desc: "Rank sums over since..year (historical responsibility)."},
+				{name: "since", in: "query", typ: "integer", desc: "First year summed with cumulative (default: the first year with data)."}},
+			result: present.WithSource[national.Ranking]{}},
+		{path: "/api/peaks/{id}", name: "getPeaks", example: "/api/peaks/co2.emissions?entity=CHN,USA", tag: "national", fn: handlePeaks,
+			summary:     "Peak year, distance below the peak and whether it has peaked (stocktake peaks --json)",
+			description: "One object for one entity, an array for several. Peaked means the maximum is at least min_years before the latest year and the latest value is at least min_below_pct below it.",
+			params: []param{pID, {name: "entity", in: "query", typ: "string", required: true, desc: "Entity codes or names, comma-separated.", example: "CHN,USA"},
+				{name: "as_of", in: "query", typ: "integer", desc: "Use only values up to this year."},
+				{name: "min_years", in: "query", typ: "integer", desc: "Peak rule K (default 5)."},
+				{name: "min_below_pct", in: "query", typ: "number", desc: "Peak rule P in percent (default 5)."}},
+			result: oneOf{present.WithSource[national.PeakResult]{}, []present.WithSource[national.PeakResult]{}}},
+		{path: "/api/growth/{id}", name: "getGrowth", example: "/api/growth/solar.capacity?entity=IND&from=2015", tag: "national", fn: handleGrowth,
+			summary: "Year-on-year changes, compound annual growth and trend (stocktake growth --json)",
+			params: []param{pID, {name: "entity", in: "query", typ: "string", required: true, desc: "Entity code or name.", example: "CHN"},
+				{name: "from", in: "query", typ: "integer", desc: "First year (default: the first with data)."},
+				{name: "to", in: "query", typ: "integer", desc: "Last year (default: the latest with data)."}},
+			result: present.WithSource[national.GrowthResult]{}},
+		{path: "/api/compare", name: "compare", example: "/api/compare?a=CHN&b=USA&indicators=co2.emissions,solar.capacity", tag: "national", fn: handleCompare,
+			summary: "Countries side by side: value, rank and share of world (stocktake compare --json)",
+			params: []param{{name: "a", in: "query", typ: "string", desc: "First entity.", example: "CHN"},
+				{name: "b", in: "query", typ: "string", desc: "Second entity.", example: "USA"},
+				{name: "entities", in: "query", typ: "string", desc: "Entities, comma-separated (instead of a and b)."},
+				{name: "indicators", in: "query", typ: "string", desc: "National indicator ids, comma-separated (default: co2.emissions, ch4.emissions, electricity.coal, electricity.coal.share, solar.capacity, wind.capacity, wind.generation, hydro.generation, forest.loss; those not stored are skipped)."},
+				{name: "year", in: "query", typ: "integer", desc: "Year compared (default: per indicator, the latest year every entity has)."}},
+			result: present.Comparison{}},
+		{path: "/api/pledges", name: "listPledges", example: "/api/pledges?entity=CHN", tag: "national", fn: handlePledges,
+			summary: "Climate commitments with sources and progress measured from the data (stocktake pledges --json)",
+			params: []param{{name: "entity", in: "query", typ: "string", desc: "Only pledges of, or joined by, this entity.", example: "CHN"},
+				{name: "min_years", in: "query", typ: "integer", desc: "Peak rule K (default 5)."},
+				{name: "min_below_pct", in: "query", typ: "number", desc: "Peak rule P in percent (default 5)."}},
+			result: present.PledgeReport{}},
+		{path: "/api/datasets", name: "listDatasets", example: "/api/datasets", tag: "provenance", fn: handleDatasets,
+			summary: "Datasets with producer, licence, current version and fetch state",
+			result:  []DatasetInfo{}},
+		{path: "/api/versions", name: "listVersions", example: "/api/versions?dataset=nsidc-g02135-south-v3", tag: "provenance", fn: handleVersions,
+			summary: "Dataset versions, newest first: provenance history (stocktake list --datasets --json)",
+			params:  []param{{name: "dataset", in: "query", typ: "string", desc: "Only this dataset's versions.", example: "nsidc-g02135-south-v3"}},
+			result:  []store.Version{}},
+		{path: "/api/events", name: "listEvents", example: "/api/events?limit=5", tag: "alerts", policy: policyNone,
+			ui:      alerts.EventsHandler(s.st, alerts.HTTPOptions{}),
+			summary: "Record events detected on every update, newest first, with their sentences (paged)",
+			description: "Each event: an all-time record, a record for the calendar day or the month, a record streak or a year's extreme, stored once with the dataset version that caused it, the previous holder and the margin; " +
+				"retracted events (a revision undid them) stay listed with their retraction. Page with the returned next cursor.",
+			params: []param{{name: "limit", in: "query", typ: "integer", desc: "Events per page (default 50)."},
+				{name: "cursor", in: "query", typ: "string", desc: "The next cursor of the previous page."},
+				{name: "indicator", in: "query", typ: "string", desc: "Only these indicators, comma-separated.", example: "sst.world"},
+				{name: "since", in: "query", typ: "string", desc: "Only events detected at or after this time (RFC 3339)."},
+				{name: "historical", in: "query", typ: "boolean", desc: "Include the silent baseline set by a dataset's first ingest."}},
+			result: alerts.EventsPage{}},
+		{path: "/feed.xml", name: "feed", example: "/feed.xml", tag: "alerts", policy: policyNone,
+			ui:      alerts.FeedHandler(s.st, alerts.HTTPOptions{}),
+			summary: "Atom 1.0 feed of record events (filter with indicator)",
+			params:  []param{{name: "indicator", in: "query", typ: "string", desc: "Only these indicators, comma-separated.", example: "seaice.south"}},
+			formats: []string{"application/atom+xml"}},
+		{path: "/api/openapi.json", name: "openapi", example: "/api/openapi.json", tag: "meta", fn: handleOpenAPI, policy: policyStatic,
+			summary: "This OpenAPI 3.1 document"},
+		{path: "/healthz", name: "health", example: "/healthz", tag: "meta", fn: handleHealth, policy: policyNone,
+			summary: "Health: 200 when the store can be read, 503 otherwise", result: Health{}},
+		{path: "/metrics", name: "metrics", example: "/metrics", tag: "meta", fn: handleMetrics, policy: policyNone,
+			summary:     "Prometheus metrics (text exposition format 0.0.4)",
+			description: "Request counts by route and status, latency histograms by route, cache counters, and per dataset the last successful update, fetch success and failure times, retrieval time, rows and version count.",
+			formats:     []string{"text/plain"}},
+	}
+}
+
+// oneOf documents a body that takes one of several shapes.
+type oneOf []any

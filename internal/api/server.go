@@ -1,0 +1,205 @@
+// Package api is stocktake's HTTP API: JSON (and CSV, PNG, SVG) views of the
+// store that mirror the command line, for the web dashboard and for scripts.
+//
+// Contracts:
+//   - Every endpoint is a GET (HEAD works too) under /api/, except /healthz
+//     and /metrics. The OpenAPI 3.1 document at /api/openapi.json lists every
+//     route with its parameters; unknown query parameters are refused (400),
+//     so that a typo never silently changes an answer.
+//   - JSON bodies use the same types as the command line's --json output:
+//     present.Series, present.Indicator, the records engine's results
+//     (internal/analysis) and the national results (internal/national).
+//   - Errors are JSON {"error": "...", "status": N}: 400 for bad parameters,
+//     404 for an unknown indicator, dataset or entity, or when nothing is
+//     stored for what was asked, 405 for methods other than GET and HEAD, 500
+//     for failures of the server itself.
+//   - Responses carry a strong ETag (a hash of the body; "-gz" is appended
+//     for the gzip-encoded representation) and answer If-None-Match with 304.
+//     Data responses are cached by clients for a short time and must be
+//     revalidated (Cache-Control: public, max-age=60, must-revalidate).
+//     Requests that carry v=<data version> (the X-Stocktake-Data-Version
+//     header of any response) matching the current data version are
+//     immutable and cached for a year.
+//   - Bodies are gzip-encoded when the client accepts gzip and the body is at
+//     least 1 KiB of text.
+//   - Responses are computed once per data version and kept in memory (up to
+//     Options.CacheBytes); the data version is re-read from the store at most
+//     once per Options.CheckInterval, and Invalidate drops everything at once
+//     (call it after an ingest in the same process).
+package api
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/stocktake/stocktake/internal/store"
+)
+
+// Options configure the API handler. The zero value works.
+type Options struct {
+	// Logger receives one Info record per request and Error records for
+	// failures; nil discards them.
+	Logger *slog.Logger
+	// Version is the program's version, reported by /healthz, /metrics and
+	// the OpenAPI document.
+	Version string
+	// UI, when not nil, serves every path outside /api/, /healthz and
+	// /metrics (the dashboard's static files, mounted at "/").
+	UI http.Handler
+	// Now returns the current time (data ages in /api/overview); nil means
+	// time.Now.
+	Now func() time.Time
+	// CheckInterval is how often, at most, the store's dataset versions are
+	// re-read to notice an ingest by another process; 0 means one second.
+	CheckInterval time.Duration
+	// CacheBytes bounds the memory held by cached response bodies; 0 means
+	// 32 MiB. Loaded series are cached besides, whatever their size.
+	CacheBytes int
+	// MaxAge is the max-age of data responses; 0 means 60 seconds.
+	MaxAge time.Duration
+}
+
+// Server is the API handler. It is safe for concurrent use.
+type Server struct {
+	st      *store.Store
+	opts    Options
+	log     *slog.Logger
+	mux     *http.ServeMux
+	routes  []*route
+	metrics *metrics
+	dataCC  []string // Cache-Control of data responses
+
+	gen      atomic.Pointer[genCache] // the cache of the current data version
+	checked  atomic.Int64             // when the data version was last read (Unix ns)
+	checking atomic.Bool              // a request is re-reading the data version
+	genMu    sync.Mutex               // serialises re-reads and Invalidate
+}
+
+// New returns the API handler for st (see the package comment for the
+// contracts). The handler's dynamic type is *Server, whose Invalidate method
+// drops the cached responses after an ingest.
+func New(st *store.Store, opts Options) http.Handler { return NewServer(st, opts) }
+
+// NewServer is New with the concrete type.
+func NewServer(st *store.Store, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.CheckInterval <= 0 {
+		opts.CheckInterval = time.Second
+	}
+	if opts.CacheBytes <= 0 {
+		opts.CacheBytes = 32 << 20
+	}
+	if opts.MaxAge <= 0 {
+		opts.MaxAge = time.Minute
+	}
+	if opts.Version == "" {
+		opts.Version = "dev"
+	}
+	s := &Server{st: st, opts: opts, log: opts.Logger, mux: http.NewServeMux(),
+		dataCC: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second)) + ", must-revalidate"}}
+	s.routes = s.routeTable()
+	s.metrics = newMetrics(s.routes)
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.path, s.wrap(rt))
+	}
+	s.mux.Handle("/api/", s.wrap(notFoundRoute))
+	if opts.UI != nil {
+		s.mux.Handle("/", s.wrap(&route{path: "/", name: "ui", ui: opts.UI}))
+	} else {
+		s.mux.Handle("/", s.wrap(notFoundRoute))
+	}
+	s.gen.Store(newGenCache(0, opts.CacheBytes))
+	s.Invalidate()
+	return s
+}
+
+// ServeHTTP routes the request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Invalidate drops every cached response and loaded series and re-reads the
+// data version from the store. Call it after ingesting in the same process;
+// ingests by other processes are noticed within Options.CheckInterval.
+func (s *Server) Invalidate() {
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	gen, err := s.readGeneration(context.Background())
+	if err != nil {
+		s.log.Error("reading dataset versions", "err", err)
+	}
+	s.gen.Store(newGenCache(gen, s.opts.CacheBytes))
+	s.checked.Store(time.Now().UnixNano())
+	s.metrics.invalidations.Add(1)
+}
+
+// current returns the cache of the current data version, re-reading the
+// version from the store when the last read is older than CheckInterval.
+// Only one request at a time re-reads; the others use the cache they have.
+func (s *Server) current(ctx context.Context) *genCache {
+	now := time.Now().UnixNano()
+	if now-s.checked.Load() >= int64(s.opts.CheckInterval) && s.checking.CompareAndSwap(false, true) {
+		defer s.checking.Store(false)
+		s.genMu.Lock()
+		gen, err := s.readGeneration(ctx)
+		if err != nil {
+			s.log.Error("reading dataset versions", "err", err)
+		} else if gen != s.gen.Load().gen {
+			s.gen.Store(newGenCache(gen, s.opts.CacheBytes))
+			s.metrics.invalidations.Add(1)
+		}
+		s.checked.Store(now)
+		s.genMu.Unlock()
+	}
+	return s.gen.Load()
+}
+
+// readGeneration hashes the id and current flag of every dataset version
+// row. Every ingest that writes anything adds a version row (and a revert to
+// older bytes adds a new one), so the hash changes exactly when the stored
+// data may have changed.
+func (s *Server) readGeneration(ctx context.Context) (uint64, error) {
+	vs, err := s.st.Versions(ctx, "")
+	if err != nil {
+		return 0, err
+	}
+	h := fnv.New64a()
+	var b [9]byte
+	for _, v := range vs {
+		binary.LittleEndian.PutUint64(b[:8], uint64(v.ID))
+		b[8] = 0
+		if v.Current {
+			b[8] = 1
+		}
+		h.Write(b[:])
+	}
+	return h.Sum64(), nil
+}
+
+// dataVersion writes a generation as the opaque string clients see.
+func dataVersion(gen uint64) string { return fmt.Sprintf("%016x", gen) }
+
+// acceptsGzip reports whether the Accept-Encoding header allows gzip (a
+// q=0 weight refuses it).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") || strings.TrimSpace(name) == "*" {
+			p := strings.ReplaceAll(params, " ", "")
+			return p != "q=0" && p != "q=0.0" && p != "q=0.00" && p != "q=0.000"
+		}
+	}
+	return false
+}

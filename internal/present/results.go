@@ -1,0 +1,159 @@
+package present
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/national"
+	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/store"
+)
+
+// WithSource is an analysis result printed with the provenance of the data
+// it was computed from: the JSON of Result (which must be an object) with a
+// "source" member added at the end. It is the shape of `stocktake rank
+// --json` (national.Ranking plus "source"), of peaks, growth and records,
+// and of the matching API endpoints.
+type WithSource[T any] struct {
+	Result T
+	Source Source
+}
+
+// NewWithSource pairs a result with the store's provenance.
+func NewWithSource[T any](r T, src store.Source) WithSource[T] {
+	return WithSource[T]{Result: r, Source: NewSource(src)}
+}
+
+// MarshalJSON writes Result's members followed by "source".
+func (w WithSource[T]) MarshalJSON() ([]byte, error) {
+	body, err := json.Marshal(w.Result)
+	if err != nil {
+		return nil, err
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) < 2 || body[0] != '{' || body[len(body)-1] != '}' {
+		return nil, fmt.Errorf("present: WithSource needs a result that is a JSON object, got %.20s", body)
+	}
+	src, err := json.Marshal(w.Source)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(body)+len(src)+12)
+	out = append(out, body[:len(body)-1]...)
+	if len(bytes.TrimSpace(body[1:len(body)-1])) > 0 {
+		out = append(out, ',')
+	}
+	out = append(out, `"source":`...)
+	out = append(out, src...)
+	out = append(out, '}')
+	return out, nil
+}
+
+// UnmarshalJSON reads Result from the object and Source from its "source"
+// member, so that clients written in Go can decode what MarshalJSON wrote.
+func (w *WithSource[T]) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &w.Result); err != nil {
+		return err
+	}
+	var src struct {
+		Source Source `json:"source"`
+	}
+	if err := json.Unmarshal(b, &src); err != nil {
+		return err
+	}
+	w.Source = src.Source
+	return nil
+}
+
+// SchemaBase returns a zero Result, so that schema generators can describe
+// WithSource as Result's object plus "source".
+func (w WithSource[T]) SchemaBase() any { var zero T; return zero }
+
+// Comparison is the JSON of `stocktake compare --json` and GET
+// /api/compare: the entities compared (codes) and one row per indicator,
+// each with its source.
+type Comparison struct {
+	Entities   []string                          `json:"entities"`
+	Indicators []WithSource[national.CompareRow] `json:"indicators"`
+}
+
+// PledgeMeasurement is a national.Measurement with the provenance of the
+// series it was computed from (absent when the series is not stored).
+type PledgeMeasurement struct {
+	national.Measurement
+	Source *Source `json:"source,omitempty"`
+}
+
+// PledgeProgress is one pledge of the registry with its measurements.
+type PledgeProgress struct {
+	Pledge       national.Pledge     `json:"pledge"`
+	Measurable   string              `json:"measurable"`
+	Measurements []PledgeMeasurement `json:"measurements"`
+}
+
+// PledgeReport is the JSON of `stocktake pledges --json` and GET
+// /api/pledges: the peak rule in words and the pledges assessed.
+type PledgeReport struct {
+	Rule    string           `json:"rule"`
+	Pledges []PledgeProgress `json:"pledges"`
+}
+
+// SeriesLoader reads one stored series of an indicator for an entity. It
+// returns an error wrapping store.ErrNotFound when nothing is stored.
+type SeriesLoader func(ctx context.Context, ref catalog.Ref, entity string) (obs.Series, store.Source, error)
+
+// ErrNoPledge is returned (wrapped) by AssessPledges when no pledge of the
+// registry concerns the entity asked about.
+var ErrNoPledge = errors.New("no pledge in the registry concerns the entity")
+
+// AssessPledges assesses every pledge of reg that concerns entity (every
+// pledge when entity is ""), reading the series each needs through load.
+// Series that are not stored are left to national.Assess, which reports them
+// in the measurement's error. rule decides peak-status.
+func AssessPledges(ctx context.Context, reg *national.Registry, entity string, rule national.PeakRule, load SeriesLoader) (PledgeReport, error) {
+	var focus []string
+	if entity != "" {
+		focus = []string{entity}
+	}
+	out := PledgeReport{Rule: rule.String(), Pledges: []PledgeProgress{}}
+	for _, p := range reg.Pledges {
+		if entity != "" && !p.AppliesTo(entity) {
+			continue
+		}
+		data := map[national.SeriesKey]obs.Series{}
+		sources := map[national.SeriesKey]store.Source{}
+		for _, k := range p.Needs(focus) {
+			ref, err := catalog.Resolve(k.Indicator)
+			if err != nil {
+				return out, err
+			}
+			s, src, err := load(ctx, ref, k.Entity)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return out, err
+			}
+			data[k], sources[k] = s, src
+		}
+		a := national.Assess(p, data, rule, focus)
+		pg := PledgeProgress{Pledge: a.Pledge, Measurable: a.Measurable, Measurements: []PledgeMeasurement{}}
+		for _, m := range a.Measurements {
+			mm := PledgeMeasurement{Measurement: m}
+			if src, ok := sources[national.SeriesKey{Indicator: m.Indicator, Entity: m.Entity}]; ok {
+				j := NewSource(src)
+				mm.Source = &j
+			}
+			pg.Measurements = append(pg.Measurements, mm)
+		}
+		out.Pledges = append(out.Pledges, pg)
+	}
+	if entity != "" && len(out.Pledges) == 0 {
+		return out, fmt.Errorf("%s (%s): %w", entity, national.Name(entity), ErrNoPledge)
+	}
+	return out, nil
+}
