@@ -12,6 +12,7 @@ import (
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/present"
 )
 
 // This file wires the records engine (internal/analysis) to the command line:
@@ -119,7 +120,7 @@ the first is reported and the others are listed as ties.`,
 			if _, err := analysis.ParseSmoothing(smooth); err != nil {
 				return usageError{fmt.Errorf("--smooth: %w", err)}
 			}
-			ref, se, _, err := loadSeries(cmd, args[0], entity)
+			ref, se, src, err := loadSeries(cmd, args[0], entity)
 			if err != nil {
 				return err
 			}
@@ -136,11 +137,11 @@ the first is reported and the others are listed as ties.`,
 				return err
 			}
 			if jsonFlag(cmd) {
-				return printJSON(cmd, e)
+				return printJSON(cmd, present.NewWithSource(e, src))
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "INDICATOR\tPERIOD\tKIND\tDATE\tVALUE\tUNIT\tSMOOTHING")
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label(e.Indicator, e.Entity), e.Period, e.Kind, e.Date, formatValue(e.Value), e.Unit, e.Smoothing)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label(e.Indicator, e.Entity), e.Period, e.Kind, e.Date, present.FormatValue(e.Value), e.Unit, e.Smoothing)
 			if len(e.Ties) > 0 {
 				fmt.Fprintf(tw, "tied on\t%s\n", strings.Join(e.Ties, ", "))
 			}
@@ -246,7 +247,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 			if _, err := analysis.ParseSmoothing(smooth); err != nil {
 				return usageError{fmt.Errorf("--smooth: %w", err)}
 			}
-			ref, se, _, err := loadSeries(cmd, args[0], entity)
+			ref, se, src, err := loadSeries(cmd, args[0], entity)
 			if err != nil {
 				return err
 			}
@@ -269,16 +270,16 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return err
 				}
 				if jsonFlag(cmd) {
-					return printJSON(cmd, r)
+					return printJSON(cmd, present.NewWithSource(r, src))
 				}
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, r.Entity))
 				fmt.Fprintf(tw, "date\t%s (%s, %s, smoothing %s)\n", r.Date, r.Kind, r.Convention, r.Smoothing)
-				fmt.Fprintf(tw, "value\t%s %s\n", formatValue(r.Value), r.Unit)
+				fmt.Fprintf(tw, "value\t%s %s\n", present.FormatValue(r.Value), r.Unit)
 				fmt.Fprintf(tw, "rank for the date\t%d of %d%s\n", r.RankForDate, r.YearsForDate, tieNote(r.Tie))
 				fmt.Fprintf(tw, "record for the date\t%s\n", yesNo(r.RecordForDate))
 				if r.PreviousForDate != nil {
-					fmt.Fprintf(tw, "previous holder\t%s, %s %s (margin %s)\n", r.PreviousForDate.Date, formatValue(r.PreviousForDate.Value), r.Unit, formatValue(*r.Margin))
+					fmt.Fprintf(tw, "previous holder\t%s, %s %s (margin %s)\n", r.PreviousForDate.Date, present.FormatValue(r.PreviousForDate.Value), r.Unit, present.FormatValue(*r.Margin))
 				} else {
 					fmt.Fprintf(tw, "previous holder\tnone (first year)\n")
 				}
@@ -292,7 +293,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return err
 				}
 				if jsonFlag(cmd) {
-					return printJSON(cmd, r)
+					return printJSON(cmd, present.NewWithSource(r, src))
 				}
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, r.Entity))
@@ -301,11 +302,11 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				if !r.Complete {
 					complete = fmt.Sprintf(" (incomplete: %d days)", r.Days)
 				}
-				fmt.Fprintf(tw, "value\t%s %s%s\n", formatValue(r.Value), r.Unit, complete)
+				fmt.Fprintf(tw, "value\t%s %s%s\n", present.FormatValue(r.Value), r.Unit, complete)
 				fmt.Fprintf(tw, "rank\t%d of %d%s\n", r.Rank, r.Years, tieNote(r.Tie))
 				fmt.Fprintf(tw, "record\t%s\n", yesNo(r.Record))
 				if r.Previous != nil {
-					fmt.Fprintf(tw, "previous holder\t%s, %s %s (margin %s)\n", r.Previous.Month, formatValue(r.Previous.Value), r.Unit, formatValue(*r.Margin))
+					fmt.Fprintf(tw, "previous holder\t%s, %s %s (margin %s)\n", r.Previous.Month, present.FormatValue(r.Previous.Value), r.Unit, present.FormatValue(*r.Margin))
 				} else {
 					fmt.Fprintf(tw, "previous holder\tnone (first year)\n")
 				}
@@ -317,7 +318,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return err
 				}
 				if jsonFlag(cmd) {
-					return printJSON(cmd, r)
+					return printJSON(cmd, present.NewWithSource(r, src))
 				}
 				fmt.Fprintf(out, "%s %d: %d %s records for the date, %d all-time records, %d ties (as of %s; %s, smoothing %s)\n",
 					label(r.Indicator, r.Entity), r.Year, len(r.RecordDays), r.Kind, len(r.AllTimeRecords), len(r.TiedDays), asOfNote(r.AsOf), r.Convention, r.Smoothing)
@@ -325,13 +326,13 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				if len(r.RecordDays) > 0 {
 					fmt.Fprintln(tw, "\nRECORD FOR THE DATE\tVALUE\tPREVIOUS\tPREVIOUS VALUE")
 					for _, x := range r.RecordDays {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Date, formatValue(x.Value), x.Previous.Date, formatValue(x.Previous.Value))
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Date, present.FormatValue(x.Value), x.Previous.Date, present.FormatValue(x.Previous.Value))
 					}
 				}
 				if len(r.AllTimeRecords) > 0 {
 					fmt.Fprintln(tw, "\nALL-TIME RECORD\tVALUE\tPREVIOUS\tPREVIOUS VALUE")
 					for _, x := range r.AllTimeRecords {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Date, formatValue(x.Value), x.Previous.Date, formatValue(x.Previous.Value))
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Date, present.FormatValue(x.Value), x.Previous.Date, present.FormatValue(x.Previous.Value))
 					}
 				}
 				if len(r.Streaks) > 0 {
@@ -415,7 +416,7 @@ missing days interpolated, day 366 filled from common years' following 1 January
 			if _, err := analysis.ParseSmoothing(smooth); err != nil {
 				return usageError{fmt.Errorf("--smooth: %w", err)}
 			}
-			_, se, _, err := loadSeries(cmd, args[0], entity)
+			_, se, src, err := loadSeries(cmd, args[0], entity)
 			if err != nil {
 				return err
 			}
@@ -436,7 +437,7 @@ missing days interpolated, day 366 filled from common years' following 1 January
 				return usageError{err}
 			}
 			if jsonFlag(cmd) {
-				return printJSON(cmd, c)
+				return printJSON(cmd, present.NewWithSource(c, src))
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s climatology %s (%s, smoothing %s), %s\n", label(c.Indicator, c.Entity), c.Baseline, c.Convention, c.Smoothing, c.Unit)
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -504,7 +505,7 @@ median of all pairwise slopes, robust to outliers.`,
 			if y0 > y1 {
 				return usagef("--from %s is after --to %s", from, to)
 			}
-			_, se, _, err := loadSeries(cmd, args[0], entity)
+			_, se, src, err := loadSeries(cmd, args[0], entity)
 			if err != nil {
 				return err
 			}
@@ -546,13 +547,13 @@ median of all pairwise slopes, robust to outliers.`,
 			}
 			tr.Indicator, tr.Entity, tr.Unit, tr.Basis, tr.Incomplete = se.Indicator, se.Entity, se.Unit, basis, incomplete
 			if jsonFlag(cmd) {
-				return printJSON(cmd, tr)
+				return printJSON(cmd, present.NewWithSource(tr, src))
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "indicator\t%s\n", label(tr.Indicator, tr.Entity))
 			fmt.Fprintf(tw, "fitted\t%s, %s..%s, n = %d\n", tr.Basis, tr.From, tr.To, tr.N)
-			fmt.Fprintf(tw, "OLS slope\t%s %s per decade (95%% CI %s to %s)\n", formatValue(tr.OLSPerDecade), tr.Unit, formatValue(tr.CI95[0]), formatValue(tr.CI95[1]))
-			fmt.Fprintf(tw, "Theil-Sen slope\t%s %s per decade\n", formatValue(tr.TheilSenPerDecade), tr.Unit)
+			fmt.Fprintf(tw, "OLS slope\t%s %s per decade (95%% CI %s to %s)\n", present.FormatValue(tr.OLSPerDecade), tr.Unit, present.FormatValue(tr.CI95[0]), present.FormatValue(tr.CI95[1]))
+			fmt.Fprintf(tw, "Theil-Sen slope\t%s %s per decade\n", present.FormatValue(tr.TheilSenPerDecade), tr.Unit)
 			if len(incomplete) > 0 {
 				fmt.Fprintf(tw, "left out (incomplete)\t%s\n", strings.Join(incomplete, ", "))
 			}

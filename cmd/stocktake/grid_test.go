@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stocktake/stocktake/internal/present"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
 
@@ -51,7 +52,7 @@ func TestGridCLI(t *testing.T) {
 		t.Fatalf("ingest with a truncated file: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = runCLI(t, db, "show", "sst.world.oisst", "--json")
-	got := decode[jsonSeries](t, r.stdout)
+	got := decode[present.Series](t, r.stdout)
 	if r.code != 0 || len(got.Points) != 1 || got.Points[0].Date != "2024-07-24" || !near(got.Points[0].Value, 20.947, 0.0005) {
 		t.Fatalf("show grid series: %s %s", r.stdout, r.stderr)
 	}

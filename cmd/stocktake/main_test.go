@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stocktake/stocktake/internal/present"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
 
@@ -82,10 +83,10 @@ func TestShowSeaIceSouthJSON(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	got := decode[jsonSeries](t, r.stdout)
+	got := decode[present.Series](t, r.stdout)
 	// Values straight from S_seaice_extent_daily_v3.0.csv.
-	want := []jsonPoint{{"2023-02-17", 1.796}, {"2023-02-18", 1.793}, {"2023-02-19", 1.766}, {"2023-02-20", 1.79},
-		{"2023-02-21", 1.797}, {"2023-02-22", 1.815}, {"2023-02-23", 1.834}}
+	want := []present.Point{{Date: "2023-02-17", Value: 1.796}, {Date: "2023-02-18", Value: 1.793}, {Date: "2023-02-19", Value: 1.766}, {Date: "2023-02-20", Value: 1.79},
+		{Date: "2023-02-21", Value: 1.797}, {Date: "2023-02-22", Value: 1.815}, {Date: "2023-02-23", Value: 1.834}}
 	if len(got.Points) != len(want) {
 		t.Fatalf("points: %+v", got.Points)
 	}
@@ -122,7 +123,7 @@ func TestShowFormats(t *testing.T) {
 		t.Fatalf("table:\n%s", r.stdout)
 	}
 	r = runCLI(t, db, "show", "seaice.north@4.0", "--from", "2026-08-21", "--json")
-	got := decode[jsonSeries](t, r.stdout)
+	got := decode[present.Series](t, r.stdout)
 	if len(got.Points) != 1 || got.Source.Version != "4.0" {
 		t.Fatalf("v4: %+v", got)
 	}
@@ -134,8 +135,8 @@ func TestListShowsCoverageAndSource(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	rows := decode[[]listedIndicator](t, r.stdout)
-	byID := map[string]listedIndicator{}
+	rows := decode[[]present.Indicator](t, r.stdout)
+	byID := map[string]present.Indicator{}
 	for _, row := range rows {
 		id := row.Indicator
 		if !row.Default {
@@ -220,7 +221,7 @@ func TestExitCodesAndErrors(t *testing.T) {
 		t.Fatalf("corrupt mirror: exit %d\n%s", r.code, r.stderr)
 	}
 	r = runCLI(t, work, "show", "co2.mlo", "--from", "2024-01", "--to", "2024-01", "--json")
-	if got := decode[jsonSeries](t, r.stdout); len(got.Points) != 1 || got.Points[0].Value != 422.8 {
+	if got := decode[present.Series](t, r.stdout); len(got.Points) != 1 || got.Points[0].Value != 422.8 {
 		t.Fatalf("store changed after failed update: %+v", got.Points)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/present"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -149,10 +150,7 @@ func newRankCmd() *cobra.Command {
 				return err
 			}
 			if jsonFlag(cmd) {
-				return printJSON(cmd, struct {
-					national.Ranking
-					Source jsonSource `json:"source"`
-				}{r, sourceJSON(src)})
+				return printJSON(cmd, present.NewWithSource(r, src))
 			}
 			w := cmd.OutOrStdout()
 			what := fmt.Sprintf("%d", r.Year)
@@ -263,11 +261,7 @@ func newPeaksCmd() *cobra.Command {
 			return err
 		}
 		defer st.Close()
-		type out struct {
-			national.PeakResult
-			Source jsonSource `json:"source"`
-		}
-		var results []out
+		var results []present.WithSource[national.PeakResult]
 		for _, r := range refs {
 			for _, e := range codes {
 				s, src, err := loadEntitySeries(cmd, st, r, e)
@@ -278,7 +272,7 @@ func newPeaksCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				results = append(results, out{p, sourceJSON(src)})
+				results = append(results, present.NewWithSource(p, src))
 			}
 		}
 		if jsonFlag(cmd) {
@@ -290,7 +284,8 @@ func newPeaksCmd() *cobra.Command {
 		w := cmd.OutOrStdout()
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "indicator\tentity\tpeak year\tpeak value\tlatest\tlatest value\tbelow peak\tyears since\tpeaked\t")
-		for _, r := range results {
+		for _, res := range results {
+			r := res.Result
 			peaked := "no"
 			if r.Peaked {
 				peaked = "yes"
@@ -369,10 +364,7 @@ func newGrowthCmd() *cobra.Command {
 				return err
 			}
 			if jsonFlag(cmd) {
-				return printJSON(cmd, struct {
-					national.GrowthResult
-					Source jsonSource `json:"source"`
-				}{g, sourceJSON(src)})
+				return printJSON(cmd, present.NewWithSource(g, src))
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s, %s (%s), %s, %d-%d\n", ref.Indicator.Title, g.Name, g.Entity, g.Unit, g.From, g.To)
@@ -460,11 +452,7 @@ func newCompareCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			type row struct {
-				national.CompareRow
-				Source jsonSource `json:"source"`
-			}
-			var rows []row
+			var rows []present.WithSource[national.CompareRow]
 			for _, r := range refs {
 				all, src, err := st.AllSeries(cmd.Context(), r)
 				if err != nil {
@@ -474,13 +462,10 @@ func newCompareCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				rows = append(rows, row{c, sourceJSON(src)})
+				rows = append(rows, present.NewWithSource(c, src))
 			}
 			if jsonFlag(cmd) {
-				return printJSON(cmd, struct {
-					Entities   []string `json:"entities"`
-					Indicators []row    `json:"indicators"`
-				}{codes, rows})
+				return printJSON(cmd, present.Comparison{Entities: codes, Indicators: rows})
 			}
 			w := cmd.OutOrStdout()
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -489,7 +474,8 @@ func newCompareCmd() *cobra.Command {
 				fmt.Fprintf(tw, "%s\t", national.Name(c))
 			}
 			fmt.Fprintln(tw)
-			for _, r := range rows {
+			for _, row := range rows {
+				r := row.Result
 				fmt.Fprintf(tw, "%s\t%s\t%d\t", r.Indicator, r.Unit, r.Year)
 				for _, c := range r.Cells {
 					if c.Value == nil {
@@ -568,13 +554,11 @@ func newPledgesCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		var focus []string
+		var focus string
 		if entity != "" {
-			code, err := national.Resolve(entity)
-			if err != nil {
+			if focus, err = national.Resolve(entity); err != nil {
 				return usageError{err}
 			}
-			focus = []string{code}
 		}
 		reg, err := national.Pledges()
 		if err != nil {
@@ -585,59 +569,15 @@ func newPledgesCmd() *cobra.Command {
 			return err
 		}
 		defer st.Close()
-		type measurement struct {
-			national.Measurement
-			Source *jsonSource `json:"source,omitempty"`
-		}
-		type progress struct {
-			Pledge       national.Pledge `json:"pledge"`
-			Measurable   string          `json:"measurable"`
-			Measurements []measurement   `json:"measurements"`
-		}
-		var out []progress
-		for _, p := range reg.Pledges {
-			if len(focus) > 0 && !p.AppliesTo(focus[0]) {
-				continue
-			}
-			data := map[national.SeriesKey]obs.Series{}
-			sources := map[national.SeriesKey]store.Source{}
-			for _, k := range p.Needs(focus) {
-				ref, err := catalog.Resolve(k.Indicator)
-				if err != nil {
-					return err
-				}
-				s, src, err := st.Series(cmd.Context(), ref, k.Entity)
-				if errors.Is(err, store.ErrNotFound) {
-					continue // Assess reports the missing data in the measurement.
-				}
-				if err != nil {
-					return err
-				}
-				data[k], sources[k] = s, src
-			}
-			a := national.Assess(p, data, pr, focus)
-			pg := progress{Pledge: a.Pledge, Measurable: a.Measurable, Measurements: []measurement{}}
-			for _, m := range a.Measurements {
-				mm := measurement{Measurement: m}
-				if src, ok := sources[national.SeriesKey{Indicator: m.Indicator, Entity: m.Entity}]; ok {
-					j := sourceJSON(src)
-					mm.Source = &j
-				}
-				pg.Measurements = append(pg.Measurements, mm)
-			}
-			out = append(out, pg)
-		}
-		if len(out) == 0 {
-			return fmt.Errorf("no pledge in the registry concerns %s (%s)", focus[0], national.Name(focus[0]))
+		report, err := present.AssessPledges(cmd.Context(), reg, focus, pr, st.Series)
+		if err != nil {
+			return err
 		}
 		if jsonFlag(cmd) {
-			return printJSON(cmd, struct {
-				Rule    string     `json:"rule"`
-				Pledges []progress `json:"pledges"`
-			}{pr.String(), out})
+			return printJSON(cmd, report)
 		}
 		w := cmd.OutOrStdout()
-		for i, pg := range out {
+		for i, pg := range report.Pledges {
 			p := pg.Pledge
 			if i > 0 {
 				fmt.Fprintln(w)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/present"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -142,8 +143,7 @@ func resolveRef(ctx context.Context, st *store.Store, ref string) (catalog.Ref, 
 	}
 	if !strings.Contains(ref, "@") {
 		if se, _, gerr := st.SeriesByID(ctx, "grid:"+ref, ref, ""); gerr == nil {
-			ds := catalog.Dataset{ID: "grid:" + ref, Title: "Gridded regional mean " + ref, Producer: "stocktake grid ingest", Version: "per file"}
-			return catalog.Ref{Dataset: ds, Indicator: catalog.Indicator{ID: ref, Unit: se.Unit, Frequency: se.Frequency, Direction: catalog.High, Default: true}}, nil
+			return present.GridRef("grid:"+ref, ref, se.Unit, se.Frequency), nil
 		}
 	}
 	return catalog.Ref{}, usageError{err}

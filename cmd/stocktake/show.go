@@ -1,51 +1,15 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/obs"
-	"github.com/stocktake/stocktake/internal/store"
+	"github.com/stocktake/stocktake/internal/present"
 )
-
-// jsonPoint is one observation in JSON output; Date is written at the
-// series' resolution (YYYY-MM-DD, YYYY-MM or YYYY).
-type jsonPoint struct {
-	Date  string  `json:"date"`
-	Value float64 `json:"value"`
-}
-
-// jsonSeries is the JSON shape of every command that prints observations.
-type jsonSeries struct {
-	Indicator string        `json:"indicator"`
-	Entity    *string       `json:"entity"`
-	Unit      string        `json:"unit"`
-	Frequency obs.Frequency `json:"frequency"`
-	Smoothing string        `json:"smoothing,omitempty"`
-	Source    jsonSource    `json:"source"`
-	Points    []jsonPoint   `json:"points"`
-}
-
-func seriesJSON(se obs.Series, src store.Source, smoothing string) jsonSeries {
-	out := jsonSeries{Indicator: se.Indicator, Unit: se.Unit, Frequency: se.Frequency, Smoothing: smoothing, Source: sourceJSON(src), Points: make([]jsonPoint, 0, len(se.Points))}
-	if se.Entity != "" {
-		e := se.Entity
-		out.Entity = &e
-	}
-	for _, p := range se.Points {
-		out.Points = append(out.Points, jsonPoint{Date: p.Date.Format(se.Frequency), Value: p.Value})
-	}
-	return out
-}
-
-// formatValue writes a value with the fewest digits that read back exactly,
-// so that values print as the producer wrote them (1.766, not 1.766000).
-func formatValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // parseDateFlag reads a --from/--to/--as-of value (YYYY-MM-DD, YYYY-MM or
 // YYYY); an empty value yields ok=false.
@@ -136,15 +100,9 @@ needed); 7d-centred is a centred 7-day mean.`,
 			}
 			switch format {
 			case "json":
-				return printJSON(cmd, seriesJSON(se, src, smoothName))
+				return printJSON(cmd, present.NewSeries(se, src, smoothName))
 			case "csv":
-				w := csv.NewWriter(cmd.OutOrStdout())
-				_ = w.Write([]string{"date", "value", "indicator", "entity", "unit", "dataset", "version", "sha256"})
-				for _, p := range se.Points {
-					_ = w.Write([]string{p.Date.Format(se.Frequency), formatValue(p.Value), se.Indicator, se.Entity, se.Unit, src.Dataset, src.Version, src.SHA256})
-				}
-				w.Flush()
-				return w.Error()
+				return present.WriteSeriesCSV(cmd.OutOrStdout(), se, src)
 			}
 			out := cmd.OutOrStdout()
 			title := se.Indicator
@@ -158,7 +116,7 @@ needed); 7d-centred is a centred 7-day mean.`,
 			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "DATE\tVALUE")
 			for _, p := range se.Points {
-				fmt.Fprintf(w, "%s\t%s\n", p.Date.Format(se.Frequency), formatValue(p.Value))
+				fmt.Fprintf(w, "%s\t%s\n", p.Date.Format(se.Frequency), present.FormatValue(p.Value))
 			}
 			w.Flush()
 			if len(se.Points) == 0 {
