@@ -141,7 +141,7 @@ the first is reported and the others are listed as ties.`,
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "INDICATOR\tPERIOD\tKIND\tDATE\tVALUE\tUNIT\tSMOOTHING")
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label(e.Indicator, e.Entity), e.Period, e.Kind, e.Date, present.FormatValue(e.Value), e.Unit, e.Smoothing)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label(e.Indicator, string(e.Entity)), e.Period, e.Kind, e.Date, present.FormatValue(e.Value), e.Unit, e.Smoothing)
 			if len(e.Ties) > 0 {
 				fmt.Fprintf(tw, "tied on\t%s\n", strings.Join(e.Ties, ", "))
 			}
@@ -273,7 +273,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return printJSON(cmd, present.NewWithSource(r, src))
 				}
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, r.Entity))
+				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
 				fmt.Fprintf(tw, "date\t%s (%s, %s, smoothing %s)\n", r.Date, r.Kind, r.Convention, r.Smoothing)
 				fmt.Fprintf(tw, "value\t%s %s\n", present.FormatValue(r.Value), r.Unit)
 				fmt.Fprintf(tw, "rank for the date\t%d of %d%s\n", r.RankForDate, r.YearsForDate, tieNote(r.Tie))
@@ -296,7 +296,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return printJSON(cmd, present.NewWithSource(r, src))
 				}
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, r.Entity))
+				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
 				fmt.Fprintf(tw, "month\t%s (%s)\n", r.Month, r.Kind)
 				complete := ""
 				if !r.Complete {
@@ -321,7 +321,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return printJSON(cmd, present.NewWithSource(r, src))
 				}
 				fmt.Fprintf(out, "%s %d: %d %s records for the date, %d all-time records, %d ties (as of %s; %s, smoothing %s)\n",
-					label(r.Indicator, r.Entity), r.Year, len(r.RecordDays), r.Kind, len(r.AllTimeRecords), len(r.TiedDays), asOfNote(r.AsOf), r.Convention, r.Smoothing)
+					label(r.Indicator, string(r.Entity)), r.Year, len(r.RecordDays), r.Kind, len(r.AllTimeRecords), len(r.TiedDays), asOfNote(r.AsOf), r.Convention, r.Smoothing)
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				if len(r.RecordDays) > 0 {
 					fmt.Fprintln(tw, "\nRECORD FOR THE DATE\tVALUE\tPREVIOUS\tPREVIOUS VALUE")
@@ -439,7 +439,7 @@ missing days interpolated, day 366 filled from common years' following 1 January
 			if jsonFlag(cmd) {
 				return printJSON(cmd, present.NewWithSource(c, src))
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s climatology %s (%s, smoothing %s), %s\n", label(c.Indicator, c.Entity), c.Baseline, c.Convention, c.Smoothing, c.Unit)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s climatology %s (%s, smoothing %s), %s\n", label(c.Indicator, string(c.Entity)), c.Baseline, c.Convention, c.Smoothing, c.Unit)
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintln(tw, "SLOT\tN\tMEAN\tSTD\tP10\tP25\tMEDIAN\tP75\tP90\t")
 			num := func(v float64) string {
@@ -545,12 +545,12 @@ median of all pairwise slopes, robust to outliers.`,
 			if err != nil {
 				return err
 			}
-			tr.Indicator, tr.Entity, tr.Unit, tr.Basis, tr.Incomplete = se.Indicator, se.Entity, se.Unit, basis, incomplete
+			tr.Indicator, tr.Entity, tr.Unit, tr.Basis, tr.Incomplete = se.Indicator, analysis.Entity(se.Entity), se.Unit, basis, incomplete
 			if jsonFlag(cmd) {
 				return printJSON(cmd, present.NewWithSource(tr, src))
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintf(tw, "indicator\t%s\n", label(tr.Indicator, tr.Entity))
+			fmt.Fprintf(tw, "indicator\t%s\n", label(tr.Indicator, string(tr.Entity)))
 			fmt.Fprintf(tw, "fitted\t%s, %s..%s, n = %d\n", tr.Basis, tr.From, tr.To, tr.N)
 			fmt.Fprintf(tw, "OLS slope\t%s %s per decade (95%% CI %s to %s)\n", present.FormatValue(tr.OLSPerDecade), tr.Unit, present.FormatValue(tr.CI95[0]), present.FormatValue(tr.CI95[1]))
 			fmt.Fprintf(tw, "Theil-Sen slope\t%s %s per decade\n", present.FormatValue(tr.TheilSenPerDecade), tr.Unit)

@@ -22,6 +22,12 @@ func TestRecordsCLI(t *testing.T) {
 		on["smoothing"] != "5d" || on["convention"] != "calendar" || on["years_for_date"].(float64) != 47 {
 		t.Fatalf("seaice.south 2023-02-21: exit %d %v %s", r.code, on, r.stderr)
 	}
+	if e, ok := on["entity"]; !ok || e != nil {
+		t.Errorf("entity of a global series must be null, as in show --json: %v", e)
+	}
+	if src := on["source"].(map[string]any); src["dataset"] != "nsidc-g02135-south-v3" || len(src["sha256"].(string)) != 64 {
+		t.Errorf("source: %v", src)
+	}
 	prev := on["previous_for_date"].(map[string]any)
 	if prev["date"] != "2022-02-21" {
 		t.Errorf("previous holder for 21 February: %v", prev)

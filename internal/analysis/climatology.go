@@ -122,7 +122,7 @@ func (s SlotStats) MarshalJSON() ([]byte, error) {
 // Climatology holds per-slot statistics of one series over a baseline.
 type Climatology struct {
 	Indicator  string      `json:"indicator"`
-	Entity     string      `json:"entity"`
+	Entity     Entity      `json:"entity"`
 	Unit       string      `json:"unit"`
 	Baseline   Baseline    `json:"baseline"`
 	Convention Convention  `json:"convention"`
@@ -179,7 +179,7 @@ func NewClimatology(s obs.Series, opt ClimatologyOptions) (*Climatology, error) 
 	if found == 0 {
 		return nil, fmt.Errorf("climatology of %s over %s: %w in the baseline", s.Indicator, opt.Baseline, ErrNoData)
 	}
-	c := &Climatology{Indicator: s.Indicator, Entity: s.Entity, Unit: s.Unit, Baseline: opt.Baseline,
+	c := &Climatology{Indicator: s.Indicator, Entity: Entity(s.Entity), Unit: s.Unit, Baseline: opt.Baseline,
 		Convention: conv, Smoothing: opt.Smoothing, Slots: make([]SlotStats, conv.Slots())}
 	for slot, xs := range groups {
 		c.Slots[slot] = slotStats(conv, slot, xs)

@@ -54,3 +54,32 @@
 // days). Dates are obs.Date; JSON writes them as YYYY-MM-DD (or YYYY-MM for
 // months).
 package analysis
+
+import "encoding/json"
+
+// Entity is the entity of a result: an ISO 3166 alpha-3 code, an aggregate
+// code, or "" for a global series. It is written to JSON as null when empty,
+// as in every other stocktake output, so scripts test one thing.
+type Entity string
+
+// MarshalJSON writes null for a global series, the code otherwise.
+func (e Entity) MarshalJSON() ([]byte, error) {
+	if e == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(e))
+}
+
+// UnmarshalJSON reads null or a string.
+func (e *Entity) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*e = ""
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*e = Entity(s)
+	return nil
+}

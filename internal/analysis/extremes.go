@@ -82,7 +82,7 @@ func AllPeriod() Period { return Period{-1 << 30, 1 << 30, "all"} }
 // of the stable contract.
 type Extreme struct {
 	Indicator string    `json:"indicator"`
-	Entity    string    `json:"entity"`
+	Entity    Entity    `json:"entity"`
 	Kind      Kind      `json:"kind"`
 	Period    string    `json:"period"`
 	Date      string    `json:"date"`  // first date on which the extreme value occurs
@@ -119,7 +119,7 @@ func Extremes(s obs.Series, kind Kind, p Period, sm Smoothing) (Extreme, error) 
 	if best < 0 {
 		return Extreme{}, fmt.Errorf("extremes of %s in %s: %w in the period", s.Indicator, p.Label, ErrNoData)
 	}
-	e := Extreme{Indicator: s.Indicator, Entity: s.Entity, Kind: kind, Period: p.Label,
+	e := Extreme{Indicator: s.Indicator, Entity: Entity(s.Entity), Kind: kind, Period: p.Label,
 		Date: formatDate(pts[best].Date, s.Frequency), Value: round6(pts[best].Value), Unit: s.Unit, Smoothing: sm}
 	for _, i := range ties {
 		e.Ties = append(e.Ties, formatDate(pts[i].Date, s.Frequency))

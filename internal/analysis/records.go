@@ -43,7 +43,7 @@ type MonthHolder struct {
 // are part of the stable contract.
 type OnResult struct {
 	Indicator string  `json:"indicator"`
-	Entity    string  `json:"entity"`
+	Entity    Entity  `json:"entity"`
 	Kind      Kind    `json:"kind"`
 	Date      string  `json:"date"`
 	Value     float64 `json:"value"`
@@ -99,7 +99,7 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 	}
 	v, y, slot := pts[i].Value, date.Year(), conv.Slot(date)
 	k := opt.Kind
-	r := OnResult{Indicator: s.Indicator, Entity: s.Entity, Kind: k, Date: formatDate(date, s.Frequency),
+	r := OnResult{Indicator: s.Indicator, Entity: Entity(s.Entity), Kind: k, Date: formatDate(date, s.Frequency),
 		Value: round6(v), Unit: s.Unit, RankForDate: 1, RankAllTime: 1, Convention: conv, Smoothing: sm,
 		AsOf: asOfString(opt.AsOf)}
 	var prev *obs.Point
@@ -140,7 +140,7 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 // names are part of the stable contract.
 type MonthResult struct {
 	Indicator string  `json:"indicator"`
-	Entity    string  `json:"entity,omitempty"`
+	Entity    Entity  `json:"entity"`
 	Kind      Kind    `json:"kind"`
 	Month     string  `json:"month"` // YYYY-MM
 	Value     float64 `json:"value"` // the monthly value (monthly mean of daily data)
@@ -203,7 +203,7 @@ func RecordMonth(s obs.Series, m obs.Date, opt Options) (MonthResult, error) {
 	}
 	t := months[target]
 	k := opt.Kind
-	r := MonthResult{Indicator: s.Indicator, Entity: s.Entity, Kind: k, Month: m.Format(obs.Monthly),
+	r := MonthResult{Indicator: s.Indicator, Entity: Entity(s.Entity), Kind: k, Month: m.Format(obs.Monthly),
 		Value: round6(t.Value), Unit: s.Unit, Rank: 1, Years: 1, AsOf: asOfString(opt.AsOf), Complete: t.Complete}
 	if s.Frequency == obs.Daily {
 		r.Days = t.N
@@ -251,7 +251,7 @@ type Streak struct {
 // are part of the stable contract.
 type YearResult struct {
 	Indicator string `json:"indicator"`
-	Entity    string `json:"entity,omitempty"`
+	Entity    Entity `json:"entity"`
 	Kind      Kind   `json:"kind"`
 	Year      int    `json:"year"`
 	// RecordDays are the days of Year that set a record for their date: each
@@ -287,7 +287,7 @@ func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
 	}
 	conv := conventionFor(s.Frequency, opt.Convention)
 	k := opt.Kind
-	r := YearResult{Indicator: s.Indicator, Entity: s.Entity, Kind: k, Year: y, AsOf: asOfString(opt.AsOf),
+	r := YearResult{Indicator: s.Indicator, Entity: Entity(s.Entity), Kind: k, Year: y, AsOf: asOfString(opt.AsOf),
 		Convention: conv, Smoothing: sm, RecordDays: []DayRecord{}, AllTimeRecords: []DayRecord{},
 		Streaks: []Streak{}, TiedDays: []DayRecord{}, TiedAllTime: []DayRecord{}}
 	best := make([]int, conv.Slots()) // index+1 of the slot's record holder so far; 0 = none

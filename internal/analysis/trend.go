@@ -16,7 +16,7 @@ const daysPerDecade = 3652.5
 // series' unit per decade.
 type TrendResult struct {
 	Indicator string `json:"indicator"`
-	Entity    string `json:"entity,omitempty"`
+	Entity    Entity `json:"entity"`
 	Unit      string `json:"unit"`
 	// Basis says what was fitted, e.g. "annual means (complete years)";
 	// set by the caller that chose the points.

@@ -359,7 +359,7 @@ func handleTrend(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	if err != nil {
 		return reply{}, analysisErr(err)
 	}
-	tr.Indicator, tr.Entity, tr.Unit, tr.Basis = se.Indicator, se.Entity, se.Unit, words
+	tr.Indicator, tr.Entity, tr.Unit, tr.Basis = se.Indicator, analysis.Entity(se.Entity), se.Unit, words
 	return sourced(tr, src)
 }
 
