@@ -1,0 +1,57 @@
+package catalog
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCatalogIsValid(t *testing.T) {
+	if err := Validate(Datasets()); err != nil {
+		t.Fatal(err)
+	}
+	// Every indicator id named by the product brief's command-line contract
+	// is declared.
+	for _, id := range []string{"sst.world", "sst.natlan", "sst.nino34", "t2m.world", "seaice.north", "seaice.south",
+		"gmst.noaa", "gmst.noaa.ocean", "gmst.gistemp", "gmst.hadcrut5", "co2.mlo", "co2.mlo.weekly", "ch4.global",
+		"n2o.global", "ohc.jma", "gmsl", "oni", "co2.emissions", "ch4.emissions", "solar.capacity", "wind.capacity",
+		"hydro.generation", "wind.generation", "electricity.coal", "forest.loss", "forest.loss.emissions"} {
+		if _, err := Resolve(id); err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+}
+
+func TestValidateRejects(t *testing.T) {
+	good := vitalSigns[0]
+	f := func(name string, ds []Dataset, want string) {
+		t.Helper()
+		err := Validate(ds)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want an error containing %q", name, err, want)
+		}
+	}
+	f("repeated id", []Dataset{good, good}, "repeated")
+	noFiles := good
+	noFiles.Files = nil
+	f("no files", []Dataset{noFiles}, "required")
+	twoDefaults := good
+	twoDefaults.ID = "other"
+	f("two defaults", []Dataset{good, twoDefaults}, "2 default")
+}
+
+func TestResolve(t *testing.T) {
+	f := func(ref, dataset string, ok bool) {
+		t.Helper()
+		r, err := Resolve(ref)
+		if (err == nil) != ok || (ok && r.Dataset.ID != dataset) {
+			t.Errorf("%s: got %s, %v", ref, r.Dataset.ID, err)
+		}
+	}
+	f("seaice.north", "nsidc-g02135-north-v3", true)
+	f("seaice.north@4.0", "nsidc-g02135-north-v4", true)
+	f("seaice.north@v4.0", "nsidc-g02135-north-v4", true)
+	f("seaice.south@4.0", "nsidc-g02135-south-v4", true)
+	f("seaice.north@5.0", "", false)
+	f("no.such", "", false)
+	f("forest.loss", "gfw-tree-cover-loss", true)
+}
