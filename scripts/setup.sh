@@ -25,6 +25,12 @@ fi
 command -v go >/dev/null || { echo "setup: Go 1.26 or newer is needed at /usr/local/go (https://go.dev/dl/)" >&2; exit 1; }
 
 if [[ -f web/package-lock.json ]]; then
-	(cd web && npm ci --no-audit --no-fund --loglevel=error)
+	# npm ci only when the lockfile changed since the last install.
+	if ! cmp -s web/package-lock.json web/node_modules/.package-lock.json 2>/dev/null; then
+		(cd web && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+	# The dashboard embeds uPlot's distribution files (not committed).
+	mkdir -p internal/web/assets/vendor
+	cp web/node_modules/uplot/dist/uPlot.iife.min.js web/node_modules/uplot/dist/uPlot.min.css internal/web/assets/vendor/
 fi
 go mod download
