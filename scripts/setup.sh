@@ -26,8 +26,9 @@ command -v go >/dev/null || { echo "setup: Go 1.26 or newer is needed at /usr/lo
 
 if [[ -f web/package-lock.json ]]; then
 	# npm ci only when the lockfile changed since the last install.
-	if ! cmp -s web/package-lock.json web/node_modules/.package-lock.json 2>/dev/null; then
+	if ! cmp -s web/package-lock.json web/node_modules/.stocktake-lock 2>/dev/null; then
 		(cd web && npm ci --no-audit --no-fund --loglevel=error)
+		cp web/package-lock.json web/node_modules/.stocktake-lock
 	fi
 	# The dashboard embeds uPlot's distribution files (not committed).
 	mkdir -p internal/web/assets/vendor
