@@ -1,0 +1,139 @@
+// The dashboard's entry point: a hash router (#/indicator/sst.world?smooth=5d)
+// that renders one page at a time into <main>. Pages are modules under
+// pages/ exporting render(main, route); they read the API through api.js.
+
+import * as api from './api.js';
+import {h, clear} from './dom.js';
+import {destroyAll, hasUPlot, missingUPlot} from './chart.js';
+import {errorBox} from './ui.js';
+import * as overview from './pages/overview.js';
+import * as indicators from './pages/indicators.js';
+import * as indicator from './pages/indicator.js';
+import * as countries from './pages/countries.js';
+import * as rankings from './pages/rankings.js';
+import * as events from './pages/events.js';
+import * as sources from './pages/sources.js';
+
+const main = document.getElementById('main');
+const status = document.getElementById('status');
+
+// Routes: the first path segment names the page; the rest is its argument.
+const pages = {
+  '': {mod: overview, nav: 'overview'},
+  indicators: {mod: indicators, nav: 'indicators'},
+  indicator: {mod: indicator, nav: 'indicators'},
+  countries: {mod: countries, nav: 'countries'},
+  rankings: {mod: rankings, nav: 'rankings'},
+  events: {mod: events, nav: 'events'},
+  sources: {mod: sources, nav: 'sources'},
+};
+
+// parse reads the route from location.hash: "#/indicator/sst.world?smooth=5d"
+// gives {page: "indicator", arg: "sst.world", params: URLSearchParams}.
+function parse() {
+  const raw = location.hash.startsWith('#/') ? location.hash.slice(2) : '';
+  const [path, query = ''] = raw.split('?');
+  const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+  return {page: segs[0] || '', arg: segs.slice(1).join('/'), params: new URLSearchParams(query)};
+}
+
+// setParams rewrites the current route's query without navigating, so a
+// selector's state survives a reload and can be shared as a link.
+function setParams(values) {
+  const r = parse();
+  for (const [k, v] of Object.entries(values)) {
+    if (v === null || v === undefined || v === '') r.params.delete(k);
+    else r.params.set(k, String(v));
+  }
+  const q = r.params.toString();
+  const path = '#/' + [r.page, r.arg].filter(Boolean).map(encodeURIComponent).join('/').replaceAll('%2F', '/');
+  history.replaceState(null, '', path + (q ? '?' + q : ''));
+}
+
+// announce tells screen-reader users what happened (loading, loaded).
+export function announce(text) {
+  status.textContent = text;
+}
+
+let renderSeq = 0;
+let firstRender = true;
+
+// render draws the page of the current route.
+async function render() {
+  const seq = ++renderSeq;
+  const r = parse();
+  const entry = pages[r.page];
+  destroyAll();
+  clear(main);
+  main.setAttribute('aria-busy', 'true');
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    if (entry && a.dataset.nav === entry.nav) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (!entry) {
+    main.append(h('h1', {tabindex: '-1'}, 'Page not found'),
+      h('p', {}, 'No dashboard page answers ', h('code', {}, location.hash), '. ', h('a', {href: '#/'}, 'Go to the overview.')));
+    finish(seq, 'Page not found');
+    return;
+  }
+  announce('Loading…');
+  const ctx = {
+    arg: r.arg,
+    params: r.params,
+    setParams,
+    stale: () => seq !== renderSeq,
+  };
+  try {
+    await entry.mod.render(main, ctx);
+  } catch (e) {
+    if (seq !== renderSeq) return;
+    console.warn(e);
+    main.append(errorBox(e));
+  }
+  if (seq !== renderSeq) return;
+  const h1 = main.querySelector('h1');
+  finish(seq, h1 ? h1.textContent : 'stocktake');
+}
+
+function finish(seq, title) {
+  if (seq !== renderSeq) return;
+  main.removeAttribute('aria-busy');
+  document.title = title === 'stocktake' ? title : `${title} · stocktake`;
+  announce(`${title} loaded`);
+  const h1 = main.querySelector('h1');
+  if (h1) {
+    h1.setAttribute('tabindex', '-1');
+    if (!firstRender) h1.focus({preventScroll: false});
+  }
+  firstRender = false;
+}
+
+async function start() {
+  // The alerts engineer's /?event=ID links land here: show the events.
+  if (new URLSearchParams(location.search).has('event') && !location.hash) {
+    history.replaceState(null, '', '/#/events?event=' + encodeURIComponent(new URLSearchParams(location.search).get('event')));
+  }
+  document.getElementById('skip-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    main.focus();
+    main.scrollIntoView();
+  });
+  if (!hasUPlot()) {
+    const n = document.getElementById('notice');
+    n.hidden = false;
+    n.append(missingUPlot());
+  }
+  await api.init();
+  // The record-events endpoint is optional: show its link only when it answers.
+  api.get('/api/events', {limit: 1}, {version: false, optional: true})
+    .then((page) => { document.getElementById('nav-events').hidden = !page; })
+    .catch(() => {});
+  window.addEventListener('hashchange', () => {
+    if (location.hash === '' || location.hash.startsWith('#/')) render();
+  });
+  // Charts take their colours from the scheme: redraw when it changes.
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => render());
+  await render();
+}
+
+start();

@@ -1,0 +1,461 @@
+// An indicator's page. Daily indicators get the "spaghetti" chart (GET
+// /api/daily/{id}): every year a faint line against the calendar day, the
+// latest and the record year highlighted, the baseline's mean with a band,
+// baseline, smoothing and band selectors, then the records of a year.
+// Monthly and other indicators get anomaly bars (or the values) with a
+// re-basing selector, ranks for the month, and the records of a year.
+
+import {get, sourceNote, chartLinks} from '../api.js';
+import {h, num, signed, ordinal, dateText, dayMonth, unitText, unitSuffix, monthName} from '../dom.js';
+import {mount, theme, axis, dataTable, hasUPlot} from '../chart.js';
+import {select, errorBox, table} from '../ui.js';
+import {renderRecords} from './records.js';
+
+// Baselines offered for daily indicators: Climate Reanalyzer's two SST
+// baselines and NSIDC's.
+const dailyBaselines = ['1991-2020', '1982-2011', '1981-2010'];
+
+// Baselines offered when re-basing monthly series.
+const monthlyBaselines = ['1991-2020', '1981-2010', '1961-1990', '1951-1980', '1901-2000'];
+
+// Calendar slots (the API's calendar convention): the slot of the first
+// day of each month; slot 59 is 29 February.
+const monthStarts = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
+const monthShort = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export async function render(main, ctx) {
+  const id = ctx.arg;
+  if (!id) {
+    location.hash = '#/indicators';
+    return;
+  }
+  const list = await get('/api/indicators');
+  const info = list.find((r) => r.indicator === id && r.default) || list.find((r) => r.indicator === id);
+  if (!info) {
+    main.append(h('h1', {}, id), errorBox(new Error(`${id} is not stored; see the list of indicators.`)));
+    return;
+  }
+  if (info.national) {
+    main.append(h('h1', {}, info.title),
+      h('p', {}, `${id} is a national indicator: see it on the `,
+        h('a', {href: `#/rankings?id=${encodeURIComponent(id)}`}, 'rankings'), ' and ',
+        h('a', {href: `#/countries?chart=${encodeURIComponent(id)}`}, 'countries'), ' pages.'));
+    return;
+  }
+  main.append(h('p', {class: 'crumbs'}, h('a', {href: '#/indicators'}, 'Indicators'), ' / ', id),
+    h('h1', {}, capitalise(info.title)),
+    h('p', {class: 'lede'}, `${unitText(info.unit)}, ${info.frequency}, ${info.first} to ${info.last}. `,
+      info.producer, '.', info.note ? h('span', {class: 'muted'}, ' ' + info.note) : null));
+  if (info.frequency === 'daily') await daily(main, ctx, info);
+  else await periodic(main, ctx, info);
+}
+
+function capitalise(s) {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
+// daily renders the spaghetti chart page.
+async function daily(main, ctx, info) {
+  const id = info.indicator;
+  const state = {
+    baseline: ctx.params.get('baseline') || '',
+    smooth: ctx.params.get('smooth') || 'none',
+    band: ctx.params.get('band') || 'p10-p90',
+    year: ctx.params.get('year') || '',
+  };
+  const controls = h('form', {class: 'controls', onsubmit: (e) => e.preventDefault()});
+  const chartSlot = h('section', {'aria-labelledby': 'chart-h'});
+  const recordsSlot = h('div', {});
+  main.append(controls, chartSlot,
+    h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, 'Records of the year'), recordsSlot));
+
+  let data = null;
+  const drawChart = async () => {
+    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Every year, day by day'), h('p', {class: 'loading'}, 'Loading…'));
+    try {
+      data = await get(`/api/daily/${encodeURIComponent(id)}`, {
+        baseline: state.baseline, smooth: state.smooth === 'none' ? '' : state.smooth,
+      });
+    } catch (e) {
+      chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Every year, day by day'), errorBox(e, 'Loading the chart data'));
+      return;
+    }
+    if (ctx.stale()) return;
+    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Every year, day by day'));
+    spaghetti(chartSlot, data, state);
+  };
+  const drawRecords = async () => {
+    if (!data) return;
+    const latestYear = +data.latest.date.slice(0, 4);
+    const year = +state.year || latestYear;
+    await renderRecords(recordsSlot, {
+      id, year, kind: data.record_kind, smooth: state.smooth, unit: data.unit, frequency: 'daily',
+    });
+  };
+  const update = async (k, v) => {
+    state[k] = v;
+    ctx.setParams({[k]: v});
+    if (k === 'year') await drawRecords();
+    else {
+      await drawChart();
+      await drawRecords();
+    }
+  };
+  await drawChart();
+  if (!data) return;
+  const years = data.years.map((y) => y.year).reverse();
+  controls.append(
+    select('Baseline', 'baseline', dailyBaselines.map((b) => [b, b + (b === data.baseline && !state.baseline ? ' (default)' : '')]),
+      state.baseline || data.baseline, (v) => update('baseline', v)),
+    select('Smoothing', 'smooth', [['none', 'None (daily values)'], ['5d', '5-day trailing mean (NSIDC)']], state.smooth, (v) => update('smooth', v)),
+    select('Band', 'band', [['p10-p90', '10th–90th percentile'], ['2sd', 'Mean ± 2 standard deviations']], state.band, (v) => {
+      state.band = v;
+      ctx.setParams({band: v});
+      drawChart();
+    }),
+    select('Records of', 'year', years.map((y) => [y, String(y)]), state.year || years[0], (v) => update('year', v)));
+  await drawRecords();
+}
+
+// spaghetti draws the day-of-year chart of a /api/daily answer.
+function spaghetti(slot, d, state) {
+  const t = theme();
+  const u = unitSuffix(d.unit);
+  const latestYear = +d.latest.date.slice(0, 4);
+  const recordYear = d.record_year;
+  const rec = d.record_kind === 'min' ? d.records.min : d.records.max;
+  const band = state.band === '2sd'
+    ? {hi: d.climatology.upper_2sd, lo: d.climatology.lower_2sd, name: 'mean ± 2σ'}
+    : {hi: d.climatology.p90, lo: d.climatology.p10, name: '10th–90th percentile'};
+  const x = d.labels.map((_, i) => i);
+  const others = d.years.filter((y) => y.year !== latestYear && y.year !== recordYear);
+  const byYear = new Map(d.years.map((y) => [y.year, y]));
+  const smoothText = d.smoothing && d.smoothing !== 'none' ? `${d.smoothing} running mean` : 'daily values';
+  // Series order decides drawing order: band, faint years, mean, record
+  // year, latest year on top.
+  const series = [{label: 'Day'},
+    {label: `${band.name} (upper)`, stroke: 'transparent', width: 0, points: {show: false}},
+    {label: `${band.name} (lower)`, stroke: 'transparent', width: 0, points: {show: false}}];
+  const data = [x, band.hi, band.lo];
+  for (const y of others) {
+    series.push({label: String(y.year), stroke: t.year, width: 1, points: {show: false}});
+    data.push(y.values);
+  }
+  series.push({label: `Mean ${d.baseline}`, stroke: t.mean, width: 1.5, dash: [6, 4], points: {show: false}});
+  data.push(d.climatology.mean);
+  const recIdx = series.length;
+  if (recordYear !== latestYear && byYear.has(recordYear)) {
+    series.push({label: `${recordYear} (record year)`, stroke: t.record, width: 2.25, points: {show: false}});
+    data.push(byYear.get(recordYear).values);
+  }
+  series.push({label: `${latestYear} (latest)`, stroke: t.current, width: 3, points: {show: false}});
+  data.push(byYear.get(latestYear).values);
+  const curIdx = series.length - 1;
+  const yearIdx = new Map();
+  series.forEach((s, i) => {
+    const m = /^(\d{4})/.exec(s.label);
+    if (m) yearIdx.set(+m[1], i);
+  });
+
+  const legend = h('ul', {class: 'legend', 'aria-label': 'Legend'},
+    h('li', {}, h('span', {class: 'swatch', style: `background:${t.current}`}), `${latestYear} (latest: ${num(d.latest.value)}${u} on ${dateText(d.latest.date)})`),
+    recordYear !== latestYear ? h('li', {}, h('span', {class: 'swatch', style: `background:${t.record}`}),
+      `${recordYear} (record ${d.record_kind === 'min' ? 'low' : 'high'}: ${num(rec.value)}${u} on ${dateText(rec.date)})`)
+      : h('li', {}, `The latest year holds the record ${d.record_kind === 'min' ? 'low' : 'high'}: ${num(rec.value)}${u} on ${dateText(rec.date)}`),
+    h('li', {}, h('span', {class: 'swatch dashed', style: `border-color:${t.mean}`}), `Mean ${d.baseline}`),
+    h('li', {}, h('span', {class: 'swatch', style: `background:${t.band}`}), `${band.name}, ${d.baseline}`),
+    h('li', {}, h('span', {class: 'swatch thin', style: `background:${t.year}`}), `Other years (${d.years[0].year}–${d.years[d.years.length - 1].year})`));
+  slot.append(legend);
+
+  const nearestYear = (idx, yv) => {
+    let best = null;
+    let bestD = Infinity;
+    for (const y of d.years) {
+      const v = y.values[idx];
+      if (v === null || yv === null) continue;
+      const dd = Math.abs(v - yv);
+      if (dd < bestD) {
+        bestD = dd;
+        best = y;
+      }
+    }
+    return best;
+  };
+  const label = `${d.title}: every year from ${d.years[0].year} to ${latestYear} by calendar day (${smoothText}), ` +
+    `${latestYear} and the record year ${recordYear} highlighted, with the ${d.baseline} mean and ${band.name}. ` +
+    `Latest value ${num(d.latest.value)}${u} on ${dateText(d.latest.date)}; record ${d.record_kind === 'min' ? 'low' : 'high'} ` +
+    `${num(rec.value)}${u} on ${dateText(rec.date)}.`;
+
+  mount(slot, {
+    name: 'spaghetti',
+    label,
+    height: 420,
+    data,
+    opts: {
+      scales: {x: {time: false, range: [0, 365]}},
+      legend: {show: false},
+      cursor: {points: {show: false}, drag: {x: false, y: false}},
+      series,
+      bands: [{series: [1, 2], fill: t.band}],
+      axes: [
+        axis(t, {splits: () => monthStarts, values: (_, splits) => splits.map((s) => monthShort[monthStarts.indexOf(s)] || '')}),
+        axis(t, {label: unitText(d.unit), size: 60, values: (_, splits) => splits.map((v) => num(v, 2))}),
+      ],
+    },
+    keyTop: (pl, idx) => {
+      const v = data[curIdx][idx] ?? d.climatology.mean[idx];
+      return v === null ? pl.bbox.height / devicePixelRatio / 2 : pl.valToPos(v, 'y');
+    },
+    readout: (pl, idx, yv) => {
+      const day = dayMonth(d.labels[idx]);
+      const parts = [h('strong', {}, day), ': '];
+      const cur = byYear.get(latestYear).values[idx];
+      parts.push(h('span', {class: 'k-current'}, `${latestYear} ${cur === null ? 'no value' : num(cur) + u}`));
+      if (recordYear !== latestYear) {
+        const rv = byYear.get(recordYear).values[idx];
+        parts.push(' · ', h('span', {class: 'k-record'}, `${recordYear} ${rv === null ? 'no value' : num(rv) + u}`));
+      }
+      const m = d.climatology.mean[idx];
+      parts.push(' · ', `mean ${d.baseline} ${m === null ? '–' : num(m) + u}`,
+        ` (${band.name} ${band.lo[idx] === null ? '–' : num(band.lo[idx])}–${band.hi[idx] === null ? '–' : num(band.hi[idx])})`);
+      const near = nearestYear(idx, yv);
+      if (near && near.year !== latestYear && near.year !== recordYear) {
+        parts.push(' · nearest line: ', h('span', {class: 'k-near'}, `${near.year} ${num(near.values[idx])}${u}`));
+      }
+      // The nearest year's line is drawn bolder while the pointer is near it.
+      const ni = near ? yearIdx.get(near.year) : null;
+      if (pl._hl !== ni) {
+        if (pl._hl && pl._hl !== recIdx && pl._hl !== curIdx) pl.series[pl._hl].width = 1;
+        pl._hl = ni;
+        if (ni && ni !== recIdx && ni !== curIdx) {
+          pl.series[ni].width = 2.5;
+        }
+        pl.redraw(false, false);
+      }
+      return parts;
+    },
+    caption: [`${capitalise(smoothText)}; band and mean over ${d.baseline}. Calendar-day convention: 29 February has its own slot. `,
+      chartLinks(d.indicator, {kind: 'spaghetti', baseline: d.baseline, smooth: d.smoothing === 'none' ? '' : d.smoothing}),
+      sourceNote(d.source)],
+  });
+  // The text alternative: the latest and record years on the first of each
+  // month, with the mean and the band.
+  const rows = monthStarts.map((s, i) => {
+    const cur = byYear.get(latestYear).values[s];
+    const rv = byYear.get(recordYear)?.values[s];
+    return [`1 ${monthName(i + 1)}`, num(cur), num(rv), num(d.climatology.mean[s]), `${num(band.lo[s])}–${num(band.hi[s])}`];
+  });
+  slot.append(dataTable('Table of the chart (first day of each month)',
+    ['Day', `${latestYear}`, `${recordYear} (record year)`, `Mean ${d.baseline}`, band.name], rows,
+    `${d.title}, ${unitText(d.unit)}, ${smoothText}`));
+  if (!hasUPlot()) slot.querySelector('details').open = true;
+}
+
+// periodic renders the page of a monthly, weekly, annual or irregular
+// indicator: the anomalies as bars (or the values as a line), ranks, and
+// the records of a year.
+async function periodic(main, ctx, info) {
+  const id = info.indicator;
+  const monthly = info.frequency === 'monthly';
+  const annual = info.frequency === 'annual';
+  const canRebase = monthly || annual;
+  const published = info.baseline || '';
+  const state = {
+    basis: ctx.params.get('basis') || (published ? 'published' : 'values'),
+    span: ctx.params.get('span') || (annual ? 'all' : '30'),
+    year: ctx.params.get('year') || '',
+  };
+  const controls = h('form', {class: 'controls', onsubmit: (e) => e.preventDefault()});
+  const chartSlot = h('section', {'aria-labelledby': 'chart-h'});
+  const latestSlot = h('div', {});
+  const recordsSlot = h('div', {});
+  main.append(latestSlot, controls, chartSlot);
+  if (monthly || annual) {
+    main.append(h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, 'Records of the year'), recordsSlot));
+  }
+  const series = await get(`/api/series/${encodeURIComponent(id)}`);
+  if (ctx.stale()) return;
+  const pts = series.points;
+  if (!pts.length) {
+    chartSlot.append(h('p', {}, 'No values are stored.'));
+    return;
+  }
+  const latest = pts[pts.length - 1];
+  // The records engine's answer for the latest value.
+  get(`/api/records/${encodeURIComponent(id)}`, {on: latest.date}).then((r) => {
+    const word = r.kind === 'min' ? 'lowest' : 'highest';
+    const slotName = monthly ? monthName(+latest.date.slice(5, 7)) + 's' : annual ? 'years' : 'values for the date';
+    latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', h('strong', {}, num(latest.value) + unitSuffix(series.unit)),
+      ` in ${dateText(latest.date)}: ${ordinal(r.rank_for_date)} ${word} of ${r.years_for_date} ${slotName}`,
+      r.record_for_date ? h('strong', {class: 'record'}, ' — a record') : '',
+      r.tie ? h('strong', {}, ' — equal to the record') : '',
+      r.previous_for_date ? ` (${r.record_for_date ? 'previous record' : 'record'}: ${num(r.previous_for_date.value)} in ${r.previous_for_date.date.slice(0, 4)})` : '',
+      r.record_all_time ? ', and the highest value on record' : '', '.'));
+  }).catch(() => {});
+
+  const basisOptions = [];
+  if (published) basisOptions.push(['published', `Published anomaly (vs ${published})`]);
+  else basisOptions.push(['values', 'Values as published']);
+  if (canRebase) {
+    for (const b of monthlyBaselines) {
+      if (b !== published) basisOptions.push([b, `Anomaly vs ${b}${published ? ' (re-based)' : ''}`]);
+    }
+  }
+  const spans = [['10', 'Last 10 years'], ['30', 'Last 30 years'], ['50', 'Last 50 years'], ['all', 'Whole record']];
+  const years = [...new Set(pts.map((p) => +p.date.slice(0, 4)))].reverse();
+  controls.append(
+    select(published ? 'Anomaly baseline' : 'Show', 'basis', basisOptions, state.basis, (v) => {
+      state.basis = v;
+      ctx.setParams({basis: v});
+      draw();
+    }),
+    select('Period', 'span', spans, state.span, (v) => {
+      state.span = v;
+      ctx.setParams({span: v});
+      draw();
+    }));
+  if (monthly || annual) {
+    controls.append(select('Records of', 'year', years.map((y) => [y, String(y)]), state.year || years[0], (v) => {
+      state.year = v;
+      ctx.setParams({year: v});
+      drawRecords();
+    }));
+  }
+  const kindP = get(`/api/records/${encodeURIComponent(id)}`, {on: latest.date}).then((r) => r.kind).catch(() => 'max');
+
+  const draw = async () => {
+    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, monthly ? 'Month by month' : 'Values'), h('p', {class: 'loading'}, 'Loading…'));
+    // Anomalies: published, or against a baseline's mean for the same
+    // calendar month (the API's climatology) or, for annual series, the
+    // mean of the baseline's years.
+    let offset = () => 0;
+    let basisText = published ? `anomaly vs ${published}, as published` : 'values as published';
+    let bars = !!published;
+    if (state.basis !== 'published' && state.basis !== 'values') {
+      bars = true;
+      try {
+        if (monthly) {
+          const c = await get(`/api/climatology/${encodeURIComponent(id)}`, {baseline: state.basis});
+          const means = c.slots.map((s) => s.mean);
+          offset = (p) => means[+p.date.slice(5, 7) - 1];
+        } else {
+          const [y0, y1] = state.basis.split('-').map(Number);
+          const inBase = pts.filter((p) => +p.date.slice(0, 4) >= y0 && +p.date.slice(0, 4) <= y1);
+          if (!inBase.length) throw new Error(`no values in ${state.basis}`);
+          const mean = inBase.reduce((a, p) => a + p.value, 0) / inBase.length;
+          offset = () => mean;
+        }
+        basisText = `anomaly vs the ${state.basis} mean${monthly ? ' of the same month' : ''}${published ? ` (re-based from ${published})` : ''}`;
+      } catch (e) {
+        chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Values'), errorBox(e, `Re-basing to ${state.basis}`));
+        return;
+      }
+    }
+    if (ctx.stale()) return;
+    const kind = await kindP;
+    const lastYear = +latest.date.slice(0, 4);
+    const from = state.span === 'all' ? -Infinity : lastYear - +state.span + 1;
+    const shown = pts.filter((p) => +p.date.slice(0, 4) >= from);
+    const ranks = rankWithinSlot(pts, monthly ? (p) => p.date.slice(5, 7) : () => 'all', kind);
+    const xs = shown.map((p) => toTime(p.date));
+    const vals = shown.map((p) => roundTo(p.value - offset(p), 6));
+    const t = theme();
+    const u = unitSuffix(series.unit);
+    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, monthly ? 'Month by month' : 'Values'));
+    const opts = {
+      scales: {x: {time: true}},
+      legend: {show: false},
+      cursor: {drag: {x: false, y: false}},
+      axes: [axis(t), axis(t, {label: unitText(series.unit) + (bars ? ' (anomaly)' : ''), size: 64, values: (_, s) => s.map((v) => num(v, 2))})],
+    };
+    let data;
+    if (bars) {
+      const barPaths = window.uPlot ? window.uPlot.paths.bars({size: [0.8, 40], gap: 0}) : undefined;
+      opts.series = [{label: 'Date'},
+        {label: 'Above', fill: t.pos, stroke: t.pos, paths: barPaths, points: {show: false}},
+        {label: 'Below', fill: t.neg, stroke: t.neg, paths: barPaths, points: {show: false}}];
+      data = [xs, vals.map((v) => (v >= 0 ? v : null)), vals.map((v) => (v < 0 ? v : null))];
+    } else {
+      opts.series = [{label: 'Date'}, {label: info.title, stroke: t.current, width: 1.5, points: {show: false}}];
+      data = [xs, vals];
+    }
+    const byTime = new Map(shown.map((p, i) => [xs[i], p]));
+    const word = kind === 'min' ? 'lowest' : 'highest';
+    mount(chartSlot, {
+      name: 'periodic',
+      label: `${info.title}, ${basisText}, ${dateText(shown[0].date)} to ${dateText(latest.date)}` +
+        (bars ? ', as bars above and below zero' : '') + `. Latest: ${num(vals[vals.length - 1])}${u} in ${dateText(latest.date)}.`,
+      height: 380,
+      data,
+      opts,
+      keyTop: (pl, idx) => pl.valToPos(vals[idx], 'y'),
+      readout: (pl, idx) => {
+        const p = byTime.get(xs[idx]);
+        const r = ranks.get(p.date);
+        return [h('strong', {}, dateText(p.date)), ': ', num(vals[idx]) + u,
+          bars && state.basis !== 'published' && state.basis !== 'values' ? ` (value ${num(p.value)}${u})` : '',
+          r ? ` · ${ordinal(r.rank)} ${word} of ${r.of} ${monthly ? monthName(+p.date.slice(5, 7)) + 's' : 'years'}` : ''];
+      },
+      caption: [`${capitalise(basisText)}. `,
+        chartLinks(id, {from: shown[0].date}),
+        sourceNote(series.source)],
+    });
+    // Ranks of the latest values, visible under the chart.
+    const recent = shown.slice(-(monthly ? 24 : 20)).reverse();
+    chartSlot.append(h('h3', {}, monthly ? 'The last 24 months' : 'The latest values'),
+      table(`${info.title}: ${basisText}; rank among the same ${monthly ? 'calendar month' : 'values'} of every year (${word} first)`,
+        [monthly ? 'Month' : 'Period', 'Value', bars ? `Anomaly (${unitText(series.unit)})` : `Change on the ${monthly ? 'month' : 'value'} before`, 'Rank'],
+        recent.map((p) => {
+          const r = ranks.get(p.date);
+          const i = pts.indexOf(p);
+          return [dateText(p.date), num(p.value) + u,
+            bars ? signed(p.value - offset(p), 2) : (i > 0 ? signed(p.value - pts[i - 1].value, 2) : '–'),
+            r ? `${ordinal(r.rank)} of ${r.of}${r.tie ? ' (tie)' : ''}${r.rank === 1 && !r.tie ? ' (highest on record)'.replace('highest', word) : ''}` : '–'];
+        }), {numeric: [1, 2, 3]}));
+  };
+  const drawRecords = async () => {
+    if (!(monthly || annual)) return;
+    const year = +state.year || years[0];
+    await renderRecords(recordsSlot, {id, year, kind: await kindP, unit: series.unit, frequency: info.frequency});
+  };
+  await draw();
+  await drawRecords();
+}
+
+// rankWithinSlot ranks every point among the points of the same slot
+// (calendar month, or all) by value: 1 is the highest (kind max) or lowest
+// (kind min); ties share the better rank.
+function rankWithinSlot(pts, slotOf, kind) {
+  const groups = new Map();
+  for (const p of pts) {
+    const k = slotOf(p);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(p);
+  }
+  const out = new Map();
+  for (const g of groups.values()) {
+    const sorted = [...g].sort((a, b) => (kind === 'min' ? a.value - b.value : b.value - a.value));
+    sorted.forEach((p, i) => {
+      let r = i + 1;
+      if (i > 0 && sorted[i - 1].value === p.value) r = out.get(sorted[i - 1].date).rank;
+      const tie = (i > 0 && sorted[i - 1].value === p.value) || (i + 1 < sorted.length && sorted[i + 1].value === p.value);
+      out.set(p.date, {rank: r, of: g.length, tie});
+    });
+  }
+  return out;
+}
+
+// toTime converts YYYY, YYYY-MM or YYYY-MM-DD to Unix seconds at the middle
+// of the period (UTC), the x value of time charts.
+function toTime(date) {
+  const p = date.split('-').map(Number);
+  if (p.length === 1) return Date.UTC(p[0], 6, 1) / 1000;
+  if (p.length === 2) return Date.UTC(p[0], p[1] - 1, 15) / 1000;
+  return Date.UTC(p[0], p[1] - 1, p[2], 12) / 1000;
+}
+
+function roundTo(x, d) {
+  const f = 10 ** d;
+  return Math.round(x * f) / f;
+}
+

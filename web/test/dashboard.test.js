@@ -1,0 +1,250 @@
+// End-to-end tests of the dashboard in Debian's headless Chromium, driven by
+// playwright-core (never `npx playwright install`: the browser is the
+// system's /usr/bin/chromium). The server is built and started by
+// server.js from the real data in ../shared/data. Screenshots go to
+// test-output/ at the repository root.
+
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {chromium} from 'playwright-core';
+import {start, outputDir} from './server.js';
+
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic'];
+
+let server;
+let context;
+let profile;
+
+before(async () => {
+  fs.mkdirSync(outputDir, {recursive: true});
+  server = await start();
+  const r = await fetch(`${server.base}/`);
+  const body = await r.text();
+  assert.ok(r.ok && body.includes('<main id="main"'),
+    `GET / answered ${r.status}, not the dashboard: cmd/stocktake/serve.go must pass api.Options{UI: web.Handler()} ` +
+    '(set STOCKTAKE_E2E_PATCH_SERVE=1 to test with that line patched in)');
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'stocktake-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: chromiumArgs,
+    viewport: {width: 1280, height: 900},
+    timeout: 60000,
+  });
+}, {timeout: 240000});
+
+after(async () => {
+  if (context) await context.close();
+  if (profile) fs.rmSync(profile, {recursive: true, force: true});
+  if (server) await server.stop();
+});
+
+// open loads a dashboard route in a new page and collects console errors
+// and uncaught exceptions.
+async function open(route, {scheme = 'light'} = {}) {
+  const page = await context.newPage();
+  await page.emulateMedia({colorScheme: scheme});
+  const errors = [];
+  page.on('console', (m) => {
+    // The optional /api/events endpoint may answer 404: the dashboard then
+    // hides its panel, and Chromium logs the failed request by itself.
+    if (m.type() === 'error' && !(m.location().url || '').includes('/api/events')) errors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.base}/${route}`);
+  await page.waitForFunction(() => !document.querySelector('main').hasAttribute('aria-busy'), null, {timeout: 30000});
+  return {page, errors};
+}
+
+async function shot(page, name) {
+  await page.screenshot({path: path.join(outputDir, `${name}.png`), fullPage: true});
+}
+
+// seriesCount returns the number of uPlot series of a registered chart.
+function seriesCount(page, name) {
+  return page.evaluate((n) => window.__stocktake.charts[n]?.series.length ?? 0, name);
+}
+
+// hover moves the pointer over a chart and returns the readout's text.
+async function hover(page, name, fx = 0.6, fy = 0.5) {
+  const over = page.locator(`.chart-box[data-chart="${name}"] .u-over`);
+  await over.scrollIntoViewIfNeeded();
+  const box = await over.boundingBox();
+  assert.ok(box, `chart ${name} has a plot area`);
+  await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+  await page.mouse.move(box.x + box.width * fx + 3, box.y + box.height * fy, {steps: 2});
+  return page.locator(`.readout[data-chart="${name}"]`).innerText();
+}
+
+test('overview: a card per vital sign with value, anomaly, rank, record sentence and source', async () => {
+  const {page, errors} = await open('');
+  const cards = page.locator('article.card');
+  assert.ok(await cards.count() >= 10, `cards: ${await cards.count()}`);
+  const sst = page.locator('article.card[data-indicator="sst.world"]');
+  const text = await sst.innerText();
+  assert.match(text, /\d+\.\d+ °C/);
+  assert.match(text, /vs 1991-2020/);
+  assert.match(text, /\d+(st|nd|rd|th) highest of \d+ years for/);
+  assert.match(text, /Source: climate-reanalyzer-sst\.world/);
+  assert.match(text, /Data age/);
+  assert.ok(await page.locator('article.card.is-record .sentence').count() >= 1, 'a record sentence is shown');
+  const sha = await sst.locator('a.src-sha').getAttribute('href');
+  assert.match(sha, /^\/api\/versions\?dataset=/);
+  // The events panel is shown only when /api/events answers.
+  const events = await page.evaluate(async () => (await fetch('/api/events?limit=1')).status);
+  assert.equal(await page.locator('#ov-events').count(), events === 200 ? 1 : 0);
+  await shot(page, 'overview');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('daily page: spaghetti chart, hover, baseline and smoothing selectors, records', async () => {
+  const {page, errors} = await open('#/indicator/sst.world');
+  await page.waitForFunction(() => window.__stocktake.charts.spaghetti);
+  assert.ok(await page.locator('.chart-box[data-chart="spaghetti"] canvas').count() >= 1, 'canvas present');
+  const n = await seriesCount(page, 'spaghetti');
+  assert.ok(n > 40, `spaghetti series: ${n}`);
+  const readout = await hover(page, 'spaghetti');
+  assert.match(readout, /\d+\.\d+ °C/, `readout: ${readout}`);
+  // The records of the latest year are listed with their streaks.
+  await page.locator('.records-summary').waitFor();
+  assert.match(await page.locator('.records-summary').innerText(), /\d+ days? of \d{4} set a record high/);
+  await shot(page, 'daily-sst-world');
+
+  // Smoothing: the chart is fetched again with smooth=5d and says so.
+  const before = await page.locator('figure.chart figcaption').innerText();
+  await page.selectOption('select[name=smooth]', '5d');
+  await page.waitForFunction(() => window.__stocktake.fetched.some((u) => u.includes('/api/daily/sst.world') && u.includes('smooth=5d')));
+  await page.waitForFunction(() => window.__stocktake.charts.spaghetti && document.querySelector('figure.chart figcaption')?.textContent.includes('5d running mean'));
+  assert.notEqual(await page.locator('figure.chart figcaption').innerText(), before);
+  // Baseline: the legend names the new baseline.
+  await page.selectOption('select[name=baseline]', '1982-2011');
+  await page.waitForFunction(() => [...document.querySelectorAll('.legend li')].some((li) => li.textContent.includes('Mean 1982-2011')));
+  assert.ok((await page.evaluate(() => window.__stocktake.fetched)).some((u) => u.includes('baseline=1982-2011')));
+  assert.match(page.url(), /baseline=1982-2011/);
+  // Band: switching to ±2σ keeps the chart.
+  await page.selectOption('select[name=band]', '2sd');
+  await page.waitForFunction(() => [...document.querySelectorAll('.legend li')].some((li) => li.textContent.includes('mean ± 2σ')));
+  assert.ok(await seriesCount(page, 'spaghetti') > 40);
+  assert.match(await hover(page, 'spaghetti', 0.3), /\d+\.\d+ °C/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('daily page: Antarctic sea ice highlights the record year, dark scheme', async () => {
+  const {page, errors} = await open('#/indicator/seaice.south?smooth=5d', {scheme: 'dark'});
+  await page.waitForFunction(() => window.__stocktake.charts.spaghetti);
+  const legend = await page.locator('.legend').first().innerText();
+  assert.match(legend, /\d{4} \(record low: \d+\.\d+ million km² on \d+ February \d{4}\)/);
+  assert.match(await hover(page, 'spaghetti', 0.12, 0.8), /million km²/);
+  await page.selectOption('select[name=year]', '2023');
+  await page.waitForFunction(() => document.querySelector('.records-summary')?.textContent.includes('of 2023 set a record low'));
+  await shot(page, 'daily-seaice-south-dark');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('monthly page: anomaly bars, ranks, re-basing', async () => {
+  const {page, errors} = await open('#/indicator/gmst.noaa');
+  await page.waitForFunction(() => window.__stocktake.charts.periodic);
+  assert.equal(await seriesCount(page, 'periodic'), 3);
+  assert.match(await hover(page, 'periodic', 0.9), /[+−-]?\d+\.\d+ °C · \d+(st|nd|rd|th) highest of \d+ \w+s/);
+  assert.match(await page.locator('.latest').innerText(), /Latest: \d+\.\d+ °C/);
+  const firstRank = await page.locator('table tbody tr').first().innerText();
+  assert.match(firstRank, /of \d+/);
+  await page.selectOption('select[name=basis]', '1991-2020');
+  await page.waitForFunction(() => window.__stocktake.fetched.some((u) => u.startsWith('/api/climatology/gmst.noaa') && u.includes('baseline=1991-2020')));
+  await page.waitForFunction(() => document.querySelector('figure.chart figcaption')?.textContent.includes('re-based from 1901-2000'));
+  await page.locator('.records-summary').waitFor();
+  await shot(page, 'monthly-gmst-noaa');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('monthly page: CO2 values as a line', async () => {
+  const {page, errors} = await open('#/indicator/co2.mlo');
+  await page.waitForFunction(() => window.__stocktake.charts.periodic);
+  assert.equal(await seriesCount(page, 'periodic'), 2);
+  assert.match(await hover(page, 'periodic', 0.5), /\d+\.\d+ ppm/);
+  await shot(page, 'monthly-co2-mlo');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('countries: China and the United States side by side', async () => {
+  const {page, errors} = await open('#/countries');
+  await page.locator('table.compare').waitFor();
+  const chn = page.locator('table.compare .cmp-cell[data-entity="CHN"]');
+  const usa = page.locator('table.compare .cmp-cell[data-entity="USA"]');
+  assert.ok(await chn.count() >= 5, `CHN cells: ${await chn.count()}`);
+  assert.ok(await usa.count() >= 5, `USA cells: ${await usa.count()}`);
+  assert.match(await chn.first().innerText(), /\d/);
+  assert.match(await usa.first().innerText(), /\d/);
+  await page.waitForFunction(() => window.__stocktake.charts.countries);
+  assert.equal(await seriesCount(page, 'countries'), 3);
+  assert.match(await hover(page, 'countries', 0.8), /China \d+\.\d+ Gt/);
+  await page.locator('.pledge').first().waitFor();
+  assert.match(await page.locator('#pledge-h + p + .pledges').innerText(), /CO2 emissions to peak before 2030/);
+  assert.match(await page.locator('#cum-h ~ .table-wrap').first().innerText(), /China/);
+  await shot(page, 'countries-chn-usa');
+  // Any two countries: India instead of the United States.
+  await page.selectOption('select[name=b]', 'IND');
+  await page.locator('table.compare .cmp-cell[data-entity="IND"]').first().waitFor();
+  assert.match(page.url(), /b=IND/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('rankings: top 20 and cumulative emissions', async () => {
+  const {page, errors} = await open('#/rankings?id=co2.emissions');
+  await page.locator('table.ranking').waitFor();
+  assert.equal(await page.locator('table.ranking tbody tr').count(), 20);
+  assert.match(await page.locator('table.ranking tbody tr').first().innerText(), /China/);
+  await page.check('input[name=cumulative]');
+  await page.waitForFunction(() => document.querySelector('main h2')?.textContent.includes('cumulative'));
+  assert.match(await page.locator('table.ranking tbody tr').first().innerText(), /United States/);
+  await shot(page, 'rankings-cumulative');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard: skip link, focusable chart read with the arrow keys', async () => {
+  const {page, errors} = await open('#/indicator/seaice.north');
+  await page.waitForFunction(() => window.__stocktake.charts.spaghetti);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'skip-link');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  await page.focus('.chart-box[data-chart="spaghetti"]');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  const text = await page.locator('.readout[data-chart="spaghetti"]').innerText();
+  assert.match(text, /^2 January: /);
+  assert.match(text, /million km²/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('sources, indicators and a missing uPlot', async () => {
+  let {page, errors} = await open('#/sources');
+  await page.locator('table.sources').first().waitFor();
+  assert.ok(await page.locator('table.sources tbody tr').count() > 10);
+  assert.deepEqual(errors, []);
+  await page.close();
+  ({page, errors} = await open('#/indicators'));
+  assert.ok(await page.locator('a[href="#/indicator/sst.world"]').count() >= 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+  // Without uPlot the page says how to get it and still shows the tables.
+  const p = await context.newPage();
+  await p.route('**/assets/vendor/uPlot.iife.min.js*', (r) => r.fulfill({status: 404, body: 'missing'}));
+  await p.goto(`${server.base}/#/indicator/gmst.noaa`);
+  await p.locator('#notice').waitFor();
+  assert.match(await p.locator('#notice').innerText(), /scripts\/setup\.sh/);
+  await p.locator('table').first().waitFor();
+  await p.close();
+});
