@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: builds stocktake, ingests every dataset from the local mirror
-# (../shared/data by default, or the folder given as $1) and lists what is
-# stored, with coverage and source.
+# (../shared/data by default, or the folder given as $1) and serves the
+# dashboard and the API over it. It prints the URL; stop it with Ctrl-C.
+# $STOCKTAKE_ADDR sets the address (default 127.0.0.1:8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,4 +11,4 @@ mirror="${1:-../shared/data}"
 export STOCKTAKE_DB="${STOCKTAKE_DB:-$PWD/.data/stocktake.db}"
 go build -o bin/stocktake ./cmd/stocktake
 bin/stocktake update --from "$mirror"
-bin/stocktake list
+exec bin/stocktake serve --addr "${STOCKTAKE_ADDR:-127.0.0.1:8080}" --log-level info
