@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,6 +21,10 @@ import (
 // shutdownGrace is how long serve waits for requests in flight after
 // SIGINT or SIGTERM before closing their connections.
 const shutdownGrace = 10 * time.Second
+
+// serveMemoryLimit is the soft Go heap limit of serve, in bytes, unless
+// $GOMEMLIMIT sets another.
+const serveMemoryLimit = 64 << 20
 
 // stocktakeVersion is the program version reported by the API (/healthz, /metrics,
 // the OpenAPI document).
@@ -48,6 +54,12 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
   curl -s 'http://127.0.0.1:8080/api/series/seaice.south?from=2023-02-17&to=2023-02-23'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if os.Getenv("GOMEMLIMIT") == "" {
+				// A soft heap limit keeps a long-running server small: the
+				// response cache is bounded anyway, and garbage is collected
+				// harder rather than letting the heap double (GOGC) first.
+				debug.SetMemoryLimit(serveMemoryLimit)
+			}
 			st, err := openStore(cmd)
 			if err != nil {
 				return err
