@@ -26,9 +26,9 @@ var MonthlyStreakMilestones = []int{3, 6, 12, 24, 36}
 
 // YearExtremeHold is the confirmation window of year-extreme events, in
 // days: a day is announced as its year's maximum (minimum) once the data
-// reach this many days past it, when no value of the year goes further and
-// no value in the YearExtremeHold days before it (in the previous year) goes
-// as far. The second condition keeps a 1 January that merely continues the
+// reach this many days past it, when the series starts at least this many
+// days before it, no value of the year goes further and no value in the
+// YearExtremeHold days before it (in the previous year) goes as far. The second condition keeps a 1 January that merely continues the
 // previous December's trend from being announced.
 const YearExtremeHold = 15
 
@@ -263,7 +263,12 @@ func yearExtremeFacts(pts []obs.Point, dir string) []fact {
 			}
 		}
 		d, v := pts[e].Date, pts[e].Value
-		ok := last >= d+YearExtremeHold
+		// The data must reach YearExtremeHold days past the day and start at
+		// least YearExtremeHold days before it: at the start of a series the
+		// first values are the year's most extreme only because nothing
+		// precedes them (NSIDC's record starts on 26 October 1978, after
+		// that year's Arctic minimum and Antarctic maximum).
+		ok := last >= d+YearExtremeHold && pts[0].Date <= d-YearExtremeHold
 		for j := hi; ok && j < len(pts) && pts[j].Date <= d+YearExtremeHold; j++ {
 			ok = !beats(dir, pts[j].Value, v)
 		}
@@ -497,6 +502,10 @@ func Detect(ctx context.Context, st *store.Store, ds catalog.Dataset, versionID 
 		if _, err := tx.ExecContext(ctx, "INSERT INTO alert_baselines (dataset, version_id, created_at) VALUES (?, ?, ?)", ds.ID, versionID, now); err != nil {
 			return nil, nil, err
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO alert_scans (dataset, version_id, scanned_at) VALUES (?, ?, ?)
+		ON CONFLICT (dataset) DO UPDATE SET version_id = excluded.version_id, scanned_at = excluded.scanned_at`, ds.ID, versionID, now); err != nil {
+		return nil, nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, nil, err

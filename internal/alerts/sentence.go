@@ -85,14 +85,23 @@ func formatValue(v float64, unit string, extra int) string {
 }
 
 // formatMargin writes a margin with one decimal more than values, or more
-// when needed to show its first significant digit.
+// when needed to show its first significant digit. A margin between two
+// values in percent is a difference of percentages: it is written in
+// percentage points ("3.30 percentage points"), never as "3.30%", which
+// would read as a relative change.
 func formatMargin(m float64, unit string) string {
 	dec, ok := unitDecimals[unit]
+	var s string
 	if !ok || math.Abs(m) >= 1000 {
-		return formatValue(m, unit, 1)
+		s = formatValue(m, unit, 1)
+	} else {
+		need := sigDecimals(math.Abs(m), 1)
+		s = formatValue(m, unit, max(1, need-dec))
 	}
-	need := sigDecimals(math.Abs(m), 1)
-	return formatValue(m, unit, max(1, need-dec))
+	if unit == "%" {
+		s = strings.TrimSuffix(s, "%") + " percentage points"
+	}
+	return s
 }
 
 // sigDecimals is the number of decimals that writes a (>= 0) with n

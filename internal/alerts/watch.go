@@ -2,6 +2,8 @@ package alerts
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -26,9 +28,11 @@ func Hook(st *store.Store, d *Deliverer) func(ctx context.Context, ds catalog.Da
 	}
 }
 
-// CatchUp runs Detect on the current version of every dataset that has one,
-// so that datasets ingested without the hook (or whose hook failed) get
-// their baseline or their missed events. It is idempotent.
+// CatchUp runs Detect on the current version of every dataset whose last
+// completed detection was for another version (or never ran), so that
+// datasets ingested without the hook, or whose hook failed, get their
+// baseline or their missed events. Datasets already scanned at their current
+// version cost one query. It is idempotent.
 func CatchUp(ctx context.Context, st *store.Store, datasets []catalog.Dataset) error {
 	for _, ds := range datasets {
 		v, ok, err := st.CurrentVersion(ctx, ds.ID)
@@ -36,6 +40,14 @@ func CatchUp(ctx context.Context, st *store.Store, datasets []catalog.Dataset) e
 			return err
 		}
 		if !ok {
+			continue
+		}
+		var scanned int64
+		err = st.DB().QueryRowContext(ctx, "SELECT version_id FROM alert_scans WHERE dataset = ?", ds.ID).Scan(&scanned)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if scanned == v.ID {
 			continue
 		}
 		if _, _, err := Detect(ctx, st, ds, v.ID); err != nil {

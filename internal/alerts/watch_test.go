@@ -13,6 +13,7 @@ import (
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/ingest"
 	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/store"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
 
@@ -109,5 +110,53 @@ func TestWatchFailingProducer(t *testing.T) {
 	cancel()
 	if served.Load() == 0 || refused.Load() != 0 {
 		t.Errorf("API answered %d times, refused %d", served.Load(), refused.Load())
+	}
+}
+
+// TestCatchUpRunsOncePerVersion ingests without the detection hook (as after
+// a failed hook): CatchUp detects, records the version scanned, and a second
+// CatchUp leaves it alone.
+func TestCatchUpRunsOncePerVersion(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ds, _ := catalog.DatasetByID("noaa-gml-co2-mlo-monthly")
+	if _, err := ingest.Run(ctx, st, []catalog.Dataset{ds}, ingest.Options{Mirror: testutil.SharedData(t)}); err != nil {
+		t.Fatal(err)
+	}
+	scan := func() (int64, string) {
+		var id int64
+		var at string
+		if err := st.DB().QueryRowContext(ctx, "SELECT version_id, scanned_at FROM alert_scans WHERE dataset = ?", ds.ID).Scan(&id, &at); err != nil {
+			t.Fatal(err)
+		}
+		return id, at
+	}
+	var n int
+	st.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM alert_scans").Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d scans before CatchUp", n)
+	}
+	if err := CatchUp(ctx, st, []catalog.Dataset{ds}); err != nil {
+		t.Fatal(err)
+	}
+	v, _, _ := st.CurrentVersion(ctx, ds.ID)
+	id, at := scan()
+	if id != v.ID {
+		t.Fatalf("scanned version %d, current %d", id, v.ID)
+	}
+	st.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE dataset = ? AND historical = 1", ds.ID).Scan(&n)
+	if n == 0 {
+		t.Fatal("no baseline events after CatchUp")
+	}
+	time.Sleep(2 * time.Millisecond)
+	if err := CatchUp(ctx, st, []catalog.Dataset{ds}); err != nil {
+		t.Fatal(err)
+	}
+	if _, at2 := scan(); at2 != at {
+		t.Fatalf("second CatchUp rescanned: %s -> %s", at, at2)
 	}
 }

@@ -274,14 +274,16 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (int, error) {
 	return delivered, nil
 }
 
-// backoff is the delay after the n-th failed attempt (n >= 1).
+// backoff is the delay after the n-th failed attempt (n >= 1): Backoff
+// doubled n-1 times, spread by ±20% and then capped at MaxBackoff, so that
+// no delay exceeds the documented maximum.
 func (d *Deliverer) backoff(n int) time.Duration {
 	b := d.opt.Backoff
 	for i := 1; i < n && b < d.opt.MaxBackoff; i++ {
 		b *= 2
 	}
 	b = min(b, d.opt.MaxBackoff)
-	return time.Duration(float64(b) * (0.8 + 0.4*rand.Float64()))
+	return min(time.Duration(float64(b)*(0.8+0.4*rand.Float64())), d.opt.MaxBackoff)
 }
 
 func (d *Deliverer) send(ctx context.Context, x due) error {

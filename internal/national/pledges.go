@@ -388,7 +388,7 @@ func measure(p Pledge, m Measure, entity string, s obs.Series, rule PeakRule) Me
 		}
 		out.Peak = &pk
 		out.BaseYear, out.BaseValue = ptr(pk.PeakYear), ptr(pk.PeakValue)
-		out.ChangePct = ptr(-pk.BelowPeakPct)
+		out.ChangePct = ptr(0 - pk.BelowPeakPct) // 0 - x, not -x: no "-0" at the maximum
 		out.setTarget(p.Target, pk.PeakValue, last)
 		out.Summary = fmt.Sprintf("%s %s %d: %s %s, %.1f%% below its %d maximum (%s). Pledge: %s.",
 			entity, m.Indicator, out.LatestYear, num(last.Value), s.Unit, pk.BelowPeakPct, pk.PeakYear, num(pk.PeakValue), target)
@@ -415,6 +415,11 @@ func measure(p Pledge, m Measure, entity string, s obs.Series, rule PeakRule) Me
 		change := "n/a"
 		if out.ChangePct != nil {
 			change = fmt.Sprintf("%+.1f%%", *out.ChangePct)
+		}
+		if s.Unit == "%" {
+			// A share's change is a difference of percentages: state it in
+			// percentage points, with the relative change beside it.
+			change = fmt.Sprintf("%+.1f percentage points (%s)", last.Value-bv, change)
 		}
 		out.Summary = fmt.Sprintf("%s %s %d: %s %s, %s versus %d (%s).", entity, m.Indicator, out.LatestYear, num(last.Value), s.Unit, change, by, num(bv))
 		if out.CAGRPct != nil {
