@@ -24,6 +24,8 @@ type Result struct {
 	Cells  int     `json:"cells"` // number of valid cells that entered the mean
 }
 
+// resultJSON is the JSON form of Result, with Value a pointer so that NaN
+// (no valid cell) can be written as null.
 type resultJSON struct {
 	File   string   `json:"file"`
 	Date   string   `json:"date"`
@@ -290,10 +292,12 @@ func (f *ncFile) layoutOf(v *ncVar, weighting Weighting) (layout, error) {
 			uniform = false
 		}
 	}
-	if weighting == CDO {
+	if weighting == CDO && len(l.lonW) > 0 {
 		// The great-circle area of a cell depends on its width and both
 		// edges, not on a product of a row and a column factor; on a
-		// uniform longitude grid it is still one value per row.
+		// uniform longitude grid it is still one value per row. A grid
+		// without longitudes has no cells, so its row weights do not
+		// matter.
 		for i, b := range l.latB {
 			l.latW[i] = gcQuadArea(b[0], b[1], l.lonW[0])
 		}
@@ -323,6 +327,9 @@ func (f *ncFile) layoutOf(v *ncVar, weighting Weighting) (layout, error) {
 	return l, nil
 }
 
+// readAll reads every value of v converted to float64 by netCDF-C, in the
+// variable's storage order. It is meant for coordinate and bounds variables,
+// which are small. The caller holds cMu.
 func (f *ncFile) readAll(v *ncVar) ([]float64, error) {
 	shape := f.shape(v)
 	return f.readFloat64(v, make([]int, len(shape)), shape)
@@ -389,6 +396,10 @@ type selection struct {
 	runs [][2]int  // half-open [from, to) index ranges into the longitudes
 }
 
+// selectRegion returns the cells of l whose centres lie in r (see Region),
+// with the row weights to use for them: the layout's own, or under CDO
+// weighting without latitude bounds, CDO's weights re-derived from the
+// selected rows.
 func (l *layout) selectRegion(r Region) selection {
 	var s selection
 	for i, y := range l.lat {
@@ -453,13 +464,13 @@ func reduce(data []byte, typ ncType, pk *packing, l *layout, s selection, nlon i
 	if l.lonW == nil {
 		switch typ {
 		case ncShort:
-			return reduceInt16(unsafeSlice[int16](data), typ, pk, l, s, nlon)
+			return reduceTable(unsafeSlice[int16](data), typ, pk, s, nlon)
 		case ncUShort:
-			return reduceTable(unsafeSlice[uint16](data), func(v uint16) int { return int(v) }, 1<<16, typ, pk, l, s, nlon)
+			return reduceTable(unsafeSlice[uint16](data), typ, pk, s, nlon)
 		case ncByte:
-			return reduceTable(unsafeSlice[int8](data), func(v int8) int { return int(uint8(v)) }, 1<<8, typ, pk, l, s, nlon)
+			return reduceTable(unsafeSlice[int8](data), typ, pk, s, nlon)
 		case ncUByte:
-			return reduceTable(unsafeSlice[uint8](data), func(v uint8) int { return int(v) }, 1<<8, typ, pk, l, s, nlon)
+			return reduceTable(unsafeSlice[uint8](data), typ, pk, s, nlon)
 		}
 	}
 	var vals []float64
@@ -488,6 +499,10 @@ func reduce(data []byte, typ ncType, pk *packing, l *layout, s selection, nlon i
 	return reduceFloat(vals, typ, pk, l, s, nlon)
 }
 
+// unsafeSlice reinterprets b, which holds values of type T in native byte
+// order, as a []T of len(b)/sizeof(T) elements sharing b's memory (nil when
+// b holds none). b must be aligned for T, as Go's allocator aligns the
+// result of make([]byte, n) when n is a multiple of T's size.
 func unsafeSlice[T any](b []byte) []T {
 	var z T
 	n := len(b) / int(unsafe.Sizeof(z))
@@ -497,6 +512,8 @@ func unsafeSlice[T any](b []byte) []T {
 	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), n)
 }
 
+// widen returns a as float64 values; 64-bit integers beyond 2^53 are
+// rounded to the nearest float64.
 func widen[T int8 | uint8 | int16 | uint16 | int32 | uint32 | int64 | uint64 | float32](a []T) []float64 {
 	out := make([]float64, len(a))
 	for i, x := range a {
@@ -527,8 +544,16 @@ func (pk *packing) valid(x float64, typ ncType) bool {
 // possible raw value, and each row's valid raw values are summed exactly in
 // an int64 before the row weight is applied. Because unpacking is linear,
 // scale*mean(raw)+offset equals the mean of the unpacked values.
-func reduceTable[T int8 | uint8 | int16 | uint16](data []T, idx func(T) int, n int, typ ncType, pk *packing, l *layout, s selection, nlon int) (float64, int) {
-	// mask[idx(v)] is -1 for valid values and 0 otherwise, so that the inner
+//
+// The function is generic rather than taking an index function, so that
+// each element type gets its own compiled loop with no indirect call (an
+// indirect call per cell made the loop about three times slower). A raw
+// value's table index is its unsigned bit pattern, uint8(v) for 8-bit types
+// (256 entries) and uint16(v) for 16-bit ones (65536 entries).
+func reduceTable[T int8 | uint8 | int16 | uint16](data []T, typ ncType, pk *packing, s selection, nlon int) (float64, int) {
+	var z T
+	n := 1 << (8 * unsafe.Sizeof(z))
+	// mask[i] is -1 for valid values and 0 otherwise, so that the inner
 	// loop has no branch.
 	mask := validMask(typ, pk, n)
 	var sumW, sumWV float64
@@ -537,33 +562,14 @@ func reduceTable[T int8 | uint8 | int16 | uint16](data []T, idx func(T) int, n i
 		row := data[i*nlon : (i+1)*nlon]
 		var sum, cnt int64
 		for _, r := range s.runs {
-			for _, v := range row[r[0]:r[1]] {
-				m := int64(mask[idx(v)])
-				sum += int64(v) & m
-				cnt -= m
+			if n == 1<<8 {
+				for _, v := range row[r[0]:r[1]] {
+					m := int64(mask[uint8(v)])
+					sum += int64(v) & m
+					cnt -= m
+				}
+				continue
 			}
-		}
-		w := s.latW[i]
-		sumW += w * float64(cnt)
-		sumWV += w * float64(sum)
-		cells += int(cnt)
-	}
-	if cells == 0 || sumW == 0 {
-		return math.NaN(), cells
-	}
-	return pk.scale*(sumWV/sumW) + pk.offset, cells
-}
-
-// reduceInt16 is reduceTable specialised for int16, the type of OISST,
-// so that the inner loop has no indirect call.
-func reduceInt16(data []int16, typ ncType, pk *packing, l *layout, s selection, nlon int) (float64, int) {
-	mask := validMask(typ, pk, 1<<16)
-	var sumW, sumWV float64
-	cells := 0
-	for _, i := range s.rows {
-		row := data[i*nlon : (i+1)*nlon]
-		var sum, cnt int64
-		for _, r := range s.runs {
 			for _, v := range row[r[0]:r[1]] {
 				m := int64(mask[uint16(v)])
 				sum += int64(v) & m
@@ -678,6 +684,8 @@ func gcQuadArea(lo, hi, width float64) float64 {
 // with cMu held.
 var scratch []byte
 
+// scratchBuf returns the shared read buffer resized to n bytes, growing it
+// when needed; its contents are undefined. The caller holds cMu.
 func scratchBuf(n int) []byte {
 	if cap(scratch) < n {
 		scratch = make([]byte, n)

@@ -76,11 +76,14 @@ type attr struct {
 	str  string
 }
 
+// ncDim is one dimension of a file: its name and length (the current
+// number of records for an unlimited dimension).
 type ncDim struct {
 	name string
 	len  int
 }
 
+// ncVar is one variable of a file's root group.
 type ncVar struct {
 	name  string
 	id    C.int
@@ -101,6 +104,7 @@ type ncFile struct {
 	global map[string]attr // global attributes
 }
 
+// ncErr returns netCDF-C's message for a status code.
 func ncErr(status C.int) string {
 	return C.GoString(C.nc_strerror(status))
 }
@@ -115,6 +119,7 @@ func lockC() {
 	C.st_quiet()
 }
 
+// unlockC releases what lockC took.
 func unlockC() {
 	runtime.UnlockOSThread()
 	cMu.Unlock()
@@ -200,6 +205,10 @@ func openNC(path string) (*ncFile, error) {
 	return f, nil
 }
 
+// readAttr reads attribute name of variable v (or NC_GLOBAL) of the open
+// file nc: text and string attributes as text (string arrays joined with
+// commas), numeric ones as float64. Attributes of user-defined types come
+// back empty. The caller holds cMu.
 func readAttr(nc, v C.int, name *C.char) (attr, error) {
 	var typ C.nc_type
 	var n C.size_t
@@ -268,10 +277,12 @@ func (f *ncFile) loadAttrs(v *ncVar) error {
 	return nil
 }
 
+// close closes the file. The caller holds cMu.
 func (f *ncFile) close() {
 	C.nc_close(f.id)
 }
 
+// varByName returns the root-group variable called name, or nil.
 func (f *ncFile) varByName(name string) *ncVar {
 	for _, v := range f.vars {
 		if v.name == name {
@@ -352,6 +363,8 @@ var directReads int
 // paths agree.
 var disableDirect bool
 
+// sizes converts a to C size_t values; the result has at least one element,
+// so that ptr may take its address even for a scalar variable.
 func sizes(a []int) []C.size_t {
 	s := make([]C.size_t, max(len(a), 1))
 	for i, x := range a {
@@ -360,6 +373,8 @@ func sizes(a []int) []C.size_t {
 	return s
 }
 
+// ptr returns the address of the first element of s, which must not be
+// empty.
 func ptr(s []C.size_t) *C.size_t { return &s[0] }
 
 // inflateC inflates a zlib stream with the same zlib the reader uses and

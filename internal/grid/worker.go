@@ -64,6 +64,8 @@ func Process(req Request) Response {
 	return resp
 }
 
+// checksum returns the hex SHA-256 of the file at path, its size in bytes
+// and its modification time in UTC.
 func checksum(path string) (string, int64, time.Time, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -216,6 +218,8 @@ type worker struct {
 	stderr *headBuffer
 }
 
+// start runs a new worker process from p.Command, with a goroutine that
+// forwards its response lines to w.lines.
 func (p *Pool) start() (*worker, error) {
 	cmd := p.Command()
 	stdin, err := cmd.StdinPipe()
@@ -276,6 +280,11 @@ func (p *Pool) stop(w *worker, slot int, force bool) string {
 	return how
 }
 
+// runSlot serves one worker slot: it sends each request from queue to its
+// worker process (started on demand) and puts one Response per request on
+// done. A worker that crashes, sends a malformed response, exceeds
+// p.Timeout or is interrupted by ctx is killed; the request fails with a
+// message saying so, and the next request starts a new worker.
 func (p *Pool) runSlot(ctx context.Context, slot int, queue <-chan Request, done chan<- Response) {
 	timeout := p.Timeout
 	if timeout <= 0 {

@@ -79,11 +79,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if c.Rows() == 0 {
 		return nil, parse.PathErrorf(file, "data", "no months: expected at least one YYYYMM key")
 	}
-	s, err := c.Series(file, ind)
-	if err != nil {
-		return nil, err
-	}
-	return &obs.Parsed{Series: []obs.Series{s}}, nil
+	return c.Parsed(file, ind)
 }
 
 // description is the part of "description" that the parser checks.

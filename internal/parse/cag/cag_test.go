@@ -10,13 +10,7 @@ import (
 func TestRealFiles(t *testing.T) {
 	f := func(dataset string, w parsetest.Want) {
 		t.Helper()
-		d := parsetest.Dataset(t, dataset)
-		path := d.Files[0].Path
-		p, err := Parse(path, testutil.ReadShared(t, path), d.Indicators)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		parsetest.Series(t, p, w)
+		parsetest.Series(t, parsetest.ParseDataset(t, Parse, dataset), w)
 	}
 	// The mirrored files have no missing months: every key gives a point
 	// (1850-01..2026-07 is 2119 months). Integer departures (e.g. 1) occur
@@ -71,11 +65,7 @@ func TestBadInput(t *testing.T) {
 	inds := parsetest.Dataset(t, "noaa-cag-global-land-ocean").Indicators
 	f := func(data string, want ...string) {
 		t.Helper()
-		p, err := Parse("c.json", []byte(data), inds)
-		if p != nil {
-			t.Errorf("got a result for bad input %q", data)
-		}
-		parsetest.Error(t, err, want...)
+		parsetest.Bad(t, Parse, "c.json", []byte(data), inds, want...)
 	}
 	f("", "c.json: empty file", "expected a JSON object from Climate at a Glance")
 	f("<!DOCTYPE html>\n<html><body>Not Found</body></html>", "c.json:1: got HTML", "instead of a JSON object from Climate at a Glance")

@@ -9,7 +9,7 @@
 // JFM -> February, ..., NDJ 2025 (Nov 2025 - Jan 2026) -> 2025-12. Values
 // are degrees Celsius: TOTAL is the Nino 3.4 SST, ANOM its anomaly (the
 // ONI). Each indicator reads the header column named by its Column, ANOM
-// when Column is empty. -99.9, -99.99 and -9999 mean missing.
+// when Column is empty. -99.9, -99.99, -999.9 and -9999 mean missing.
 package cpconi
 
 import (
@@ -96,15 +96,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if rows == 0 {
 		return nil, parse.Errorf(file, sc.Line(), "no data rows after the header")
 	}
-	out := &obs.Parsed{}
-	for k, ind := range inds {
-		s, err := cs[k].Series(file, ind)
-		if err != nil {
-			return nil, err
-		}
-		out.Series = append(out.Series, s)
-	}
-	return out, nil
+	return textutil.SeriesOf(file, inds, cs)
 }
 
 // column returns the header column an indicator reads: its Column, or ANOM.

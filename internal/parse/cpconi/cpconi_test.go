@@ -58,11 +58,7 @@ func TestBadInput(t *testing.T) {
 	inds := parsetest.Dataset(t, "noaa-cpc-oni").Indicators
 	f := func(data string, want ...string) {
 		t.Helper()
-		p, err := Parse("oni.txt", []byte(data), inds)
-		if p != nil {
-			t.Errorf("got a result for bad input %q", data)
-		}
-		parsetest.Error(t, err, want...)
+		parsetest.Bad(t, Parse, "oni.txt", []byte(data), inds, want...)
 	}
 	const head = " SEAS  YR   TOTAL   ANOM\n"
 	f("", "oni.txt: empty file")

@@ -12,8 +12,8 @@
 // with an error naming both lines rather than one value being dropped.
 //
 // The series' frequency is taken from the indicator (Irregular in the
-// catalog). GMSL has no missing-value marker in the file; values of -9999 or
-// -999.99 are nevertheless read as missing.
+// catalog). GMSL has no missing-value marker in the file; values of -9999,
+// -999.99 or -999.9 are nevertheless read as missing.
 package cugmsl
 
 import (
@@ -68,11 +68,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if c.Rows() == 0 {
 		return nil, parse.Errorf(file, sc.Line(), "no data rows after the '#' header")
 	}
-	s, err := c.Series(file, ind)
-	if err != nil {
-		return nil, err
-	}
-	return &obs.Parsed{Series: []obs.Series{s}}, nil
+	return c.Parsed(file, ind)
 }
 
 // DecimalYear returns the calendar day nearest to the decimal year x by the

@@ -8,12 +8,7 @@ import (
 )
 
 func TestRealFile(t *testing.T) {
-	d := parsetest.Dataset(t, "cu-gmsl")
-	path := d.Files[0].Path
-	p, err := Parse(path, testutil.ReadShared(t, path), d.Indicators)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := parsetest.ParseDataset(t, Parse, "cu-gmsl")
 	// 1203 cycles; no two land on the same day (the shortest gap is 5
 	// days). 1992.9594981674402 is day offset 351.18 in 1992 (a leap year),
 	// i.e. 17 December. 1995.8369802968457 (offset 305.498) and
@@ -58,11 +53,7 @@ func TestBadInput(t *testing.T) {
 	inds := parsetest.Dataset(t, "cu-gmsl").Indicators
 	f := func(data string, want ...string) {
 		t.Helper()
-		p, err := Parse("g.txt", []byte(data), inds)
-		if p != nil {
-			t.Errorf("got a result for bad input %q", data)
-		}
-		parsetest.Error(t, err, want...)
+		parsetest.Bad(t, Parse, "g.txt", []byte(data), inds, want...)
 	}
 	const head = "# Date      2026_rel2 w/ seasonal signals and GIA removed (mm)\n"
 	f("", "g.txt: empty file")

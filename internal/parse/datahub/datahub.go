@@ -159,6 +159,7 @@ func csvError(file string, err error) error {
 	return parse.Errorf(file, 0, "reading CSV: %v", err)
 }
 
+// keys returns the keys of m quoted for an error message, sorted.
 func keys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

@@ -68,11 +68,7 @@ func TestBadInput(t *testing.T) {
 	inds := parsetest.Dataset(t, "datahub-global-temp-hadcrut5").Indicators
 	f := func(data string, want ...string) {
 		t.Helper()
-		p, err := Parse("m.csv", []byte(data), inds)
-		if p != nil {
-			t.Errorf("got a result for bad input %q", data)
-		}
-		parsetest.Error(t, err, want...)
+		parsetest.Bad(t, Parse, "m.csv", []byte(data), inds, want...)
 	}
 	const head = "Source,Year,Mean\n"
 	f("", "m.csv: empty file")

@@ -25,13 +25,10 @@
 package gfw
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"io"
 	"math"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -39,23 +36,17 @@ import (
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/parse"
+	"github.com/stocktake/stocktake/internal/parse/textutil"
 )
 
 var yearInName = regexp.MustCompile(`_((?:19|20)\d\d)_`)
 
 // Parse reads one GFW country CSV (see the package comment).
 func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, error) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.ReuseRecord = true
-	header, err := r.Read()
+	r, header, err := textutil.CSVHeader(file, data, "a header with \"iso\" and value columns")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, parse.Errorf(file, 1, "empty file: expected a header with \"iso\" and value columns")
-		}
-		return nil, csvError(file, err)
+		return nil, err
 	}
-	header = append([]string(nil), header...)
 	isoCol, yearCol := -1, -1
 	for i, h := range header {
 		h = strings.TrimSpace(h)
@@ -118,7 +109,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 			break
 		}
 		if err != nil {
-			return nil, csvError(file, err)
+			return nil, textutil.CSVError(file, err)
 		}
 		line, _ := r.FieldPos(0)
 		iso := strings.TrimSpace(rec[isoCol])
@@ -160,39 +151,5 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 			points[k][iso] = append(points[k][iso], obs.Point{Date: obs.NewDate(y, 1, 1), Value: v})
 		}
 	}
-	out := &obs.Parsed{}
-	for k, ind := range inds {
-		codes := make([]string, 0, len(points[k]))
-		for c := range points[k] {
-			codes = append(codes, c)
-		}
-		sort.Strings(codes)
-		for _, c := range codes {
-			pts := points[k][c]
-			sort.Slice(pts, func(i, j int) bool { return pts[i].Date < pts[j].Date })
-			out.Series = append(out.Series, obs.Series{
-				Indicator: ind.ID, Entity: c, Unit: ind.Unit, Frequency: obs.Annual, Points: pts,
-			})
-		}
-	}
-	if out.Rows() == 0 {
-		return nil, parse.Errorf(file, 1, "no values in the file")
-	}
-	if err := out.Check(); err != nil {
-		return nil, parse.Errorf(file, 0, "%v", err)
-	}
-	return out, nil
-}
-
-// csvError turns an encoding/csv error into a *parse.Error with its line.
-func csvError(file string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		line := pe.StartLine
-		if line == 0 {
-			line = pe.Line
-		}
-		return parse.Errorf(file, line, "%v", pe.Err)
-	}
-	return parse.Errorf(file, 0, "%v", err)
+	return textutil.EntitySeries(file, inds, obs.Annual, points)
 }

@@ -1,53 +1,20 @@
 package gfw
 
 import (
-	"errors"
 	"math"
-	"strings"
 	"testing"
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
-	"github.com/stocktake/stocktake/internal/parse"
+	"github.com/stocktake/stocktake/internal/parse/textutil/parsetest"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
-
-func parseDataset(t *testing.T, id string) *obs.Parsed {
-	t.Helper()
-	ds, ok := catalog.DatasetByID(id)
-	if !ok {
-		t.Fatalf("no dataset %s", id)
-	}
-	p, err := Parse(ds.Files[0].Path, testutil.ReadShared(t, ds.Files[0].Path), ds.Indicators)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Check(); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func value(t *testing.T, p *obs.Parsed, ind, entity string, year int) float64 {
-	t.Helper()
-	for _, s := range p.Series {
-		if s.Indicator == ind && s.Entity == entity {
-			for _, pt := range s.Points {
-				if pt.Date == obs.NewDate(year, 1, 1) {
-					return pt.Value
-				}
-			}
-		}
-	}
-	t.Fatalf("no value %s %s %d", ind, entity, year)
-	return 0
-}
 
 // TestRealFiles checks values straight from the shared GFW CSVs.
 func TestRealFiles(t *testing.T) {
 	f := func(ds, ind, entity string, year int, want float64) {
 		t.Helper()
-		if got := value(t, parseDataset(t, ds), ind, entity, year); math.Abs(got-want) > 1e-9*want {
+		if got := parsetest.AnnualValue(t, parsetest.ParseDataset(t, Parse, ds), ind, entity, year); math.Abs(got-want) > 1e-9*want {
 			t.Errorf("%s %s %d = %v, want %v", ind, entity, year, got, want)
 		}
 	}
@@ -62,7 +29,7 @@ func TestRealFiles(t *testing.T) {
 }
 
 func TestSeriesSpan(t *testing.T) {
-	p := parseDataset(t, "gfw-tree-cover-loss")
+	p := parsetest.ParseDataset(t, Parse, "gfw-tree-cover-loss")
 	for _, s := range p.Series {
 		if s.Indicator == "forest.loss" && s.Entity == "BRA" {
 			if n := len(s.Points); n != 24 || s.Points[0].Date.Year() != 2001 || s.Points[n-1].Date.Year() != 2024 {
@@ -82,14 +49,10 @@ var inds = []catalog.Indicator{
 func TestBadInput(t *testing.T) {
 	f := func(name, data string, inds []catalog.Indicator, line int, want string) {
 		t.Helper()
-		_, err := Parse("g.csv", []byte(data), inds)
-		var pe *parse.Error
-		if !errors.As(err, &pe) {
-			t.Fatalf("%s: got %v, want *parse.Error", name, err)
-		}
-		if pe.Line != line || !strings.Contains(pe.Msg, want) {
-			t.Errorf("%s: got %q (line %d), want line %d containing %q", name, err, pe.Line, line, want)
-		}
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse("g.csv", []byte(data), inds)
+			parsetest.ErrorLine(t, err, line, want)
+		})
 	}
 	h := `"iso","umd_tree_cover_loss__year","umd_tree_cover_loss__ha","gfw_gross_emissions_co2e_all_gases__Mg"` + "\n"
 	f("unknown code", h+"\"AFG\",2001,1,2\n\"QQQ\",2001,1,2\n", inds, 3, `unknown entity code "QQQ"`)
@@ -118,17 +81,7 @@ func FuzzParse(f *testing.F) {
 	ext := []catalog.Indicator{{ID: "e", Unit: "ha", Frequency: obs.Annual, Column: "umd_tree_cover_extent_2000__ha"}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, in := range [][]catalog.Indicator{inds, ext} {
-			p, err := Parse("fuzz.csv", data, in)
-			if err != nil {
-				var pe *parse.Error
-				if !errors.As(err, &pe) {
-					t.Fatalf("error %T %v is not *parse.Error", err, err)
-				}
-				continue
-			}
-			if err := p.Check(); err != nil {
-				t.Fatalf("output fails Check: %v", err)
-			}
+			parsetest.FuzzEntities(t, Parse, "fuzz.csv", data, in)
 		}
 	})
 }

@@ -7,7 +7,7 @@
 //
 // Lines before the header (the title) are skipped. Values are anomalies in
 // degrees Celsius relative to 1951-1980, written without a leading zero
-// ("-.19"); "***" (and "****") mean missing. Only the monthly columns
+// ("-.19"); "***" (and "****", "*****") mean missing. Only the monthly columns
 // Jan..Dec are stored, each dated on the first of its month; the annual and
 // seasonal columns are GISS's own averages and are not read.
 package gistemp
@@ -89,11 +89,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if c.Rows() == 0 {
 		return nil, parse.Errorf(file, sc.Line(), "no data rows after the header")
 	}
-	s, err := c.Series(file, ind)
-	if err != nil {
-		return nil, err
-	}
-	return &obs.Parsed{Series: []obs.Series{s}}, nil
+	return c.Parsed(file, ind)
 }
 
 // split splits a CSV line (GISS writes no quotes) and trims each field.

@@ -8,12 +8,7 @@ import (
 )
 
 func TestRealFile(t *testing.T) {
-	d := parsetest.Dataset(t, "nasa-gistemp-v4")
-	path := d.Files[0].Path
-	p, err := Parse(path, testutil.ReadShared(t, path), d.Indicators)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := parsetest.ParseDataset(t, Parse, "nasa-gistemp-v4")
 	// 1880-01..2025-06 is 1746 months; 2025-07..12 are "***". The 1880
 	// row's D-N and DJF columns are also "***" but are not read.
 	parsetest.Series(t, p, parsetest.Want{
@@ -47,11 +42,7 @@ func TestBadInput(t *testing.T) {
 	inds := parsetest.Dataset(t, "nasa-gistemp-v4").Indicators
 	f := func(data string, want ...string) {
 		t.Helper()
-		p, err := Parse("g.csv", []byte(data), inds)
-		if p != nil {
-			t.Errorf("got a result for bad input %q", data)
-		}
-		parsetest.Error(t, err, want...)
+		parsetest.Bad(t, Parse, "g.csv", []byte(data), inds, want...)
 	}
 	const ok = "2024,1.25,1.44,1.39,1.31,1.15,1.24,1.20,1.30,1.23,1.34,1.29,1.27,1.29,1.29,1.36,1.28,1.25,1.29\n"
 	f("", "g.csv: empty file")

@@ -130,11 +130,7 @@ func read(file string, data []byte, ind catalog.Indicator, what string, counts [
 	if c.Rows() == 0 {
 		return nil, parse.Errorf(file, sc.Line(), "no data rows after the '#' header: expected %s", what)
 	}
-	s, err := c.Series(file, ind)
-	if err != nil {
-		return nil, err
-	}
-	return &obs.Parsed{Series: []obs.Series{s}}, nil
+	return c.Parsed(file, ind)
 }
 
 // countList writes accepted column counts as "7 or 8".

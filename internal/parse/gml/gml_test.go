@@ -12,13 +12,7 @@ import (
 func TestRealFiles(t *testing.T) {
 	f := func(dataset string, fn parse.Func, w parsetest.Want) {
 		t.Helper()
-		d := parsetest.Dataset(t, dataset)
-		path := d.Files[0].Path
-		p, err := fn(path, testutil.ReadShared(t, path), d.Indicators)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		parsetest.Series(t, p, w)
+		parsetest.Series(t, parsetest.ParseDataset(t, fn, dataset), w)
 	}
 	// In co2_mm_mlo.txt the 1958 rows have ndays -1 and sdev -9.99; those
 	// markers belong to their own columns, so the average is still stored.
@@ -75,11 +69,7 @@ func TestBadInput(t *testing.T) {
 	weekly := parsetest.Dataset(t, "noaa-gml-co2-mlo-weekly").Indicators
 	f := func(fn parse.Func, inds []catalog.Indicator, data []byte, want ...string) {
 		t.Helper()
-		p, err := fn("g.txt", data, inds)
-		if p != nil {
-			t.Errorf("got a result for bad input %q", data)
-		}
-		parsetest.Error(t, err, want...)
+		parsetest.Bad(t, fn, "g.txt", data, inds, want...)
 	}
 	const ok = "  2023       6      2023.458       1914.97          1.20       1920.99          0.71"
 	f(Parse, monthly, nil, "g.txt: empty file")

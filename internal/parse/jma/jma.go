@@ -10,9 +10,9 @@
 // first column must be Year. Values are in 10^22 J, anomalies relative to
 // 1955 (A columns) or the 95% analysis error (E column). Each indicator picks
 // its column by its Column, the header name (e.g. "A(0-2000)"); each year's
-// value is dated 1 January. The file has no missing values; -99.99, -999.9
-// and -9999 are nevertheless read as missing, since no real anomaly comes
-// near them.
+// value is dated 1 January. The file has no missing values; -99.99, -999.9,
+// -999.99 and -9999 are nevertheless read as missing, since no real anomaly
+// comes near them.
 package jma
 
 import (
@@ -88,15 +88,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if rows == 0 {
 		return nil, parse.Errorf(file, sc.Line(), "no data rows after the header")
 	}
-	out := &obs.Parsed{}
-	for k, ind := range inds {
-		s, err := cs[k].Series(file, ind)
-		if err != nil {
-			return nil, err
-		}
-		out.Series = append(out.Series, s)
-	}
-	return out, nil
+	return textutil.SeriesOf(file, inds, cs)
 }
 
 // index returns the position of name in header, or -1. An empty name is

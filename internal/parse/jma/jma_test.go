@@ -10,12 +10,7 @@ import (
 )
 
 func TestRealFile(t *testing.T) {
-	d := parsetest.Dataset(t, "jma-ohc-global")
-	path := d.Files[0].Path
-	p, err := Parse(path, testutil.ReadShared(t, path), d.Indicators)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := parsetest.ParseDataset(t, Parse, "jma-ohc-global")
 	if len(p.Series) != 2 {
 		t.Fatalf("%d series, want 2", len(p.Series))
 	}
@@ -55,11 +50,7 @@ func TestBadInput(t *testing.T) {
 	inds := parsetest.Dataset(t, "jma-ohc-global").Indicators
 	f := func(data string, want ...string) {
 		t.Helper()
-		p, err := Parse("o.txt", []byte(data), inds)
-		if p != nil {
-			t.Errorf("got a result for bad input %q", data)
-		}
-		parsetest.Error(t, err, want...)
+		parsetest.Bad(t, Parse, "o.txt", []byte(data), inds, want...)
 	}
 	const ok = " 1955        0.00        0.00        0.00        3.69\n"
 	f("", "o.txt: empty file")

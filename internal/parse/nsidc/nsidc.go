@@ -73,11 +73,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if c.Rows() == 0 {
 		return nil, parse.Errorf(file, sc.Line(), "no data rows after the two header lines")
 	}
-	s, err := c.Series(file, ind)
-	if err != nil {
-		return nil, err
-	}
-	return &obs.Parsed{Series: []obs.Series{s}}, nil
+	return c.Parsed(file, ind)
 }
 
 // header reads and checks the two header lines: the column names (the first

@@ -10,13 +10,7 @@ import (
 func TestRealFiles(t *testing.T) {
 	f := func(dataset string, w parsetest.Want) {
 		t.Helper()
-		d := parsetest.Dataset(t, dataset)
-		path := d.Files[0].Path
-		p, err := Parse(path, testutil.ReadShared(t, path), d.Indicators)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		parsetest.Series(t, p, w)
+		parsetest.Series(t, parsetest.ParseDataset(t, Parse, dataset), w)
 	}
 	f("nsidc-g02135-south-v3", parsetest.Want{
 		Indicator: "seaice.south", Points: 15334,
@@ -103,11 +97,7 @@ func TestBadInput(t *testing.T) {
 	inds := parsetest.Dataset(t, "nsidc-g02135-south-v3").Indicators
 	f := func(data string, want ...string) {
 		t.Helper()
-		p, err := Parse("s.csv", []byte(data), inds)
-		if p != nil {
-			t.Errorf("got a result for bad input %q", data)
-		}
-		parsetest.Error(t, err, want...)
+		parsetest.Bad(t, Parse, "s.csv", []byte(data), inds, want...)
 	}
 	row := func(ymd, extent string) string { return ymd + ", " + extent + ", 0.000, ['/x']\n" }
 	f("", "s.csv: empty file")

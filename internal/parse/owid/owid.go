@@ -39,14 +39,11 @@
 package owid
 
 import (
-	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -54,6 +51,7 @@ import (
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/parse"
+	"github.com/stocktake/stocktake/internal/parse/textutil"
 )
 
 // helperColumns are titles of columns that carry no indicator values.
@@ -150,18 +148,13 @@ type target struct {
 	share int    // column index whose share a "share" indicator takes
 }
 
+// parseCSV reads a grapher CSV into one annual series per indicator and
+// entity (see the package comment).
 func parseCSV(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, error) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.ReuseRecord = true
-	header, err := r.Read()
+	r, header, err := textutil.CSVHeader(file, data, "the header Entity,Code,Year,<indicator>")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, parse.Errorf(file, 1, "empty file: expected the header Entity,Code,Year,<indicator>")
-		}
-		return nil, csvError(file, err)
+		return nil, err
 	}
-	header = append([]string(nil), header...)
 	if len(header) < 4 || normTitle(header[0]) != "entity" || normTitle(header[1]) != "code" || normTitle(header[2]) != "year" {
 		return nil, parse.Errorf(file, 1, "header %q: expected Entity,Code,Year followed by at least one indicator column", strings.Join(header, ","))
 	}
@@ -240,7 +233,7 @@ func parseCSV(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, 
 			break
 		}
 		if err != nil {
-			return nil, csvError(file, err)
+			return nil, textutil.CSVError(file, err)
 		}
 		line, _ := r.FieldPos(0)
 		name, code := strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1])
@@ -309,42 +302,8 @@ func parseCSV(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, 
 			m[code] = append(m[code], obs.Point{Date: d, Value: v})
 		}
 	}
-	out := &obs.Parsed{}
-	for ti, t := range targets {
-		m := points[ti]
-		codes := make([]string, 0, len(m))
-		for c := range m {
-			codes = append(codes, c)
-		}
-		sort.Strings(codes)
-		for _, c := range codes {
-			pts := m[c]
-			sort.Slice(pts, func(i, j int) bool { return pts[i].Date < pts[j].Date })
-			out.Series = append(out.Series, obs.Series{
-				Indicator: t.ind.ID, Entity: c, Unit: t.ind.Unit, Frequency: obs.Annual, Points: pts,
-			})
-		}
-	}
-	if out.Rows() == 0 {
-		return nil, parse.Errorf(file, 1, "no values in the file")
-	}
-	if err := out.Check(); err != nil {
-		return nil, parse.Errorf(file, 0, "%v", err)
-	}
-	return out, nil
-}
-
-// csvError turns an encoding/csv error into a *parse.Error with its line.
-func csvError(file string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		line := pe.StartLine
-		if line == 0 {
-			line = pe.Line
-		}
-		return parse.Errorf(file, line, "%v", pe.Err)
-	}
-	return parse.Errorf(file, 0, "%v", err)
+	// targets[i] is the target of inds[i].
+	return textutil.EntitySeries(file, inds, obs.Annual, points)
 }
 
 // metadata is the part of OWID's .metadata.json that Parse reads.

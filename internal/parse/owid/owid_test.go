@@ -10,49 +10,9 @@ import (
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/parse"
+	"github.com/stocktake/stocktake/internal/parse/textutil/parsetest"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
-
-// parseDataset parses every file of a catalog dataset from the shared data.
-func parseDataset(t *testing.T, id string) *obs.Parsed {
-	t.Helper()
-	ds, ok := catalog.DatasetByID(id)
-	if !ok {
-		t.Fatalf("no dataset %s", id)
-	}
-	out := &obs.Parsed{}
-	for _, f := range ds.Files {
-		p, err := Parse(f.Path, testutil.ReadShared(t, f.Path), ds.Indicators)
-		if err != nil {
-			t.Fatalf("%s: %v", f.Path, err)
-		}
-		if err := p.Check(); err != nil {
-			t.Fatalf("%s: %v", f.Path, err)
-		}
-		out.Series = append(out.Series, p.Series...)
-	}
-	return out
-}
-
-func value(t *testing.T, p *obs.Parsed, ind, entity string, year int) float64 {
-	t.Helper()
-	for _, s := range p.Series {
-		if s.Indicator != ind || s.Entity != entity {
-			continue
-		}
-		if s.Frequency != obs.Annual {
-			t.Fatalf("%s %s: frequency %s", ind, entity, s.Frequency)
-		}
-		for _, pt := range s.Points {
-			if pt.Date == obs.NewDate(year, 1, 1) {
-				return pt.Value
-			}
-		}
-		t.Fatalf("%s %s: no value for %d", ind, entity, year)
-	}
-	t.Fatalf("no series %s %s", ind, entity)
-	return 0
-}
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
 
@@ -60,8 +20,8 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 func TestRealFiles(t *testing.T) {
 	f := func(ds, ind, entity string, year int, want float64) {
 		t.Helper()
-		p := parseDataset(t, ds)
-		if got := value(t, p, ind, entity, year); !near(got, want) {
+		p := parsetest.ParseDataset(t, Parse, ds)
+		if got := parsetest.AnnualValue(t, p, ind, entity, year); !near(got, want) {
 			t.Errorf("%s %s %d = %v, want %v", ind, entity, year, got, want)
 		}
 	}
@@ -112,7 +72,7 @@ func TestEveryNationalOWIDDataset(t *testing.T) {
 		if ds.Format != "owid-grapher-csv" {
 			continue
 		}
-		p := parseDataset(t, ds.ID)
+		p := parsetest.ParseDataset(t, Parse, ds.ID)
 		counts := map[string]int{}
 		for _, s := range p.Series {
 			counts[s.Indicator] += len(s.Points)
@@ -129,10 +89,10 @@ func TestEveryNationalOWIDDataset(t *testing.T) {
 }
 
 func TestSharesSumTo100(t *testing.T) {
-	p := parseDataset(t, "owid-electricity-mix")
+	p := parsetest.ParseDataset(t, Parse, "owid-electricity-mix")
 	sum := 0.0
 	for _, s := range []string{"coal", "gas", "oil", "nuclear", "hydro", "wind", "solar", "bioenergy", "other_renewables"} {
-		sum += value(t, p, "electricity."+s+".share", "USA", 2022)
+		sum += parsetest.AnnualValue(t, p, "electricity."+s+".share", "USA", 2022)
 	}
 	if !near(sum, 100) {
 		t.Fatalf("shares of USA 2022 sum to %v", sum)
@@ -144,14 +104,10 @@ var co2 = []catalog.Indicator{{ID: "co2.emissions", Unit: "t", Frequency: obs.An
 func TestBadInput(t *testing.T) {
 	f := func(name, data string, inds []catalog.Indicator, line int, wantMsg string) {
 		t.Helper()
-		_, err := Parse("x.csv", []byte(data), inds)
-		var pe *parse.Error
-		if !errors.As(err, &pe) {
-			t.Fatalf("%s: got %v, want *parse.Error", name, err)
-		}
-		if pe.Line != line || !strings.Contains(pe.Msg, wantMsg) {
-			t.Errorf("%s: got %q (line %d), want line %d containing %q", name, err, pe.Line, line, wantMsg)
-		}
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse("x.csv", []byte(data), inds)
+			parsetest.ErrorLine(t, err, line, wantMsg)
+		})
 	}
 	h := "Entity,Code,Year,Annual CO₂ emissions\n"
 	f("unknown code", h+"China,CHN,2020,1\nNarnia,NRN,2020,2\n", co2, 3, `unknown entity code "NRN"`)
@@ -196,7 +152,7 @@ func TestOddHeaders(t *testing.T) {
 }
 
 func TestAggregateCodes(t *testing.T) {
-	p := parseDataset(t, "owid-co2-emissions")
+	p := parsetest.ParseDataset(t, Parse, "owid-co2-emissions")
 	want := map[string]bool{"OWID_WRL": false, "OWID_EUROPEAN_UNION_27": false, "OWID_HIGH_INCOME_COUNTRIES": false,
 		"OWID_INTERNATIONAL_AVIATION": false, "OWID_ASIA_EXCL_CHINA_AND_INDIA": false}
 	for _, s := range p.Series {
@@ -243,17 +199,7 @@ func FuzzParse(f *testing.F) {
 	ds, _ := catalog.DatasetByID("owid-electricity-mix")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, inds := range [][]catalog.Indicator{co2, ds.Indicators, {{ID: "x", Unit: "ha", Frequency: obs.Annual}}} {
-			p, err := Parse("fuzz.csv", data, inds)
-			if err != nil {
-				var pe *parse.Error
-				if !errors.As(err, &pe) {
-					t.Fatalf("error %T %v is not *parse.Error", err, err)
-				}
-				continue
-			}
-			if err := p.Check(); err != nil {
-				t.Fatalf("output fails Check: %v", err)
-			}
+			parsetest.FuzzEntities(t, Parse, "fuzz.csv", data, inds)
 		}
 	})
 }

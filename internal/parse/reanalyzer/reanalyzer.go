@@ -127,6 +127,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	return out, nil
 }
 
+// rowKind is what a row's name says the row holds.
 type rowKind int
 
 const (

@@ -17,25 +17,20 @@ func TestRealFiles(t *testing.T) {
 	}
 	f := func(dataset string, w parsetest.Want, clims ...clim) {
 		t.Helper()
-		d := parsetest.Dataset(t, dataset)
-		path := d.Files[0].Path
-		p, err := Parse(path, testutil.ReadShared(t, path), d.Indicators)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+		p := parsetest.ParseDataset(t, Parse, dataset)
 		parsetest.Series(t, p, w)
 		if len(p.Climatologies) != len(clims) {
-			t.Fatalf("%s: %d climatologies, want %d", path, len(p.Climatologies), len(clims))
+			t.Fatalf("%s: %d climatologies, want %d", dataset, len(p.Climatologies), len(clims))
 		}
 		for i, c := range clims {
 			got := p.Climatologies[i]
 			if got.Baseline != c.baseline || got.Convention != "daycount" || got.Indicator != w.Indicator || len(got.Values) != 366 {
-				t.Errorf("%s climatology %d: %+v", path, i, got)
+				t.Errorf("%s climatology %d: %+v", dataset, i, got)
 				continue
 			}
 			same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
 			if !same(got.Values[0], c.slot0) || !same(got.Values[59], c.slot59) || !same(got.Values[365], c.end) {
-				t.Errorf("%s %s: slots 0, 59, 365 = %v %v %v, want %v %v %v", path, c.baseline,
+				t.Errorf("%s %s: slots 0, 59, 365 = %v %v %v, want %v %v %v", dataset, c.baseline,
 					got.Values[0], got.Values[59], got.Values[365], c.slot0, c.slot59, c.end)
 			}
 		}
@@ -115,11 +110,7 @@ func TestBadInput(t *testing.T) {
 	inds := parsetest.Dataset(t, "climate-reanalyzer-sst.world").Indicators
 	f := func(data []byte, want ...string) {
 		t.Helper()
-		p, err := Parse("x.json", data, inds)
-		if p != nil {
-			t.Errorf("got a result for bad input %.80q", data)
-		}
-		parsetest.Error(t, err, want...)
+		parsetest.Bad(t, Parse, "x.json", data, inds, want...)
 	}
 	ok := row("2022", 366, map[int]string{0: "1"})
 	f(nil, "x.json: empty file")

@@ -1,8 +1,9 @@
 // Package textutil holds the helpers that the producer-format parsers share: a
 // line scanner that counts lines, strict number and year parsing with
 // producer missing-value markers, a check that rejects empty files and HTML
-// error pages, and a collector that sorts points by date and reports
-// duplicate dates with both of their locations.
+// error pages, a collector that sorts points by date and reports duplicate
+// dates with both of their locations, and the assembly of per-entity
+// (national) series from CSV files.
 //
 // Every function here returns a plain error or a *parse.Error; none panics on
 // any input.
@@ -11,7 +12,11 @@ package textutil
 import (
 	"bytes"
 	"cmp"
+	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -277,6 +282,7 @@ type Collector struct {
 	rows []row
 }
 
+// row is one data row recorded by a Collector, with its location.
 type row struct {
 	date    obs.Date
 	value   float64
@@ -333,6 +339,8 @@ func (c *Collector) Series(file string, ind catalog.Indicator) (obs.Series, erro
 	}, nil
 }
 
+// where names the row's location for an error message: its JSON path or
+// "line N".
 func (r row) where() string {
 	if r.path != "" {
 		return r.path
@@ -355,4 +363,92 @@ func sortRows(rows []row) {
 		return
 	}
 	slices.SortStableFunc(rows, func(a, b row) int { return cmp.Compare(a.date, b.date) })
+}
+
+// Parsed returns the result of a one-series format: the series of ind built
+// by c.Series.
+func (c *Collector) Parsed(file string, ind catalog.Indicator) (*obs.Parsed, error) {
+	s, err := c.Series(file, ind)
+	if err != nil {
+		return nil, err
+	}
+	return &obs.Parsed{Series: []obs.Series{s}}, nil
+}
+
+// SeriesOf returns the result of a format that yields one series per
+// indicator: the series of inds[k] built by cs[k].Series, in the order of
+// inds. cs must have one Collector per indicator. The first failing
+// collector's error is returned.
+func SeriesOf(file string, inds []catalog.Indicator, cs []Collector) (*obs.Parsed, error) {
+	out := &obs.Parsed{}
+	for k, ind := range inds {
+		s, err := cs[k].Series(file, ind)
+		if err != nil {
+			return nil, err
+		}
+		out.Series = append(out.Series, s)
+	}
+	return out, nil
+}
+
+// CSVHeader starts reading the CSV file data (without its leading UTF-8 byte
+// order mark): it returns a reader that reuses its record slice between
+// reads, and a copy of the header record. Every later record must have the
+// header's number of fields (encoding/csv's default). An empty file is an
+// error at line 1 saying that what was expected (e.g. "the header
+// Entity,Code,Year,<indicator>"); a malformed header is a CSVError.
+func CSVHeader(file string, data []byte, what string) (*csv.Reader, []string, error) {
+	r := csv.NewReader(bytes.NewReader(TrimBOM(data)))
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil, parse.Errorf(file, 1, "empty file: expected %s", what)
+		}
+		return nil, nil, CSVError(file, err)
+	}
+	return r, slices.Clone(header), nil
+}
+
+// CSVError turns an error returned by an encoding/csv Reader into a
+// *parse.Error for file, placed on the first line of the record being read
+// (a quoted field may span several lines).
+func CSVError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		line := pe.StartLine
+		if line == 0 {
+			line = pe.Line
+		}
+		return parse.Errorf(file, line, "%v", pe.Err)
+	}
+	return parse.Errorf(file, 0, "%v", err)
+}
+
+// EntitySeries returns the result of a per-entity (national) format. For
+// each indicator inds[k], points[k] maps an entity code to that entity's
+// points, in any order; each entity becomes one series with frequency freq
+// and the indicator's unit, its points sorted by date. Series come in the
+// order of inds, then of entity code. A result without a single point is an
+// error at line 1 ("no values in the file"), and one that fails
+// (*obs.Parsed).Check (such as two points of one entity on the same date,
+// or a sum that overflowed to infinity) is an error naming the series.
+func EntitySeries(file string, inds []catalog.Indicator, freq obs.Frequency, points []map[string][]obs.Point) (*obs.Parsed, error) {
+	out := &obs.Parsed{}
+	for k, ind := range inds {
+		for _, code := range slices.Sorted(maps.Keys(points[k])) {
+			pts := points[k][code]
+			slices.SortFunc(pts, func(a, b obs.Point) int { return cmp.Compare(a.Date, b.Date) })
+			out.Series = append(out.Series, obs.Series{
+				Indicator: ind.ID, Entity: code, Unit: ind.Unit, Frequency: freq, Points: pts,
+			})
+		}
+	}
+	if out.Rows() == 0 {
+		return nil, parse.Errorf(file, 1, "no values in the file")
+	}
+	if err := out.Check(); err != nil {
+		return nil, parse.Errorf(file, 0, "%v", err)
+	}
+	return out, nil
 }

@@ -1,6 +1,7 @@
-// Package parsetest holds test helpers shared by the parser packages:
-// expectations on a parsed series, on a parse error, and the body of the
-// parsers' fuzz tests. It is imported only from _test.go files.
+// Package parsetest holds test helpers shared by the parser packages: parsing
+// a catalog dataset's shared files, expectations on a parsed series, on a
+// parse error and on a rejected input, and the bodies of the parsers' fuzz
+// tests. It is imported only from _test.go files.
 package parsetest
 
 import (
@@ -12,6 +13,7 @@ import (
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/parse"
+	"github.com/stocktake/stocktake/internal/testutil"
 )
 
 // Dataset returns the catalog dataset with the given id or fails the test.
@@ -22,6 +24,51 @@ func Dataset(t testing.TB, id string) catalog.Dataset {
 		t.Fatalf("catalog has no dataset %q", id)
 	}
 	return d
+}
+
+// ParseDataset parses every file of the catalog dataset id, read from the
+// shared data, with fn and the dataset's indicators, and returns the series
+// and climatologies of all its files together. A parse error, or output that
+// fails (*obs.Parsed).Check, fails the test.
+func ParseDataset(t testing.TB, fn parse.Func, id string) *obs.Parsed {
+	t.Helper()
+	d := Dataset(t, id)
+	out := &obs.Parsed{}
+	for _, f := range d.Files {
+		p, err := fn(f.Path, testutil.ReadShared(t, f.Path), d.Indicators)
+		if err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
+		}
+		if err := p.Check(); err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
+		}
+		out.Series = append(out.Series, p.Series...)
+		out.Climatologies = append(out.Climatologies, p.Climatologies...)
+	}
+	return out
+}
+
+// AnnualValue returns the value of indicator ind for entity on 1 January of
+// year in p; it fails the test when the series is missing, is not annual, or
+// has no such point.
+func AnnualValue(t testing.TB, p *obs.Parsed, ind, entity string, year int) float64 {
+	t.Helper()
+	for _, s := range p.Series {
+		if s.Indicator != ind || s.Entity != entity {
+			continue
+		}
+		if s.Frequency != obs.Annual {
+			t.Fatalf("%s %s: frequency %s", ind, entity, s.Frequency)
+		}
+		for _, pt := range s.Points {
+			if pt.Date == obs.NewDate(year, 1, 1) {
+				return pt.Value
+			}
+		}
+		t.Fatalf("%s %s: no value for %d", ind, entity, year)
+	}
+	t.Fatalf("no series %s %s", ind, entity)
+	return 0
 }
 
 // Want describes what one parsed series must hold. Dates are written at the
@@ -101,6 +148,49 @@ func Error(t testing.TB, err error, want ...string) {
 		if !strings.Contains(msg, w) {
 			t.Errorf("error %q does not contain %q", msg, w)
 		}
+	}
+}
+
+// ErrorLine checks that err is a *parse.Error at the 1-based line whose Msg
+// (the message without file and line) contains want.
+func ErrorLine(t testing.TB, err error, line int, want string) {
+	t.Helper()
+	var pe *parse.Error
+	if !errors.As(err, &pe) {
+		t.Fatalf("got error %v (%T), want a *parse.Error", err, err)
+	}
+	if pe.Line != line || !strings.Contains(pe.Msg, want) {
+		t.Errorf("got %q (line %d), want line %d containing %q", err, pe.Line, line, want)
+	}
+}
+
+// Bad parses data (a bad input) with fn and checks that it yields no result
+// and a *parse.Error whose message contains every one of want (see Error).
+func Bad(t testing.TB, fn parse.Func, file string, data []byte, inds []catalog.Indicator, want ...string) {
+	t.Helper()
+	p, err := fn(file, data, inds)
+	if p != nil {
+		t.Errorf("got a result for bad input %.80q", data)
+	}
+	Error(t, err, want...)
+}
+
+// FuzzEntities is the body of the fuzz test of a per-entity (national)
+// parser, whose number of series depends on the data: whatever the input, fn
+// must not panic, and must either fail with a *parse.Error or return output
+// that passes Check.
+func FuzzEntities(t *testing.T, fn parse.Func, file string, data []byte, inds []catalog.Indicator) {
+	t.Helper()
+	p, err := fn(file, data, inds)
+	if err != nil {
+		var pe *parse.Error
+		if !errors.As(err, &pe) {
+			t.Fatalf("error %T %v is not *parse.Error", err, err)
+		}
+		return
+	}
+	if err := p.Check(); err != nil {
+		t.Fatalf("output fails Check: %v", err)
 	}
 }
 
