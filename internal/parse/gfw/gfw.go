@@ -27,7 +27,6 @@ package gfw
 import (
 	"errors"
 	"io"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -140,8 +139,8 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 			if s == "" {
 				continue
 			}
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			v, err := textutil.ParseNumber(s) // plain decimals only: no hex, NaN or Inf
+			if err != nil {
 				return nil, parse.Errorf(file, line, "column %q: value %q is not a finite number", header[c], s)
 			}
 			y := year

@@ -43,7 +43,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
@@ -271,8 +270,8 @@ func parseCSV(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, 
 				complete = false
 				continue
 			}
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			v, err := textutil.ParseNumber(s) // plain decimals only: no hex, NaN or Inf
+			if err != nil {
 				return nil, parse.Errorf(file, line, "column %q: value %q is not a finite number", header[i], s)
 			}
 			vals[i] = v

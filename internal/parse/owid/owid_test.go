@@ -205,3 +205,16 @@ func FuzzParse(f *testing.F) {
 }
 
 func fmtSscan(s string, v *float64) (int, error) { return fmt.Sscan(s, v) }
+
+// TestRejectsNonDecimalNumbers: a hexadecimal or NaN value is an error that
+// names the line, as in every other parser.
+func TestRejectsNonDecimalNumbers(t *testing.T) {
+	inds := []catalog.Indicator{{ID: "co2.emissions", Unit: "t", Frequency: obs.Annual, National: true}}
+	for _, v := range []string{"0x1p3", "NaN", "Inf", "1,5"} {
+		data := "Entity,Code,Year,Annual CO2 emissions (t)\nChina,CHN,2023,\"" + v + "\"\n"
+		_, err := Parse("x.csv", []byte(data), inds)
+		if err == nil || !strings.Contains(err.Error(), "x.csv:2:") || !strings.Contains(err.Error(), "not a finite number") {
+			t.Errorf("%s: got %v", v, err)
+		}
+	}
+}
