@@ -35,16 +35,33 @@ func kindFlag(v string, ind catalog.Indicator) (analysis.Kind, error) {
 	return k, nil
 }
 
-// smoothFlag reads --smooth and refuses it for non-daily series.
-func smoothFlag(v string, se obs.Series) (analysis.Smoothing, error) {
+// smoothFlag reads --smooth: none (or empty), 5d, Nd or Nd-centred.
+func smoothFlag(v string) (analysis.Smoothing, error) {
 	sm, err := analysis.ParseSmoothing(v)
 	if err != nil {
 		return sm, usageError{fmt.Errorf("--smooth: %w", err)}
 	}
-	if !sm.None() && se.Frequency != obs.Daily {
-		return sm, usagef("--smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
-	}
 	return sm, nil
+}
+
+// checkSmooth refuses --smooth for a series that is not daily.
+func checkSmooth(sm analysis.Smoothing, se obs.Series) error {
+	if !sm.None() && se.Frequency != obs.Daily {
+		return usagef("--smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
+	}
+	return nil
+}
+
+// given counts the conditions that hold: the flags given out of a set of
+// which exactly one is required.
+func given(conds ...bool) int {
+	n := 0
+	for _, c := range conds {
+		if c {
+			n++
+		}
+	}
+	return n
 }
 
 // yearFlag reads a four-digit year.
@@ -91,13 +108,7 @@ the first is reported and the others are listed as ties.`,
   stocktake extremes t2m.world --month 2024-06 --kind min`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			n := 0
-			for _, set := range []bool{year != "", month != "", all} {
-				if set {
-					n++
-				}
-			}
-			if n != 1 {
+			if given(year != "", month != "", all) != 1 {
 				return usagef("give exactly one of --year Y, --month YYYY-MM or --all")
 			}
 			var p analysis.Period
@@ -117,8 +128,9 @@ the first is reported and the others are listed as ties.`,
 			default:
 				p = analysis.AllPeriod()
 			}
-			if _, err := analysis.ParseSmoothing(smooth); err != nil {
-				return usageError{fmt.Errorf("--smooth: %w", err)}
+			sm, err := smoothFlag(smooth)
+			if err != nil {
+				return err
 			}
 			ref, se, src, err := loadSeries(cmd, args[0], entity)
 			if err != nil {
@@ -128,8 +140,7 @@ the first is reported and the others are listed as ties.`,
 			if err != nil {
 				return err
 			}
-			sm, err := smoothFlag(smooth, se)
-			if err != nil {
+			if err := checkSmooth(sm, se); err != nil {
 				return err
 			}
 			e, err := analysis.Extremes(se, k, p, sm)
@@ -158,6 +169,8 @@ the first is reported and the others are listed as ties.`,
 	return cmd
 }
 
+// label names a series in tables: the indicator id, then the entity of a
+// national series.
 func label(ind, entity string) string {
 	if entity == "" {
 		return ind
@@ -196,13 +209,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
   stocktake records sst.world --year 2023`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			n := 0
-			for _, v := range []string{on, month, year} {
-				if v != "" {
-					n++
-				}
-			}
-			if n != 1 {
+			if given(on != "", month != "", year != "") != 1 {
 				return usagef("give exactly one of --on DATE, --month YYYY-MM or --year Y")
 			}
 			conv, err := analysis.ParseConvention(convention)
@@ -244,8 +251,8 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return usagef("--as-of %s is before --year %s", asOf, year)
 				}
 			}
-			if _, err := analysis.ParseSmoothing(smooth); err != nil {
-				return usageError{fmt.Errorf("--smooth: %w", err)}
+			if opt.Smoothing, err = smoothFlag(smooth); err != nil {
+				return err
 			}
 			ref, se, src, err := loadSeries(cmd, args[0], entity)
 			if err != nil {
@@ -254,7 +261,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 			if opt.Kind, err = kindFlag(kind, ref.Indicator); err != nil {
 				return err
 			}
-			if opt.Smoothing, err = smoothFlag(smooth, se); err != nil {
+			if err := checkSmooth(opt.Smoothing, se); err != nil {
 				return err
 			}
 			if se.Frequency == obs.Daily {
@@ -357,6 +364,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 	return cmd
 }
 
+// yesNo writes a flag for people.
 func yesNo(b bool) string {
 	if b {
 		return "yes"
@@ -364,6 +372,7 @@ func yesNo(b bool) string {
 	return "no"
 }
 
+// tieNote is " (tie)" after a rank shared with another year, else "".
 func tieNote(tie bool) string {
 	if tie {
 		return " (tie)"
@@ -371,6 +380,7 @@ func tieNote(tie bool) string {
 	return ""
 }
 
+// asOfNote writes the --as-of date a result used, or "all data" without one.
 func asOfNote(s *string) string {
 	if s == nil {
 		return "all data"
@@ -404,7 +414,7 @@ missing days interpolated, day 366 filled from common years' following 1 January
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, err := analysis.ParseBaseline(baseline)
 			if err != nil {
-				return usageError{err}
+				return usageError{fmt.Errorf("--baseline: %w", err)}
 			}
 			conv, err := analysis.ParseConvention(convention)
 			if err != nil || conv == analysis.Month {
@@ -413,15 +423,15 @@ missing days interpolated, day 366 filled from common years' following 1 January
 			if nsidcRule && cmd.Flags().Changed("convention") && conv != analysis.DayCount {
 				return usagef("--nsidc uses the daycount convention")
 			}
-			if _, err := analysis.ParseSmoothing(smooth); err != nil {
-				return usageError{fmt.Errorf("--smooth: %w", err)}
+			sm, err := smoothFlag(smooth)
+			if err != nil {
+				return err
 			}
 			_, se, src, err := loadSeries(cmd, args[0], entity)
 			if err != nil {
 				return err
 			}
-			sm, err := smoothFlag(smooth, se)
-			if err != nil {
+			if err := checkSmooth(sm, se); err != nil {
 				return err
 			}
 			opt := analysis.ClimatologyOptions{Baseline: b, Convention: conv, Smoothing: sm}
@@ -515,14 +525,14 @@ median of all pairwise slopes, robust to outliers.`,
 			switch se.Frequency {
 			case obs.Daily, obs.Monthly:
 				basis = "annual means (complete years)"
-				src := se.Points
+				in := se.Points
 				if se.Frequency == obs.Daily {
 					// Single missing days (NSIDC's every-other-day era) are
 					// interpolated before the completeness rule is applied.
-					src = analysis.FillGaps(src, 1)
+					in = analysis.FillGaps(in, 1)
 					basis = "annual means (complete years; single missing days interpolated)"
 				}
-				for _, a := range analysis.Annual(src, se.Frequency, analysis.WMO511) {
+				for _, a := range analysis.Annual(in, se.Frequency, analysis.WMO511) {
 					y := a.Date.Year()
 					if y < y0 || y > y1 {
 						continue

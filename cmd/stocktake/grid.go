@@ -53,6 +53,8 @@ func newGridCmd() *cobra.Command {
 		Use:   "grid",
 		Short: "Area-weighted regional means of gridded NetCDF files (OISST)",
 		Long:  gridLong,
+		Example: `  stocktake grid mean oisst-avhrr-v02r01.20240724.nc --region world --region nino34
+  stocktake grid ingest /data/oisst/ --as sst.world.oisst`,
 	}
 	cmd.AddCommand(newGridMeanCmd(), newGridIngestCmd(), newGridWorkerCmd())
 	return cmd
@@ -66,6 +68,8 @@ type gridFlags struct {
 	workers int
 }
 
+// add declares the shared flags on cmd; regionHelp describes --region,
+// whose default differs between the commands.
 func (g *gridFlags) add(cmd *cobra.Command, regionHelp string) {
 	cmd.Flags().StringVar(&g.varName, "var", "sst", "variable to average")
 	cmd.Flags().StringArrayVar(&g.regions, "region", nil, regionHelp)
@@ -94,10 +98,13 @@ var gridWorkerCommand = func() *exec.Cmd {
 	return cmd
 }
 
+// pool is the worker pool that --workers asks for.
 func (g *gridFlags) pool() *grid.Pool {
 	return &grid.Pool{Workers: g.workers, Command: gridWorkerCommand}
 }
 
+// parse checks --region, --weights and --workers; every problem is a usage
+// error.
 func (g *gridFlags) parse() ([]grid.Region, grid.Weighting, error) {
 	var rs []grid.Region
 	for _, s := range g.regions {
@@ -308,6 +315,12 @@ type fileSum struct {
 	err  error
 }
 
+// gridIngest reduces files to the regional mean of region and stores each
+// file as one version of dataset "grid:<id>", skipping files whose bytes are
+// stored already, then reports a gridIngestSummary. Files that fail are
+// counted and reported and make the command fail (exit 1) after the others
+// are stored; a failure of the store itself stops the storing and is
+// returned without the report.
 func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files []string, region grid.Region, w grid.Weighting, pool *grid.Pool) error {
 	ctx := cmd.Context()
 	dataset := "grid:" + id
@@ -422,6 +435,8 @@ func storeGridFile(ctx context.Context, st *store.Store, dataset, id string, r g
 	return len(series.Points), nil
 }
 
+// fileModTime is the file's modification time in UTC (its retrieval time in
+// the provenance), or the zero time when it cannot be read.
 func fileModTime(path string) (t time.Time) {
 	if fi, err := os.Stat(path); err == nil {
 		t = fi.ModTime().UTC()

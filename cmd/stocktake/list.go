@@ -78,6 +78,8 @@ ingested. --datasets lists the dataset versions (provenance history) instead.`,
 	return cmd
 }
 
+// listDatasets prints every stored dataset version, newest first, as a table
+// or (--json) as store.Version rows.
 func listDatasets(cmd *cobra.Command, st *store.Store) error {
 	vs, err := st.Versions(cmd.Context(), "")
 	if err != nil {

@@ -32,6 +32,19 @@ func nationalRef(ref string) (catalog.Ref, error) {
 	return r, nil
 }
 
+// nationalRefs resolves indicator references that must all be national.
+func nationalRefs(ids []string) ([]catalog.Ref, error) {
+	refs := make([]catalog.Ref, 0, len(ids))
+	for _, id := range ids {
+		r, err := nationalRef(id)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, r)
+	}
+	return refs, nil
+}
+
 // entityList resolves a comma-separated list (or repeated flag values) of
 // entity codes or names.
 func entityList(values []string) ([]string, error) {
@@ -78,6 +91,9 @@ func fmtPct(p *float64, signed bool) string {
 	return fmt.Sprintf("%.1f%%", *p)
 }
 
+// sourceLine writes the "Source:" line of a result computed from one
+// dataset: dataset, version, the first 12 hex digits of the sha256 and the
+// URL, each when known.
 func sourceLine(w io.Writer, src store.Source) {
 	fmt.Fprintf(w, "Source: %s, version %s", src.Dataset, src.Version)
 	if src.SHA256 != "" {
@@ -87,6 +103,18 @@ func sourceLine(w io.Writer, src store.Source) {
 		fmt.Fprintf(w, ", %s", src.URL)
 	}
 	fmt.Fprintln(w)
+}
+
+// printSources writes one "Source:" line (dataset, version, the first 12 hex
+// digits of the sha256) per dataset behind results, in order of first use.
+func printSources[T any](w io.Writer, results []present.WithSource[T]) {
+	seen := map[string]bool{}
+	for _, r := range results {
+		if !seen[r.Source.Dataset] {
+			seen[r.Source.Dataset] = true
+			fmt.Fprintf(w, "Source: %s, version %s, sha256 %.12s\n", r.Source.Dataset, r.Source.Version, r.Source.SHA256)
+		}
+	}
 }
 
 const rankLong = `Rank countries by a national indicator in one year, with each country's value,
@@ -131,6 +159,9 @@ func newRankCmd() *cobra.Command {
 			}
 			if top < 0 {
 				return usagef("--top %d: expected 0 (all) or a positive number", top)
+			}
+			if cumulative && since != 0 && year != 0 && since > year {
+				return usagef("--since %d is after --year %d", since, year)
 			}
 			ref, err := nationalRef(args[0])
 			if err != nil {
@@ -248,13 +279,9 @@ func newPeaksCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		var refs []catalog.Ref
-		for _, a := range args {
-			r, err := nationalRef(a)
-			if err != nil {
-				return err
-			}
-			refs = append(refs, r)
+		refs, err := nationalRefs(args)
+		if err != nil {
+			return err
 		}
 		st, err := openStore(cmd)
 		if err != nil {
@@ -301,13 +328,7 @@ func newPeaksCmd() *cobra.Command {
 			return err
 		}
 		fmt.Fprintf(w, "Rule: %s.\n", pr)
-		seen := map[string]bool{}
-		for _, r := range results {
-			if !seen[r.Source.Dataset] {
-				seen[r.Source.Dataset] = true
-				fmt.Fprintf(w, "Source: %s, version %s, sha256 %.12s\n", r.Source.Dataset, r.Source.Version, r.Source.SHA256)
-			}
-		}
+		printSources(w, results)
 		return nil
 	}
 	cmd.Flags().StringSliceVar(&entities, "entity", nil, "ISO 3166 alpha-3 codes or names, comma-separated (required)")
@@ -341,6 +362,9 @@ func newGrowthCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if entity == "" {
 				return usagef("give --entity ISO3 (e.g. --entity CHN)")
+			}
+			if from != 0 && to != 0 && from >= to {
+				return usagef("--from %d --to %d: growth needs a period of at least two years", from, to)
 			}
 			code, err := national.Resolve(entity)
 			if err != nil {
@@ -439,13 +463,9 @@ func newCompareCmd() *cobra.Command {
 			if len(indicators) == 0 {
 				indicators = defaultCompareIndicators
 			}
-			var refs []catalog.Ref
-			for _, id := range indicators {
-				r, err := nationalRef(id)
-				if err != nil {
-					return err
-				}
-				refs = append(refs, r)
+			refs, err := nationalRefs(indicators)
+			if err != nil {
+				return err
 			}
 			st, err := openStore(cmd)
 			if err != nil {
@@ -500,13 +520,7 @@ func newCompareCmd() *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			seen := map[string]bool{}
-			for _, r := range rows {
-				if !seen[r.Source.Dataset] {
-					seen[r.Source.Dataset] = true
-					fmt.Fprintf(w, "Source: %s, version %s, sha256 %.12s\n", r.Source.Dataset, r.Source.Version, r.Source.SHA256)
-				}
-			}
+			printSources(w, rows)
 			return nil
 		},
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -134,33 +133,32 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// resolveRef resolves an indicator reference: a catalog id (optionally
-// "id@version"), or a gridded series ingested with 'grid ingest --as ID'.
-func resolveRef(ctx context.Context, st *store.Store, ref string) (catalog.Ref, error) {
-	r, err := catalog.Resolve(ref)
-	if err == nil {
-		return r, nil
-	}
-	if !strings.Contains(ref, "@") {
-		if se, _, gerr := st.SeriesByID(ctx, "grid:"+ref, ref, ""); gerr == nil {
-			return present.GridRef("grid:"+ref, ref, se.Unit, se.Frequency), nil
-		}
-	}
-	return catalog.Ref{}, usageError{err}
-}
-
 // loadSeries opens the store and reads one series: ref is an indicator
-// reference ("seaice.north", "seaice.north@4.0", or a gridded series id),
-// entity an ISO 3166 alpha-3 code or "" for global indicators.
+// reference (a catalog id such as "seaice.north", optionally "id@version",
+// or the id of a gridded series ingested with 'grid ingest --as ID'),
+// entity an ISO 3166 alpha-3 code or "" for global indicators. An unknown
+// reference and an entity that does not fit the indicator are usage errors.
 func loadSeries(cmd *cobra.Command, ref, entity string) (catalog.Ref, obs.Series, store.Source, error) {
 	st, err := openStore(cmd)
 	if err != nil {
 		return catalog.Ref{}, obs.Series{}, store.Source{}, err
 	}
 	defer st.Close()
-	r, err := resolveRef(cmd.Context(), st, ref)
+	var se obs.Series
+	var src store.Source
+	grid := false
+	r, err := catalog.Resolve(ref)
 	if err != nil {
-		return r, obs.Series{}, store.Source{}, err
+		// Not in the catalog: a gridded series (global), whose unit and
+		// frequency are those stored with it, so it is read here once.
+		var gerr error
+		if strings.Contains(ref, "@") {
+			return r, se, src, usageError{err}
+		}
+		if se, src, gerr = st.SeriesByID(cmd.Context(), "grid:"+ref, ref, ""); gerr != nil {
+			return r, obs.Series{}, store.Source{}, usageError{err}
+		}
+		r, grid = present.GridRef("grid:"+ref, ref, se.Unit, se.Frequency), true
 	}
 	if r.Indicator.National && entity == "" {
 		return r, obs.Series{}, store.Source{}, usagef("%s is a national indicator: give --entity ISO3 (e.g. --entity CHN)", r.Indicator.ID)
@@ -168,6 +166,9 @@ func loadSeries(cmd *cobra.Command, ref, entity string) (catalog.Ref, obs.Series
 	if !r.Indicator.National && entity != "" {
 		return r, obs.Series{}, store.Source{}, usagef("%s is a global indicator: --entity does not apply", r.Indicator.ID)
 	}
-	se, src, err := st.Series(cmd.Context(), r, entity)
+	if grid {
+		return r, se, src, nil
+	}
+	se, src, err = st.Series(cmd.Context(), r, entity)
 	return r, se, src, err
 }

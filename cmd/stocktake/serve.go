@@ -80,9 +80,6 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "stocktake: serving %s on http://%s/ (API: http://%s/api/openapi.json)\n", st.Path(), ln.Addr(), ln.Addr())
 			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
 			done := make(chan error, 1)
 			go func() { done <- srv.Serve(ln) }()
 			select {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
 )
@@ -73,18 +72,18 @@ needed); 7d-centred is a centred 7-day mean.`,
 				return err
 			}
 			toD = endOf(to, toD)
-			sm, err := analysis.ParseSmoothing(smooth)
+			sm, err := smoothFlag(smooth)
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			_, se, src, err := loadSeries(cmd, args[0], entity)
 			if err != nil {
 				return err
 			}
+			if err := checkSmooth(sm, se); err != nil {
+				return err
+			}
 			if !sm.None() {
-				if se.Frequency != obs.Daily {
-					return usagef("--smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
-				}
 				se.Points = sm.Apply(se.Points)
 			}
 			kept := se.Points[:0:0]

@@ -17,11 +17,42 @@ import (
 	"github.com/stocktake/stocktake/internal/ingest"
 )
 
+// sourceFlags are the flags of update and watch that say where the files
+// come from: a local mirror folder (--from) or the producers' URLs, fetched
+// with a timeout per attempt (--timeout) and extra attempts (--retries).
+type sourceFlags struct {
+	from    string
+	timeout time.Duration
+	retries int
+}
+
+func (f *sourceFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.from, "from", "", "read files from this local mirror folder instead of downloading")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", 60*time.Second, "timeout of one download attempt")
+	cmd.Flags().IntVar(&f.retries, "retries", 3, "extra attempts after a failed download")
+}
+
+// apply sets opts.Mirror to the --from folder (a usage error when it is not
+// one) or, without --from, opts.Fetcher to a downloader.
+func (f *sourceFlags) apply(opts *ingest.Options) error {
+	if f.from == "" {
+		opts.Fetcher = fetch.New(fetch.Options{Timeout: f.timeout, Retries: f.retries, Logger: slog.Default()})
+		return nil
+	}
+	abs, err := filepath.Abs(f.from)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return usagef("--from %s: not a folder", f.from)
+	}
+	opts.Mirror = abs
+	return nil
+}
+
 func newUpdateCmd() *cobra.Command {
-	var from string
+	var source sourceFlags
 	var only []string
-	var timeout time.Duration
-	var retries int
 	cmd := &cobra.Command{
 		Use:   "update [--from DIR] [--only ID,...]",
 		Short: "Fetch the producers' files and ingest them",
@@ -48,17 +79,8 @@ it was named with --only, in which case it fails.`,
 				explicit[d.ID] = len(only) > 0
 			}
 			opts := ingest.Options{Explicit: explicit, Logger: slog.Default()}
-			if from != "" {
-				abs, err := filepath.Abs(from)
-				if err != nil {
-					return err
-				}
-				if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-					return usagef("--from %s: not a folder", from)
-				}
-				opts.Mirror = abs
-			} else {
-				opts.Fetcher = fetch.New(fetch.Options{Timeout: timeout, Retries: retries, Logger: slog.Default()})
+			if err := source.apply(&opts); err != nil {
+				return err
 			}
 			st, err := openStore(cmd)
 			if err != nil {
@@ -77,12 +99,6 @@ it was named with --only, in which case it fails.`,
 			outcomes, runErr := ingest.Run(cmd.Context(), st, datasets, opts)
 			if bar != nil {
 				_ = bar.Finish()
-			}
-			failed := 0
-			for _, o := range outcomes {
-				if o.Status == ingest.Failed {
-					failed++
-				}
 			}
 			if jsonFlag(cmd) {
 				if err := printJSON(cmd, map[string]any{"db": st.Path(), "outcomes": outcomes}); err != nil {
@@ -104,25 +120,24 @@ it was named with --only, in which case it fails.`,
 			if runErr != nil {
 				return runErr
 			}
-			if failed > 0 {
-				var msgs []string
-				for _, o := range outcomes {
-					if o.Status == ingest.Failed {
-						msgs = append(msgs, o.Error)
-					}
+			var failed []string
+			for _, o := range outcomes {
+				if o.Status == ingest.Failed {
+					failed = append(failed, o.Error)
 				}
-				return fmt.Errorf("%d dataset(s) failed; stored data kept as before:\n  %s", failed, strings.Join(msgs, "\n  "))
+			}
+			if len(failed) > 0 {
+				return fmt.Errorf("%d dataset(s) failed; stored data kept as before:\n  %s", len(failed), strings.Join(failed, "\n  "))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "read files from this local mirror folder instead of downloading")
+	source.add(cmd)
 	cmd.Flags().StringSliceVar(&only, "only", nil, "update only these datasets or indicators (comma-separated; id@version allowed)")
-	cmd.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "timeout of one download attempt")
-	cmd.Flags().IntVar(&retries, "retries", 3, "extra attempts after a failed download")
 	return cmd
 }
 
+// firstLine returns s up to its first newline.
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s

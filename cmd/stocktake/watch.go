@@ -7,22 +7,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/stocktake/stocktake/internal/alerts"
-	"github.com/stocktake/stocktake/internal/fetch"
 	"github.com/stocktake/stocktake/internal/ingest"
 )
 
 func newWatchCmd() *cobra.Command {
-	var from, addr string
+	var source sourceFlags
+	var addr string
 	var only []string
-	var every, timeout time.Duration
-	var retries int
+	var every time.Duration
 	cmd := &cobra.Command{
 		Use:   "watch [--every 6h] [--addr 127.0.0.1:8080] [--from DIR] [--only ID,...]",
 		Short: "Keep the data fresh on a schedule, serve HTTP and deliver record alerts",
@@ -47,17 +44,8 @@ stay stored and served. Stop with Ctrl-C.`,
 				return usageError{err}
 			}
 			opts := ingest.Options{Logger: slog.Default()}
-			if from != "" {
-				abs, err := filepath.Abs(from)
-				if err != nil {
-					return err
-				}
-				if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-					return usagef("--from %s: not a folder", from)
-				}
-				opts.Mirror = abs
-			} else {
-				opts.Fetcher = fetch.New(fetch.Options{Timeout: timeout, Retries: retries, Logger: slog.Default()})
+			if err := source.apply(&opts); err != nil {
+				return err
 			}
 			st, err := openStore(cmd)
 			if err != nil {
@@ -114,9 +102,7 @@ stay stored and served. Stop with Ctrl-C.`,
 	}
 	cmd.Flags().DurationVar(&every, "every", 6*time.Hour, "interval between updates (±10% jitter)")
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "HTTP listen address")
-	cmd.Flags().StringVar(&from, "from", "", "read files from this local mirror folder instead of downloading")
+	source.add(cmd)
 	cmd.Flags().StringSliceVar(&only, "only", nil, "watch only these datasets or indicators (comma-separated)")
-	cmd.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "timeout of one download attempt")
-	cmd.Flags().IntVar(&retries, "retries", 3, "extra attempts after a failed download")
 	return cmd
 }

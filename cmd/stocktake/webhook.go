@@ -23,19 +23,27 @@ JSON POST (the event, its "action" — new, retracted or reinstated — and its
 deliveries are retried with exponential backoff; their state is kept in the
 database, so nothing is lost when stocktake restarts. 'stocktake watch'
 delivers them.`,
+		Example: `  stocktake webhook add https://example.org/hook --indicator seaice.south --secret s3cret
+  stocktake webhook list --json
+  stocktake webhook remove 1`,
 		Args: cobra.NoArgs,
 	}
 	var indicators []string
 	var secret string
 	add := &cobra.Command{
-		Use:     "add URL [--indicator ID,...] [--secret S]",
-		Short:   "Register a webhook",
-		Example: `  stocktake webhook add https://example.org/hook --indicator seaice.south,sst.world --secret s3cret`,
-		Args:    cobra.ExactArgs(1),
+		Use:   "add URL [--indicator ID,...] [--secret S]",
+		Short: "Register a webhook",
+		Long: `add registers URL (absolute http or https) to receive the record events
+detected from now on, of every indicator or only of those given with
+--indicator (catalog ids). With --secret each POST is signed: the header
+X-Stocktake-Signature is "sha256=" and the hex HMAC-SHA256 of the body.`,
+		Example: `  stocktake webhook add https://example.org/hook --indicator seaice.south,sst.world --secret s3cret
+  stocktake webhook add http://127.0.0.1:9000/alerts --json`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, id := range indicators {
 				if _, err := catalog.Resolve(strings.TrimSpace(id)); err != nil {
-					return usageError{err}
+					return usageError{fmt.Errorf("--indicator: %w", err)}
 				}
 			}
 			st, err := openStore(cmd)
@@ -59,7 +67,13 @@ delivers them.`,
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List webhooks with their delivery counts",
-		Args:  cobra.NoArgs,
+		Long: `list prints every registered webhook: id, URL, the indicators it receives
+("all" when not restricted), whether it is signed, and its deliveries pending,
+delivered and failed. With --json: {"webhooks":[{...webhook, "pending",
+"delivered","failed"}]}.`,
+		Example: `  stocktake webhook list
+  stocktake webhook list --json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := openStore(cmd)
 			if err != nil {
@@ -115,7 +129,10 @@ delivers them.`,
 	remove := &cobra.Command{
 		Use:   "remove ID",
 		Short: "Remove a webhook and its pending deliveries",
-		Args:  cobra.ExactArgs(1),
+		Long: `remove deletes the webhook with the id shown by 'stocktake webhook list',
+with its pending deliveries. With --json: {"removed": ID}.`,
+		Example: `  stocktake webhook remove 3`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := strconv.ParseInt(args[0], 10, 64)
 			if err != nil {

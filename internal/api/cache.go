@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/stocktake/stocktake/internal/catalog"
@@ -30,20 +31,22 @@ type reply struct {
 type entry struct {
 	reply
 	etag   string // strong ETag of the identity encoding, quoted
+	gzETag string // etag with "-gz" appended inside the quotes, for the gzip encoding
 	gzOnce sync.Once
 	gz     []byte // gzip encoding; nil when not worth compressing
 }
 
-// newEntry computes the strong ETag of a reply: the first 128 bits of the
-// body's sha256, in hex.
+// newEntry computes the strong ETags of a reply: the first 128 bits of the
+// body's sha256, in hex, and the same with "-gz" for the gzip encoding.
 func newEntry(rp reply) *entry {
 	sum := sha256.Sum256(rp.body)
-	return &entry{reply: rp, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+	h := hex.EncodeToString(sum[:16])
+	return &entry{reply: rp, etag: `"` + h + `"`, gzETag: `"` + h + `-gz"`}
 }
 
 // compressible reports whether the media type is text that gzip shrinks.
 func compressible(ctype string) bool {
-	return !bytes.HasPrefix([]byte(ctype), []byte("image/png"))
+	return !strings.HasPrefix(ctype, "image/png")
 }
 
 // gzipped returns the gzip encoding of the body, or nil when the body is
@@ -62,6 +65,8 @@ func (e *entry) gzipped() []byte {
 	return e.gz
 }
 
+// size is the number of bytes the entry is accounted for in the cache:
+// both encodings, the media type and a fixed overhead.
 func (e *entry) size() int { return len(e.body) + len(e.gz) + len(e.ctype) + 256 }
 
 // call is one computation in flight that concurrent requests for the same
@@ -75,12 +80,16 @@ type call struct {
 // seriesKey names one stored series: dataset, indicator and entity.
 type seriesKey struct{ dataset, indicator, entity string }
 
+// loaded is a series read from the store, or the not-found error of the
+// read.
 type loaded struct {
 	se  obs.Series
 	src store.Source
 	err error
 }
 
+// loadedAll is every entity's series of a national indicator, or the
+// not-found error of the read.
 type loadedAll struct {
 	all []obs.Series
 	src store.Source
@@ -107,6 +116,8 @@ type genCache struct {
 	all    map[string]*loadedAll // by dataset + "\x00" + indicator
 }
 
+// newGenCache returns the empty cache of data version gen, holding up to
+// maxBytes of response bodies.
 func newGenCache(gen uint64, maxBytes int) *genCache {
 	v := dataVersion(gen)
 	return &genCache{gen: gen, version: v, versionH: []string{v}, maxBytes: maxBytes, entries: map[string]*entry{}, inflight: map[string]*call{},

@@ -56,21 +56,14 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	if err != nil {
 		return reply{}, err
 	}
-	width, hasW, err := q.integer("width", 300, 4000)
+	width, err := q.integerOr("width", 300, 4000, defaultChartWidth)
 	if err != nil {
 		return reply{}, err
 	}
-	height, hasH, err := q.integer("height", 200, 4000)
+	height, err := q.integerOr("height", 200, 4000, defaultChartHeight)
 	if err != nil {
 		return reply{}, err
 	}
-	if !hasW {
-		width = defaultChartWidth
-	}
-	if !hasH {
-		height = defaultChartHeight
-	}
-	r.SetPathValue("id", id)
 	ref, err := s.resolve(ctx, gc, id)
 	if err != nil {
 		return reply{}, err
@@ -85,7 +78,7 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 			return reply{}, badRequest("baseline applies to kind=spaghetti")
 		}
 		var sm analysis.Smoothing
-		se, src, sm, err = s.windowed(ctx, gc, r, q)
+		se, src, sm, err = s.windowed(ctx, gc, id, q)
 		if err != nil {
 			return reply{}, err
 		}
@@ -107,21 +100,11 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 				return reply{}, badRequest("%s applies to kind=line", k)
 			}
 		}
-		sm, err := q.smoothing()
-		if err != nil {
+		var d *DailyYears
+		if d, src, err = s.dailyFor(ctx, gc, id, q); err != nil {
 			return reply{}, err
 		}
-		if ref, se, src, err = s.seriesFor(ctx, gc, r, q); err != nil {
-			return reply{}, err
-		}
-		b, err := q.baseline(ref)
-		if err != nil {
-			return reply{}, err
-		}
-		d, err := dailyYears(ref, se, src, sm, b)
-		if err != nil {
-			return reply{}, err
-		}
+		se = obs.Series{Indicator: d.Indicator, Entity: deref(d.Entity)}
 		if ext == "csv" {
 			csvBody = spaghettiCSV(d, src)
 		} else if p, err = spaghettiChart(ref, d); err != nil {
@@ -419,6 +402,7 @@ func spaghettiChart(ref catalog.Ref, d *DailyYears) (*plot.Plot, error) {
 	return p, nil
 }
 
+// deref returns *s, or "" for nil.
 func deref(s *string) string {
 	if s == nil {
 		return ""

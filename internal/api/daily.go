@@ -23,7 +23,7 @@ func (n Num) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return []byte("null"), nil
 	}
-	return strconv.AppendFloat(nil, math.Round(x*1e6)/1e6, 'f', -1, 64), nil
+	return strconv.AppendFloat(nil, roundTo6(x), 'f', -1, 64), nil
 }
 
 // Band is the climatology of a daily series by calendar day, as arrays of
@@ -158,12 +158,15 @@ func dailyYears(ref catalog.Ref, se obs.Series, src store.Source, sm analysis.Sm
 	}
 	last := pts[len(pts)-1]
 	out.Latest = present.Point{Date: last.Date.String(), Value: last.Value}
-	if out.Records.Max, err = analysis.Extremes(se, analysis.Max, analysis.AllPeriod(), sm); err != nil {
+	// The extremes are taken from the series smoothed above rather than
+	// smoothing it again for each; they report the smoothing applied.
+	if out.Records.Max, err = analysis.Extremes(sse, analysis.Max, analysis.AllPeriod(), analysis.Smoothing{}); err != nil {
 		return nil, analysisErr(err)
 	}
-	if out.Records.Min, err = analysis.Extremes(se, analysis.Min, analysis.AllPeriod(), sm); err != nil {
+	if out.Records.Min, err = analysis.Extremes(sse, analysis.Min, analysis.AllPeriod(), analysis.Smoothing{}); err != nil {
 		return nil, analysisErr(err)
 	}
+	out.Records.Max.Smoothing, out.Records.Min.Smoothing = sm, sm
 	rec := out.Records.Max
 	if out.RecordKind == analysis.Min {
 		rec = out.Records.Min
@@ -174,21 +177,28 @@ func dailyYears(ref catalog.Ref, se obs.Series, src store.Source, sm analysis.Sm
 	return out, nil
 }
 
-// handleDaily answers GET /api/daily/{id} (see DailyYears).
-func handleDaily(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+// dailyFor computes DailyYears for indicator id with the entity, smooth and
+// baseline parameters: the data of /api/daily and of the spaghetti chart.
+func (s *Server) dailyFor(ctx context.Context, gc *genCache, id string, q query) (*DailyYears, store.Source, error) {
 	sm, err := q.smoothing()
 	if err != nil {
-		return reply{}, err
+		return nil, store.Source{}, err
 	}
-	ref, se, src, err := s.seriesFor(ctx, gc, r, q)
+	ref, se, src, err := s.seriesFor(ctx, gc, id, q)
 	if err != nil {
-		return reply{}, err
+		return nil, src, err
 	}
 	b, err := q.baseline(ref)
 	if err != nil {
-		return reply{}, err
+		return nil, src, err
 	}
 	d, err := dailyYears(ref, se, src, sm, b)
+	return d, src, err
+}
+
+// handleDaily answers GET /api/daily/{id} (see DailyYears).
+func handleDaily(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	d, src, err := s.dailyFor(ctx, gc, r.PathValue("id"), q)
 	if err != nil {
 		return reply{}, err
 	}

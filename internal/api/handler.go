@@ -50,6 +50,8 @@ type route struct {
 // notFoundRoute answers every path that no route matches.
 var notFoundRoute = &route{name: "unmatched"}
 
+// allows reports whether a query parameter is one the route takes (v, the
+// data version, is taken by every data route).
 func (rt *route) allows(name string) bool {
 	if name == "v" && rt.policy == policyData {
 		return true
@@ -62,6 +64,7 @@ func (rt *route) allows(name string) bool {
 	return false
 }
 
+// queryNames lists the route's query parameters, for error messages.
 func (rt *route) queryNames() []string {
 	var out []string
 	for _, p := range rt.params {
@@ -170,7 +173,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 		h["Vary"] = []string{"Accept-Encoding"}
 		if acceptsGzip(r) {
 			if gz := e.gzipped(); gz != nil {
-				body, etag = gz, e.etag[:len(e.etag)-1]+`-gz"`
+				body, etag = gz, e.gzETag
 				h["Content-Encoding"] = []string{"gzip"}
 			}
 		}
@@ -221,6 +224,8 @@ type errorBody struct {
 	Status int    `json:"status"`
 }
 
+// writeError writes an errorBody with status (never cached) and returns the
+// status and the number of body bytes written.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, msg string) (int, int) {
 	b, _ := json.Marshal(errorBody{msg, status})
 	b = append(b, '\n')

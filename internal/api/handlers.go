@@ -37,7 +37,7 @@ func handleSeries(s *Server, ctx context.Context, gc *genCache, r *http.Request,
 	if err != nil {
 		return reply{}, err
 	}
-	se, src, sm, err := s.windowed(ctx, gc, r, q)
+	se, src, sm, err := s.windowed(ctx, gc, r.PathValue("id"), q)
 	if err != nil {
 		return reply{}, err
 	}
@@ -57,11 +57,11 @@ func handleSeries(s *Server, ctx context.Context, gc *genCache, r *http.Request,
 	return rp, err
 }
 
-// windowed reads the series of the path's indicator for the entity
-// parameter, smoothed by the smooth parameter and cut to from..to. The
-// smoothing runs over the whole series before the cut, so the first values
-// of the window use the days before it.
-func (s *Server) windowed(ctx context.Context, gc *genCache, r *http.Request, q query) (obs.Series, store.Source, analysis.Smoothing, error) {
+// windowed reads the series of indicator id for the entity parameter,
+// smoothed by the smooth parameter and cut to from..to. The smoothing runs
+// over the whole series before the cut, so the first values of the window
+// use the days before it.
+func (s *Server) windowed(ctx context.Context, gc *genCache, id string, q query) (obs.Series, store.Source, analysis.Smoothing, error) {
 	from, hasFrom, err := q.date("from")
 	if err != nil {
 		return obs.Series{}, store.Source{}, analysis.Smoothing{}, err
@@ -77,7 +77,7 @@ func (s *Server) windowed(ctx context.Context, gc *genCache, r *http.Request, q 
 	if err != nil {
 		return obs.Series{}, store.Source{}, sm, err
 	}
-	_, se, src, err := s.seriesFor(ctx, gc, r, q)
+	_, se, src, err := s.seriesFor(ctx, gc, id, q)
 	if err != nil {
 		return se, src, sm, err
 	}
@@ -111,7 +111,7 @@ func handleClimatology(s *Server, ctx context.Context, gc *genCache, r *http.Req
 	if err != nil {
 		return reply{}, err
 	}
-	ref, se, src, err := s.seriesFor(ctx, gc, r, q)
+	ref, se, src, err := s.seriesFor(ctx, gc, r.PathValue("id"), q)
 	if err != nil {
 		return reply{}, err
 	}
@@ -119,8 +119,8 @@ func handleClimatology(s *Server, ctx context.Context, gc *genCache, r *http.Req
 	if err != nil {
 		return reply{}, err
 	}
-	if !sm.None() && se.Frequency != obs.Daily {
-		return reply{}, badRequest("smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
+	if err := checkSmoothing(se, sm); err != nil {
+		return reply{}, err
 	}
 	opt := analysis.ClimatologyOptions{Baseline: b, Convention: conv, Smoothing: sm}
 	if se.Frequency == obs.Daily {
@@ -153,13 +153,7 @@ func handleExtremes(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 		return reply{}, err
 	}
 	month := q.Get("month")
-	n := 0
-	for _, given := range []bool{hasYear, month != "", all} {
-		if given {
-			n++
-		}
-	}
-	if n > 1 {
+	if given(hasYear, month != "", all) > 1 {
 		return reply{}, badRequest("give one of year, month or all=true")
 	}
 	p := analysis.AllPeriod()
@@ -177,7 +171,7 @@ func handleExtremes(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 	if err != nil {
 		return reply{}, err
 	}
-	ref, se, src, err := s.seriesFor(ctx, gc, r, q)
+	ref, se, src, err := s.seriesFor(ctx, gc, r.PathValue("id"), q)
 	if err != nil {
 		return reply{}, err
 	}
@@ -185,8 +179,8 @@ func handleExtremes(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 	if err != nil {
 		return reply{}, err
 	}
-	if !sm.None() && se.Frequency != obs.Daily {
-		return reply{}, badRequest("smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
+	if err := checkSmoothing(se, sm); err != nil {
+		return reply{}, err
 	}
 	e, err := analysis.Extremes(se, kind, p, sm)
 	if err != nil {
@@ -218,13 +212,7 @@ func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request
 	if err != nil {
 		return reply{}, err
 	}
-	n := 0
-	for _, given := range []bool{on != "", month != "", hasYear} {
-		if given {
-			n++
-		}
-	}
-	if n != 1 {
+	if given(on != "", month != "", hasYear) != 1 {
 		return reply{}, badRequest("give exactly one of on=DATE, month=YYYY-MM or year=YYYY")
 	}
 	asOf, hasAsOf, err := q.dateEnd("as_of")
@@ -239,7 +227,7 @@ func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request
 	if err != nil {
 		return reply{}, err
 	}
-	ref, se, src, err := s.seriesFor(ctx, gc, r, q)
+	ref, se, src, err := s.seriesFor(ctx, gc, r.PathValue("id"), q)
 	if err != nil {
 		return reply{}, err
 	}
@@ -247,8 +235,8 @@ func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request
 	if err != nil {
 		return reply{}, err
 	}
-	if !sm.None() && se.Frequency != obs.Daily {
-		return reply{}, badRequest("smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
+	if err := checkSmoothing(se, sm); err != nil {
+		return reply{}, err
 	}
 	opt := analysis.Options{Kind: kind, Convention: conv, Smoothing: sm}
 	if hasAsOf {
@@ -313,7 +301,7 @@ func handleTrend(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	if err != nil {
 		return reply{}, err
 	}
-	_, se, src, err := s.seriesFor(ctx, gc, r, q)
+	_, se, src, err := s.seriesFor(ctx, gc, r.PathValue("id"), q)
 	if err != nil {
 		return reply{}, err
 	}
@@ -394,12 +382,9 @@ func handleRank(s *Server, ctx context.Context, gc *genCache, r *http.Request, q
 	if err != nil {
 		return reply{}, err
 	}
-	top, hasTop, err := q.integer("top", 0, 100000)
+	top, err := q.integerOr("top", 0, 100000, 10)
 	if err != nil {
 		return reply{}, err
-	}
-	if !hasTop {
-		top = 10
 	}
 	cum, err := q.boolean("cumulative")
 	if err != nil {
@@ -756,7 +741,7 @@ func handleHealth(s *Server, ctx context.Context, gc *genCache, r *http.Request,
 			n[v.Dataset] = true
 		}
 	}
-	rp, err := jsonReply(Health{Status: "ok", Version: s.opts.Version, DataVersion: dataVersion(gc.gen), Datasets: len(n)})
+	rp, err := jsonReply(Health{Status: "ok", Version: s.opts.Version, DataVersion: gc.version, Datasets: len(n)})
 	rp.noStore = true
 	return rp, err
 }

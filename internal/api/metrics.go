@@ -25,6 +25,7 @@ type routeMetrics struct {
 	codes   sync.Map // status code (int) -> *atomic.Uint64
 }
 
+// observe counts one request answered with status after d.
 func (m *routeMetrics) observe(status int, d time.Duration) {
 	sec := d.Seconds()
 	i := sort.SearchFloat64s(latencyBuckets, sec)
@@ -50,6 +51,8 @@ type metrics struct {
 	started       time.Time
 }
 
+// newMetrics returns the counters of the routes rs, all listed from the
+// start (at zero) so that every route appears in /metrics.
 func newMetrics(rs []*route) *metrics {
 	m := &metrics{routes: map[string]*routeMetrics{}, started: time.Now()}
 	for _, r := range rs {
@@ -58,6 +61,8 @@ func newMetrics(rs []*route) *metrics {
 	return m
 }
 
+// forRoute returns the counters of the route name, creating them on first
+// use.
 func (m *metrics) forRoute(name string) *routeMetrics {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -70,6 +75,7 @@ func (m *metrics) forRoute(name string) *routeMetrics {
 	return rm
 }
 
+// cache counts one response served from the cache (hit) or computed.
 func (m *metrics) cache(hit bool) {
 	if hit {
 		m.hits.Add(1)
@@ -78,10 +84,11 @@ func (m *metrics) cache(hit bool) {
 	}
 }
 
+// labelEscaper escapes a label value for the text exposition format.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
 // escapeLabel escapes a label value for the text exposition format.
-func escapeLabel(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
-}
+func escapeLabel(s string) string { return labelEscaper.Replace(s) }
 
 // writeMetrics writes every metric in the Prometheus text exposition format
 // (version 0.0.4). Times are Unix seconds; latencies are seconds.

@@ -131,7 +131,7 @@ func (s *Server) sign(ctx context.Context, gc *genCache, ref catalog.Ref, today 
 // handleOverview answers GET /api/overview (see Overview).
 func handleOverview(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	today := obs.FromTime(s.opts.Now())
-	out := Overview{DataVersion: dataVersion(gc.gen), Today: today.String(), Signs: []Sign{}}
+	out := Overview{DataVersion: gc.version, Today: today.String(), Signs: []Sign{}}
 	for _, ref := range vitalSigns() {
 		sg, ok, err := s.sign(ctx, gc, ref, today)
 		if err != nil {

@@ -115,6 +115,16 @@ func (q query) integer(name string, lo, hi int) (n int, ok bool, err error) {
 	return n, true, nil
 }
 
+// integerOr reads an integer parameter within [lo, hi], or def when it is
+// absent.
+func (q query) integerOr(name string, lo, hi, def int) (int, error) {
+	n, ok, err := q.integer(name, lo, hi)
+	if !ok {
+		n = def
+	}
+	return n, err
+}
+
 // number reads a decimal parameter; ok is false when it is absent.
 func (q query) number(name string) (x float64, ok bool, err error) {
 	v := q.Get(name)
@@ -240,7 +250,7 @@ func (s *Server) resolve(ctx context.Context, gc *genCache, id string) (catalog.
 	return catalog.Ref{}, notFound("%s", strings.Replace(err.Error(), "see 'stocktake list'", "see /api/indicators", 1))
 }
 
-// entity checks the entity parameter against the indicator: national
+// entityFor checks the entity parameter against the indicator: national
 // indicators need one (400 without), global ones refuse one (400). A name
 // or code the entity table does not know is 404.
 func entityFor(ref catalog.Ref, raw string) (string, error) {
@@ -270,10 +280,11 @@ func resolveEntity(raw string) (string, error) {
 	return code, nil
 }
 
-// seriesFor resolves the indicator in the path and the entity parameter and
-// returns the stored series (shared: never modify its points).
-func (s *Server) seriesFor(ctx context.Context, gc *genCache, r *http.Request, q query) (catalog.Ref, obs.Series, store.Source, error) {
-	ref, err := s.resolve(ctx, gc, r.PathValue("id"))
+// seriesFor resolves the indicator reference id (from the path) and the
+// entity parameter and returns the stored series (shared: never modify its
+// points).
+func (s *Server) seriesFor(ctx context.Context, gc *genCache, id string, q query) (catalog.Ref, obs.Series, store.Source, error) {
+	ref, err := s.resolve(ctx, gc, id)
 	if err != nil {
 		return ref, obs.Series{}, store.Source{}, err
 	}
@@ -285,6 +296,14 @@ func (s *Server) seriesFor(ctx context.Context, gc *genCache, r *http.Request, q
 	return ref, se, src, err
 }
 
+// checkSmoothing refuses smoothing for a series that is not daily (400).
+func checkSmoothing(se obs.Series, sm analysis.Smoothing) error {
+	if !sm.None() && se.Frequency != obs.Daily {
+		return badRequest("smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
+	}
+	return nil
+}
+
 // smoothed applies sm to a daily series and refuses smoothing for other
 // frequencies (400). The result shares nothing with se's points when
 // smoothing is applied and is se itself otherwise.
@@ -292,11 +311,23 @@ func smoothed(se obs.Series, sm analysis.Smoothing) (obs.Series, error) {
 	if sm.None() {
 		return se, nil
 	}
-	if se.Frequency != obs.Daily {
-		return se, badRequest("smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
+	if err := checkSmoothing(se, sm); err != nil {
+		return se, err
 	}
 	se.Points = sm.Apply(se.Points)
 	return se, nil
+}
+
+// given counts the conditions that hold: the parameters given out of a set
+// of which at most (or exactly) one is allowed.
+func given(conds ...bool) int {
+	n := 0
+	for _, c := range conds {
+		if c {
+			n++
+		}
+	}
+	return n
 }
 
 // window returns the points dated from..to (inclusive, each bound only when
