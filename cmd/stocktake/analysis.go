@@ -19,14 +19,11 @@ import (
 // extremes, records, climatology and trend. Flag problems are usage errors
 // (exit 2); missing data are data errors (exit 1).
 
-// kindFlag reads --kind; empty means the indicator's natural direction (min
-// for indicators whose records are lows, max otherwise).
+// kindFlag reads --kind; empty means the indicator's headline extreme
+// (catalog.Indicator.HeadlineKind: min for sea ice, max for temperatures).
 func kindFlag(v string, ind catalog.Indicator) (analysis.Kind, error) {
 	if v == "" {
-		if ind.Direction == catalog.Low {
-			return analysis.Min, nil
-		}
-		return analysis.Max, nil
+		return analysis.ParseKind(string(ind.HeadlineKind()))
 	}
 	k, err := analysis.ParseKind(v)
 	if err != nil {
@@ -164,7 +161,7 @@ the first is reported and the others are listed as ties.`,
 	f.StringVar(&year, "year", "", "calendar year Y")
 	f.StringVar(&month, "month", "", "month YYYY-MM")
 	f.BoolVar(&all, "all", false, "all data")
-	f.StringVar(&kind, "kind", "", "max or min (default: the indicator's direction of records)")
+	f.StringVar(&kind, "kind", "", "max or min (default: the indicator's headline extreme: min for sea ice, max for temperatures and gases)")
 	f.StringVar(&smooth, "smooth", "", "smoothing of daily data: 5d (NSIDC 5-day trailing mean), Nd, Nd-centred")
 	return cmd
 }
@@ -272,6 +269,9 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 			out := cmd.OutOrStdout()
 			switch {
 			case on != "":
+				if len(on) != 10 && (se.Frequency == obs.Daily || se.Frequency == obs.Weekly) {
+					return usagef("--on %s: %s is %s, give a day YYYY-MM-DD (or use --month)", on, se.Indicator, se.Frequency)
+				}
 				r, err := analysis.RecordOn(se, onD, opt)
 				if err != nil {
 					return err
@@ -357,7 +357,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 	f.StringVar(&on, "on", "", "date YYYY-MM-DD (YYYY-MM for monthly indicators)")
 	f.StringVar(&month, "month", "", "month YYYY-MM")
 	f.StringVar(&year, "year", "", "year Y")
-	f.StringVar(&kind, "kind", "", "max or min (default: the indicator's direction of records)")
+	f.StringVar(&kind, "kind", "", "max or min (default: the indicator's headline extreme: min for sea ice, max for temperatures and gases)")
 	f.StringVar(&asOf, "as-of", "", "use only data up to this date (YYYY-MM-DD, YYYY-MM or YYYY: the end of that period)")
 	f.StringVar(&smooth, "smooth", "", "smoothing of daily data: 5d (NSIDC 5-day trailing mean), Nd, Nd-centred")
 	f.StringVar(&convention, "convention", "calendar", "same day in other years: calendar (month-day) or daycount (day N of the year)")

@@ -33,6 +33,13 @@ func TestRecordsCLI(t *testing.T) {
 		t.Errorf("previous holder for 21 February: %v", prev)
 	}
 
+	// Without --kind, sea ice is ranked by its headline extreme, the minimum
+	// (the same default as the API and the dashboard).
+	r = runCLI(t, db, "records", "seaice.south", "--on", "2023-02-21", "--smooth", "5d", "--json")
+	if on := decode[map[string]any](t, r.stdout); on["kind"] != "min" || on["record_for_date"] != true {
+		t.Fatalf("default kind for sea ice: %v", on)
+	}
+
 	// Climate Reanalyzer: world SST passed 21.0 °C for the first time on
 	// 16 March 2023 (21.004 in oisst2.1_world2_sst_day.json).
 	r = runCLI(t, db, "records", "sst.world", "--on", "2023-03-16", "--as-of", "2023-03-16", "--json")
@@ -81,6 +88,7 @@ func TestRecordsCLI(t *testing.T) {
 		{2, []string{"records", "sst.world", "--on", "2023-03-16", "--year", "2023"}, ""},
 		{2, []string{"records", "sst.world", "--on", "2023-03-16", "--convention", "julian"}, "julian"},
 		{2, []string{"extremes", "co2.mlo", "--all", "--smooth", "5d"}, ""},
+		{2, []string{"records", "sst.world", "--on", "2023-03"}, "give a day"},
 		{1, []string{"records", "sst.world", "--on", "1970-01-01", "--as-of", "1970-01-01"}, ""},
 	} {
 		r := runCLI(t, db, c.args...)

@@ -92,13 +92,10 @@ type DailyRecords struct {
 }
 
 // headlineKind is the direction of the records that make the news for an
-// indicator: min for indicators whose records are lows or both (sea ice),
-// max otherwise.
+// indicator (catalog.Indicator.HeadlineKind).
 func headlineKind(ref catalog.Ref) analysis.Kind {
-	if ref.Indicator.Direction == catalog.Low || ref.Indicator.Direction == catalog.Both {
-		return analysis.Min
-	}
-	return analysis.Max
+	k, _ := analysis.ParseKind(string(ref.Indicator.HeadlineKind()))
+	return k
 }
 
 // calendarLabels are the "MM-DD" labels of the 366 calendar slots.

@@ -305,8 +305,11 @@ func handleTrend(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	if err != nil {
 		return reply{}, err
 	}
+	// The default basis is the CLI's: annual means of complete years for
+	// daily and monthly series (monthly anomalies are autocorrelated, which
+	// would make the interval too narrow), the values as published otherwise.
 	def := "raw"
-	if se.Frequency == obs.Daily {
+	if se.Frequency == obs.Daily || se.Frequency == obs.Monthly {
 		def = "annual"
 	}
 	basis, err := q.enum("basis", def, "raw", "monthly", "annual")

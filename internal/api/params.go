@@ -188,10 +188,7 @@ func (q query) smoothing() (analysis.Smoothing, error) {
 // otherwise.
 func (q query) kind(ref catalog.Ref) (analysis.Kind, error) {
 	if q.Get("kind") == "" {
-		if ref.Indicator.Direction == catalog.Low {
-			return analysis.Min, nil
-		}
-		return analysis.Max, nil
+		return analysis.ParseKind(string(ref.Indicator.HeadlineKind()))
 	}
 	k, err := analysis.ParseKind(q.Get("kind"))
 	if err != nil {

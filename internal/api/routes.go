@@ -27,7 +27,7 @@ var (
 	pFrom     = param{name: "from", in: "query", typ: "string", desc: "First date, inclusive: YYYY-MM-DD, YYYY-MM or YYYY (its first day).", example: "2023-02-17"}
 	pTo       = param{name: "to", in: "query", typ: "string", desc: "Last date, inclusive: YYYY-MM-DD, YYYY-MM or YYYY (its last day).", example: "2023-02-23"}
 	pSmooth   = param{name: "smooth", in: "query", typ: "string", desc: "Running mean of daily data: none, 5d (NSIDC's 5-day trailing mean: single missing days interpolated, 3 of 5 days needed), Nd (N-day trailing), Nd-centred. Refused for other frequencies.", example: "5d"}
-	pKind     = param{name: "kind", in: "query", typ: "string", enum: []string{"max", "min"}, desc: "Which extreme; default: the indicator's direction (min for indicators whose records are lows, max otherwise)."}
+	pKind     = param{name: "kind", in: "query", typ: "string", enum: []string{"max", "min"}, desc: "Which extreme; default: the indicator's headline extreme (min for sea ice and other indicators whose records are lows, max otherwise)."}
 	pConv     = param{name: "convention", in: "query", typ: "string", enum: []string{"calendar", "daycount"}, desc: "Day-of-year convention: calendar (month-day, 29 February its own slot; default) or daycount (days since 1 January)."}
 	pBaseline = param{name: "baseline", in: "query", typ: "string", desc: "Reference period Y0-Y1, inclusive; default 1981-2010 for NSIDC sea ice, 1991-2020 otherwise.", example: "1991-2020"}
 	pYear     = param{name: "year", in: "query", typ: "integer", desc: "Calendar year.", example: 2023}
@@ -70,7 +70,7 @@ func (s *Server) routeTable() []*route {
 			result: oneOf{present.WithSource[analysis.OnResult]{}, present.WithSource[analysis.MonthResult]{}, present.WithSource[analysis.YearResult]{}}},
 		{path: "/api/trend/{id}", name: "getTrend", example: "/api/trend/sst.world?from=1982&to=2023", tag: "records", fn: handleTrend,
 			summary:     "Linear trend per decade (OLS with 95% interval, and Theil-Sen)",
-			description: "basis=annual fits annual means of complete years (default for daily series; single missing days filled first), basis=monthly monthly means of complete months, basis=raw the values as published (default otherwise). from/to cut the data before aggregation.",
+			description: "basis=annual fits annual means of complete years (default for daily and monthly series; single missing days filled first), basis=monthly monthly means of complete months, basis=raw the values as published (default otherwise). from/to cut the data before aggregation.",
 			params:      []param{pID, pEntity, pFrom, pTo, {name: "basis", in: "query", typ: "string", enum: []string{"raw", "monthly", "annual"}, desc: "What is fitted."}},
 			result:      present.WithSource[analysis.TrendResult]{}},
 		{path: "/api/daily/{id}", name: "getDailyYears", example: "/api/daily/seaice.south?smooth=5d", tag: "charts", fn: handleDaily,

@@ -63,6 +63,10 @@ type Indicator struct {
 	Baseline string
 	// Direction is the natural direction of records.
 	Direction Direction
+	// Headline is, for an indicator whose Direction is Both, the extreme that
+	// makes the news and that commands use when no --kind is given (sea ice:
+	// Low, record minima). Empty means High.
+	Headline Direction
 	// Column tells the parser which column or row of the file holds this
 	// indicator when a file holds several (e.g. "gcag" in datahub's
 	// monthly.csv, "A(0-2000)" in JMA's table). Empty when the file holds one.
@@ -73,6 +77,20 @@ type Indicator struct {
 	// Note documents conventions the user must know (dating of seasons,
 	// smoothing done by the producer, and so on).
 	Note string
+}
+
+// HeadlineKind returns the extreme used when the user names none: Low for
+// indicators whose records are lows, Headline for indicators that have both
+// (High when unset), High otherwise. The CLI, the API and the dashboard all
+// use it, so one question gets one default.
+func (i Indicator) HeadlineKind() Direction {
+	switch {
+	case i.Direction == Low:
+		return Low
+	case i.Direction == Both && i.Headline == Low:
+		return Low
+	}
+	return High
 }
 
 // Datasets returns every declared dataset, vital signs first.

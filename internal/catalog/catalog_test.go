@@ -55,3 +55,21 @@ func TestResolve(t *testing.T) {
 	f("no.such", "", false)
 	f("forest.loss", "gfw-tree-cover-loss", true)
 }
+
+func TestHeadlineKind(t *testing.T) {
+	f := func(id string, want Direction) {
+		t.Helper()
+		r, err := Resolve(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Indicator.HeadlineKind(); got != want {
+			t.Errorf("%s: %s, want %s", id, got, want)
+		}
+	}
+	f("seaice.south", Low)
+	f("seaice.north@4.0", Low)
+	f("sst.world", High)
+	f("oni", High)
+	f("co2.mlo", High)
+}

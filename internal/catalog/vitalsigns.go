@@ -33,7 +33,7 @@ func nsidc(hemisphere, letter, version string, def bool) Dataset {
 		}},
 		Indicators: []Indicator{{
 			ID: id, Title: title + " sea-ice extent", Unit: "10^6 km^2", Frequency: obs.Daily,
-			Direction: Both, Default: def, Note: nsidcNote,
+			Direction: Both, Headline: Low, Default: def, Note: nsidcNote,
 		}},
 	}
 }
