@@ -58,7 +58,7 @@ ingested. --datasets lists the dataset versions (provenance history) instead.`,
 				}
 				src := r.Source.Dataset + " v" + strings.TrimPrefix(r.Version, "v")
 				if r.Source.SHA256 != "" {
-					src += " sha256:" + r.Source.SHA256[:12]
+					src += " sha256:" + r.Source.SHA256[:min(12, len(r.Source.SHA256))]
 				}
 				unit := r.Unit
 				if r.Baseline != "" {

@@ -73,6 +73,9 @@ stay stored and served. Stop with Ctrl-C.`,
 				watchErr <- alerts.Watch(ctx, st, alerts.WatchOptions{
 					Datasets: datasets, Ingest: opts, Every: every, Deliverer: d, Logger: slog.Default(),
 					OnCycle: func(outs []ingest.Outcome, err error) {
+						if err != nil {
+							slog.Error("update cycle failed", "err", err)
+						}
 						for _, o := range outs {
 							if o.Status == ingest.Failed {
 								slog.Warn("update failed; last good data kept", "dataset", o.Dataset, "err", o.Error)
