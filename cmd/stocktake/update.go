@@ -100,6 +100,14 @@ it was named with --only, in which case it fails.`,
 			if bar != nil {
 				_ = bar.Finish()
 			}
+			if runErr == nil {
+				// Detection that failed after an earlier ingest (or a
+				// database filled without it) is caught up here; datasets
+				// already scanned at their current version cost one query.
+				if err := alerts.CatchUp(cmd.Context(), st, datasets); err != nil {
+					slog.Warn("record-event detection failed; it will be retried on the next update", "err", err)
+				}
+			}
 			if jsonFlag(cmd) {
 				if err := printJSON(cmd, map[string]any{"db": st.Path(), "outcomes": outcomes}); err != nil {
 					return err
