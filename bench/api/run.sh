@@ -66,6 +66,7 @@ ENDPOINTS=(
 	"records-year /api/records/seaice.south?year=2023&kind=min&smooth=5d"
 )
 mkdir -p "$WORK/www"
+chmod 755 "$WORK" "$WORK/www"
 for e in "${ENDPOINTS[@]}"; do
 	set -- $e
 	curl -sf "http://$API$2" -o "$WORK/www/$1.json"
@@ -92,10 +93,23 @@ CONF
 nginx -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon off;' &
 NGINX_PID=$!
 for _ in $(seq 100); do curl -sf "http://$NGX/series-year.json" >/dev/null && break; sleep 0.1; done
+# nginx's workers run as an unprivileged user: the files must be readable by
+# it, and each must come back whole, or the comparison would time 403s.
+for e in "${ENDPOINTS[@]}"; do
+	set -- $e
+	got=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://$NGX/$1.json")
+	want="200 $(stat -c %s "$WORK/www/$1.json")"
+	[[ $got == "$want" ]] || { echo "run.sh: nginx answered $got for $1.json, want $want" >&2; exit 1; }
+done
 
 # run_wrk URL prints "requests/s p50_ms p99_ms".
 run_wrk() {
 	wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$1" >"$WORK/wrk.out" 2>&1
+	if grep -q "Non-2xx" "$WORK/wrk.out"; then
+		echo "run.sh: $1 answered errors under load:" >&2
+		grep "Non-2xx" "$WORK/wrk.out" >&2
+		exit 1
+	fi
 	awk '
 		function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
 		/Requests\/sec/ { rps = $2 }

@@ -32,8 +32,9 @@ var stocktakeVersion = "dev"
 
 // httpHandler is what serve and watch answer HTTP with: the JSON API, the
 // alerts feed and events, and the dashboard at "/".
-func httpHandler(st *store.Store) http.Handler {
-	return api.New(st, api.Options{Logger: slog.Default(), Version: stocktakeVersion, UI: web.Handler()})
+// The caller closes it (removing its folder of large cached bodies).
+func httpHandler(st *store.Store) *api.Server {
+	return api.NewServer(st, api.Options{Logger: slog.Default(), Version: stocktakeVersion, UI: web.Handler()})
 }
 
 func newServeCmd() *cobra.Command {
@@ -70,6 +71,7 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
 				return fmt.Errorf("serve: %w", err)
 			}
 			h := httpHandler(st)
+			defer h.Close()
 			srv := &http.Server{
 				Handler:           h,
 				ReadHeaderTimeout: 10 * time.Second,

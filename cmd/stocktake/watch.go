@@ -59,7 +59,9 @@ stay stored and served. Stop with Ctrl-C.`,
 			if err != nil {
 				return fmt.Errorf("--addr %s: %w", addr, err)
 			}
-			srv := &http.Server{Handler: httpHandler(st), ReadHeaderTimeout: 10 * time.Second}
+			handler := httpHandler(st)
+			defer handler.Close()
+			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 			srvErr := make(chan error, 1)
 			go func() { srvErr <- srv.Serve(ln) }()
 			fmt.Fprintf(cmd.ErrOrStderr(), "stocktake watch: serving http://%s, updating every %s, database %s\n", ln.Addr(), every, st.Path())

@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"os"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -30,6 +32,11 @@ type reply struct {
 // its gzip encoding.
 type entry struct {
 	reply
+	// file, when not "", holds a copy of body on disk, so that the identity
+	// encoding of a large body is sent with sendfile(2) instead of being
+	// copied through user space (see spillMin). The file is removed when the
+	// entry is garbage: an open descriptor still reads it on Linux.
+	file   string
 	etag   string // strong ETag of the identity encoding, quoted
 	gzETag string // etag with "-gz" appended inside the quotes, for the gzip encoding
 	gzOnce sync.Once
@@ -42,6 +49,29 @@ func newEntry(rp reply) *entry {
 	sum := sha256.Sum256(rp.body)
 	h := hex.EncodeToString(sum[:16])
 	return &entry{reply: rp, etag: `"` + h + `"`, gzETag: `"` + h + `-gz"`}
+}
+
+// spillMin is the body size, in bytes, from which a cached body is also
+// written to disk and sent with sendfile(2): below it, the copy through user
+// space costs less than opening the file.
+const spillMin = 64 << 10
+
+// spillTo returns a spill function that writes entries' bodies into dir.
+// Errors leave the entry in memory only (it is still served, by copying).
+func spillTo(dir string) func(*entry) {
+	return func(e *entry) {
+		f, err := os.CreateTemp(dir, "body-*")
+		if err != nil {
+			return
+		}
+		_, werr := f.Write(e.body)
+		if cerr := f.Close(); werr != nil || cerr != nil {
+			os.Remove(f.Name())
+			return
+		}
+		e.file = f.Name()
+		runtime.AddCleanup(e, func(name string) { os.Remove(name) }, e.file)
+	}
 }
 
 // compressible reports whether the media type is text that gzip shrinks.
@@ -102,8 +132,9 @@ type loadedAll struct {
 // its own. Cached series are shared and must never be modified.
 type genCache struct {
 	gen      uint64
-	version  string   // dataVersion(gen)
-	versionH []string // the X-Stocktake-Data-Version header value
+	spill    func(*entry) // writes a large body to disk (nil: keep in memory only)
+	version  string       // dataVersion(gen)
+	versionH []string     // the X-Stocktake-Data-Version header value
 	maxBytes int
 
 	mu       sync.Mutex
@@ -152,6 +183,9 @@ func (c *genCache) get(key string, fn func() (reply, error)) (*entry, bool, erro
 	rp, err := fn()
 	if err == nil {
 		cl.e = newEntry(rp)
+		if c.spill != nil && !rp.noStore && len(rp.body) >= spillMin {
+			c.spill(cl.e)
+		}
 	}
 	cl.err = err
 	c.mu.Lock()

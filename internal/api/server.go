@@ -35,6 +35,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,6 +83,9 @@ type Server struct {
 	checked  atomic.Int64             // when the data version was last read (Unix ns)
 	checking atomic.Bool              // a request is re-reading the data version
 	genMu    sync.Mutex               // serialises re-reads and Invalidate
+	spillMu  sync.Mutex               // guards spillDir
+	spillDir string                   // private folder of large cached bodies, made on first use
+	noSpill  bool                     // the folder could not be made: keep bodies in memory only
 }
 
 // New returns the API handler for st (see the package comment for the
@@ -122,9 +126,49 @@ func NewServer(st *store.Store, opts Options) *Server {
 	} else {
 		s.mux.Handle("/", s.wrap(notFoundRoute))
 	}
-	s.gen.Store(newGenCache(0, opts.CacheBytes))
+	s.gen.Store(s.newCache(0))
 	s.Invalidate()
 	return s
+}
+
+// newCache returns the empty response cache of data version gen.
+func (s *Server) newCache(gen uint64) *genCache {
+	c := newGenCache(gen, s.opts.CacheBytes)
+	c.spill = s.spill
+	return c
+}
+
+// spill writes a large cached body to the server's private folder, made on
+// first use, so that it can be sent with sendfile(2).
+func (s *Server) spill(e *entry) {
+	s.spillMu.Lock()
+	if s.spillDir == "" && !s.noSpill {
+		dir, err := os.MkdirTemp("", "stocktake-api-")
+		if err != nil {
+			s.log.Warn("no folder for large cached bodies; serving them from memory", "err", err)
+			s.noSpill = true
+		}
+		s.spillDir = dir
+	}
+	dir := s.spillDir
+	s.spillMu.Unlock()
+	if dir != "" {
+		spillTo(dir)(e)
+	}
+}
+
+// Close removes the server's folder of large cached bodies, if it made one.
+// Requests still in flight finish from their open files; later large
+// bodies are served from memory.
+func (s *Server) Close() error {
+	s.spillMu.Lock()
+	defer s.spillMu.Unlock()
+	dir := s.spillDir
+	s.spillDir, s.noSpill = "", true
+	if dir == "" {
+		return nil
+	}
+	return os.RemoveAll(dir)
 }
 
 // ServeHTTP routes the request.
@@ -140,7 +184,7 @@ func (s *Server) Invalidate() {
 	if err != nil {
 		s.log.Error("reading dataset versions", "err", err)
 	}
-	s.gen.Store(newGenCache(gen, s.opts.CacheBytes))
+	s.gen.Store(s.newCache(gen))
 	s.checked.Store(time.Now().UnixNano())
 	s.metrics.invalidations.Add(1)
 }
@@ -157,7 +201,7 @@ func (s *Server) current(ctx context.Context) *genCache {
 		if err != nil {
 			s.log.Error("reading dataset versions", "err", err)
 		} else if gen != s.gen.Load().gen {
-			s.gen.Store(newGenCache(gen, s.opts.CacheBytes))
+			s.gen.Store(s.newCache(gen))
 			s.metrics.invalidations.Add(1)
 		}
 		s.checked.Store(now)

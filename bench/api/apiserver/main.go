@@ -32,7 +32,9 @@ func main() {
 	}
 	defer st.Close()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := &http.Server{Addr: *addr, Handler: api.New(st, api.Options{Logger: log, Version: "bench"}), ReadHeaderTimeout: 10 * time.Second}
+	h := api.NewServer(st, api.Options{Logger: log, Version: "bench"})
+	defer h.Close()
+	srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
