@@ -123,3 +123,40 @@ func TestClimatologyAndTrendCLI(t *testing.T) {
 		t.Fatalf("trend: %v", tr)
 	}
 }
+
+// TestAnomaliesCLI re-bases NOAA's monthly anomalies and computes daily
+// departures, checked against the climatology command's own means.
+func TestAnomaliesCLI(t *testing.T) {
+	db := sharedDB(t)
+	// NOAA Climate at a Glance: June 2023 is +1.06 °C vs 1901-2000; June's
+	// 1991-2020 mean in the same file is 0.587, so +0.473 vs 1991-2020.
+	r := runCLI(t, db, "anomalies", "gmst.noaa", "--baseline", "1991-2020", "--from", "2023-06", "--to", "2023-06", "--json")
+	a := decode[map[string]any](t, r.stdout)
+	pts := a["points"].([]any)
+	if r.code != 0 || len(pts) != 1 || !near(pts[0].(map[string]any)["value"].(float64), 0.473, 0.0005) ||
+		a["baseline"] != "1991-2020" || a["convention"] != "month" {
+		t.Fatalf("gmst.noaa: exit %d %v %s", r.code, a, r.stderr)
+	}
+	// Antarctic 5-day extent on 21 February 2023 (1.7884) minus the
+	// 1981-2010 mean of 5-day values for 02-21 from 'climatology'.
+	r = runCLI(t, db, "climatology", "seaice.south", "--baseline", "1981-2010", "--smooth", "5d", "--json")
+	c := decode[map[string]any](t, r.stdout)
+	var mean float64
+	for _, s := range c["slots"].([]any) {
+		if s := s.(map[string]any); s["label"] == "02-21" {
+			mean = s["mean"].(float64)
+		}
+	}
+	r = runCLI(t, db, "anomalies", "seaice.south", "--baseline", "1981-2010", "--smooth", "5d", "--from", "2023-02-21", "--to", "2023-02-21", "--json")
+	a = decode[map[string]any](t, r.stdout)
+	pts = a["points"].([]any)
+	if r.code != 0 || mean == 0 || len(pts) != 1 || !near(pts[0].(map[string]any)["value"].(float64), 1.7884-mean, 2e-6) {
+		t.Fatalf("seaice.south: mean %v, %v %s", mean, a, r.stderr)
+	}
+	if r := runCLI(t, db, "anomalies", "ohc.jma", "--baseline", "1991-2020"); r.code != 2 {
+		t.Errorf("annual data: exit %d", r.code)
+	}
+	if r := runCLI(t, db, "anomalies", "sst.world", "--baseline", "1991"); r.code != 2 {
+		t.Errorf("bad baseline: exit %d", r.code)
+	}
+}

@@ -72,7 +72,7 @@ func newRootCmd() *cobra.Command {
 	root.PersistentFlags().String("log-level", "warn", "log level for stderr: debug, info, warn, error")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newUpdateCmd(), newListCmd(), newShowCmd())
-	root.AddCommand(newExtremesCmd(), newRecordsCmd(), newClimatologyCmd(), newTrendCmd())
+	root.AddCommand(newExtremesCmd(), newRecordsCmd(), newClimatologyCmd(), newAnomaliesCmd(), newTrendCmd())
 	root.AddCommand(newRankCmd(), newPeaksCmd(), newCompareCmd(), newPledgesCmd(), newGrowthCmd())
 	root.AddCommand(newWatchCmd(), newWebhookCmd(), newEventsCmd())
 	root.AddCommand(newGridCmd(), newServeCmd())
