@@ -345,7 +345,11 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				if len(r.Streaks) > 0 {
 					fmt.Fprintln(tw, "\nSTREAK FROM\tTO\tLENGTH")
 					for _, s := range r.Streaks {
-						fmt.Fprintf(tw, "%s\t%s\t%d\n", s.From, s.To, s.Days)
+						run := ""
+						if s.RunFrom != "" {
+							run = fmt.Sprintf(" (continues a run since %s: %d in all)", s.RunFrom, s.RunDays)
+						}
+						fmt.Fprintf(tw, "%s\t%s\t%d%s\n", s.From, s.To, s.Days, run)
 					}
 				}
 				return tw.Flush()

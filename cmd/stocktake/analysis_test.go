@@ -72,6 +72,15 @@ func TestRecordsCLI(t *testing.T) {
 		t.Errorf("last streak: %v", last)
 	}
 
+	// 2024 opens by continuing that run: 489 record days in a row from
+	// 2023-03-13 to 2024-07-13 (the alerts engine's streak event agrees).
+	r = runCLI(t, db, "records", "sst.world", "--year", "2024", "--json")
+	y = decode[map[string]any](t, r.stdout)
+	s0 := y["streaks"].([]any)[0].(map[string]any)
+	if s0["from"] != "2024-01-01" || s0["to"] != "2024-07-13" || s0["run_from"] != "2023-03-13" || s0["run_days"].(float64) != 489 {
+		t.Errorf("2024 first streak: %v", s0)
+	}
+
 	r = runCLI(t, db, "extremes", "seaice.south", "--year", "2023", "--kind", "min", "--smooth", "5d", "--json")
 	e := decode[map[string]any](t, r.stdout)
 	if r.code != 0 || e["date"] != "2023-02-21" || e["period"] != "2023" || !near(e["value"].(float64), 1.7884, 1e-9) {

@@ -459,7 +459,7 @@ func TestRecordYear(t *testing.T) {
 	if len(r.TiedDays) != 1 || r.TiedDays[0].Date != "2022-01-05" || r.TiedDays[0].Previous.Date != "2021-01-05" {
 		t.Errorf("tied days %+v", r.TiedDays)
 	}
-	if len(r.Streaks) != 2 || r.Streaks[0] != (Streak{"2022-01-02", "2022-01-04", 3}) || r.Streaks[1].Days != 1 {
+	if len(r.Streaks) != 2 || r.Streaks[0] != (Streak{From: "2022-01-02", To: "2022-01-04", Days: 3}) || r.Streaks[1].Days != 1 {
 		t.Errorf("streaks %+v", r.Streaks)
 	}
 	// All-time: 7 on 01-02 beats 6 (2021), then 8, then 9; the later 7 does not.

@@ -245,6 +245,11 @@ type Streak struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 	Days int    `json:"days"`
+	// RunFrom and RunDays are set when the streak continues a run of record
+	// days that began before the year (a streak from 1 January that carries
+	// on from December): the run's first day and its whole length.
+	RunFrom string `json:"run_from,omitempty"`
+	RunDays int    `json:"run_days,omitempty"`
 }
 
 // YearResult is the result of stocktake records --year. Its JSON field names
@@ -294,6 +299,7 @@ func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
 	allTime := -1
 	found := false
 	var recIdx []int
+	isRec := make([]bool, len(pts)) // set a record for its slot when it happened
 	holder := func(i int) *Holder {
 		if i < 0 {
 			return nil
@@ -323,6 +329,9 @@ func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
 				r.TiedAllTime = append(r.TiedAllTime, DayRecord{Date: formatDate(p.Date, s.Frequency), Value: round6(p.Value), Previous: holder(allTime)})
 			}
 		}
+		if b >= 0 && k.beats(p.Value, pts[b].Value) {
+			isRec[i] = true
+		}
 		if b < 0 || k.beats(p.Value, pts[b].Value) {
 			best[slot] = i + 1
 		}
@@ -342,8 +351,20 @@ func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
 		for e+1 < len(recIdx) && next(pts[recIdx[e]].Date, pts[recIdx[e+1]].Date) {
 			e++
 		}
-		r.Streaks = append(r.Streaks, Streak{From: formatDate(pts[recIdx[j]].Date, s.Frequency),
-			To: formatDate(pts[recIdx[e]].Date, s.Frequency), Days: e - j + 1})
+		st := Streak{From: formatDate(pts[recIdx[j]].Date, s.Frequency),
+			To: formatDate(pts[recIdx[e]].Date, s.Frequency), Days: e - j + 1}
+		if j == 0 {
+			// Walk back over consecutive record days before the year.
+			first := recIdx[0]
+			for first > 0 && isRec[first-1] && next(pts[first-1].Date, pts[first].Date) {
+				first--
+			}
+			if first < recIdx[0] {
+				st.RunFrom = formatDate(pts[first].Date, s.Frequency)
+				st.RunDays = st.Days + recIdx[0] - first
+			}
+		}
+		r.Streaks = append(r.Streaks, st)
 		j = e + 1
 	}
 	return r, nil
