@@ -45,11 +45,9 @@ subtracted). --smooth applies to daily data before anything else.`,
   stocktake anomalies seaice.south --baseline 1981-2010 --smooth 5d --from 2023-02-15 --to 2023-02-25`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if jsonFlag(cmd) {
-				format = "json"
-			}
-			if format != "table" && format != "csv" && format != "json" {
-				return usagef("--format %q: expected table, csv or json", format)
+			format, err := outputFormat(cmd, format)
+			if err != nil {
+				return err
 			}
 			b, err := analysis.ParseBaseline(baseline)
 			if err != nil {
@@ -59,15 +57,10 @@ subtracted). --smooth applies to daily data before anything else.`,
 			if err != nil || conv == analysis.Month {
 				return usagef("--convention %q: expected calendar or daycount", convention)
 			}
-			fromD, hasFrom, err := parseDateFlag("from", from)
+			window, err := parseRange(from, to)
 			if err != nil {
 				return err
 			}
-			toD, hasTo, err := parseDateFlag("to", to)
-			if err != nil {
-				return err
-			}
-			toD = endOf(to, toD)
 			sm, err := smoothFlag(smooth)
 			if err != nil {
 				return err
@@ -98,21 +91,15 @@ subtracted). --smooth applies to daily data before anything else.`,
 				}
 				return usageError{err}
 			}
-			var kept []obs.Point
-			for _, p := range analysis.Anomalies(pts, c) {
+			kept := window.keep(analysis.Anomalies(pts, c))
+			for i := range kept {
 				// Differences of means carry float noise in the last bits;
 				// 1e-6 is finer than any producer's precision.
-				p.Value = math.Round(p.Value*1e6) / 1e6
-				if (!hasFrom || p.Date >= fromD) && (!hasTo || p.Date <= toD) {
-					kept = append(kept, p)
-				}
+				kept[i].Value = math.Round(kept[i].Value*1e6) / 1e6
 			}
 			out := se
 			out.Points = kept
-			smoothName := ""
-			if !sm.None() {
-				smoothName = sm.String()
-			}
+			smoothName := smoothingName(sm)
 			convName := conv.String()
 			if se.Frequency == obs.Monthly {
 				convName = analysis.Month.String()

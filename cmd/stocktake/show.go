@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
 )
@@ -21,6 +22,58 @@ func parseDateFlag(name, v string) (d obs.Date, ok bool, err error) {
 		return 0, false, usagef("--%s: %v", name, err)
 	}
 	return d, true, nil
+}
+
+// dateRange is the inclusive --from/--to window of a command's output.
+type dateRange struct {
+	from, to       obs.Date
+	hasFrom, hasTo bool
+}
+
+// parseRange reads --from and --to (YYYY-MM-DD, YYYY-MM or YYYY; a coarser
+// --to means the end of that period).
+func parseRange(from, to string) (dateRange, error) {
+	var r dateRange
+	var err error
+	if r.from, r.hasFrom, err = parseDateFlag("from", from); err != nil {
+		return r, err
+	}
+	if r.to, r.hasTo, err = parseDateFlag("to", to); err != nil {
+		return r, err
+	}
+	r.to = endOf(to, r.to)
+	return r, nil
+}
+
+// keep returns the points inside the window, in a new slice.
+func (r dateRange) keep(pts []obs.Point) []obs.Point {
+	out := pts[:0:0]
+	for _, p := range pts {
+		if (!r.hasFrom || p.Date >= r.from) && (!r.hasTo || p.Date <= r.to) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// outputFormat resolves --format (table, csv or json) and --json.
+func outputFormat(cmd *cobra.Command, format string) (string, error) {
+	if jsonFlag(cmd) {
+		return "json", nil
+	}
+	if format != "table" && format != "csv" && format != "json" {
+		return "", usagef("--format %q: expected table, csv or json", format)
+	}
+	return format, nil
+}
+
+// smoothingName is the "smoothing" of printed series: "" when the values
+// are the producer's own.
+func smoothingName(sm analysis.Smoothing) string {
+	if sm.None() {
+		return ""
+	}
+	return sm.String()
 }
 
 // endOf returns the last day covered by a --to value given at a coarser
@@ -57,21 +110,14 @@ needed); 7d-centred is a centred 7-day mean.`,
   stocktake show gmst.noaa --from 2023-06 --to 2023-06 --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if jsonFlag(cmd) {
-				format = "json"
-			}
-			if format != "table" && format != "csv" && format != "json" {
-				return usagef("--format %q: expected table, csv or json", format)
-			}
-			fromD, hasFrom, err := parseDateFlag("from", from)
+			format, err := outputFormat(cmd, format)
 			if err != nil {
 				return err
 			}
-			toD, hasTo, err := parseDateFlag("to", to)
+			window, err := parseRange(from, to)
 			if err != nil {
 				return err
 			}
-			toD = endOf(to, toD)
 			sm, err := smoothFlag(smooth)
 			if err != nil {
 				return err
@@ -86,17 +132,8 @@ needed); 7d-centred is a centred 7-day mean.`,
 			if !sm.None() {
 				se.Points = sm.Apply(se.Points)
 			}
-			kept := se.Points[:0:0]
-			for _, p := range se.Points {
-				if (!hasFrom || p.Date >= fromD) && (!hasTo || p.Date <= toD) {
-					kept = append(kept, p)
-				}
-			}
-			se.Points = kept
-			smoothName := ""
-			if !sm.None() {
-				smoothName = sm.String()
-			}
+			se.Points = window.keep(se.Points)
+			smoothName := smoothingName(sm)
 			switch format {
 			case "json":
 				return printJSON(cmd, present.NewSeries(se, src, smoothName))
