@@ -200,6 +200,20 @@ func TestExitCodesAndErrors(t *testing.T) {
 	f(empty, 1, "not in the store", "show", "seaice.south")
 	f(db, 2, "neither a dataset id nor an indicator id", "update", "--only", "nope", "--from", testutil.SharedData(t))
 	f(db, 2, "not a folder", "update", "--from", "/no/such/dir")
+	f(db, 2, `no version "9"`, "update", "--only", "seaice.south@9", "--from", testutil.SharedData(t))
+
+	// An indicator id selects its default dataset only: the shared mirror's
+	// missing Antarctic v4.0 file does not fail it, but naming that version
+	// does (exit 1, the file named).
+	picked := filepath.Join(t.TempDir(), "picked.db")
+	if r := runCLI(t, picked, "update", "--only", "seaice.south,sst.world", "--from", testutil.SharedData(t)); r.code != 0 ||
+		!strings.Contains(r.stdout, "nsidc-g02135-south-v3") || strings.Contains(r.stdout, "south-v4") {
+		t.Errorf("update --only seaice.south,sst.world: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, picked, "update", "--only", "seaice.south@4.0", "--from", testutil.SharedData(t)); r.code != 1 ||
+		!strings.Contains(r.stdout+r.stderr, "nsidc-g02135-south-v4") {
+		t.Errorf("update --only seaice.south@4.0: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 
 	// A corrupt file in a mirror: exit 1, the error names file and line, and
 	// the store is unchanged.

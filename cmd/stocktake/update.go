@@ -141,7 +141,7 @@ it was named with --only, in which case it fails.`,
 		},
 	}
 	source.add(cmd)
-	cmd.Flags().StringSliceVar(&only, "only", nil, "update only these datasets or indicators (comma-separated; id@version allowed)")
+	cmd.Flags().StringSliceVar(&only, "only", nil, "update only these datasets or indicators (comma-separated); an indicator id selects its default dataset, id@version another (seaice.south@4.0)")
 	return cmd
 }
 

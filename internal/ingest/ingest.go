@@ -94,26 +94,19 @@ func Select(ids []string) ([]catalog.Dataset, error) {
 			want[id] = true
 			continue
 		}
-		if strings.Contains(id, "@") {
-			ref, err := catalog.Resolve(id)
-			if err != nil {
-				return nil, err
+		// An indicator id, with or without "@version", selects the one
+		// dataset 'show' would read it from: the default version unless a
+		// version is named. Other versions are picked by "id@version" or by
+		// dataset id, so a missing file of a version nobody asked for
+		// never fails the update.
+		ref, err := catalog.Resolve(id)
+		if err != nil {
+			if !strings.Contains(id, "@") {
+				return nil, fmt.Errorf("--only: %q is neither a dataset id nor an indicator id (see 'stocktake list --datasets')", id)
 			}
-			want[ref.Dataset.ID] = true
-			continue
+			return nil, fmt.Errorf("--only: %w", err)
 		}
-		found := false
-		for _, d := range all {
-			for _, ind := range d.Indicators {
-				if ind.ID == id {
-					want[d.ID] = true
-					found = true
-				}
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("--only: %q is neither a dataset id nor an indicator id (see 'stocktake list --datasets')", id)
-		}
+		want[ref.Dataset.ID] = true
 	}
 	var out []catalog.Dataset
 	for _, d := range all {

@@ -357,7 +357,9 @@ func TestSelect(t *testing.T) {
 			t.Errorf("%v: got %s want %s", ids, strings.Join(names, ","), want)
 		}
 	}
-	f([]string{"seaice.north"}, "nsidc-g02135-north-v3,nsidc-g02135-north-v4", true)
+	f([]string{"seaice.north"}, "nsidc-g02135-north-v3", true)
+	f([]string{"seaice.north", "seaice.north@4.0"}, "nsidc-g02135-north-v3,nsidc-g02135-north-v4", true)
+	f([]string{"nsidc-g02135-south-v4"}, "nsidc-g02135-south-v4", true)
 	f([]string{"seaice.north@4.0"}, "nsidc-g02135-north-v4", true)
 	f([]string{"noaa-gml-ch4-global", "sst.world"}, "climate-reanalyzer-sst.world,noaa-gml-ch4-global", true)
 	f([]string{"no.such"}, "", false)

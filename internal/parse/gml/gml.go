@@ -24,6 +24,8 @@
 package gml
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -56,7 +58,10 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 			return 0, "", err
 		}
 		d, err := textutil.Date(y, m, 1)
-		return d, f[3], err
+		if err != nil {
+			return 0, "", err
+		}
+		return d, f[3], checkDecimalDate(f[2], y)
 	}, averageMissing, "average")
 }
 
@@ -81,7 +86,10 @@ func ParseWeekly(file string, data []byte, inds []catalog.Indicator) (*obs.Parse
 			return 0, "", err
 		}
 		date, err := textutil.Date(y, m, d)
-		return date, f[4], err
+		if err != nil {
+			return 0, "", err
+		}
+		return date, f[4], checkDecimalDate(f[3], y)
 	}, weeklyMissing, "ppm")
 }
 
@@ -131,6 +139,21 @@ func read(file string, data []byte, ind catalog.Indicator, what string, counts [
 		return nil, parse.Errorf(file, sc.Line(), "no data rows after the '#' header: expected %s", what)
 	}
 	return c.Parsed(file, ind)
+}
+
+// checkDecimalDate checks a row's decimal-date column: a number whose whole
+// part is the row's year. The value itself is not used (the year, month and
+// day columns date the row), but a row whose decimal date is garbage or
+// belongs to another year is a damaged row, not data.
+func checkDecimalDate(s string, year int) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("column decimal: expected a decimal year such as %d.0417, got %s", year, textutil.Quote(s))
+	}
+	if int(math.Floor(v)) != year {
+		return fmt.Errorf("column decimal: %s is not in the row's year %d", textutil.Quote(s), year)
+	}
+	return nil
 }
 
 // countList writes accepted column counts as "7 or 8".

@@ -80,6 +80,8 @@ func TestBadInput(t *testing.T) {
 	f(Parse, monthly, parsetest.Lines(ok, "  2023  7  2023.542  19l4.97  1.20  1920.99  0.71"), "g.txt:2: column average", "19l4.97")
 	f(Parse, monthly, parsetest.Lines(ok, "  2023  13  2023.542  1914.97  1.20  1920.99  0.71"), "g.txt:2:", "2023-13-01")
 	f(Parse, monthly, parsetest.Lines(ok, "  2O23  7  2023.542  1914.97  1.20  1920.99  0.71"), "g.txt:2:", "four-digit year")
+	f(Parse, monthly, parsetest.Lines(ok, "  2023  7  2O23.542  1914.97  1.20  1920.99  0.71"), "g.txt:2: column decimal", "2O23.542")
+	f(Parse, monthly, parsetest.Lines(ok, "  2023  7  2022.542  1914.97  1.20  1920.99  0.71"), "g.txt:2: column decimal", "year 2023")
 	f(Parse, monthly, parsetest.Lines(ok, ok), "g.txt:2: duplicate date 2023-06 (also at line 1)")
 	f(Parse, monthly, parsetest.Lines("  2023  7  2023.542  -9.99  1.20  1920.99  0.71"), "all 1 rows are missing")
 	f(Parse, weekly, parsetest.Lines(ok), "declared \"weekly\"")
@@ -90,6 +92,7 @@ func TestBadInput(t *testing.T) {
 	f(ParseWeekly, weekly, parsetest.Lines(wk, "  2023   2  30  2023.16  423.49  7  420.84  398.39  141.31"), "g.txt:2:", "2023-02-30")
 	f(ParseWeekly, weekly, parsetest.Lines(wk, "  2023   6  25  2023.48  x  7  420.84  398.39  141.31"), "g.txt:2: column ppm")
 	f(ParseWeekly, weekly, parsetest.Lines(wk, "  2023   6  25  2023.48"), "g.txt:2: expected 9")
+	f(ParseWeekly, weekly, parsetest.Lines(wk, "  2023   6  25  NaN  423.49  7  420.84  398.39  141.31"), "g.txt:2: column decimal", "NaN")
 	f(ParseWeekly, weekly, parsetest.Lines(wk, wk), "g.txt:2: duplicate date 2023-06-18")
 }
 
