@@ -991,6 +991,52 @@ func TestHumanNumber(t *testing.T) {
 	}
 }
 
+// TestNiceTicks checks the value-axis labels: a round step, as many
+// decimals as the step needs and no floating-point residue (the sea-ice
+// axis once read "1.2000000000000002").
+func TestNiceTicks(t *testing.T) {
+	f := func(min, max float64, want string) {
+		t.Helper()
+		var labels []string
+		for _, tk := range niceTicks(min, max, 5) {
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		if got := strings.Join(labels, " "); got != want {
+			t.Errorf("niceTicks(%g, %g) = %q, want %q", min, max, got, want)
+		}
+	}
+	f(1.05, 2.3, "1.2 1.4 1.6 1.8 2.0 2.2")
+	f(-0.43, 1.29, "-0.4 -0.2 0.0 0.2 0.4 0.6 0.8 1.0 1.2")
+	f(20.1, 21.2, "20.2 20.4 20.6 20.8 21.0 21.2")
+	f(0, 12500, "0 2000 4000 6000 8000 10,000 12,000")
+	f(0, 1.2e10, "0 2 billion 4 billion 6 billion 8 billion 10 billion 12 billion")
+	f(310, 425, "320 340 360 380 400 420")
+	f(3, 3, "3")
+}
+
+// TestDateTicks checks the time-axis labels of short line charts.
+func TestDateTicks(t *testing.T) {
+	f := func(from, to, want string) {
+		t.Helper()
+		a, _ := obs.ParseDate(from)
+		b, _ := obs.ParseDate(to)
+		var labels []string
+		for _, tk := range (dateTicks{}).Ticks(float64(a.Time().Unix()), float64(b.Time().Unix())) {
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		if got := strings.Join(labels, "|"); got != want {
+			t.Errorf("%s..%s: %q, want %q", from, to, got, want)
+		}
+	}
+	f("2023-02-01", "2023-03-01", "1 Feb|8 Feb|15 Feb|22 Feb|1 Mar")
+	f("2023-01-10", "2023-04-01", "Feb 2023|Mar 2023|Apr 2023")
+	f("2022-01-01", "2024-06-01", "Jan 2022|Apr 2022|Jul 2022|Oct 2022|Jan 2023|Apr 2023|Jul 2023|Oct 2023|Jan 2024|Apr 2024")
+}
+
 // TestLargeBodiesFromDisk checks that a large cached body (the whole daily
 // SST series, about 600 KB) is sent from its copy on disk over a real
 // connection (the sendfile path) byte for byte as built in memory, and that

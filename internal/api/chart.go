@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -146,6 +148,11 @@ func chartTitle(ref catalog.Ref, se obs.Series, sm analysis.Smoothing) string {
 	if !sm.None() {
 		t += " (" + sm.String() + " running mean)"
 	}
+	// Producers' titles are often lower case ("global land and ocean
+	// temperature anomaly"); a chart title starts with a capital.
+	if r, n := utf8.DecodeRuneInString(t); n > 0 {
+		t = string(unicode.ToUpper(r)) + t[n:]
+	}
 	return t
 }
 
@@ -183,11 +190,7 @@ func lineChart(ref catalog.Ref, se obs.Series, sm analysis.Smoothing) (*plot.Plo
 	x := func(d obs.Date) float64 { return decimalYear(d) }
 	if span <= 3*366 {
 		x = func(d obs.Date) float64 { return float64(d.Time().Unix()) }
-		format := "2006-01-02"
-		if span > 120 {
-			format = "2006-01"
-		}
-		p.X.Tick.Marker = plot.TimeTicks{Format: format}
+		p.X.Tick.Marker = dateTicks{}
 	} else {
 		p.X.Tick.Marker = yearTicks{}
 	}
@@ -199,6 +202,15 @@ func lineChart(ref catalog.Ref, se obs.Series, sm analysis.Smoothing) (*plot.Plo
 		maxGap = 2 * 366
 	}
 	p.Add(plotter.NewGrid())
+	if ref.Indicator.Baseline != "" {
+		// An anomaly series gets its zero line: the baseline mean.
+		zero, err := plotter.NewLine(plotter.XYs{{X: x(pts[0].Date), Y: 0}, {X: x(pts[len(pts)-1].Date), Y: 0}})
+		if err != nil {
+			return nil, err
+		}
+		zero.Color, zero.Width = color.Gray{Y: 0x40}, vg.Points(0.8)
+		p.Add(zero)
+	}
 	col := color.RGBA{R: 0x1f, G: 0x5f, B: 0xa8, A: 0xff}
 	for _, seg := range segments(pts, maxGap) {
 		xys := make(plotter.XYs, len(seg))
@@ -237,6 +249,57 @@ func segments(pts []obs.Point, maxGap obs.Date) [][]obs.Point {
 	return out
 }
 
+// dateTicks labels a time axis in Unix seconds at calendar dates: the 1st,
+// 8th, 15th and 22nd of each month ("8 Feb") for spans up to ten weeks,
+// otherwise the first of every month, second, third or sixth month
+// ("Mar 2023"), whichever gives at most about twelve labels.
+type dateTicks struct{}
+
+func (dateTicks) Ticks(min, max float64) []plot.Tick {
+	const day = 86400
+	lo, hi := obs.Date(math.Ceil(min/day)), obs.Date(math.Floor(max/day))
+	var ts []plot.Tick
+	at := func(d obs.Date, label string) {
+		if d >= lo && d <= hi {
+			ts = append(ts, plot.Tick{Value: float64(d.Time().Unix()), Label: label})
+		}
+	}
+	y, m := lo.Year(), lo.Month()
+	if hi-lo <= 70 {
+		for ; obs.NewDate(y, m, 1) <= hi; y, m = nextMonth(y, m) {
+			for _, day := range []int{1, 8, 15, 22} {
+				d := obs.NewDate(y, m, day)
+				at(d, fmt.Sprintf("%d %s", day, present.MonthName(m)[:3]))
+			}
+		}
+		return ts
+	}
+	step := 6
+	for _, s := range []int{1, 2, 3} {
+		if int(hi-lo)/(30*s) <= 12 {
+			step = s
+			break
+		}
+	}
+	for ; obs.NewDate(y, m, 1) <= hi; y, m = nextMonth(y, m) {
+		d := obs.NewDate(y, m, 1)
+		if (m-1)%step == 0 {
+			at(d, fmt.Sprintf("%s %d", present.MonthName(m)[:3], y))
+		} else {
+			at(d, "")
+		}
+	}
+	return ts
+}
+
+// nextMonth returns the month after y-m.
+func nextMonth(y, m int) (int, int) {
+	if m == 12 {
+		return y + 1, 1
+	}
+	return y, m + 1
+}
+
 // yearTicks labels a decimal-year axis with whole years.
 type yearTicks struct{}
 
@@ -253,18 +316,69 @@ func (yearTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
-// humanTicks labels a value axis in plain numbers: "2.5", "12,000", and
-// from a million up "3.5 million" or "10 billion" instead of e-notation.
+// humanTicks labels a value axis in plain numbers at a round step (1, 2 or
+// 5 times a power of ten) chosen for five to ten labels: "1.2" not
+// "1.2000000000000002", "12,000", and from a million up "3.5 million" or
+// "10 billion" instead of e-notation. Every label has the decimals its step
+// needs, so labels on one axis line up (1.50, 1.75, 2.00).
 type humanTicks struct{}
 
 func (humanTicks) Ticks(min, max float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(min, max)
-	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = humanNumber(ts[i].Value)
+	return niceTicks(min, max, 5)
+}
+
+// niceTicks returns labelled ticks at a round step with at least want
+// labels between min and max, and an unlabelled minor tick halfway between
+// labels.
+func niceTicks(min, max float64, want int) []plot.Tick {
+	if !(max > min) || math.IsInf(min, 0) || math.IsInf(max, 0) {
+		return []plot.Tick{{Value: min, Label: humanNumber(min)}}
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(max-min)))
+	step := mag / 10
+	for _, f := range []float64{5, 2, 1, 0.5, 0.2} {
+		if st := f * mag; math.Floor(max/st)-math.Ceil(min/st)+1 >= float64(want) {
+			step = st
+			break
+		}
+	}
+	// decimals is the fewest digits after the point that write step exactly.
+	decimals := 0
+	for ; decimals < 12; decimals++ {
+		r, _ := strconv.ParseFloat(strconv.FormatFloat(step, 'f', decimals, 64), 64)
+		if math.Abs(r-step) <= step*1e-9 {
+			break
+		}
+	}
+	var ts []plot.Tick
+	first := math.Ceil(min/step - 1e-9)
+	if minor := (first - 0.5) * step; minor >= min {
+		ts = append(ts, plot.Tick{Value: minor})
+	}
+	for k := first; k*step <= max+step*1e-9; k++ {
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(k*step, 'f', decimals, 64), 64)
+		ts = append(ts, plot.Tick{Value: v, Label: tickLabel(v, decimals)})
+		if mid := v + step/2; mid <= max {
+			ts = append(ts, plot.Tick{Value: mid})
 		}
 	}
 	return ts
+}
+
+// tickLabel writes a tick value with exactly decimals digits after the
+// point, thousands grouped with commas; from a million up as humanNumber.
+func tickLabel(v float64, decimals int) string {
+	if math.Abs(v) >= 1e6 {
+		return humanNumber(v)
+	}
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if s == "-"+strconv.FormatFloat(0, 'f', decimals, 64) {
+		s = s[1:]
+	}
+	if math.Abs(v) < 10000 {
+		return s
+	}
+	return groupThousands(s)
 }
 
 // humanNumber writes v with at most 4 significant digits, naming millions,
@@ -283,24 +397,29 @@ func humanNumber(v float64) string {
 	if a < 10000 {
 		return s
 	}
+	return groupThousands(s)
+}
+
+// groupThousands puts commas between groups of three digits in the whole
+// part of a decimal number written by strconv ("-12345.5" to "-12,345.5").
+func groupThousands(s string) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
 	for i, c := range intPart {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
 			b.WriteByte(',')
 		}
 		b.WriteRune(c)
 	}
-	out := b.String()
 	if frac != "" {
-		out += "." + frac
+		b.WriteString("." + frac)
 	}
-	if neg {
-		out = "-" + out
-	}
-	return out
+	return b.String()
 }
 
 // monthTicks labels the calendar-slot axis with month names at the first

@@ -50,7 +50,7 @@ func reanalyzer(id, title, file, url, citation, licence, baseline string) Datase
 		BrowserUA: true,
 		Files:     []File{{Path: file, URL: url}},
 		Indicators: []Indicator{{
-			ID: id, Title: title, Unit: "degC", Frequency: obs.Daily, Direction: High, Default: true,
+			ID: id, Title: "Daily " + title, Unit: "degC", Frequency: obs.Daily, Direction: High, Default: true,
 			Note: "Daily values indexed by day count from 1 January (index 59 is 29 February in leap years, 1 March otherwise). Rows named by a period (e.g. 1991-2020) are kept as the producer's climatology; the 'Preliminary' row is not stored.",
 		}},
 	}
