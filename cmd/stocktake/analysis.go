@@ -190,7 +190,14 @@ func newRecordsCmd() *cobra.Command {
                Months failing the WMO 5/11 completeness rule are left out of the
                ranking; the month asked about is always shown, flagged if incomplete.
 --year Y       every day of Y that set a record for its date and every all-time
-               record, with the streaks of consecutive record days.
+               record, with the streaks of consecutive record days. Each day is
+               judged against earlier years only, when it happened: a record set
+               in 2023 stays listed for 2023 even if 2024 later beat it.
+
+--on and --month judge the value against every year in the data up to
+--as-of (all data without it), later years included: "is it still the
+record?". For "was it a record when it happened?" give --as-of the same
+date, as in the first example.
 
 A record is strictly beyond every other value compared; equal values are ties,
 never records. --as-of DATE uses only data up to DATE ("was it a record when it

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/fetch"
 	"github.com/stocktake/stocktake/internal/ingest"
+	"github.com/stocktake/stocktake/internal/store"
 )
 
 // sourceFlags are the flags of update and watch that say where the files
@@ -64,7 +66,14 @@ Identical bytes are not stored twice; changed bytes become a new version and the
 older versions stay in the history ('stocktake list --datasets').
 
 A dataset whose file is missing from the mirror is skipped (reported), unless
-it was named with --only, in which case it fails.`,
+it was named with --only, in which case it fails.
+
+New record events are detected after each changed dataset ('stocktake events')
+and, when webhooks are registered ('stocktake webhook add'), sent once at the
+end; a receiver that fails gets the delivery again, with backoff, on the next
+update or from 'stocktake watch'. With --json the output is {"db", "outcomes":
+[...], "webhooks": {"delivered", "pending", "failed"}} (webhooks only when some
+are registered).`,
 		Example: `  stocktake update --from ../shared/data
   stocktake update --only seaice.south,sst.world
   stocktake update --only seaice.north@4.0 --json`,
@@ -108,8 +117,16 @@ it was named with --only, in which case it fails.`,
 					slog.Warn("record-event detection failed; it will be retried on the next update", "err", err)
 				}
 			}
+			hooks, err := deliverWebhooks(cmd.Context(), st)
+			if err != nil {
+				slog.Warn("webhook deliveries failed; they stay queued for the next update or 'stocktake watch'", "err", err)
+			}
 			if jsonFlag(cmd) {
-				if err := printJSON(cmd, map[string]any{"db": st.Path(), "outcomes": outcomes}); err != nil {
+				out := map[string]any{"db": st.Path(), "outcomes": outcomes}
+				if hooks != nil {
+					out["webhooks"] = hooks
+				}
+				if err := printJSON(cmd, out); err != nil {
 					return err
 				}
 			} else {
@@ -123,6 +140,10 @@ it was named with --only, in which case it fails.`,
 					fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", o.Dataset, o.Status, o.Rows, sum, firstLine(o.Error))
 				}
 				w.Flush()
+				if hooks != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "webhooks: %d delivered, %d pending (retried by the next update or 'stocktake watch'), %d failed\n",
+						hooks.Delivered, hooks.Pending, hooks.Failed)
+				}
 				fmt.Fprintf(cmd.OutOrStdout(), "database: %s\n", st.Path())
 			}
 			if runErr != nil {
@@ -143,6 +164,43 @@ it was named with --only, in which case it fails.`,
 	source.add(cmd)
 	cmd.Flags().StringSliceVar(&only, "only", nil, "update only these datasets or indicators (comma-separated); an indicator id selects its default dataset, id@version another (seaice.south@4.0)")
 	return cmd
+}
+
+// webhookTally counts an update's webhook deliveries: Delivered in this
+// run, and the deliveries still Pending or Failed for good afterwards.
+type webhookTally struct {
+	Delivered int `json:"delivered"`
+	Pending   int `json:"pending"`
+	Failed    int `json:"failed"`
+}
+
+// deliverWebhooks makes one attempt at every due webhook delivery, the ones
+// this update queued included, so that 'update' run from cron notifies as
+// 'watch' does. A failed attempt stays queued with its backoff for the next
+// update or watch. It returns nil when no webhook is registered.
+func deliverWebhooks(ctx context.Context, st *store.Store) (*webhookTally, error) {
+	hooks, err := alerts.Webhooks(ctx, st)
+	if err != nil || len(hooks) == 0 {
+		return nil, err
+	}
+	var t webhookTally
+	t.Delivered, err = alerts.NewDeliverer(st, alerts.DelivererOptions{Logger: slog.Default()}).DeliverDue(ctx)
+	if err != nil {
+		return &t, err
+	}
+	dels, err := alerts.Deliveries(ctx, st, 0)
+	if err != nil {
+		return &t, err
+	}
+	for _, d := range dels {
+		switch d.State {
+		case "pending":
+			t.Pending++
+		case "failed":
+			t.Failed++
+		}
+	}
+	return &t, nil
 }
 
 // firstLine returns s up to its first newline.
