@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -572,9 +573,21 @@ median of all pairwise slopes, robust to outliers.`,
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "indicator\t%s\n", label(tr.Indicator, string(tr.Entity)))
-			fmt.Fprintf(tw, "fitted\t%s, %s..%s, n = %d\n", tr.Basis, tr.From, tr.To, tr.N)
-			fmt.Fprintf(tw, "OLS slope\t%s %s per decade (95%% CI %s to %s)\n", present.FormatValue(tr.OLSPerDecade), tr.Unit, present.FormatValue(tr.CI95[0]), present.FormatValue(tr.CI95[1]))
-			fmt.Fprintf(tw, "Theil-Sen slope\t%s %s per decade\n", present.FormatValue(tr.TheilSenPerDecade), tr.Unit)
+			from, to := tr.From, tr.To
+			if strings.HasPrefix(tr.Basis, "annual") && len(from) >= 4 && len(to) >= 4 {
+				// Annual values are dated 1 January: name the years.
+				from, to = from[:4], to[:4]
+			}
+			// Slopes are printed to three significant digits, the interval
+			// with the slope's decimals; --json has them unrounded.
+			dec := max(0, 2-int(math.Floor(math.Log10(math.Abs(tr.OLSPerDecade)))))
+			if math.IsInf(math.Log10(math.Abs(tr.OLSPerDecade)), 0) {
+				dec = 3
+			}
+			num := func(v float64) string { return strconv.FormatFloat(v, 'f', dec, 64) }
+			fmt.Fprintf(tw, "fitted\t%s, %s..%s, n = %d\n", tr.Basis, from, to, tr.N)
+			fmt.Fprintf(tw, "OLS slope\t%s %s per decade (95%% CI %s to %s)\n", num(tr.OLSPerDecade), present.Unit(tr.Unit), num(tr.CI95[0]), num(tr.CI95[1]))
+			fmt.Fprintf(tw, "Theil-Sen slope\t%s %s per decade\n", num(tr.TheilSenPerDecade), present.Unit(tr.Unit))
 			if len(incomplete) > 0 {
 				fmt.Fprintf(tw, "left out (incomplete)\t%s\n", strings.Join(incomplete, ", "))
 			}

@@ -56,7 +56,7 @@ ingested. --datasets lists the dataset versions (provenance history) instead.`,
 				if r.First != nil {
 					first, last = *r.First, *r.Last
 				}
-				src := r.Source.Dataset + " v" + strings.TrimPrefix(r.Version, "v")
+				src := r.Source.Dataset + " " + versionLabel(r.Version)
 				if r.Source.SHA256 != "" {
 					src += " sha256:" + r.Source.SHA256[:min(12, len(r.Source.SHA256))]
 				}
@@ -101,4 +101,14 @@ func listDatasets(cmd *cobra.Command, st *store.Store) error {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", v.Dataset, v.ProducerVersion, cur, v.Rows, v.Size, v.SHA256[:min(12, len(v.SHA256))], v.Retrieved.Format(time.RFC3339), v.Source)
 	}
 	return w.Flush()
+}
+
+// versionLabel writes a producer version for the list table: "v3.0" for a
+// version number, "(monthly release)" for a version that is a description.
+func versionLabel(v string) string {
+	n := strings.TrimPrefix(v, "v")
+	if n != "" && n[0] >= '0' && n[0] <= '9' {
+		return "v" + n
+	}
+	return "(" + v + ")"
 }

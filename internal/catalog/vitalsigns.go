@@ -38,6 +38,15 @@ func nsidc(hemisphere, letter, version string, def bool) Dataset {
 	}
 }
 
+// reanalyzerVersion names a Climate Reanalyzer file, which has no version
+// number, by its layout and the climatology rows it carries.
+func reanalyzerVersion(climatologies string) string {
+	if climatologies == "none" {
+		return "daily JSON"
+	}
+	return "daily JSON with " + climatologies + " climatologies"
+}
+
 func reanalyzer(id, title, file, url, citation, licence, baseline string) Dataset {
 	return Dataset{
 		ID:        "climate-reanalyzer-" + id,
@@ -45,7 +54,7 @@ func reanalyzer(id, title, file, url, citation, licence, baseline string) Datase
 		Producer:  "Climate Change Institute, University of Maine (Climate Reanalyzer)",
 		Citation:  citation,
 		Licence:   licence,
-		Version:   "json (" + baseline + ")",
+		Version:   reanalyzerVersion(baseline),
 		Format:    "reanalyzer-json",
 		BrowserUA: true,
 		Files:     []File{{Path: file, URL: url}},

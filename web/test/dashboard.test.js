@@ -88,7 +88,7 @@ test('overview: a card per vital sign with value, anomaly, rank, record sentence
   const text = await sst.innerText();
   assert.match(text, /\d+\.\d+ °C/);
   assert.match(text, /vs 1991-2020/);
-  assert.match(text, /\d+(st|nd|rd|th) highest of \d+ years for/);
+  assert.match(text, /(joint )?(\d+(st|nd|rd|th) )?highest of \d+ years for/);
   assert.match(text, /Source: climate-reanalyzer-sst\.world/);
   assert.match(text, /Data age/);
   assert.ok(await page.locator('article.card.is-record .sentence').count() >= 1, 'a record sentence is shown');
@@ -152,7 +152,7 @@ test('monthly page: anomaly bars, ranks, re-basing', async () => {
   const {page, errors} = await open('#/indicator/gmst.noaa');
   await page.waitForFunction(() => window.__stocktake.charts.periodic);
   assert.equal(await seriesCount(page, 'periodic'), 3);
-  assert.match(await hover(page, 'periodic', 0.9), /[+−-]?\d+\.\d+ °C · \d+(st|nd|rd|th) highest of \d+ \w+s/);
+  assert.match(await hover(page, 'periodic', 0.9), /[+−-]?\d+\.\d+ °C · (joint )?(\d+(st|nd|rd|th) )?highest of \d+ \w+s/);
   assert.match(await page.locator('.latest').innerText(), /Latest: \d+\.\d+ °C/);
   const firstRank = await page.locator('table tbody tr').first().innerText();
   assert.match(firstRank, /of \d+/);

@@ -116,6 +116,13 @@ export function ordinal(n) {
   return n + (s[(v - 20) % 10] || s[v] || s[0]);
 }
 
+// ranked writes a competition rank with its direction word: "highest" for
+// rank 1, "joint highest" for a tie at rank 1, "3rd highest" below.
+export function ranked(rank, word, tie) {
+  if (rank === 1) return (tie ? 'joint ' : '') + word;
+  return `${tie ? 'joint ' : ''}${ordinal(rank)} ${word}`;
+}
+
 // dayMonth writes "2023-02-21" (or "02-21") as "21 February".
 export function dayMonth(date) {
   const parts = date.split('-');

@@ -6,7 +6,7 @@
 // re-basing selector, ranks for the month, and the records of a year.
 
 import {get, sourceNote, chartLinks} from '../api.js';
-import {h, num, signed, ordinal, dateText, dayMonth, unitText, unitSuffix, monthName} from '../dom.js';
+import {h, num, signed, ordinal, ranked, dateText, dayMonth, unitText, unitSuffix, monthName} from '../dom.js';
 import {mount, theme, axis, dataTable, hasUPlot} from '../chart.js';
 import {select, errorBox, table} from '../ui.js';
 import {renderRecords} from './records.js';
@@ -286,7 +286,7 @@ async function periodic(main, ctx, info) {
     const word = r.kind === 'min' ? 'lowest' : 'highest';
     const slotName = monthly ? monthName(+latest.date.slice(5, 7)) + 's' : annual ? 'years' : 'values for the date';
     latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', h('strong', {}, num(latest.value) + unitSuffix(series.unit)),
-      ` in ${dateText(latest.date)}: ${ordinal(r.rank_for_date)} ${word} of ${r.years_for_date} ${slotName}`,
+      ` in ${dateText(latest.date)}: ${ranked(r.rank_for_date, word, r.tie)} of ${r.years_for_date} ${slotName}`,
       r.record_for_date ? h('strong', {class: 'record'}, ' — a record') : '',
       r.tie ? h('strong', {}, ' — equal to the record') : '',
       r.previous_for_date ? ` (${r.record_for_date ? 'previous record' : 'record'}: ${num(r.previous_for_date.value)} in ${r.previous_for_date.date.slice(0, 4)})` : '',
@@ -394,7 +394,7 @@ async function periodic(main, ctx, info) {
         const r = ranks.get(p.date);
         return [h('strong', {}, dateText(p.date)), ': ', num(vals[idx]) + u,
           bars && state.basis !== 'published' && state.basis !== 'values' ? ` (value ${num(p.value)}${u})` : '',
-          r ? ` · ${ordinal(r.rank)} ${word} of ${r.of} ${monthly ? monthName(+p.date.slice(5, 7)) + 's' : 'years'}` : ''];
+          r ? ` · ${ranked(r.rank, word, r.tie)} of ${r.of} ${monthly ? monthName(+p.date.slice(5, 7)) + 's' : 'years'}` : ''];
       },
       caption: [`${capitalise(basisText)}. `,
         chartLinks(id, {from: shown[0].date}),

@@ -5,7 +5,7 @@
 
 import {get} from '../api.js';
 import {sourceNote} from '../api.js';
-import {h, num, signed, ordinal, dayMonth, dateText, ageText, monthName, unitSuffix} from '../dom.js';
+import {h, num, signed, ranked, dayMonth, dateText, ageText, monthName, unitSuffix} from '../dom.js';
 import {errorBox, eventItem, recentEvents} from '../ui.js';
 
 // staleAfter is the data age, in days, past which a card is marked stale:
@@ -40,7 +40,7 @@ function card(sign) {
           : ` (mean of ${sign.anomaly.years} years for the same ${sign.frequency === 'daily' ? 'day' : 'month'})`))
       : null,
     rec.rank_for_date
-      ? h('p', {class: 'rank'}, `${ordinal(rec.rank_for_date)} ${direction} of ${rec.years_for_date} years for ${forDate(sign)}`,
+      ? h('p', {class: 'rank'}, `${ranked(rec.rank_for_date, direction, rec.tie)} of ${rec.years_for_date} years for ${forDate(sign)}`,
         rec.previous_for_date && !rec.record_for_date
           ? h('span', {class: 'muted'}, ` (record: ${num(rec.previous_for_date.value)} in ${rec.previous_for_date.date.slice(0, 4)})`)
           : null)
