@@ -150,7 +150,7 @@ the first is reported and the others are listed as ties.`,
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "INDICATOR\tPERIOD\tKIND\tDATE\tVALUE\tUNIT\tSMOOTHING")
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label(e.Indicator, string(e.Entity)), e.Period, e.Kind, e.Date, present.FormatValue(e.Value), e.Unit, e.Smoothing)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label(e.Indicator, string(e.Entity)), e.Period, e.Kind, e.Date, present.FormatValue(e.Value), unitWithBaseline(ref, e.Unit), e.Smoothing)
 			if len(e.Ties) > 0 {
 				fmt.Fprintf(tw, "tied on\t%s\n", strings.Join(e.Ties, ", "))
 			}
@@ -184,10 +184,11 @@ func newRecordsCmd() *cobra.Command {
 		Long: `records answers "was that a record?".
 
 --on DATE      the value on DATE, its rank among the same calendar day in every
-               year, whether it is a record for the date, the previous holder
-               and the margin, and its all-time rank.
+               year, whether it is a record for the date, the record before
+               DATE's year and the margin, and its all-time rank.
 --month Y-M    the monthly value (the monthly mean for daily indicators), its rank
-               among the same month in every year, the previous holder and margin.
+               among the same month in every year, the record before its year
+               and the margin.
                Months failing the WMO 5/11 completeness rule are left out of the
                ranking; the month asked about is always shown, flagged if incomplete.
 --year Y       every day of Y that set a record for its date and every all-time
@@ -203,7 +204,7 @@ date, as in the first example.
 A record is strictly beyond every other value compared; equal values are ties,
 never records. --as-of DATE uses only data up to DATE ("was it a record when it
 happened?"); without it all data are used. The margin is how far the value goes
-beyond the previous holder in the direction of --kind (negative: it fell short).
+beyond the record before its year in the direction of --kind (negative: it fell short).
 "The same calendar day" follows --convention: calendar (month-day, 29 February its
 own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer).`,
 		Example: `  # was 21 February 2023 a record low for Antarctic sea ice when it happened?
@@ -290,13 +291,14 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
 				fmt.Fprintf(tw, "date\t%s (%s, %s, smoothing %s)\n", r.Date, r.Kind, r.Convention, r.Smoothing)
-				fmt.Fprintf(tw, "value\t%s %s\n", present.FormatValue(r.Value), r.Unit)
+				unit := unitWithBaseline(ref, r.Unit)
+				fmt.Fprintf(tw, "value\t%s %s\n", present.FormatValue(r.Value), unit)
 				fmt.Fprintf(tw, "rank for the date\t%d of %d%s\n", r.RankForDate, r.YearsForDate, tieNote(r.Tie))
 				fmt.Fprintf(tw, "record for the date\t%s\n", yesNo(r.RecordForDate))
 				if r.PreviousForDate != nil {
-					fmt.Fprintf(tw, "previous holder\t%s, %s %s (margin %s)\n", r.PreviousForDate.Date, present.FormatValue(r.PreviousForDate.Value), r.Unit, present.FormatValue(*r.Margin))
+					fmt.Fprintf(tw, "record before %d\t%s, %s %s (margin %s)\n", onD.Year(), r.PreviousForDate.Date, present.FormatValue(r.PreviousForDate.Value), unit, present.FormatValue(*r.Margin))
 				} else {
-					fmt.Fprintf(tw, "previous holder\tnone (first year)\n")
+					fmt.Fprintf(tw, "record before %d\tnone (first year)\n", onD.Year())
 				}
 				fmt.Fprintf(tw, "all-time rank\t%d%s\n", r.RankAllTime, tieNote(r.TieAllTime))
 				fmt.Fprintf(tw, "all-time record\t%s\n", yesNo(r.RecordAllTime))
@@ -317,13 +319,14 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				if !r.Complete {
 					complete = fmt.Sprintf(" (incomplete: %d days)", r.Days)
 				}
-				fmt.Fprintf(tw, "value\t%s %s%s\n", present.FormatValue(r.Value), r.Unit, complete)
+				unit := unitWithBaseline(ref, r.Unit)
+				fmt.Fprintf(tw, "value\t%s %s%s\n", present.FormatValue(r.Value), unit, complete)
 				fmt.Fprintf(tw, "rank\t%d of %d%s\n", r.Rank, r.Years, tieNote(r.Tie))
 				fmt.Fprintf(tw, "record\t%s\n", yesNo(r.Record))
 				if r.Previous != nil {
-					fmt.Fprintf(tw, "previous holder\t%s, %s %s (margin %s)\n", r.Previous.Month, present.FormatValue(r.Previous.Value), r.Unit, present.FormatValue(*r.Margin))
+					fmt.Fprintf(tw, "record before %d\t%s, %s %s (margin %s)\n", monthD.Year(), r.Previous.Month, present.FormatValue(r.Previous.Value), unit, present.FormatValue(*r.Margin))
 				} else {
-					fmt.Fprintf(tw, "previous holder\tnone (first year)\n")
+					fmt.Fprintf(tw, "record before %d\tnone (first year)\n", monthD.Year())
 				}
 				fmt.Fprintf(tw, "as of\t%s\n", asOfNote(r.AsOf))
 				return tw.Flush()
@@ -390,6 +393,17 @@ func tieNote(tie bool) string {
 		return " (tie)"
 	}
 	return ""
+}
+
+// unitWithBaseline writes a unit for people, naming the baseline of an
+// anomaly series ("°C vs 1901-2000"): an anomaly without its baseline is
+// not a number anyone can quote.
+func unitWithBaseline(ref catalog.Ref, unit string) string {
+	u := present.Unit(unit)
+	if ref.Indicator.Baseline != "" {
+		u += " vs " + ref.Indicator.Baseline
+	}
+	return u
 }
 
 // asOfNote writes the --as-of date a result used, or "all data" without one.

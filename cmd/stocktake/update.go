@@ -68,6 +68,10 @@ older versions stay in the history ('stocktake list --datasets').
 A dataset whose file is missing from the mirror is skipped (reported), unless
 it was named with --only, in which case it fails.
 
+WRITTEN counts the values inserted or revised by this update: a changed file
+rewrites only the values that changed ('stocktake list --datasets' has each
+version's total rows). An unchanged file writes nothing.
+
 New record events are detected after each changed dataset ('stocktake events')
 and, when webhooks are registered ('stocktake webhook add'), sent once at the
 end; a receiver that fails gets the delivery again, with backoff, on the next
@@ -131,7 +135,7 @@ are registered).`,
 				}
 			} else {
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(w, "DATASET\tSTATUS\tROWS\tSHA256\tNOTE")
+				fmt.Fprintln(w, "DATASET\tSTATUS\tWRITTEN\tSHA256\tNOTE")
 				for _, o := range outcomes {
 					sum := o.SHA256
 					if len(sum) > 12 {
