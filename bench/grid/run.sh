@@ -3,7 +3,7 @@
 #   bench/grid/run.sh [N]        (default N=100 daily files)
 # It generates N OISST-like daily files from the real file (once, cached in
 # $BENCH_DIR, default /tmp/stocktake-grid-bench), then times stocktake with
-# 1 and 2 workers, the zlib inflate floor, CDO on the merged file,
+# 1 and 2 workers, the zlib and libdeflate inflate floors, CDO on the merged file,
 # python3-xarray and cdo fldmean per file, all on the same files.
 set -eu
 N=${1:-100}

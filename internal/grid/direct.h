@@ -41,6 +41,12 @@ void st_quiet(void);
 long st_inflate(const void *in, size_t n, void *out, size_t cap);
 
 /*
+ * st_inflate_libdeflate is st_inflate with the inflater st_direct_read
+ * uses (libdeflate), for the benchmark's second floor.
+ */
+long st_inflate_libdeflate(const void *in, size_t n, void *out, size_t cap);
+
+/*
  * st_raw_chunk copies the stored (still compressed) bytes of chunk number
  * index of dataset dsname into buf and returns their length; it returns
  * the length without copying when buf is NULL or cap is too small, -2 when

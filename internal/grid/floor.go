@@ -37,7 +37,11 @@ func RawChunks(path, varName string) ([][]byte, error) {
 	}
 }
 
-// InflateZlib inflates the zlib stream in into out with the zlib that the
-// reader links (the one HDF5's deflate filter uses) and returns the length
+// InflateZlib inflates the zlib stream in into out with zlib (the library
+// HDF5's deflate filter, netCDF-C and CDO use) and returns the length
 // written. It exists for the benchmark's inflate floor.
-func InflateZlib(in, out []byte) (int, error) { return inflateC(in, out) }
+func InflateZlib(in, out []byte) (int, error) { return inflateC(in, out, false) }
+
+// InflateLibdeflate inflates like InflateZlib with libdeflate, the inflater
+// of the direct chunk reader. It exists for the benchmark's second floor.
+func InflateLibdeflate(in, out []byte) (int, error) { return inflateC(in, out, true) }

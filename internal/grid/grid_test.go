@@ -1,6 +1,7 @@
 package grid
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -381,5 +382,32 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: error %q, want it to contain %q", path, err, want)
 		}
 		t.Logf("%v", err)
+	}
+}
+
+// TestInflatersAgree checks that the reader's inflater (libdeflate) and
+// zlib give the same bytes for the real file's stored sst chunk, and that
+// both reject a damaged stream (libdeflate checks the Adler-32 as zlib does).
+func TestInflatersAgree(t *testing.T) {
+	chunks, err := RawChunks(realOISST(t), "sst")
+	if err != nil || len(chunks) != 1 {
+		t.Fatalf("chunks: %d, %v", len(chunks), err)
+	}
+	a, b := make([]byte, 720*1440*2), make([]byte, 720*1440*2)
+	na, errA := InflateZlib(chunks[0], a)
+	nb, errB := InflateLibdeflate(chunks[0], b)
+	if errA != nil || errB != nil || na != len(a) || nb != na || !bytes.Equal(a, b) {
+		t.Fatalf("zlib %d %v, libdeflate %d %v, equal %v", na, errA, nb, errB, bytes.Equal(a, b))
+	}
+	bad := bytes.Clone(chunks[0])
+	bad[len(bad)/2] ^= 0x55
+	if _, err := InflateLibdeflate(bad, b); err == nil {
+		t.Error("libdeflate accepted a damaged chunk")
+	}
+	if _, err := InflateZlib(bad, a); err == nil {
+		t.Error("zlib accepted a damaged chunk")
+	}
+	if _, err := InflateLibdeflate(chunks[0], b[:len(b)-1]); err == nil {
+		t.Error("libdeflate wrote past a short buffer")
 	}
 }
