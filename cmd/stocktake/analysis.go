@@ -146,7 +146,7 @@ the first is reported and the others are listed as ties.`,
 				return err
 			}
 			if jsonFlag(cmd) {
-				return printJSON(cmd, present.NewWithSource(e, src))
+				return printJSON(cmd, present.NewWithSource(e, src).WithBaseline(ref.Indicator.Baseline))
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "INDICATOR\tPERIOD\tKIND\tDATE\tVALUE\tUNIT\tSMOOTHING")
@@ -286,7 +286,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return err
 				}
 				if jsonFlag(cmd) {
-					return printJSON(cmd, present.NewWithSource(r, src))
+					return printJSON(cmd, present.NewWithSource(r, src).WithBaseline(ref.Indicator.Baseline))
 				}
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
@@ -310,7 +310,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return err
 				}
 				if jsonFlag(cmd) {
-					return printJSON(cmd, present.NewWithSource(r, src))
+					return printJSON(cmd, present.NewWithSource(r, src).WithBaseline(ref.Indicator.Baseline))
 				}
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
@@ -336,7 +336,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return err
 				}
 				if jsonFlag(cmd) {
-					return printJSON(cmd, present.NewWithSource(r, src))
+					return printJSON(cmd, present.NewWithSource(r, src).WithBaseline(ref.Indicator.Baseline))
 				}
 				fmt.Fprintf(out, "%s %d: %d %s records for the date, %d all-time records, %d ties (as of %s; %s, smoothing %s)\n",
 					label(r.Indicator, string(r.Entity)), r.Year, len(r.RecordDays), r.Kind, len(r.AllTimeRecords), len(r.TiedDays), asOfNote(r.AsOf), r.Convention, r.Smoothing)
@@ -541,7 +541,7 @@ median of all pairwise slopes, robust to outliers.`,
 			if y0 > y1 {
 				return usagef("--from %s is after --to %s", from, to)
 			}
-			_, se, src, err := loadSeries(cmd, args[0], entity)
+			ref, se, src, err := loadSeries(cmd, args[0], entity)
 			if err != nil {
 				return err
 			}
@@ -583,7 +583,7 @@ median of all pairwise slopes, robust to outliers.`,
 			}
 			tr.Indicator, tr.Entity, tr.Unit, tr.Basis, tr.Incomplete = se.Indicator, analysis.Entity(se.Entity), se.Unit, basis, incomplete
 			if jsonFlag(cmd) {
-				return printJSON(cmd, present.NewWithSource(tr, src))
+				return printJSON(cmd, present.NewWithSource(tr, src).WithBaseline(ref.Indicator.Baseline))
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "indicator\t%s\n", label(tr.Indicator, string(tr.Entity)))

@@ -54,8 +54,13 @@ func TestRecordsCLI(t *testing.T) {
 	r = runCLI(t, db, "records", "gmst.noaa", "--month", "2023-06", "--as-of", "2023-06-30", "--json")
 	m := decode[map[string]any](t, r.stdout)
 	if r.code != 0 || m["rank"].(float64) != 1 || m["years"].(float64) != 174 || m["record"] != true || !near(m["margin"].(float64), 0.12, 1e-9) ||
-		m["previous"].(map[string]any)["month"] != "2020-06" {
+		m["previous"].(map[string]any)["month"] != "2020-06" || m["baseline"] != "1901-2000" {
 		t.Fatalf("gmst.noaa 2023-06: %v %s", m, r.stderr)
+	}
+	// Absolute values carry no baseline member.
+	r = runCLI(t, db, "extremes", "sst.world", "--all", "--json")
+	if e := decode[map[string]any](t, r.stdout); r.code != 0 || e["value"] == nil || e["baseline"] != nil {
+		t.Fatalf("sst.world extremes: %v %s", e, r.stderr)
 	}
 
 	// The 2023 SST record run: from 13 March 2023 every remaining day of 2023

@@ -134,6 +134,14 @@ func handleClimatology(s *Server, ctx context.Context, gc *genCache, r *http.Req
 	return sourced(*c, src)
 }
 
+// sourcedWithBaseline is sourced plus the indicator's anomaly baseline
+// ("baseline": "1901-2000"), for results whose values are anomalies.
+func sourcedWithBaseline[T any](v T, src store.Source, ref catalog.Ref) (reply, error) {
+	rp, err := jsonReply(present.NewWithSource(v, src).WithBaseline(ref.Indicator.Baseline))
+	rp.source = sourceHeader(src)
+	return rp, err
+}
+
 // sourced encodes a result with its source (present.WithSource).
 func sourced[T any](v T, src store.Source) (reply, error) {
 	rp, err := jsonReply(present.NewWithSource(v, src))
@@ -186,7 +194,7 @@ func handleExtremes(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 	if err != nil {
 		return reply{}, analysisErr(err)
 	}
-	return sourced(e, src)
+	return sourcedWithBaseline(e, src, ref)
 }
 
 // parseMonth reads YYYY-MM.
@@ -261,7 +269,7 @@ func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request
 		if err != nil {
 			return reply{}, analysisErr(err)
 		}
-		return sourced(res, src)
+		return sourcedWithBaseline(res, src, ref)
 	case month != "":
 		d, err := parseMonth("month", month)
 		if err != nil {
@@ -274,7 +282,7 @@ func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request
 		if err != nil {
 			return reply{}, analysisErr(err)
 		}
-		return sourced(res, src)
+		return sourcedWithBaseline(res, src, ref)
 	}
 	if hasAsOf && asOf.Year() < year {
 		return reply{}, badRequest("year %d starts after as_of %s", year, asOf)
@@ -283,7 +291,7 @@ func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request
 	if err != nil {
 		return reply{}, analysisErr(err)
 	}
-	return sourced(res, src)
+	return sourcedWithBaseline(res, src, ref)
 }
 
 // handleTrend answers GET /api/trend/{id}: the least-squares and Theil-Sen
@@ -301,7 +309,7 @@ func handleTrend(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	if err != nil {
 		return reply{}, err
 	}
-	_, se, src, err := s.seriesFor(ctx, gc, r.PathValue("id"), q)
+	ref, se, src, err := s.seriesFor(ctx, gc, r.PathValue("id"), q)
 	if err != nil {
 		return reply{}, err
 	}
@@ -351,7 +359,7 @@ func handleTrend(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 		return reply{}, analysisErr(err)
 	}
 	tr.Indicator, tr.Entity, tr.Unit, tr.Basis = se.Indicator, analysis.Entity(se.Entity), se.Unit, words
-	return sourced(tr, src)
+	return sourcedWithBaseline(tr, src, ref)
 }
 
 // complete returns the means of the complete aggregates as points.

@@ -57,6 +57,10 @@ func (sc *schemas) of(t reflect.Type) map[string]any {
 			base := reflect.Zero(t).Interface().(schemaBaser).SchemaBase()
 			obj := sc.structSchema(reflect.TypeOf(base))
 			props := obj["properties"].(map[string]any)
+			if _, has := props["baseline"]; !has {
+				props["baseline"] = map[string]any{"type": "string",
+					"description": "Reference period of an anomaly series (e.g. 1901-2000); absent for absolute values."}
+			}
 			props["source"] = sc.of(reflect.TypeFor[sourceDoc]())
 			obj["required"] = append(obj["required"].([]string), "source")
 			return obj

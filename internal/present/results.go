@@ -21,6 +21,17 @@ import (
 type WithSource[T any] struct {
 	Result T
 	Source Source
+	// Baseline is the reference period of an anomaly series (gmst.noaa's
+	// "1901-2000"), written as "baseline" before "source" when set: the
+	// unit "degC" alone does not say what a value of 1.06 is measured from.
+	Baseline string
+}
+
+// WithBaseline returns w with the anomaly baseline of the indicator
+// (catalog.Indicator.Baseline; empty for absolute values).
+func (w WithSource[T]) WithBaseline(b string) WithSource[T] {
+	w.Baseline = b
+	return w
 }
 
 // NewWithSource pairs a result with the store's provenance.
@@ -47,6 +58,15 @@ func (w WithSource[T]) MarshalJSON() ([]byte, error) {
 	if len(bytes.TrimSpace(body[1:len(body)-1])) > 0 {
 		out = append(out, ',')
 	}
+	if w.Baseline != "" {
+		b, err := json.Marshal(w.Baseline)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, `"baseline":`...)
+		out = append(out, b...)
+		out = append(out, ',')
+	}
 	out = append(out, `"source":`...)
 	out = append(out, src...)
 	out = append(out, '}')
@@ -60,12 +80,13 @@ func (w *WithSource[T]) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	var src struct {
-		Source Source `json:"source"`
+		Source   Source `json:"source"`
+		Baseline string `json:"baseline"`
 	}
 	if err := json.Unmarshal(b, &src); err != nil {
 		return err
 	}
-	w.Source = src.Source
+	w.Source, w.Baseline = src.Source, src.Baseline
 	return nil
 }
 
