@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/ingest"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -443,7 +442,10 @@ func TestRecords(t *testing.T) {
 	if month.Value != 1.06 || month.Rank != 3 {
 		t.Fatalf("gmst.noaa 2023-06: %+v", month)
 	}
-	var anomaly present.WithSource[analysis.MonthResult]
+	var anomaly struct {
+		Baseline string
+		Source   present.Source
+	}
 	getJSON(t, s, "/api/records/gmst.noaa?month=2023-06", &anomaly)
 	if anomaly.Baseline != "1901-2000" || anomaly.Source.Dataset != "noaa-cag-global-land-ocean" {
 		t.Fatalf("gmst.noaa 2023-06 baseline %q source %+v", anomaly.Baseline, anomaly.Source)
