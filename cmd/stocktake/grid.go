@@ -348,9 +348,23 @@ func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files [
 		reqSums = append(reqSums, s)
 	}
 	var storeErr error
+	// claimed maps each date stored in this run to its file: two files of
+	// one run that give the same day are a mistake in the folder (a copy, a
+	// mislabelled file), so the later one fails instead of silently
+	// replacing the first. A file given in a later run for a stored day
+	// replaces it on purpose (a preliminary OISST day made final).
+	claimed := map[string]string{}
 	runErr := pool.Run(ctx, reqs, func(r grid.Response) {
 		if storeErr != nil {
 			return
+		}
+		if r.Err == "" {
+			for _, x := range r.Results {
+				if other, dup := claimed[x.Date]; dup && x.Date != "" {
+					r.Err = fmt.Sprintf("%s: %s is also the date of %s in this run; one day needs one file (remove one and run again)", r.File, x.Date, other)
+					break
+				}
+			}
 		}
 		if r.Err != "" {
 			sum.Failed++
@@ -359,6 +373,13 @@ func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files [
 			return
 		}
 		n, err := storeGridFile(ctx, st, dataset, id, r, reqSums[r.Seq])
+		if err == nil {
+			for _, x := range r.Results {
+				if x.Date != "" {
+					claimed[x.Date] = r.File
+				}
+			}
+		}
 		if err != nil {
 			var fe *gridFileError
 			if errors.As(err, &fe) {

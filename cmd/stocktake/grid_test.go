@@ -1,8 +1,11 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,5 +64,36 @@ func TestGridCLI(t *testing.T) {
 	r = runCLI(t, db, "grid", "ingest", dir, "--as", "sst.world.oisst", "--region", "world", "--workers", "0", "--json")
 	if res := decode[map[string]any](t, r.stdout); r.code != 0 || res["skipped"].(float64) != 1 || res["ingested"].(float64) != 0 {
 		t.Fatalf("resume: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+
+	// A second day (the real file moved one day on and warmed by 0.5 °C,
+	// written by NCO) and a copy of it under another name: the copy gives
+	// the same date in the same run and fails; the series names its folder
+	// and file count, and lineage names each day's own file and checksum.
+	day2 := filepath.Join(dir, "oisst-avhrr-v02r01.20240725.nc")
+	if out, err := exec.Command("ncap2", "-O", "-s", "time=time+1;sst=sst+0.5f", nc, day2).CombinedOutput(); err != nil {
+		t.Fatalf("ncap2: %v %s", err, out)
+	}
+	b2, _ := os.ReadFile(day2)
+	os.WriteFile(filepath.Join(dir, "zz-copy.nc"), b2, 0o644)
+	r = runCLI(t, db, "grid", "ingest", dir, "--as", "sst.world.oisst", "--region", "world", "--workers", "0")
+	if r.code != 1 || !strings.Contains(r.stderr, "zz-copy.nc: 2024-07-25 is also the date of") {
+		t.Fatalf("duplicate day: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, db, "show", "sst.world.oisst", "--json")
+	got = decode[present.Series](t, r.stdout)
+	if len(got.Points) != 2 || !near(got.Points[1].Value-got.Points[0].Value, 0.5, 0.01) ||
+		got.Source.SHA256 != "" || !strings.HasPrefix(got.Source.Version, "2 files") || got.Source.URL != dir+"/" {
+		t.Fatalf("two-file series: %+v", got)
+	}
+	r = runCLI(t, db, "lineage", "sst.world.oisst", "2024-07-25", "--json")
+	l := decode[present.ValueLineage](t, r.stdout)
+	sum := sha256.Sum256(b2)
+	if r.code != 0 || l.Version.Source != day2 || l.Version.SHA256 != hex.EncodeToString(sum[:]) || l.Date != "2024-07-25" {
+		t.Fatalf("lineage 2024-07-25: %+v %s", l, r.stderr)
+	}
+	r = runCLI(t, db, "lineage", "sst.world.oisst", "2024-07-24")
+	if r.code != 0 || !strings.Contains(r.stdout, "oisst-avhrr-v02r01.20240724.nc") {
+		t.Fatalf("lineage 2024-07-24: %s %s", r.stdout, r.stderr)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
 	"github.com/stocktake/stocktake/internal/store"
@@ -71,7 +72,7 @@ func newRootCmd() *cobra.Command {
 	root.PersistentFlags().Bool("json", false, "print machine-readable JSON on stdout")
 	root.PersistentFlags().String("log-level", "warn", "log level for stderr: debug, info, warn, error")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newUpdateCmd(), newListCmd(), newShowCmd())
+	root.AddCommand(newUpdateCmd(), newListCmd(), newShowCmd(), newLineageCmd())
 	root.AddCommand(newExtremesCmd(), newRecordsCmd(), newClimatologyCmd(), newAnomaliesCmd(), newTrendCmd())
 	root.AddCommand(newRankCmd(), newPeaksCmd(), newCompareCmd(), newPledgesCmd(), newGrowthCmd())
 	root.AddCommand(newWatchCmd(), newWebhookCmd(), newEventsCmd())
@@ -168,6 +169,15 @@ func loadSeries(cmd *cobra.Command, ref, entity string) (catalog.Ref, obs.Series
 	}
 	if grid {
 		return r, se, src, nil
+	}
+	if entity != "" {
+		// Codes in any case and country names ("chn", "China") are accepted;
+		// an unknown entity is a usage error, not missing data.
+		code, err := national.Resolve(entity)
+		if err != nil {
+			return r, obs.Series{}, store.Source{}, usageError{err}
+		}
+		entity = code
 	}
 	se, src, err = st.Series(cmd.Context(), r, entity)
 	return r, se, src, err

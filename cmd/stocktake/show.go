@@ -42,6 +42,9 @@ func parseRange(from, to string) (dateRange, error) {
 		return r, err
 	}
 	r.to = endOf(to, r.to)
+	if r.hasFrom && r.hasTo && r.from > r.to {
+		return r, usagef("--from %s is after --to %s", from, to)
+	}
 	return r, nil
 }
 
@@ -59,6 +62,9 @@ func (r dateRange) keep(pts []obs.Point) []obs.Point {
 // outputFormat resolves --format (table, csv or json) and --json.
 func outputFormat(cmd *cobra.Command, format string) (string, error) {
 	if jsonFlag(cmd) {
+		if cmd.Flags().Changed("format") && format != "json" {
+			return "", usagef("--json and --format %s contradict each other: give one", format)
+		}
 		return "json", nil
 	}
 	if format != "table" && format != "csv" && format != "json" {

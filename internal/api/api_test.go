@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"image"
 	_ "image/png"
@@ -1087,5 +1089,30 @@ func TestLargeBodiesFromDisk(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Fatalf("spill folder left behind: %v", err)
+	}
+}
+
+// TestLineage traces single values to their files: the Antarctic value
+// of 21 February 2023 to the NSIDC v3.0 CSV (the sha256 of the shared file),
+// a national value to the OWID file; unknown dates are 404, a missing date
+// 400.
+func TestLineage(t *testing.T) {
+	s := NewServer(realStore(t), Options{})
+	var l present.ValueLineage
+	getJSON(t, s, "/api/lineage/seaice.south?date=2023-02-21", &l)
+	sum := sha256.Sum256(testutil.ReadShared(t, "nsidc-g02135/S_seaice_extent_daily_v3.0.csv"))
+	if l.Date != "2023-02-21" || l.Value != 1.797 || l.Entity != nil || l.Version.Dataset != "nsidc-g02135-south-v3" ||
+		l.Version.SHA256 != hex.EncodeToString(sum[:]) || !strings.HasSuffix(l.Version.Source, "S_seaice_extent_daily_v3.0.csv") || !l.Version.Current {
+		t.Fatalf("seaice.south 2023-02-21: %+v", l)
+	}
+	getJSON(t, s, "/api/lineage/co2.emissions?date=2023&entity=china", &l)
+	if l.Entity == nil || *l.Entity != "CHN" || l.Date != "2023" || l.Version.Dataset != "owid-co2-emissions" || l.Value < 1e10 {
+		t.Fatalf("co2.emissions CHN 2023: %+v", l)
+	}
+	if r := get(t, s, "/api/lineage/seaice.south?date=1970-01-01"); r.code != http.StatusNotFound {
+		t.Errorf("no value: %d %s", r.code, r.body)
+	}
+	if r := get(t, s, "/api/lineage/seaice.south"); r.code != http.StatusBadRequest {
+		t.Errorf("no date: %d %s", r.code, r.body)
 	}
 }

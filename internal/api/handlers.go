@@ -134,6 +134,31 @@ func handleClimatology(s *Server, ctx context.Context, gc *genCache, r *http.Req
 	return sourced(*c, src)
 }
 
+// handleLineage answers GET /api/lineage/{id}?date=D: the stored value on
+// D and the dataset version that supplied it (present.ValueLineage).
+func handleLineage(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	date, ok, err := q.date("date")
+	if err != nil {
+		return reply{}, err
+	}
+	if !ok {
+		return reply{}, badRequest("date is required (YYYY-MM-DD, YYYY-MM or YYYY)")
+	}
+	ref, se, _, err := s.seriesFor(ctx, gc, r.PathValue("id"), q)
+	if err != nil {
+		return reply{}, err
+	}
+	i := sort.Search(len(se.Points), func(i int) bool { return se.Points[i].Date >= date })
+	if i == len(se.Points) || se.Points[i].Date != date {
+		return reply{}, notFound("%s has no stored value on %s", se.Indicator, date.Format(se.Frequency))
+	}
+	v, err := s.st.Lineage(ctx, ref.Dataset.ID, se.Indicator, se.Entity, date)
+	if err != nil {
+		return reply{}, err
+	}
+	return jsonReply(present.NewValueLineage(se, se.Points[i], v))
+}
+
 // sourcedWithBaseline is sourced plus the indicator's anomaly baseline
 // ("baseline": "1901-2000"), for results whose values are anomalies.
 func sourcedWithBaseline[T any](v T, src store.Source, ref catalog.Ref) (reply, error) {

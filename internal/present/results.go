@@ -178,3 +178,25 @@ func AssessPledges(ctx context.Context, reg *national.Registry, entity string, r
 	}
 	return out, nil
 }
+
+// ValueLineage is the JSON of `stocktake lineage --json` and GET
+// /api/lineage/{id}: one stored value and the dataset version (the file)
+// that supplied it.
+type ValueLineage struct {
+	Indicator string        `json:"indicator"`
+	Entity    *string       `json:"entity"`
+	Date      string        `json:"date"`
+	Value     float64       `json:"value"`
+	Unit      string        `json:"unit"`
+	Version   store.Version `json:"version"`
+}
+
+// NewValueLineage describes point p of se as supplied by version v.
+func NewValueLineage(se obs.Series, p obs.Point, v store.Version) ValueLineage {
+	out := ValueLineage{Indicator: se.Indicator, Date: p.Date.Format(se.Frequency), Value: p.Value, Unit: se.Unit, Version: v}
+	if se.Entity != "" {
+		e := se.Entity
+		out.Entity = &e
+	}
+	return out
+}

@@ -28,6 +28,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -504,12 +505,42 @@ func (s *Store) points(ctx context.Context, where string, args ...any) ([]obs.Po
 	return pts, rows.Err()
 }
 
+// A dataset assembled from many files (a gridded series: one current version
+// per daily file) has no single file behind it. Its Source then names the
+// number of files, their folder (the longest common directory) and the
+// newest retrieval time, with no sha256; each value's own file is given by
+// Lineage.
 func (s *Store) source(ctx context.Context, dataset string) (Source, error) {
+	var n int
+	var minSrc, maxSrc, maxRet string
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(source), ''), COALESCE(MAX(source), ''), COALESCE(MAX(retrieved_at), '')
+		FROM dataset_versions WHERE dataset = ? AND current = 1`, dataset).Scan(&n, &minSrc, &maxSrc, &maxRet)
+	if err != nil {
+		return Source{Dataset: dataset}, err
+	}
+	if n > 1 {
+		ret, _ := time.Parse(time.RFC3339Nano, maxRet)
+		return Source{Dataset: dataset, Version: fmt.Sprintf("%d files (see lineage for each value's file)", n),
+			URL: commonDir(minSrc, maxSrc), Retrieved: ret}, nil
+	}
 	v, ok, err := s.CurrentVersion(ctx, dataset)
 	if err != nil || !ok {
 		return Source{Dataset: dataset}, err
 	}
 	return Source{Dataset: dataset, Version: v.ProducerVersion, SHA256: v.SHA256, URL: v.Source, Retrieved: v.Retrieved}, nil
+}
+
+// commonDir returns the longest directory prefix (ending in "/") shared by
+// the lexically first and last of a set of paths, which is shared by all.
+func commonDir(a, b string) string {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	if i := strings.LastIndexByte(a[:n], '/'); i >= 0 {
+		return a[:i+1]
+	}
+	return ""
 }
 
 // Coverage summarises one stored indicator of one dataset.
