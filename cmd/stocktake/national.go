@@ -177,6 +177,9 @@ func newRankCmd() *cobra.Command {
 				return err
 			}
 			r, err := national.Rank(all, national.RankOptions{Year: year, Top: top, Cumulative: cumulative, Since: since})
+			if errors.Is(err, national.ErrNotCumulative) {
+				return usageError{err}
+			}
 			if err != nil {
 				return err
 			}

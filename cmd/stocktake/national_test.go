@@ -35,6 +35,12 @@ func TestNationalCLI(t *testing.T) {
 		rows[0].(map[string]any)["entity"] != "USA" || rows[1].(map[string]any)["entity"] != "CHN" {
 		t.Fatalf("cumulative: %v", rank)
 	}
+	// Levels and shares have no cumulative ranking: a usage error naming why.
+	for _, id := range []string{"solar.capacity", "electricity.coal.share", "forest.primary.extent"} {
+		if r := runCLI(t, db, "rank", id, "--cumulative"); r.code != 2 || !strings.Contains(r.stderr, "not a yearly flow") {
+			t.Errorf("rank %s --cumulative: exit %d %s", id, r.code, r.stderr)
+		}
+	}
 
 	// US CO2 peaked in 2005 (6132183000 t); 2023 is 4911391000 t.
 	r = runCLI(t, db, "peaks", "co2.emissions", "--entity", "USA", "--json")

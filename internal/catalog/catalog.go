@@ -71,6 +71,11 @@ type Indicator struct {
 	// indicator when a file holds several (e.g. "gcag" in datahub's
 	// monthly.csv, "A(0-2000)" in JMA's table). Empty when the file holds one.
 	Column string
+	// Stock is true for a level at one moment (installed capacity at the
+	// end of a year, forest extent): adding such values over years means
+	// nothing, so cumulative rankings refuse them. Shares in percent are
+	// never summable either (see Summable).
+	Stock bool
 	// Default is true when this dataset is the source used for ID when the
 	// user names no version. Exactly one dataset per indicator id is default.
 	Default bool
@@ -202,3 +207,7 @@ func Validate(ds []Dataset) error {
 	}
 	return nil
 }
+
+// Summable reports whether values of the indicator can be added over years
+// (flows such as emissions, generation or loss), as cumulative rankings do.
+func (i Indicator) Summable() bool { return !i.Stock && i.Unit != "%" }

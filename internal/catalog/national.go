@@ -152,7 +152,7 @@ var national = []Dataset{
 		"International Renewable Energy Agency (IRENA); processed by Our World in Data",
 		"IRENA (2024). Renewable Capacity Statistics 2024 - with major processing by Our World in Data.",
 		"IRENA 2024 (OWID)", "owid-energy-irena-ember/installed-solar-pv-capacity.csv", "installed-solar-pv-capacity",
-		Indicator{ID: "solar.capacity", Title: "Installed solar capacity (total, end of year)", Unit: "GW",
+		Indicator{ID: "solar.capacity", Title: "Installed solar capacity (total, end of year)", Unit: "GW", Stock: true,
 			Column: "Solar capacity (total)", Default: true}),
 
 	owidSingle("owid-wind-capacity", "Installed wind capacity by country (IRENA, via Our World in Data)",
@@ -160,7 +160,7 @@ var national = []Dataset{
 		"IRENA (2024). Renewable Capacity Statistics 2024 - with major processing by Our World in Data.",
 		"IRENA 2024 (OWID)", "owid-energy-irena-ember/cumulative-installed-wind-energy-capacity-gigawatts-checkpoint.csv",
 		"cumulative-installed-wind-energy-capacity-gigawatts",
-		Indicator{ID: "wind.capacity", Title: "Installed wind capacity (onshore and offshore, end of year)", Unit: "GW",
+		Indicator{ID: "wind.capacity", Title: "Installed wind capacity (onshore and offshore, end of year)", Unit: "GW", Stock: true,
 			Column: "Wind capacity (total)", Default: true}),
 
 	owidSingle("owid-hydro-generation", "Electricity generation from hydropower by country (Ember and Energy Institute, via Our World in Data)",
@@ -224,7 +224,7 @@ var national = []Dataset{
 		Format:   "gfw-country-csv",
 		Files:    []File{{Path: "gfw-tree-cover-loss/treecover_extent_2000_in_primary_forests_2001_tropics_only__ha.csv", URL: gfwURL}},
 		Indicators: []Indicator{
-			{ID: "forest.primary.extent", Title: "Tree cover in 2000 inside humid tropical primary forest (2001 map)", Unit: "ha",
+			{ID: "forest.primary.extent", Title: "Tree cover in 2000 inside humid tropical primary forest (2001 map)", Unit: "ha", Stock: true,
 				Frequency: obs.Annual, National: true, Direction: Low, Column: "umd_tree_cover_extent_2000__ha", Default: true,
 				Note: "A single value per country, dated 2000 (the year in the column name); the baseline against which forest.loss.primary can be expressed as a percentage."},
 		},

@@ -1,9 +1,11 @@
 package national
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
+	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
 )
 
@@ -79,6 +81,11 @@ type Ranking struct {
 	Ranking    []RankRow `json:"ranking"`
 }
 
+// ErrNotCumulative is wrapped by Rank's error when a cumulative ranking is
+// asked of an indicator whose values cannot be added over years (installed
+// capacity, forest extent, shares in percent).
+var ErrNotCumulative = errors.New("not summable over years")
+
 // Rank ranks the countries of one indicator. all holds every entity's series
 // of the indicator (as store.AllSeries returns them); aggregates and GFW's
 // special areas are never ranked (see Kind), and World is used only for
@@ -126,6 +133,10 @@ func Rank(all []obs.Series, opt RankOptions) (Ranking, error) {
 	r.Year = year
 	since := year
 	if opt.Cumulative {
+		if ref, err := catalog.Resolve(r.Indicator); err == nil && !ref.Indicator.Summable() {
+			return r, fmt.Errorf("%s (%s) is a level or a share, not a yearly flow: summing it over years means nothing, so it has no cumulative ranking: %w",
+				r.Indicator, r.Unit, ErrNotCumulative)
+		}
 		since = opt.Since
 		if since == 0 {
 			since = first
