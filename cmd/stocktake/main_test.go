@@ -201,6 +201,14 @@ func TestExitCodesAndErrors(t *testing.T) {
 	f(db, 2, "neither a dataset id nor an indicator id", "update", "--only", "nope", "--from", testutil.SharedData(t))
 	f(db, 2, "not a folder", "update", "--from", "/no/such/dir")
 	f(db, 2, `no version "9"`, "update", "--only", "seaice.south@9", "--from", testutil.SharedData(t))
+	f(db, 2, "--timeout -5s: expected a positive duration", "update", "--timeout", "-5s")
+	f(db, 2, "--retries -1: expected 0 or more", "update", "--retries", "-1")
+	f(db, 2, "--from 2024-01-01 is after --to 2023-01-01", "show", "seaice.south", "--from", "2024-01-01", "--to", "2023-01-01")
+	f(db, 2, "--json and --format csv contradict", "show", "seaice.south", "--format", "csv", "--json")
+	f(db, 2, `unknown entity "XXX"`, "show", "co2.emissions", "--entity", "XXX")
+	if r := runCLI(t, db, "show", "co2.emissions", "--entity", "china", "--from", "2023", "--json"); r.code != 0 || decode[present.Series](t, r.stdout).Points[0].Value != 11902503000 {
+		t.Errorf("show co2.emissions --entity china: exit %d %s", r.code, r.stderr)
+	}
 
 	// An indicator id selects its default dataset only: the shared mirror's
 	// missing Antarctic v4.0 file does not fail it, but naming that version

@@ -23,20 +23,29 @@ import (
 // come from: a local mirror folder (--from) or the producers' URLs, fetched
 // with a timeout per attempt (--timeout) and extra attempts (--retries).
 type sourceFlags struct {
-	from    string
-	timeout time.Duration
-	retries int
+	from        string
+	timeout     time.Duration
+	retries     int
+	allowShrink bool
 }
 
 func (f *sourceFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.from, "from", "", "read files from this local mirror folder instead of downloading")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 60*time.Second, "timeout of one download attempt")
 	cmd.Flags().IntVar(&f.retries, "retries", 3, "extra attempts after a failed download")
+	cmd.Flags().BoolVar(&f.allowShrink, "allow-shrink", false, "accept a file that loses a series' latest dates or more than 2% of the stored values (refused by default as probably truncated)")
 }
 
 // apply sets opts.Mirror to the --from folder (a usage error when it is not
 // one) or, without --from, opts.Fetcher to a downloader.
 func (f *sourceFlags) apply(opts *ingest.Options) error {
+	if f.timeout <= 0 {
+		return usagef("--timeout %s: expected a positive duration such as 30s or 2m", f.timeout)
+	}
+	if f.retries < 0 {
+		return usagef("--retries %d: expected 0 or more", f.retries)
+	}
+	opts.AllowShrink = f.allowShrink
 	if f.from == "" {
 		opts.Fetcher = fetch.New(fetch.Options{Timeout: f.timeout, Retries: f.retries, Logger: slog.Default()})
 		return nil
@@ -66,7 +75,10 @@ Identical bytes are not stored twice; changed bytes become a new version and the
 older versions stay in the history ('stocktake list --datasets').
 
 A dataset whose file is missing from the mirror is skipped (reported), unless
-it was named with --only, in which case it fails.
+it was named with --only, in which case it fails. A file that would delete
+stored data (a series losing its latest dates, or more than 2% of the stored
+values gone) is refused as probably truncated and nothing changes; accept it
+with --allow-shrink when the producer really withdrew data.
 
 WRITTEN counts the values inserted or revised by this update: a changed file
 rewrites only the values that changed ('stocktake list --datasets' has each

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -61,6 +62,9 @@ type Options struct {
 	// Explicit marks datasets the user asked for by name: a missing mirror
 	// file is then a failure instead of a skip.
 	Explicit map[string]bool
+	// AllowShrink accepts files that would delete stored data (see
+	// store.ErrShrink); by default they fail.
+	AllowShrink bool
 	// Workers bounds concurrent fetch+parse work (default GOMAXPROCS).
 	Workers int
 	// OnDone is called (from the writer goroutine) after each dataset.
@@ -115,6 +119,18 @@ func Select(ids []string) ([]catalog.Dataset, error) {
 		}
 	}
 	return out, nil
+}
+
+// recordSuccess stores the time of a successful update of a dataset (its
+// fetch state: last success, last failure and error, shown by /api/datasets
+// and /metrics). A download also keeps its ETag and Last-Modified for the
+// next conditional request; a mirror read records only the time, so the
+// validators of the last download stay valid.
+func recordSuccess(ctx context.Context, st *store.Store, dataset string, v store.VersionInfo, opts Options) error {
+	if opts.Mirror != "" {
+		return st.RecordMirrorSuccess(ctx, dataset, v.Source, opts.Now())
+	}
+	return st.RecordFetchSuccess(ctx, dataset, v.Source, v.ETag, v.LastModified, opts.Now())
 }
 
 // prepared is a dataset fetched and parsed, ready to store.
@@ -193,8 +209,8 @@ func Run(ctx context.Context, st *store.Store, datasets []catalog.Dataset, opts 
 					}
 				}
 			}
-			if err == nil && opts.Mirror == "" {
-				if ferr := st.RecordFetchSuccess(ctx, p.ds.ID, p.version.Source, p.version.ETag, p.version.LastModified, opts.Now()); ferr != nil {
+			if err == nil {
+				if ferr := recordSuccess(ctx, st, p.ds.ID, p.version, opts); ferr != nil {
 					storeErr = ferr
 				}
 			}
@@ -202,10 +218,14 @@ func Run(ctx context.Context, st *store.Store, datasets []catalog.Dataset, opts 
 		if p.out.Err != nil {
 			p.out.Status = Failed
 			p.out.Error = p.out.Err.Error()
-			opts.Logger.Error("update failed", "dataset", p.ds.ID, "err", p.out.Err)
-			if opts.Mirror == "" {
-				_ = st.RecordFetchFailure(ctx, p.ds.ID, firstURL(p.ds), opts.Now(), p.out.Error)
+			// The caller reports failures (update's table and summary, watch's
+			// log); this line is for debugging only.
+			opts.Logger.Debug("update failed", "dataset", p.ds.ID, "err", p.out.Err)
+			src := firstURL(p.ds)
+			if opts.Mirror != "" {
+				src = filepath.Join(opts.Mirror, p.ds.Files[0].Path)
 			}
+			_ = st.RecordFetchFailure(ctx, p.ds.ID, src, opts.Now(), p.out.Error)
 		} else {
 			opts.Logger.Info("updated", "dataset", p.ds.ID, "status", p.out.Status, "rows", p.out.Rows)
 		}
@@ -313,12 +333,11 @@ func prepare(ctx context.Context, st *store.Store, index int, ds catalog.Dataset
 	p.version = store.VersionInfo{
 		Dataset: ds.ID, ProducerVersion: ds.Version, Source: p.out.Source, SHA256: sum, Size: size,
 		Retrieved: files[0].res.Retrieved, ETag: files[0].res.ETag, LastModified: files[0].res.LastModified,
+		AllowShrink: opts.AllowShrink,
 	}
 	if hasCur && cur.SHA256 == sum {
 		p.out.Status = Unchanged
-		if opts.Mirror == "" {
-			_ = st.RecordFetchSuccess(ctx, ds.ID, p.out.Source, p.version.ETag, p.version.LastModified, opts.Now())
-		}
+		_ = recordSuccess(ctx, st, ds.ID, p.version, opts)
 		return p
 	}
 	merged := &obs.Parsed{}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -190,6 +191,28 @@ func TestFailedIngestKeepsStoredData(t *testing.T) {
 	}
 	if v := point(t, st, "seaice.south", "2023-02-19"); v != 1.766 {
 		t.Fatalf("stored value changed: %v", v)
+	}
+	// Mirror reads keep the fetch state too: the last success of the first
+	// run, the last failure with its error from the HTML page.
+	fs, err := st.GetFetchState(ctx, south.ID)
+	if err != nil || fs.LastSuccess.IsZero() || fs.LastFailure.IsZero() || !fs.LastFailure.After(fs.LastSuccess) || !strings.Contains(fs.LastError, "HTML") {
+		t.Fatalf("fetch state after mirror runs: %+v %v", fs, err)
+	}
+
+	// A truncated file (the first 8000 lines of the CSV) would delete the
+	// recent years: refused, the stored data intact, unless AllowShrink.
+	lines := bytes.SplitAfter(good, []byte("\n"))
+	cut := bytes.Join(lines[:8000], nil)
+	outs, _ = Run(ctx, st, []catalog.Dataset{south}, Options{Mirror: copyMirror(t, []catalog.Dataset{south}, map[string][]byte{south.Files[0].Path: cut})})
+	if outs[0].Status != Failed || !strings.Contains(outs[0].Error, "the stored series goes to 2025-05-02") {
+		t.Fatalf("truncated file: %+v", outs[0])
+	}
+	if v := point(t, st, "seaice.south", "2023-02-19"); v != 1.766 {
+		t.Fatalf("stored value changed: %v", v)
+	}
+	outs, _ = Run(ctx, st, []catalog.Dataset{south}, Options{AllowShrink: true, Mirror: copyMirror(t, []catalog.Dataset{south}, map[string][]byte{south.Files[0].Path: cut})})
+	if outs[0].Status != Ingested {
+		t.Fatalf("truncated file with AllowShrink: %+v", outs[0])
 	}
 }
 

@@ -115,6 +115,9 @@ type VersionInfo struct {
 	Retrieved       time.Time
 	ETag            string
 	LastModified    string
+	// AllowShrink accepts, in Replace mode, a file that deletes much of what
+	// is stored (see ErrShrink). Without it such a file is refused.
+	AllowShrink bool
 }
 
 // IngestResult reports what Ingest did.
@@ -122,8 +125,21 @@ type IngestResult struct {
 	VersionID int64
 	Unchanged bool // the bytes equal the current version's: nothing was written
 	Rows      int  // observations inserted or revised (unchanged values are not rewritten)
+	Deleted   int  // stored observations the new version no longer has
 	Series    int  // series written
 }
+
+// ErrShrink is wrapped by Ingest's error when, in Replace mode, a new file
+// would take away data: a series would lose its latest stored date, or more
+// than MaxShrinkFraction of the dataset's stored values would be deleted.
+// Producers revise values and add new ones; a file that loses its recent
+// rows is almost always truncated (a cut download, a half-written mirror
+// copy), so it is refused and nothing changes unless AllowShrink is set.
+var ErrShrink = errors.New("the new file would delete stored data")
+
+// MaxShrinkFraction is the share of a dataset's stored values a new version
+// may delete without AllowShrink (dates a producer drops or re-dates).
+const MaxShrinkFraction = 0.02
 
 // Version is a stored dataset version row.
 type Version struct {
@@ -261,6 +277,13 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 		return id, err
 	}
 	kept := map[int64]bool{}
+	shrinkNote := ""
+	stored := 0
+	if mode == Replace {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM observations o JOIN series s ON s.id = o.series_id WHERE s.dataset = ?`, v.Dataset).Scan(&stored); err != nil {
+			return res, err
+		}
+	}
 	for _, se := range p.Series {
 		id, err := seriesID(se.Indicator, se.Entity, se.Unit, se.Frequency)
 		if err != nil {
@@ -286,10 +309,19 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 			}
 			res.Rows++
 		}
+		if len(old) > 0 && len(se.Points) > 0 {
+			newLast := se.Points[len(se.Points)-1].Date
+			for d := range old {
+				if d > newLast && !v.AllowShrink && shrinkNote == "" {
+					shrinkNote = fmt.Sprintf("%s: the stored series goes to %s, the new file stops at %s", seriesLabel(se.Indicator, se.Entity), oldLast(old), newLast)
+				}
+			}
+		}
 		for d := range old {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE series_id = ? AND date = ?", id, int64(d)); err != nil {
 				return res, err
 			}
+			res.Deleted++
 		}
 	}
 	if mode == Replace {
@@ -311,9 +343,21 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 		}
 		rows.Close()
 		for _, id := range gone {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE series_id = ?", id); err != nil {
+			r, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE series_id = ?", id)
+			if err != nil {
 				return res, err
 			}
+			n, _ := r.RowsAffected()
+			res.Deleted += int(n)
+		}
+		if !v.AllowShrink && (shrinkNote != "" || float64(res.Deleted) > MaxShrinkFraction*float64(stored)) {
+			if shrinkNote == "" {
+				shrinkNote = fmt.Sprintf("%d of the %d stored values are not in it", res.Deleted, stored)
+			} else {
+				shrinkNote = fmt.Sprintf("%s; %d of the %d stored values are not in it", shrinkNote, res.Deleted, stored)
+			}
+			return IngestResult{}, fmt.Errorf("store: %s: %w (%s). A producer's new file revises and adds data; one that loses its latest "+
+				"rows is almost always truncated, so nothing was changed. Check the file, or accept it with 'update --allow-shrink'", v.Dataset, ErrShrink, shrinkNote)
 		}
 	}
 	for _, c := range p.Climatologies {
@@ -530,6 +574,26 @@ func (s *Store) source(ctx context.Context, dataset string) (Source, error) {
 	return Source{Dataset: dataset, Version: v.ProducerVersion, SHA256: v.SHA256, URL: v.Source, Retrieved: v.Retrieved}, nil
 }
 
+// seriesLabel names a series in messages: "seaice.south" or "co2.emissions CHN".
+func seriesLabel(indicator, entity string) string {
+	if entity == "" {
+		return indicator
+	}
+	return indicator + " " + entity
+}
+
+// oldLast returns the latest date of a set of stored dates.
+func oldLast(m map[obs.Date]float64) obs.Date {
+	var last obs.Date
+	first := true
+	for d := range m {
+		if first || d > last {
+			last, first = d, false
+		}
+	}
+	return last
+}
+
 // commonDir returns the longest directory prefix (ending in "/") shared by
 // the lexically first and last of a set of paths, which is shared by all.
 func commonDir(a, b string) string {
@@ -636,6 +700,16 @@ func (s *Store) RecordFetchSuccess(ctx context.Context, dataset, url, etag, last
 	_, err := s.db.ExecContext(ctx, `INSERT INTO fetch_state (dataset, url, etag, last_modified, last_success) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (dataset) DO UPDATE SET url = excluded.url, etag = excluded.etag, last_modified = excluded.last_modified, last_success = excluded.last_success`,
 		dataset, url, etag, lastModified, at.UTC().Format(time.RFC3339Nano))
+	return err
+}
+
+// RecordMirrorSuccess stores the time of a successful update read from a
+// local mirror at path. The validators (ETag, Last-Modified) and URL of the
+// last download are kept: they still describe the producer's file.
+func (s *Store) RecordMirrorSuccess(ctx context.Context, dataset, path string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO fetch_state (dataset, url, last_success) VALUES (?, ?, ?)
+		ON CONFLICT (dataset) DO UPDATE SET last_success = excluded.last_success`,
+		dataset, path, at.UTC().Format(time.RFC3339Nano))
 	return err
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,6 +77,7 @@ func TestIngestReplaceIdempotentAndHistory(t *testing.T) {
 	}
 	v2 := v1
 	v2.SHA256 = "bbb"
+	v2.AllowShrink = true // the new version drops the first day on purpose
 	p2 := &obs.Parsed{Series: []obs.Series{daily("x", d0+1, 5, 6)}}
 	if _, err := s.Ingest(ctx, v2, p2, Replace); err != nil {
 		t.Fatal(err)
@@ -242,6 +244,48 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 }
 
+// TestReplaceRefusesShrink checks the guard against truncated files: a new
+// version that loses a series' latest dates, or more than 2% of the stored
+// values, is refused and changes nothing; a small loss with the same last
+// date passes (a producer dropping a bad day); AllowShrink accepts anything.
+func TestReplaceRefusesShrink(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	d0 := obs.NewDate(2020, 1, 1)
+	vals := func(n int) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = float64(i)
+		}
+		return out
+	}
+	if _, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: "full"}, &obs.Parsed{Series: []obs.Series{daily("x", d0, vals(200)...)}}, Replace); err != nil {
+		t.Fatal(err)
+	}
+	f := func(sha string, allow bool, se obs.Series, wantErr string, wantValues int) {
+		t.Helper()
+		_, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: sha, AllowShrink: allow}, &obs.Parsed{Series: []obs.Series{se}}, Replace)
+		if wantErr == "" && err != nil || wantErr != "" && (!errors.Is(err, ErrShrink) || !strings.Contains(err.Error(), wantErr)) {
+			t.Errorf("%s: err %v, want %q", sha, err, wantErr)
+		}
+		if got := len(values(t, s)); got != wantValues {
+			t.Errorf("%s: %d values stored, want %d", sha, got, wantValues)
+		}
+	}
+	// Cut after 150 days: the series would stop early.
+	f("cut", false, daily("x", d0, vals(150)...), "the stored series goes to 2020-07-18, the new file stops at 2020-05-29", 200)
+	// Same last day but 10 of 200 values missing (5%).
+	holes := daily("x", d0, vals(200)...)
+	holes.Points = append(holes.Points[:50:50], holes.Points[60:]...)
+	f("holes", false, holes, "10 of the 200 stored values are not in it", 200)
+	// One missing day of 200 (0.5%) is a revision, not truncation.
+	one := daily("x", d0, vals(200)...)
+	one.Points = append(one.Points[:50:50], one.Points[51:]...)
+	f("one", false, one, "", 199)
+	// Accepted on request.
+	f("cut-accepted", true, daily("x", d0, vals(150)...), "", 150)
+}
+
 // TestReplaceKeepsLineage revises one value, adds one and drops one: the
 // unchanged values keep pointing at the first version, the revised and new
 // ones at the second, the dropped one is gone.
@@ -253,7 +297,7 @@ func TestReplaceKeepsLineage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: "v2"}, &obs.Parsed{Series: []obs.Series{daily("x", d0+1, 2, 3.5, 4)}}, Replace)
+	r2, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: "v2", AllowShrink: true}, &obs.Parsed{Series: []obs.Series{daily("x", d0+1, 2, 3.5, 4)}}, Replace)
 	if err != nil {
 		t.Fatal(err)
 	}
