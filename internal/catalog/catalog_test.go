@@ -73,3 +73,27 @@ func TestHeadlineKind(t *testing.T) {
 	f("oni", High)
 	f("co2.mlo", High)
 }
+
+// TestEveryIndicatorHasAPlausibleRange makes sure no indicator escapes the
+// ingest check for impossible values, and spot-checks a few bounds.
+func TestEveryIndicatorHasAPlausibleRange(t *testing.T) {
+	for _, ref := range Indicators() {
+		if _, ok := ref.Indicator.Plausible(); !ok {
+			t.Errorf("%s (%s): no plausible range", ref.Indicator.ID, ref.Indicator.Unit)
+		}
+	}
+	f := func(id string, lo, hi float64) {
+		t.Helper()
+		ref, err := Resolve(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := ref.Indicator.Plausible(); r.Min != lo || r.Max != hi {
+			t.Errorf("%s: %v, want %v..%v", id, r, lo, hi)
+		}
+	}
+	f("seaice.south", 0, 30)
+	f("gmst.noaa", -10, 10)
+	f("sst.world", -3, 40)
+	f("electricity.coal.share", 0, 100)
+}

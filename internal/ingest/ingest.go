@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -354,8 +355,45 @@ func prepare(ctx context.Context, st *store.Store, index int, ds catalog.Dataset
 		p.out.Err = err
 		return p
 	}
+	if err := checkPlausible(ds, merged, displayName(ds.Files[0], opts.Mirror)); err != nil {
+		p.out.Err = err
+		return p
+	}
 	p.parsed = merged
 	return p
+}
+
+// checkPlausible fails on the first value outside its indicator's
+// plausible range (catalog.Indicator.Plausible), naming the file, the
+// series, the date and the value: such a value is a damaged row or a
+// missing-value marker the parser did not know, never data.
+func checkPlausible(ds catalog.Dataset, p *obs.Parsed, file string) error {
+	ranges := map[string]catalog.Range{}
+	for _, ind := range ds.Indicators {
+		if r, ok := ind.Plausible(); ok {
+			ranges[ind.ID] = r
+		}
+	}
+	for _, se := range p.Series {
+		r, ok := ranges[se.Indicator]
+		if !ok {
+			continue
+		}
+		// Derived values (shares computed from a sum) may pass a bound by a
+		// rounding error; 1e-9 of the bound is allowed.
+		lo, hi := r.Min-1e-9*math.Max(1, math.Abs(r.Min)), r.Max+1e-9*math.Max(1, math.Abs(r.Max))
+		for _, pt := range se.Points {
+			if pt.Value < lo || pt.Value > hi || math.IsNaN(pt.Value) {
+				name := se.Indicator
+				if se.Entity != "" {
+					name += " " + se.Entity
+				}
+				return fmt.Errorf("%s: %s on %s: %v %s is outside the plausible range %v to %v; a damaged row or a missing-value marker written an unexpected way, not a measurement",
+					file, name, pt.Date.Format(se.Frequency), pt.Value, se.Unit, r.Min, r.Max)
+			}
+		}
+	}
+	return nil
 }
 
 // displayName is the file name used in parse errors: the mirror path when

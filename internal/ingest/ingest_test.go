@@ -199,6 +199,19 @@ func TestFailedIngestKeepsStoredData(t *testing.T) {
 		t.Fatalf("fetch state after mirror runs: %+v %v", fs, err)
 	}
 
+	// Impossible values: a marker written another way (-9999.0003) and an
+	// extent of 99 million km² fail with file, date and value named.
+	for _, bad := range []string{"-9999.0003", "    99.000"} {
+		text := strings.Replace(string(good), "1991,    07,  19,     15.826,", "1991,    07,  19, "+bad+",", 1)
+		if text == string(good) {
+			t.Fatal("fixture row 1991-07-19 not found")
+		}
+		outs, _ = Run(ctx, st, []catalog.Dataset{south}, Options{Mirror: copyMirror(t, []catalog.Dataset{south}, map[string][]byte{south.Files[0].Path: []byte(text)})})
+		if outs[0].Status != Failed || !strings.Contains(outs[0].Error, "seaice.south on 1991-07-19") || !strings.Contains(outs[0].Error, "outside the plausible range 0 to 30") {
+			t.Errorf("value %s: %+v", bad, outs[0])
+		}
+	}
+
 	// A truncated file (the first 8000 lines of the CSV) would delete the
 	// recent years: refused, the stored data intact, unless AllowShrink.
 	lines := bytes.SplitAfter(good, []byte("\n"))
