@@ -1,9 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/stocktake/stocktake/internal/present"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
@@ -172,5 +175,58 @@ func TestAnomaliesCLI(t *testing.T) {
 	}
 	if r := runCLI(t, db, "anomalies", "sst.world", "--baseline", "1991"); r.code != 2 {
 		t.Errorf("bad baseline: exit %d", r.code)
+	}
+}
+
+// TestShowMeans checks 'show --means': the monthly mean of world SST in
+// March 2023 (the mean of the 31 daily values of the Climate Reanalyzer
+// file), the annual means of Antarctic sea ice with the 1987-88 data gap
+// reported (3 December 1987 to 12 January 1988 has no values), and the
+// usage errors.
+func TestShowMeans(t *testing.T) {
+	db := sharedDB(t)
+	r := runCLI(t, db, "show", "sst.world", "--means", "monthly", "--from", "2023-03", "--to", "2023-03", "--json")
+	var m struct {
+		Means   string
+		Rule    string
+		Periods []struct {
+			Date        string
+			Value       float64
+			N, Expected int
+			LongestGap  int `json:"longest_gap"`
+			Complete    bool
+		}
+		Source present.Source
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil || r.code != 0 {
+		t.Fatalf("exit %d %v %s", r.code, err, r.stderr)
+	}
+	day := runCLI(t, db, "show", "sst.world", "--from", "2023-03-01", "--to", "2023-03-31", "--json")
+	days := decode[present.Series](t, day.stdout).Points
+	sum := 0.0
+	for _, p := range days {
+		sum += p.Value
+	}
+	if len(m.Periods) != 1 || m.Periods[0].Date != "2023-03" || m.Periods[0].N != 31 || len(days) != 31 ||
+		!near(m.Periods[0].Value, sum/31, 1e-6) || !m.Periods[0].Complete || !strings.Contains(m.Rule, "WMO 5/11") || m.Source.Dataset == "" {
+		t.Fatalf("sst.world 2023-03: %+v (daily mean %v)", m, sum/31)
+	}
+	r = runCLI(t, db, "show", "seaice.south", "--means", "annual", "--from", "1987", "--to", "1989", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil || len(m.Periods) != 3 {
+		t.Fatalf("annual: %v %s", err, r.stdout)
+	}
+	if p := m.Periods[0]; p.Date != "1987" || p.Complete || p.LongestGap != 29 {
+		t.Errorf("1987: %+v", p)
+	}
+	if p := m.Periods[1]; p.Date != "1988" || p.Complete || p.LongestGap != 12 {
+		t.Errorf("1988: %+v", p)
+	}
+	if p := m.Periods[2]; p.Date != "1989" || !p.Complete || p.N != 365 {
+		t.Errorf("1989: %+v", p)
+	}
+	for _, c := range [][]string{{"co2.mlo", "--means", "monthly"}, {"co2.mlo.weekly", "--means", "annual"}, {"sst.world", "--means", "weekly"}} {
+		if r := runCLI(t, db, append([]string{"show"}, c...)...); r.code != 2 {
+			t.Errorf("show %v: exit %d %s", c, r.code, r.stderr)
+		}
 	}
 }

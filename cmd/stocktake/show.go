@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/csv"
 	"fmt"
+	"math"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -9,6 +12,7 @@ import (
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/store"
 )
 
 // parseDateFlag reads a --from/--to/--as-of value (YYYY-MM-DD, YYYY-MM or
@@ -95,8 +99,46 @@ func endOf(v string, d obs.Date) obs.Date {
 	return d
 }
 
+// periodMeans is the JSON of 'show --means monthly|annual': the monthly or
+// annual means of a series with the completeness of each period.
+type periodMeans struct {
+	Indicator string         `json:"indicator"`
+	Entity    *string        `json:"entity"`
+	Unit      string         `json:"unit"`
+	Means     string         `json:"means"`
+	Rule      string         `json:"rule"`
+	Smoothing *string        `json:"smoothing"`
+	Periods   []periodMean   `json:"periods"`
+	Source    present.Source `json:"source"`
+}
+
+// periodMean is one month or year: N values present of Expected, the
+// longest run of missing values inside the period, and whether the period
+// meets the completeness rule. Incomplete periods are listed, never hidden.
+type periodMean struct {
+	Date       string  `json:"date"`
+	Value      float64 `json:"value"`
+	N          int     `json:"n"`
+	Expected   int     `json:"expected"`
+	LongestGap int     `json:"longest_gap"`
+	Complete   bool    `json:"complete"`
+}
+
+// meansRule states the completeness rule of 'show --means' for people.
+func meansRule(freq obs.Frequency, means string) string {
+	switch {
+	case freq == obs.Daily && means == "monthly":
+		return "WMO 5/11: a month is complete with at most 10 missing days and no run of 5 or more; single missing days are interpolated first"
+	case freq == obs.Daily:
+		return "a year is complete when its 12 months are (WMO 5/11 per month); single missing days are interpolated first"
+	case freq == obs.Monthly && means == "annual":
+		return "a year is complete with all 12 months"
+	}
+	return "every period with a value is complete"
+}
+
 func newShowCmd() *cobra.Command {
-	var entity, from, to, smooth, format string
+	var entity, from, to, smooth, format, means string
 	cmd := &cobra.Command{
 		Use:   "show ID [--entity ISO3] [--from D] [--to D] [--smooth 5d] [--format table|csv|json]",
 		Short: "Print an indicator's values with their source",
@@ -109,11 +151,19 @@ National indicators need --entity with an ISO 3166 alpha-3 code.
 --from and --to take YYYY-MM-DD, YYYY-MM or YYYY and are inclusive.
 --smooth applies an N-day running mean to daily data before printing: 5d is
 NSIDC's 5-day trailing mean (single missing days interpolated, 3 of 5 days
-needed); 7d-centred is a centred 7-day mean.`,
+needed); 7d-centred is a centred 7-day mean.
+--means monthly (daily series) or --means annual (daily or monthly series)
+prints period means instead, each with the values present, the longest run of
+missing values and whether the period is complete: a month under the WMO
+5/11 rule (at most 10 missing days, no run of 5 or more, single missing days
+interpolated first), a year when all its months are. Incomplete periods are
+listed and marked, never hidden or silently used.`,
 		Example: `  stocktake show seaice.south --from 2023-02-17 --to 2023-02-23
   stocktake show seaice.south --from 2022-02-20 --to 2022-02-28 --smooth 5d
   stocktake show co2.mlo --from 2024 --format csv
-  stocktake show gmst.noaa --from 2023-06 --to 2023-06 --json`,
+  stocktake show gmst.noaa --from 2023-06 --to 2023-06 --json
+  stocktake show sst.world --means monthly --from 2023 --to 2024
+  stocktake show seaice.north --means annual --format csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := outputFormat(cmd, format)
@@ -135,8 +185,22 @@ needed); 7d-centred is a centred 7-day mean.`,
 			if err := checkSmooth(sm, se); err != nil {
 				return err
 			}
+			if means != "" {
+				if means != "monthly" && means != "annual" {
+					return usagef("--means %q: expected monthly or annual", means)
+				}
+				if means == "monthly" && se.Frequency != obs.Daily {
+					return usagef("--means monthly needs a daily series; %s is %s", se.Indicator, se.Frequency)
+				}
+				if means == "annual" && se.Frequency != obs.Daily && se.Frequency != obs.Monthly {
+					return usagef("--means annual needs a daily or monthly series; %s is %s", se.Indicator, se.Frequency)
+				}
+			}
 			if !sm.None() {
 				se.Points = sm.Apply(se.Points)
+			}
+			if means != "" {
+				return showMeans(cmd, se, src, sm, means, window, format)
 			}
 			se.Points = window.keep(se.Points)
 			smoothName := smoothingName(sm)
@@ -173,5 +237,74 @@ needed); 7d-centred is a centred 7-day mean.`,
 	cmd.Flags().StringVar(&to, "to", "", "last date (YYYY-MM-DD, YYYY-MM or YYYY), inclusive")
 	cmd.Flags().StringVar(&smooth, "smooth", "", "running mean for daily data: 5d (NSIDC 5-day trailing), Nd, Nd-centred")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	cmd.Flags().StringVar(&means, "means", "", "print monthly or annual means with their completeness instead of the values")
 	return cmd
 }
+
+// showMeans prints the monthly or annual means of se (already smoothed)
+// whose periods start inside window.
+func showMeans(cmd *cobra.Command, se obs.Series, src store.Source, sm analysis.Smoothing, means string, window dateRange, format string) error {
+	pts := se.Points
+	if se.Frequency == obs.Daily {
+		pts = analysis.FillGaps(pts, 1)
+	}
+	var aggs []analysis.Aggregate
+	if means == "monthly" {
+		aggs = analysis.Monthly(pts, analysis.WMO511)
+	} else {
+		aggs = analysis.Annual(pts, se.Frequency, analysis.WMO511)
+	}
+	freq := obs.Monthly
+	if means == "annual" {
+		freq = obs.Annual
+	}
+	out := periodMeans{Indicator: se.Indicator, Unit: se.Unit, Means: means, Rule: meansRule(se.Frequency, means),
+		Periods: []periodMean{}, Source: present.NewSource(src)}
+	if se.Entity != "" {
+		out.Entity = &se.Entity
+	}
+	if name := smoothingName(sm); name != "" {
+		out.Smoothing = &name
+	}
+	for _, a := range aggs {
+		end := a.Date + obs.Date(obs.DaysIn(a.Date.Year(), a.Date.Month())-1)
+		if freq == obs.Annual {
+			end = obs.NewDate(a.Date.Year(), 12, 31)
+		}
+		if window.hasFrom && end < window.from || window.hasTo && a.Date > window.to {
+			continue
+		}
+		out.Periods = append(out.Periods, periodMean{Date: a.Date.Format(freq), Value: roundMean(a.Value), N: a.N,
+			Expected: a.Expected, LongestGap: a.LongestGap, Complete: a.Complete})
+	}
+	w := cmd.OutOrStdout()
+	switch format {
+	case "json":
+		return printJSON(cmd, out)
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"date", "mean", "n", "expected", "longest_gap", "complete", "indicator", "entity", "unit", "dataset", "version", "sha256"})
+		for _, p := range out.Periods {
+			_ = cw.Write([]string{p.Date, present.FormatValue(p.Value), strconv.Itoa(p.N), strconv.Itoa(p.Expected), strconv.Itoa(p.LongestGap),
+				strconv.FormatBool(p.Complete), se.Indicator, se.Entity, se.Unit, src.Dataset, src.Version, src.SHA256})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	fmt.Fprintf(w, "%s, %s means, %s\nrule: %s\n", label(se.Indicator, se.Entity), means, present.Unit(se.Unit), out.Rule)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PERIOD\tMEAN\tVALUES\tLONGEST GAP\tCOMPLETE")
+	for _, p := range out.Periods {
+		fmt.Fprintf(tw, "%s\t%s\t%d of %d\t%d\t%s\n", p.Date, present.FormatValue(p.Value), p.N, p.Expected, p.LongestGap, yesNo(p.Complete))
+	}
+	tw.Flush()
+	if len(out.Periods) == 0 {
+		fmt.Fprintln(w, "(no periods in that range)")
+	}
+	fmt.Fprintln(w, present.SourceLine(src.Dataset, out.Source))
+	return nil
+}
+
+// roundMean rounds a mean to 6 decimals, more than any producer publishes,
+// so that printed means carry no floating-point residue.
+func roundMean(v float64) float64 { return math.Round(v*1e6) / 1e6 }

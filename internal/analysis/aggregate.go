@@ -21,7 +21,7 @@ type Aggregate struct {
 	Value      float64  // mean of the values present (NaN when none)
 	N          int      // values present: days for daily input, months for annual from monthly
 	Expected   int      // values a full period holds (days in the month or year, or 12 months)
-	LongestGap int      // longest run of consecutive missing values within the period
+	LongestGap int      // longest run of consecutive missing values within the period (days, or months for annual means of monthly data; 0 for other frequencies)
 	Complete   bool     // whether the period meets the completeness rule
 }
 
@@ -69,9 +69,22 @@ func Annual(pts []obs.Point, freq obs.Frequency, rule Completeness) []Aggregate 
 		y := pts[i].Date.Year()
 		a := Aggregate{Date: obs.NewDate(y, 1, 1)}
 		sum := 0.0
+		// prev is the position of the previous value in the period's own
+		// unit (days for daily data, months for monthly data), starting
+		// just before the year, so LongestGap counts missing days or months
+		// at the start, inside and (below) at the end of the year.
+		pos := func(d obs.Date) int {
+			if freq == obs.Monthly {
+				return d.Month() - 1
+			}
+			return int(d - a.Date)
+		}
+		prev := -1
 		for ; i < len(pts) && pts[i].Date.Year() == y; i++ {
 			sum += pts[i].Value
 			a.N++
+			a.LongestGap = max(a.LongestGap, pos(pts[i].Date)-prev-1)
+			prev = pos(pts[i].Date)
 		}
 		a.Value = sum / float64(a.N)
 		switch freq {
@@ -80,6 +93,7 @@ func Annual(pts []obs.Point, freq obs.Frequency, rule Completeness) []Aggregate 
 			if obs.IsLeap(y) {
 				a.Expected = 366
 			}
+			a.LongestGap = max(a.LongestGap, a.Expected-1-prev)
 			complete := 0
 			for _, m := range months {
 				if m.Date.Year() == y && m.Complete {
@@ -90,9 +104,11 @@ func Annual(pts []obs.Point, freq obs.Frequency, rule Completeness) []Aggregate 
 		case obs.Monthly:
 			a.Expected = 12
 			a.Complete = a.N == 12
+			a.LongestGap = max(a.LongestGap, 11-prev)
 		default:
 			a.Expected = a.N
 			a.Complete = true
+			a.LongestGap = 0
 		}
 		out = append(out, a)
 	}
