@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/ingest"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -246,7 +247,38 @@ func TestErrors(t *testing.T) {
 	f("/api/series/co2.emissions?entity=VAT", 404, "not in the store")
 	f("/api/series/seaice.south@4.0", 404, "not in the store") // v4 south is not in the mirror
 	f("/api/records/sst.world?on=1970-01-01", 404, "no data")
-	f("/api/rank/co2.emissions?year=1700", 404, "no country")
+	// National endpoints: a year or period outside the data is a bad
+	// parameter (400); unknown indicators and entities are 404.
+	f("/api/rank/co2.emissions?year=1700", 400, "year=1700 is outside the data")
+	f("/api/rank/co2.emissions?year=2030", 400, "co2.emissions covers 1750-2023")
+	f("/api/rank/co2.emissions?cumulative=true&since=2030", 400, "since 2030 is after year")
+	f("/api/rank/solar.capacity?year=2023&cumulative=true", 400, "no cumulative ranking")
+	f("/api/rank/nope", 404, `unknown indicator "nope"`)
+	f("/api/growth/co2.emissions?entity=CHN&from=2030", 400, "from=2030 is outside the data")
+	f("/api/growth/co2.emissions?entity=CHN&to=1700", 400, "to=1700 is outside the data")
+	f("/api/growth/co2.emissions?entity=CHN&from=2023", 400, "two years, got 2023-2023")
+	f("/api/growth/co2.emissions?entity=Atlantis&from=2030", 404, "unknown entity")
+	f("/api/growth/nope?entity=CHN&from=2030", 404, `unknown indicator "nope"`)
+	f("/api/peaks/co2.emissions?entity=CHN&as_of=1700", 400, "as_of=1700 is before the data")
+	f("/api/compare?a=CHN&b=USA&indicators=co2.emissions&year=1700", 400, "year=1700 is outside the data")
+	f("/api/compare?a=CHN&b=USA&year=1700", 400, "outside the data of every compared indicator")
+	f("/api/compare?a=CHN&b=Atlantis&year=1700", 404, "unknown entity")
+	// Record events and the feed follow the route table like every route.
+	f("/api/events?foo=1", 400, `unknown parameter "foo"`)
+	f("/api/events?page=abc", 400, `unknown parameter "page"`)
+	f("/api/events?limit=-1", 400, "limit")
+	f("/api/events?limit=abc", 400, "limit")
+	f("/api/events?cursor=garbage", 400, "cursor")
+	f("/api/events?cursor=yesterday/1", 400, "cursor")
+	f("/api/events?since=yesterday", 400, "since")
+	f("/api/events?historical=maybe", 400, "historical")
+	f("/api/events?indicator=sst.world&indicator=co2.mlo", 400, "more than once")
+	f("/api/events?indicator=seaice.north@4.0", 400, "@VERSION")
+	f("/api/events?indicator=nope", 404, `unknown indicator "nope"`)
+	f("/api/events?indicator=sst.world,nope", 404, `unknown indicator "nope"`)
+	f("/feed.xml?indicator=nope", 404, `unknown indicator "nope"`)
+	f("/feed.xml?foo=1", 400, `unknown parameter "foo"`)
+	f("/feed.xml?v=1", 400, `unknown parameter "v"`)
 	f("/api/peaks/co2.emissions?entity=VAT", 404, "no co2.emissions data")
 	f("/api/pledges?entity=IND", 404, "no pledge")
 	f("/api/versions?dataset=nope", 404, "unknown dataset")
@@ -254,12 +286,17 @@ func TestErrors(t *testing.T) {
 	f("/api/nothing/here", 404, "no such endpoint")
 	f("/nothing", 404, "no such endpoint")
 
-	// 405 for methods other than GET and HEAD.
-	req := httptest.NewRequest(http.MethodPost, "/api/series/seaice.south", nil)
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
-	if rec.Code != 405 || rec.Header().Get("Allow") != "GET, HEAD" {
-		t.Errorf("POST: %d %v", rec.Code, rec.Header())
+	// 405 for methods other than GET and HEAD, with the JSON error body.
+	for _, target := range []string{"/api/series/seaice.south", "/feed.xml", "/api/events"} {
+		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+			req := httptest.NewRequest(method, target, nil)
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			var e errorBody
+			if rec.Code != 405 || rec.Header().Get("Allow") != "GET, HEAD" || json.Unmarshal(rec.Body.Bytes(), &e) != nil || e.Status != 405 {
+				t.Errorf("%s %s: %d %v %s", method, target, rec.Code, rec.Header(), rec.Body)
+			}
+		}
 	}
 }
 
@@ -1114,5 +1151,153 @@ func TestLineage(t *testing.T) {
 	}
 	if r := get(t, s, "/api/lineage/seaice.south"); r.code != http.StatusBadRequest {
 		t.Errorf("no date: %d %s", r.code, r.body)
+	}
+}
+
+// TestEventsAndFeedHTTP checks that /api/events and /feed.xml follow the
+// API's HTTP conventions (strong ETag, 304 on If-None-Match, gzip with
+// Vary, Cache-Control) and that they are never answered from the server's
+// cache: events written without a new data version (a catch-up's baseline)
+// show at once, with a new ETag.
+func TestEventsAndFeedHTTP(t *testing.T) {
+	ctx := context.Background()
+	mirror := testutil.SharedData(t)
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "st.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ds, err := ingest.Select([]string{"noaa-gml-co2-mlo-monthly"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.Run(ctx, st, ds, ingest.Options{Mirror: mirror}); err != nil {
+		t.Fatal(err)
+	}
+	s := NewServer(st, Options{CheckInterval: time.Hour})
+	defer s.Close()
+	type page struct {
+		Events []struct {
+			ID        int64  `json:"id"`
+			Indicator string `json:"indicator"`
+			Sentence  string `json:"sentence"`
+		} `json:"events"`
+		Next *string `json:"next"`
+	}
+	target := "/api/events?historical=1&limit=20"
+	var before page
+	r0 := getJSON(t, s, target, &before)
+	if len(before.Events) != 0 || before.Next != nil {
+		t.Fatalf("events before detection: %s", r0.body)
+	}
+	// The baseline scan writes events but no dataset version.
+	if err := alerts.CatchUp(ctx, st, ds); err != nil {
+		t.Fatal(err)
+	}
+	var after page
+	r := getJSON(t, s, target, &after)
+	if r.h.Get("X-Stocktake-Data-Version") != r0.h.Get("X-Stocktake-Data-Version") {
+		t.Fatal("the baseline scan changed the data version; the test no longer shows what it means to")
+	}
+	if len(after.Events) != 20 || after.Next == nil || after.Events[0].Indicator != "co2.mlo" || after.Events[0].Sentence == "" {
+		t.Fatalf("events after detection: %d events, next %v", len(after.Events), after.Next)
+	}
+	if r.h.Get("ETag") == r0.h.Get("ETag") {
+		t.Fatal("new events kept the old ETag")
+	}
+	checkConventions := func(target, ctype string) {
+		t.Helper()
+		r := get(t, s, target)
+		etag := r.h.Get("ETag")
+		if r.code != 200 || !strings.HasPrefix(r.h.Get("Content-Type"), ctype) || !regexp.MustCompile(`^"[0-9a-f]{32}"$`).MatchString(etag) {
+			t.Fatalf("GET %s: %d %q ETag %q", target, r.code, r.h.Get("Content-Type"), etag)
+		}
+		if sum := sha256.Sum256(r.body); etag != `"`+hex.EncodeToString(sum[:16])+`"` {
+			t.Errorf("GET %s: ETag %s is not the body's hash", target, etag)
+		}
+		if cc := r.h.Get("Cache-Control"); cc != "no-cache" {
+			t.Errorf("GET %s: Cache-Control %q, want no-cache", target, cc)
+		}
+		if r2 := get(t, s, target); r2.h.Get("ETag") != etag || !bytes.Equal(r2.body, r.body) {
+			t.Errorf("GET %s: ETag or body changed between identical requests", target)
+		}
+		if nm := get(t, s, target, "If-None-Match", `"other", `+etag); nm.code != http.StatusNotModified || len(nm.body) != 0 || nm.h.Get("ETag") != etag {
+			t.Errorf("GET %s with If-None-Match: %d %q", target, nm.code, nm.body)
+		}
+		if other := get(t, s, target, "If-None-Match", `"other"`); other.code != 200 {
+			t.Errorf("GET %s with another ETag: %d", target, other.code)
+		}
+		gz := get(t, s, target, "Accept-Encoding", "gzip")
+		if gz.h.Get("Content-Encoding") != "gzip" || gz.h.Get("ETag") != strings.TrimSuffix(etag, `"`)+`-gz"` || gz.h.Get("Vary") != "Accept-Encoding" {
+			t.Fatalf("GET %s gzip headers: %v", target, gz.h)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plain, _ := io.ReadAll(zr); !bytes.Equal(plain, r.body) {
+			t.Errorf("GET %s: gzip body differs", target)
+		}
+		if nm := get(t, s, target, "Accept-Encoding", "gzip", "If-None-Match", gz.h.Get("ETag")); nm.code != http.StatusNotModified {
+			t.Errorf("GET %s with the gzip ETag: %d", target, nm.code)
+		}
+		req := httptest.NewRequest(http.MethodHead, target, nil)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != 200 || rec.Body.Len() != 0 || rec.Header().Get("ETag") != etag {
+			t.Errorf("HEAD %s: %d, %d bytes", target, rec.Code, rec.Body.Len())
+		}
+	}
+	checkConventions(target, "application/json")
+
+	// Delivered events appear in the feed; the baseline does not.
+	if r := get(t, s, "/feed.xml"); r.code != 200 || bytes.Contains(r.body, []byte("<entry>")) {
+		t.Fatalf("feed before delivery: %d %s", r.code, r.body)
+	}
+	if _, err := st.DB().ExecContext(ctx, "UPDATE events SET historical = 0 WHERE id IN (SELECT id FROM events ORDER BY id DESC LIMIT 5)"); err != nil {
+		t.Fatal(err)
+	}
+	feed := get(t, s, "/feed.xml?indicator=co2.mlo")
+	if n := bytes.Count(feed.body, []byte("<entry>")); feed.code != 200 || n != 5 {
+		t.Fatalf("feed: %d, %d entries", feed.code, n)
+	}
+	checkConventions("/feed.xml?indicator=co2.mlo", "application/atom+xml")
+	var delivered page
+	getJSON(t, s, "/api/events?indicator=co2.mlo", &delivered)
+	if len(delivered.Events) != 5 || delivered.Next != nil {
+		t.Fatalf("delivered events: %d, next %v", len(delivered.Events), delivered.Next)
+	}
+
+	// An empty feed is dated by a fixed time, so its ETag holds from one
+	// second to the next.
+	empty := get(t, s, "/feed.xml?indicator=sst.world")
+	time.Sleep(1100 * time.Millisecond)
+	if again := get(t, s, "/feed.xml?indicator=sst.world"); empty.code != 200 || again.h.Get("ETag") != empty.h.Get("ETag") {
+		t.Errorf("empty feed: ETag %q then %q", empty.h.Get("ETag"), again.h.Get("ETag"))
+	}
+	// The OpenAPI document lists both routes' parameters and their 304.
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name string `json:"name"`
+			} `json:"parameters"`
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	getJSON(t, s, "/api/openapi.json", &doc)
+	for path, want := range map[string]string{"/api/events": "limit,cursor,indicator,since,historical", "/feed.xml": "indicator"} {
+		op := doc.Paths[path]["get"]
+		var names []string
+		for _, p := range op.Parameters {
+			names = append(names, p.Name)
+		}
+		if strings.Join(names, ",") != want || op.Responses["304"] == nil {
+			t.Errorf("OpenAPI %s: parameters %v, responses %v", path, names, sortedKeys(op.Responses))
+		}
+	}
+	// The events routes do not count as cache hits or misses.
+	m := get(t, s, "/metrics").body
+	if !regexp.MustCompile(`(?m)^stocktake_cache_hits_total 0$`).Match(m) {
+		t.Errorf("cache hits counted for the events routes:\n%s", regexp.MustCompile(`(?m)^stocktake_cache_.*$`).FindAll(m, -1))
 	}
 }

@@ -27,6 +27,12 @@ const (
 	policyStatic
 	// policyNone: never cached (health, metrics).
 	policyNone
+	// policyRevalidate: answers that may change without a new data version
+	// (record events are written by detection after an ingest, and by
+	// catch-up runs that add no version). They are computed on every request,
+	// never kept in the server's cache, and clients must revalidate every time
+	// (Cache-Control: no-cache); the ETag makes that a 304 while unchanged.
+	policyRevalidate
 )
 
 // route is one endpoint: its ServeMux pattern (without a method, which is
@@ -125,7 +131,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 	}
 	// A cached answer means the same query string was checked before
 	// (errors are never cached), so the fast path skips parsing it.
-	e, hit := gc.lookup(key), true
+	var e *entry
+	hit := true
+	if rt.policy != policyRevalidate {
+		e = gc.lookup(key)
+	}
 	if e == nil {
 		vals, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
@@ -139,9 +149,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 				return s.writeError(w, r, http.StatusBadRequest, "parameter "+strconv.Quote(k)+" given more than once")
 			}
 		}
-		e, hit, err = gc.get(key, func() (reply, error) {
-			return rt.fn(s, context.WithoutCancel(ctx), gc, r, query{vals})
-		})
+		if rt.policy == policyRevalidate {
+			var rp reply
+			if rp, err = rt.fn(s, ctx, gc, r, query{vals}); err == nil {
+				e = newEntry(rp)
+			}
+		} else {
+			e, hit, err = gc.get(key, func() (reply, error) {
+				return rt.fn(s, context.WithoutCancel(ctx), gc, r, query{vals})
+			})
+		}
 		if err != nil {
 			status, msg := classify(err)
 			if status >= 500 {
@@ -150,7 +167,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 			return s.writeError(w, r, status, msg)
 		}
 	}
-	s.metrics.cache(hit)
+	if rt.policy != policyRevalidate {
+		s.metrics.cache(hit)
+	}
 	h := w.Header()
 	h["Content-Type"] = []string{e.ctype}
 	h["X-Stocktake-Data-Version"] = gc.versionH
@@ -159,6 +178,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 		h["Cache-Control"] = []string{"no-store"}
 	case rt.policy == policyStatic:
 		h["Cache-Control"] = []string{"public, max-age=86400"}
+	case rt.policy == policyRevalidate:
+		h["Cache-Control"] = noCacheCC
 	case strings.Contains(r.URL.RawQuery, "v="+gc.version) && r.URL.Query().Get("v") == gc.version:
 		h["Cache-Control"] = immutableCC
 	default:
@@ -209,6 +230,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 
 // immutableCC is the Cache-Control of responses for a named data version.
 var immutableCC = []string{"public, max-age=31536000, immutable"}
+
+// noCacheCC is the Cache-Control of policyRevalidate responses: stored, but
+// revalidated with If-None-Match before every use.
+var noCacheCC = []string{"no-cache"}
 
 // etagMatches implements If-None-Match's weak comparison against the
 // identity ETag: a listed tag matches when it equals it, its gzip variant

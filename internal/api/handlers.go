@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/national"
@@ -444,11 +445,47 @@ func handleRank(s *Server, ctx context.Context, gc *genCache, r *http.Request, q
 	if hasSince && year != 0 && since > year {
 		return reply{}, badRequest("since %d is after year %d", since, year)
 	}
+	if first, last, ok := yearSpan(all, rankedEntity); ok && year != 0 && (year < first || year > last) {
+		return reply{}, badRequest("year=%d is outside the data: %s covers %d-%d", year, ref.Indicator.ID, first, last)
+	}
 	rk, err := national.Rank(all, national.RankOptions{Year: year, Top: top, Cumulative: cum, Since: since})
-	if err != nil {
+	switch {
+	case errors.Is(err, national.ErrNotCumulative):
+		return reply{}, badRequest("%v", err)
+	case err != nil && hasSince && rk.Year != 0 && since > rk.Year:
+		// The year defaulted to the latest well-covered one, before since.
+		return reply{}, badRequest("since %d is after year %d (the latest year ranked by default)", since, rk.Year)
+	case err != nil:
 		return reply{}, notFound("%v", err)
 	}
 	return sourced(rk, src)
+}
+
+// rankedEntity reports whether an entity code is one Rank ranks (a country
+// or a historical country, not an aggregate or World).
+func rankedEntity(code string) bool {
+	e, ok := national.Lookup(code)
+	return ok && e.Ranked()
+}
+
+// yearSpan returns the first and last year with a value among the series of
+// all whose entity keep accepts (every entity when keep is nil); ok is false
+// when none has a value. National series are annual and sorted by date.
+func yearSpan(all []obs.Series, keep func(code string) bool) (first, last int, ok bool) {
+	for _, se := range all {
+		if len(se.Points) == 0 || (keep != nil && !keep(se.Entity)) {
+			continue
+		}
+		f, l := se.Points[0].Date.Year(), se.Points[len(se.Points)-1].Date.Year()
+		if !ok || f < first {
+			first = f
+		}
+		if !ok || l > last {
+			last = l
+		}
+		ok = true
+	}
+	return first, last, ok
 }
 
 // entitySeries finds one entity's series among all, or answers 404.
@@ -514,6 +551,9 @@ func handlePeaks(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 		if err != nil {
 			return reply{}, err
 		}
+		if first, last, ok := yearSpan([]obs.Series{se}, nil); ok && asOf != 0 && asOf < first {
+			return reply{}, badRequest("as_of=%d is before the data: %s for %s covers %d-%d", asOf, ref.Indicator.ID, code, first, last)
+		}
 		p, err := national.Peak(se, rule, asOf)
 		if err != nil {
 			return reply{}, notFound("%v", err)
@@ -557,6 +597,30 @@ func handleGrowth(s *Server, ctx context.Context, gc *genCache, r *http.Request,
 	se, err := entitySeries(all, ref, code)
 	if err != nil {
 		return reply{}, err
+	}
+	// A period outside the entity's data, or shorter than two years once the
+	// defaults are applied, is a bad parameter (400); a year inside the data
+	// without a value (a gap) is nothing stored (404).
+	if first, last, ok := yearSpan([]obs.Series{se}, nil); ok {
+		for _, b := range []struct {
+			name  string
+			year  int
+			given bool
+		}{{"from", from, hasFrom}, {"to", to, hasTo}} {
+			if b.given && (b.year < first || b.year > last) {
+				return reply{}, badRequest("%s=%d is outside the data: %s for %s covers %d-%d", b.name, b.year, ref.Indicator.ID, code, first, last)
+			}
+		}
+		f, l := from, to
+		if !hasFrom {
+			f = first
+		}
+		if !hasTo {
+			l = last
+		}
+		if f >= l {
+			return reply{}, badRequest("growth needs a period of at least two years, got %d-%d", f, l)
+		}
 	}
 	g, err := national.Growth(se, from, to)
 	if err != nil {
@@ -607,6 +671,9 @@ func handleCompare(s *Server, ctx context.Context, gc *genCache, r *http.Request
 		ids = defaultCompareIndicators
 	}
 	out := present.Comparison{Entities: codes, Indicators: []present.WithSource[national.CompareRow]{}}
+	// covered tells whether the year asked for is inside the data of at
+	// least one compared indicator; a year outside all of them is a 400.
+	covered, sawData := false, false
 	for _, id := range ids {
 		ref, err := s.nationalRef(ctx, gc, id)
 		if err != nil {
@@ -619,6 +686,13 @@ func handleCompare(s *Server, ctx context.Context, gc *genCache, r *http.Request
 		if err != nil {
 			return reply{}, err
 		}
+		if first, last, ok := yearSpan(all, nil); ok && year != 0 {
+			inside := year >= first && year <= last
+			if !inside && named {
+				return reply{}, badRequest("year=%d is outside the data: %s covers %d-%d", year, ref.Indicator.ID, first, last)
+			}
+			covered, sawData = covered || inside, true
+		}
 		row, err := national.Compare(all, codes, year)
 		if err != nil {
 			if !named {
@@ -627,6 +701,9 @@ func handleCompare(s *Server, ctx context.Context, gc *genCache, r *http.Request
 			return reply{}, notFound("%v", err)
 		}
 		out.Indicators = append(out.Indicators, present.NewWithSource(row, src))
+	}
+	if sawData && !covered {
+		return reply{}, badRequest("year=%d is outside the data of every compared indicator", year)
 	}
 	return jsonReply(out)
 }
@@ -789,4 +866,45 @@ func handleMetrics(s *Server, ctx context.Context, gc *genCache, r *http.Request
 		return reply{}, err
 	}
 	return reply{body: b.Bytes(), ctype: "text/plain; version=0.0.4; charset=utf-8", noStore: true}, nil
+}
+
+// handleEvents answers GET /api/events: one page of record events
+// (alerts.EventsPage), newest update first. The parameters are read by
+// alerts.ParseEventsQuery (after the route table refused unknown and
+// repeated ones); an unknown indicator is a 404.
+func handleEvents(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	aq, err := alerts.ParseEventsQuery(q.Values)
+	if err != nil {
+		return reply{}, alertsErr(err)
+	}
+	evs, next, err := alerts.List(ctx, s.st, aq)
+	if err != nil {
+		return reply{}, err
+	}
+	return jsonReply(alerts.NewEventsPage(evs, next))
+}
+
+// handleFeed answers GET /feed.xml: the Atom 1.0 feed of the latest
+// delivered record events, optionally for some indicators only.
+func handleFeed(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	inds, err := alerts.ParseFeedQuery(q.Values)
+	if err != nil {
+		return reply{}, alertsErr(err)
+	}
+	opt := alerts.HTTPOptions{}
+	evs, _, err := alerts.List(ctx, s.st, alerts.Query{Indicators: inds, Limit: opt.FeedLimitOrDefault()})
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{body: opt.FeedXML(r, evs, inds), ctype: "application/atom+xml; charset=utf-8"}, nil
+}
+
+// alertsErr gives a parameter error of the alerts package the status it
+// answers with (400 or 404).
+func alertsErr(err error) error {
+	status := alerts.StatusOf(err)
+	if status >= 500 {
+		return err
+	}
+	return &apiError{status, err.Error()}
 }

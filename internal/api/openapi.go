@@ -235,7 +235,8 @@ func (s *Server) openAPI() map[string]any {
 			"description": "Checked climate indicators, records, rankings and pledges with the provenance of every number. " +
 				"Read-only: every operation is a GET (HEAD works too). Errors are {\"error\", \"status\"}. " +
 				"Responses carry a strong ETag (If-None-Match answers 304), X-Stocktake-Data-Version and, for data computed from one dataset, X-Stocktake-Source; " +
-				"they are gzip-encoded when accepted. Unknown query parameters are refused with 400.",
+				"they are gzip-encoded when accepted. Data responses are Cache-Control: public, max-age=60, must-revalidate (immutable with v= the current data version); " +
+				"record events and the feed are no-cache (revalidate every time). Unknown query parameters are refused with 400.",
 		},
 		"paths":      paths,
 		"components": map[string]any{"schemas": sc.defs},

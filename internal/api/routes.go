@@ -31,6 +31,8 @@ var (
 	pConv     = param{name: "convention", in: "query", typ: "string", enum: []string{"calendar", "daycount"}, desc: "Day-of-year convention: calendar (month-day, 29 February its own slot; default) or daycount (days since 1 January)."}
 	pBaseline = param{name: "baseline", in: "query", typ: "string", desc: "Reference period Y0-Y1, inclusive; default 1981-2010 for NSIDC sea ice, 1991-2020 otherwise.", example: "1991-2020"}
 	pYear     = param{name: "year", in: "query", typ: "integer", desc: "Calendar year.", example: 2023}
+	// pEventIndicators filters record events by indicator.
+	pEventIndicators = param{name: "indicator", in: "query", typ: "string", desc: "Only these indicators, comma-separated catalog ids without @VERSION; an unknown id is a 404.", example: "sst.world"}
 )
 
 // routeTable declares every endpoint. Patterns are ServeMux patterns
@@ -139,22 +141,22 @@ func (s *Server) routeTable() []*route {
 			summary: "Dataset versions, newest first: provenance history (stocktake list --datasets --json)",
 			params:  []param{{name: "dataset", in: "query", typ: "string", desc: "Only this dataset's versions.", example: "nsidc-g02135-south-v3"}},
 			result:  []store.Version{}},
-		{path: "/api/events", name: "listEvents", example: "/api/events?limit=5", tag: "alerts", policy: policyNone,
-			ui:      alerts.EventsHandler(s.st, alerts.HTTPOptions{}),
+		{path: "/api/events", name: "listEvents", example: "/api/events?limit=5", tag: "alerts", policy: policyRevalidate, fn: handleEvents,
 			summary: "Record events detected on every update, newest first, with their sentences (paged)",
 			description: "Each event: an all-time record, a record for the calendar day or the month, a record streak or a year's extreme, stored once with the dataset version that caused it, the previous holder and the margin; " +
-				"retracted events (a revision undid them) stay listed with their retraction. Page with the returned next cursor.",
-			params: []param{{name: "limit", in: "query", typ: "integer", desc: "Events per page (default 50)."},
-				{name: "cursor", in: "query", typ: "string", desc: "The next cursor of the previous page."},
-				{name: "indicator", in: "query", typ: "string", desc: "Only these indicators, comma-separated.", example: "sst.world"},
-				{name: "since", in: "query", typ: "string", desc: "Only events detected at or after this time (RFC 3339)."},
+				"retracted events (a revision undid them) stay listed with their retraction. Page with the returned next cursor. " +
+				"Events change with every update, so responses are Cache-Control: no-cache: revalidate with If-None-Match (304 while unchanged).",
+			params: []param{{name: "limit", in: "query", typ: "integer", desc: "Events per page, 1 to 1000 (default 50).", example: 5},
+				{name: "cursor", in: "query", typ: "string", desc: "The next cursor of the previous page (<updated_at>/<id>); anything else is a 400."},
+				pEventIndicators,
+				{name: "since", in: "query", typ: "string", desc: "Only events updated at or after this time: RFC 3339 or YYYY-MM-DD.", example: "2023-03-01"},
 				{name: "historical", in: "query", typ: "boolean", desc: "Include the silent baseline set by a dataset's first ingest."}},
 			result: alerts.EventsPage{}},
-		{path: "/feed.xml", name: "feed", example: "/feed.xml", tag: "alerts", policy: policyNone,
-			ui:      alerts.FeedHandler(s.st, alerts.HTTPOptions{}),
-			summary: "Atom 1.0 feed of record events (filter with indicator)",
-			params:  []param{{name: "indicator", in: "query", typ: "string", desc: "Only these indicators, comma-separated.", example: "seaice.south"}},
-			formats: []string{"application/atom+xml"}},
+		{path: "/feed.xml", name: "feed", example: "/feed.xml", tag: "alerts", policy: policyRevalidate, fn: handleFeed,
+			summary:     "Atom 1.0 feed of record events, newest update first (filter with indicator)",
+			description: "The 100 most recently updated events that were delivered (not the baseline). Cache-Control: no-cache: revalidate with If-None-Match (304 while unchanged).",
+			params:      []param{pEventIndicators},
+			formats:     []string{"application/atom+xml"}},
 		{path: "/api/openapi.json", name: "openapi", example: "/api/openapi.json", tag: "meta", fn: handleOpenAPI, policy: policyStatic,
 			summary: "This OpenAPI 3.1 document"},
 		{path: "/healthz", name: "health", example: "/healthz", tag: "meta", fn: handleHealth, policy: policyNone,

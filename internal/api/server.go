@@ -19,13 +19,17 @@
 //     revalidated (Cache-Control: public, max-age=60, must-revalidate).
 //     Requests that carry v=<data version> (the X-Stocktake-Data-Version
 //     header of any response) matching the current data version are
-//     immutable and cached for a year.
+//     immutable and cached for a year. Record events (/api/events) and the
+//     Atom feed (/feed.xml) are Cache-Control: no-cache: clients revalidate
+//     them on every use.
 //   - Bodies are gzip-encoded when the client accepts gzip and the body is at
 //     least 1 KiB of text.
 //   - Responses are computed once per data version and kept in memory (up to
 //     Options.CacheBytes); the data version is re-read from the store at most
 //     once per Options.CheckInterval, and Invalidate drops everything at once
-//     (call it after an ingest in the same process).
+//     (call it after an ingest in the same process). Record events and the
+//     feed are read on every request instead: detection writes events
+//     without a new data version.
 package api
 
 import (
