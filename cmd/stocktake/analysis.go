@@ -282,6 +282,9 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					return usagef("--on %s: %s is %s, give a day YYYY-MM-DD (or use --month)", on, se.Indicator, se.Frequency)
 				}
 				r, err := analysis.RecordOn(se, onD, opt)
+				if errors.Is(err, analysis.ErrNoSameDay) {
+					return usageError{err}
+				}
 				if err != nil {
 					return err
 				}
@@ -322,7 +325,14 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				unit := unitWithBaseline(ref, r.Unit)
 				fmt.Fprintf(tw, "value\t%s %s%s\n", present.FormatValue(r.Value), unit, complete)
 				fmt.Fprintf(tw, "rank\t%d of %d%s\n", r.Rank, r.Years, tieNote(r.Tie))
-				fmt.Fprintf(tw, "record\t%s\n", yesNo(r.Record))
+				switch {
+				case !r.Complete && r.Rank == 1 && !r.Tie && r.Years > 1:
+					fmt.Fprintf(tw, "record\tnot yet: first so far, but the month is incomplete (%d days)\n", r.Days)
+				case !r.Complete:
+					fmt.Fprintf(tw, "record\tno (incomplete month: %d days)\n", r.Days)
+				default:
+					fmt.Fprintf(tw, "record\t%s\n", yesNo(r.Record))
+				}
 				if r.Previous != nil {
 					fmt.Fprintf(tw, "record before %d\t%s, %s %s (margin %s)\n", monthD.Year(), r.Previous.Month, present.FormatValue(r.Previous.Value), unit, present.FormatValue(*r.Margin))
 				} else {
@@ -332,6 +342,9 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				return tw.Flush()
 			default:
 				r, err := analysis.RecordYear(se, y, opt)
+				if errors.Is(err, analysis.ErrNoSameDay) {
+					return usageError{err}
+				}
 				if err != nil {
 					return err
 				}

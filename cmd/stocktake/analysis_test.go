@@ -60,6 +60,17 @@ func TestRecordsCLI(t *testing.T) {
 		m["previous"].(map[string]any)["month"] != "2020-06" || m["baseline"] != "1901-2000" {
 		t.Fatalf("gmst.noaa 2023-06: %v %s", m, r.stderr)
 	}
+	// A month in progress is ranked but never declared a record.
+	r = runCLI(t, db, "records", "sst.world", "--month", "2023-06", "--as-of", "2023-06-10", "--json")
+	if p := decode[map[string]any](t, r.stdout); r.code != 0 || p["complete"] != false || p["record"] != false || p["days"].(float64) != 10 {
+		t.Fatalf("sst.world June 2023 as of the 10th: %v %s", p, r.stderr)
+	}
+	// Weekly and irregular series have no same calendar day across years.
+	for _, c := range [][]string{{"co2.mlo.weekly", "--on", "2026-08-16"}, {"gmsl", "--year", "2025"}} {
+		if r := runCLI(t, db, append([]string{"records"}, c...)...); r.code != 2 || !strings.Contains(r.stderr, "dates move from year to year") {
+			t.Errorf("records %v: exit %d %s", c, r.code, r.stderr)
+		}
+	}
 	// Absolute values carry no baseline member.
 	r = runCLI(t, db, "extremes", "sst.world", "--all", "--json")
 	if e := decode[map[string]any](t, r.stdout); r.code != 0 || e["value"] == nil || e["baseline"] != nil {

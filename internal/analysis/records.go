@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/stocktake/stocktake/internal/obs"
@@ -79,12 +80,31 @@ type OnResult struct {
 	Smoothing  Smoothing  `json:"smoothing"`
 }
 
+// ErrNoSameDay is wrapped by RecordOn's and RecordYear's error for weekly
+// and irregular series: their dates move from year to year (Mauna Loa's
+// weeks start on a different day each year, altimeter cycles are about 10
+// days), so "the same calendar day in other years" compares a handful of
+// arbitrary years.
+var ErrNoSameDay = errors.New("no same calendar day across years")
+
+// sameDayComparable refuses series without a fixed calendar slot per year.
+func sameDayComparable(s obs.Series, what string) error {
+	if s.Frequency == obs.Weekly || s.Frequency == obs.Irregular {
+		return fmt.Errorf("records %s compares the same calendar day across years, but %s is %s: its dates move from year to year (%w); use a monthly or daily series, records --month, or extremes",
+			what, s.Indicator, s.Frequency, ErrNoSameDay)
+	}
+	return nil
+}
+
 // RecordOn answers "was the value on date a record?" for a daily (or
 // monthly, with date the first of the month) series. See OnResult for the
 // meaning of every field. It fails when date is after opt.AsOf, and with an
 // error wrapping ErrNoData when the series (cut at AsOf and smoothed) has no
 // value on date, for instance when AsOf is before the series starts.
 func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
+	if err := sameDayComparable(s, "--on"); err != nil {
+		return OnResult{}, err
+	}
 	if opt.AsOf != nil && date > *opt.AsOf {
 		return OnResult{}, fmt.Errorf("records: date %s is after the as-of date %s", date, *opt.AsOf)
 	}
@@ -148,9 +168,13 @@ type MonthResult struct {
 	// Rank is the competition rank of Value among the same calendar month in
 	// every year up to AsOf (complete months only, plus this month); Years
 	// is how many months were ranked.
-	Rank   int  `json:"rank"`
-	Years  int  `json:"years"`
-	Record bool `json:"record"` // rank 1, no tie, at least two years
+	Rank  int `json:"rank"`
+	Years int `json:"years"`
+	// Record is true at rank 1 with no tie, at least two years, and a
+	// complete month: a month in progress (or with too many missing days)
+	// is never declared a record; its rank and margin say where it stands
+	// so far.
+	Record bool `json:"record"`
 	Tie    bool `json:"tie"`
 	// Previous is the most extreme value of the same month in earlier years
 	// (nil in the first year); Margin is how far Value goes beyond it in the
@@ -222,7 +246,7 @@ func RecordMonth(s obs.Series, m obs.Date, opt Options) (MonthResult, error) {
 			prev = &months[i]
 		}
 	}
-	r.Record = r.Rank == 1 && !r.Tie && r.Years > 1
+	r.Record = r.Rank == 1 && !r.Tie && r.Years > 1 && t.Complete
 	if prev != nil {
 		r.Previous = &MonthHolder{Month: prev.Date.Format(obs.Monthly), Value: round6(prev.Value)}
 		mg := k.margin(t.Value, prev.Value)
@@ -283,6 +307,9 @@ type YearResult struct {
 // sets no records (there is nothing to beat). It returns an error wrapping
 // ErrNoData when y has no value up to AsOf.
 func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
+	if err := sameDayComparable(s, "--year"); err != nil {
+		return YearResult{}, err
+	}
 	if opt.AsOf != nil && opt.AsOf.Year() < y {
 		return YearResult{}, fmt.Errorf("records: year %d starts after the as-of date %s", y, *opt.AsOf)
 	}
