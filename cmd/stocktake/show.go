@@ -151,7 +151,9 @@ National indicators need --entity with an ISO 3166 alpha-3 code.
 --from and --to take YYYY-MM-DD, YYYY-MM or YYYY and are inclusive.
 --smooth applies an N-day running mean to daily data before printing: 5d is
 NSIDC's 5-day trailing mean (single missing days interpolated, 3 of 5 days
-needed); 7d-centred is a centred 7-day mean.
+needed); 7d-centred is a centred 7-day mean. A mean needs a value on its own
+date and a majority of its window (days beyond the data count as missing, so
+a centred mean at the end of the data averages the days that exist).
 --means monthly (daily series) or --means annual (daily or monthly series)
 prints period means instead, each with the values present, the longest run of
 missing values and whether the period is complete: a month under the WMO

@@ -600,3 +600,22 @@ func TestTheilSenLargeMatchesExact(t *testing.T) {
 		t.Errorf("TheilSen bisection %v, exact %v", big, exact)
 	}
 }
+
+// TestSmoothingHasNoResidue checks that smoothed values print as people
+// write them: NSIDC's first 5-day mean of 1980 in the Antarctic v3.0 file
+// (6.200, 6.173, 6.151, 6.138, 6.1305 around it) is exactly 6.1585, not
+// 6.158499999999999, and a 7-day centred mean at the end of the data uses
+// the 4 days that exist.
+func TestSmoothingHasNoResidue(t *testing.T) {
+	d0 := d("1980-01-01")
+	pts := []obs.Point{{Date: d0 - 4, Value: 6.2}, {Date: d0 - 3, Value: 6.173}, {Date: d0 - 2, Value: 6.151}, {Date: d0 - 1, Value: 6.138}, {Date: d0, Value: 6.1305}}
+	out := NSIDC5Day.Apply(pts)
+	if last := out[len(out)-1]; last.Date != d0 || last.Value != 6.1585 {
+		t.Errorf("5-day mean on %s: %v, want 6.1585", d0, last)
+	}
+	c7, _ := ParseSmoothing("7d-centred")
+	out = c7.Apply(pts)
+	if last := out[len(out)-1]; last.Value != round12((6.173+6.151+6.138+6.1305)/4) {
+		t.Errorf("7d-centred on the last day: %v", last)
+	}
+}

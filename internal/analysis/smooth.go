@@ -27,7 +27,10 @@ const (
 // (Fill 0 disables this). Then a date gets a smoothed value only when it has a
 // value itself (observed or filled) and at least MinValid of the Days days of
 // its window have values; the smoothed value is the mean of the values present
-// in the window. Dates outside the span of the input are never produced.
+// in the window. Days outside the span of the input count as missing, so a
+// centred mean near either end of the data uses the days that exist when
+// they are still a majority (the last day of a 7-day centred mean averages
+// 4 days). Dates outside the span of the input are never produced.
 type Smoothing struct {
 	Days     int   // window length in calendar days; 0 or 1 means no smoothing
 	Align    Align // Trailing or Centred; Centred needs an odd Days
@@ -126,32 +129,45 @@ func (s Smoothing) Apply(pts []obs.Point) []obs.Point {
 	}
 	vals, start := dense(FillGaps(pts, s.Fill))
 	n := len(vals)
-	// Prefix sums of values and of counts: sum[i] covers vals[:i].
-	sum := make([]float64, n+1)
-	cnt := make([]int32, n+1)
-	for i, v := range vals {
-		sum[i+1], cnt[i+1] = sum[i], cnt[i]
-		if !math.IsNaN(v) {
-			sum[i+1] += v
-			cnt[i+1]++
-		}
-	}
 	lo, hi := s.Days-1, 0 // window is [i-lo, i+hi]
 	if s.Align == Centred {
 		lo, hi = s.Days/2, s.Days/2
 	}
-	need := int32(s.minValid())
+	need := s.minValid()
 	out := make([]obs.Point, 0, len(pts))
 	for i, v := range vals {
 		if math.IsNaN(v) {
 			continue
 		}
-		a, b := max(i-lo, 0), min(i+hi, n-1)+1
-		if c := cnt[b] - cnt[a]; c >= need {
-			out = append(out, obs.Point{Date: start + obs.Date(i), Value: (sum[b] - sum[a]) / float64(c)})
+		// Each window is summed afresh, in date order: running (prefix)
+		// sums would carry rounding residue from the whole series into
+		// every mean (6.158499999999913 instead of 6.1585). Windows are
+		// short, so this costs microseconds per series.
+		sum, c := 0.0, 0
+		for _, w := range vals[max(i-lo, 0) : min(i+hi, n-1)+1] {
+			if !math.IsNaN(w) {
+				sum += w
+				c++
+			}
+		}
+		if c >= need {
+			out = append(out, obs.Point{Date: start + obs.Date(i), Value: round12(sum / float64(c))})
 		}
 	}
 	return out
+}
+
+// round12 rounds a mean to 12 significant digits. Binary floating point
+// cannot hold most decimal means exactly (the mean of 6.200, 6.173, 6.151,
+// 6.138 and 6.1305 is stored as 6.158499999999999); producers publish 3 or 4
+// decimals, so 12 significant digits keep every digit that means something
+// and print as people write the number (6.1585).
+func round12(v float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
 }
 
 // dense lays pts out on consecutive days from the first date to the last,
