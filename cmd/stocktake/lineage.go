@@ -53,7 +53,7 @@ With --json: {"indicator", "entity", "date", "value", "unit", "version":
 				return fmt.Errorf("%s has no stored value on %s (coverage %s to %s)", label(se.Indicator, se.Entity),
 					date.Format(se.Frequency), se.Points[0].Date.Format(se.Frequency), se.Points[len(se.Points)-1].Date.Format(se.Frequency))
 			}
-			st, err := openStore(cmd)
+			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}

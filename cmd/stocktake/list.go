@@ -26,7 +26,7 @@ ingested. --datasets lists the dataset versions (provenance history) instead.`,
   stocktake list --datasets`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := openStore(cmd)
+			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}

@@ -197,7 +197,11 @@ func TestExitCodesAndErrors(t *testing.T) {
 	f(db, 2, "global indicator", "show", "sst.world", "--entity", "CHN")
 	f(db, 2, "daily indicators", "show", "co2.mlo", "--smooth", "5d")
 	f(db, 2, "smoothing", "show", "seaice.south", "--smooth", "five")
-	f(empty, 1, "not in the store", "show", "seaice.south")
+	f(empty, 1, "no database at", "show", "seaice.south")
+	f(empty, 1, "no database at", "list")
+	if _, err := os.Stat(empty); err == nil {
+		t.Error("a read-only command created the database")
+	}
 	f(db, 2, "neither a dataset id nor an indicator id", "update", "--only", "nope", "--from", testutil.SharedData(t))
 	f(db, 2, "not a folder", "update", "--from", "/no/such/dir")
 	f(db, 2, `no version "9"`, "update", "--only", "seaice.south@9", "--from", testutil.SharedData(t))

@@ -167,7 +167,7 @@ func newRankCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := openStore(cmd)
+			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}
@@ -286,7 +286,7 @@ func newPeaksCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		st, err := openStore(cmd)
+		st, err := openExistingStore(cmd)
 		if err != nil {
 			return err
 		}
@@ -377,7 +377,7 @@ func newGrowthCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := openStore(cmd)
+			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}
@@ -470,7 +470,7 @@ func newCompareCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := openStore(cmd)
+			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}
@@ -581,7 +581,7 @@ func newPledgesCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		st, err := openStore(cmd)
+		st, err := openExistingStore(cmd)
 		if err != nil {
 			return err
 		}

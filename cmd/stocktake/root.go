@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -115,6 +117,17 @@ func openStore(cmd *cobra.Command) (*store.Store, error) {
 	return store.Open(cmd.Context(), dbPath(cmd))
 }
 
+// openExistingStore opens the database for a command that only reads it:
+// a database that does not exist yet is an error (exit 1) telling how to
+// create it, instead of an empty database created as a side effect.
+func openExistingStore(cmd *cobra.Command) (*store.Store, error) {
+	path := dbPath(cmd)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no database at %s yet: run 'stocktake update' first (or point --db or STOCKTAKE_DB at an existing one)", path)
+	}
+	return store.Open(cmd.Context(), path)
+}
+
 // jsonFlag reports whether --json was given.
 func jsonFlag(cmd *cobra.Command) bool {
 	v, _ := cmd.Flags().GetBool("json")
@@ -140,7 +153,7 @@ func isTerminal(w io.Writer) bool {
 // entity an ISO 3166 alpha-3 code or "" for global indicators. An unknown
 // reference and an entity that does not fit the indicator are usage errors.
 func loadSeries(cmd *cobra.Command, ref, entity string) (catalog.Ref, obs.Series, store.Source, error) {
-	st, err := openStore(cmd)
+	st, err := openExistingStore(cmd)
 	if err != nil {
 		return catalog.Ref{}, obs.Series{}, store.Source{}, err
 	}

@@ -75,7 +75,7 @@ delivered and failed. With --json: {"webhooks":[{...webhook, "pending",
   stocktake webhook list --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := openStore(cmd)
+			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}
@@ -138,7 +138,7 @@ with its pending deliveries. With --json: {"removed": ID}.`,
 			if err != nil {
 				return usagef("webhook id %q: want a number (see 'stocktake webhook list')", args[0])
 			}
-			st, err := openStore(cmd)
+			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}
@@ -175,7 +175,7 @@ are historical and only listed with --historical. See docs/alerts.md.`,
 			if limit < 1 || limit > 1000 {
 				return usagef("--limit %d: want 1 to 1000", limit)
 			}
-			st, err := openStore(cmd)
+			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}
