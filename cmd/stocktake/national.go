@@ -203,13 +203,23 @@ func newRankCmd() *cobra.Command {
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			if r.Cumulative {
 				fmt.Fprintf(tw, "rank\tentity\tname\t%s\tshare of world\t\n", r.Unit)
+			} else if r.Unit == "%" {
+				// Shares change in percentage points.
+				fmt.Fprintf(tw, "rank\tentity\tname\t%s\tshare of world\tvs %d (pp)\t\n", r.Unit, r.Year-1)
 			} else {
 				fmt.Fprintf(tw, "rank\tentity\tname\t%s\tshare of world\tvs %d\t\n", r.Unit, r.Year-1)
 			}
 			for _, row := range r.Ranking {
-				if r.Cumulative {
+				switch {
+				case r.Cumulative:
 					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t\n", row.Rank, row.Entity, row.Name, fmtNum(row.Value), fmtPct(row.ShareOfWorld, false))
-				} else {
+				case r.Unit == "%":
+					pp := "-"
+					if row.ChangeFromPreviousYear != nil {
+						pp = fmt.Sprintf("%+.1f", *row.ChangeFromPreviousYear)
+					}
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", row.Rank, row.Entity, row.Name, fmtNum(row.Value), fmtPct(row.ShareOfWorld, false), pp)
+				default:
 					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", row.Rank, row.Entity, row.Name, fmtNum(row.Value), fmtPct(row.ShareOfWorld, false), fmtPct(row.ChangeFromPreviousYearPct, true))
 				}
 			}
@@ -394,9 +404,15 @@ func newGrowthCmd() *cobra.Command {
 				return printJSON(cmd, present.NewWithSource(g, src))
 			}
 			w := cmd.OutOrStdout()
+			// A share's change is in percentage points; its change in
+			// percent is relative (60.7% is 0.5% below 61.0%, or -0.3 pp).
+			changeUnit, relative := g.Unit, "change %"
+			if g.Unit == "%" {
+				changeUnit, relative = "pp", "relative change %"
+			}
 			fmt.Fprintf(w, "%s, %s (%s), %s, %d-%d\n", ref.Indicator.Title, g.Name, g.Entity, g.Unit, g.From, g.To)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintf(tw, "year\t%s\tchange\tchange %%\t\n", g.Unit)
+			fmt.Fprintf(tw, "year\t%s\tchange (%s)\t%s\t\n", g.Unit, changeUnit, relative)
 			for _, y := range g.Years {
 				ch := "-"
 				if y.Change != nil {
@@ -407,9 +423,13 @@ func newGrowthCmd() *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "Change %d-%d: %s %s (%s); compound annual rate %s/yr", g.From, g.To, fmtNum(g.Change), g.Unit, fmtPct(g.ChangePct, true), fmtPct(g.CAGRPct, true))
+			rel := ""
+			if g.Unit == "%" {
+				rel = " relative"
+			}
+			fmt.Fprintf(w, "Change %d-%d: %s %s (%s%s); compound annual rate %s/yr", g.From, g.To, fmtNum(g.Change), changeUnit, fmtPct(g.ChangePct, true), rel, fmtPct(g.CAGRPct, true))
 			if g.TrendPerYear != nil {
-				fmt.Fprintf(w, "; linear trend %s %s/yr (%s of the mean per year", fmtNum(*g.TrendPerYear), g.Unit, fmtPct(g.TrendPctPerYear, true))
+				fmt.Fprintf(w, "; linear trend %s %s/yr (%s of the mean per year", fmtNum(*g.TrendPerYear), changeUnit, fmtPct(g.TrendPctPerYear, true))
 				if g.R2 != nil {
 					fmt.Fprintf(w, ", R2 %.2f", *g.R2)
 				}

@@ -35,6 +35,15 @@ func TestNationalCLI(t *testing.T) {
 		rows[0].(map[string]any)["entity"] != "USA" || rows[1].(map[string]any)["entity"] != "CHN" {
 		t.Fatalf("cumulative: %v", rank)
 	}
+	// A share's change is in percentage points, its relative change marked.
+	r = runCLI(t, db, "growth", "electricity.coal.share", "--entity", "CHN", "--from", "2021")
+	if r.code != 0 || !strings.Contains(r.stdout, "Change 2021-2023: -1.745 pp (-2.8% relative)") {
+		t.Errorf("growth of a share:\n%s%s", r.stdout, r.stderr)
+	}
+	r = runCLI(t, db, "rank", "electricity.coal.share", "--year", "2023", "--top", "1")
+	if r.code != 0 || !strings.Contains(r.stdout, "vs 2022 (pp)") || !strings.Contains(r.stdout, "-5.0") {
+		t.Errorf("rank of a share:\n%s%s", r.stdout, r.stderr)
+	}
 	// Levels and shares have no cumulative ranking: a usage error naming why.
 	for _, id := range []string{"solar.capacity", "electricity.coal.share", "forest.primary.extent"} {
 		if r := runCLI(t, db, "rank", id, "--cumulative"); r.code != 2 || !strings.Contains(r.stderr, "not a yearly flow") {
