@@ -45,9 +45,11 @@ after(async () => {
 
 // open loads a dashboard route in a new page and collects console errors
 // and uncaught exceptions.
-async function open(route, {scheme = 'light'} = {}) {
+async function open(route, {scheme = 'light', now = null} = {}) {
   const page = await context.newPage();
   await page.emulateMedia({colorScheme: scheme});
+  // now fixes the browser's clock (Date.now) for tests of computed ages.
+  if (now) await page.clock.setFixedTime(now);
   const errors = [];
   page.on('console', (m) => {
     // The optional /api/events endpoint may answer 404: the dashboard then
@@ -92,12 +94,47 @@ test('overview: a card per vital sign with value, anomaly, rank, record sentence
   assert.match(text, /Source: climate-reanalyzer-sst\.world/);
   assert.match(text, /Data age/);
   assert.ok(await page.locator('article.card.is-record .sentence').count() >= 1, 'a record sentence is shown');
+  // Ocean heat content (annual): the change on the year before and the rank
+  // among years, with its source.
+  const ohc = await page.locator('article.card[data-indicator="ohc.jma"]').innerText();
+  assert.match(ohc, /[+−]\d+\.\d+ 10²² J on \d{4}/, ohc);
+  assert.match(ohc, /(joint )?(\d+(st|nd|rd|th) )?highest of \d+ years\b(?! for)/, ohc);
+  assert.match(ohc, /Source: jma-ohc-global/, ohc);
+  // Sea level (irregular): the rise since the first year and the trend.
+  const sl = await page.locator('article.card[data-indicator="gmsl"]').innerText();
+  assert.match(sl, /\d+\.?\d* mm/, sl);
+  assert.match(sl, /\+\d+ mm \(\d+\.\d cm\) since 1993/, sl);
+  assert.match(sl, /Trend \+\d\.\d mm a year/, sl);
+  assert.match(sl, /Source: cu-gmsl/, sl);
+  assert.doesNotMatch(sl, /years for/, 'no rank for the date of an irregular series');
+  // The Arctic card's default version stops in 2025; version 4.0 runs on.
+  const newer = page.locator('article.card[data-indicator="seaice.north"] .newer a');
+  assert.equal(await newer.getAttribute('href'), '#/indicator/seaice.north@4.0');
+  assert.match(await newer.innerText(), /version 4\.0, to \d+ \w+ 20\d\d/);
   const sha = await sst.locator('a.src-sha').getAttribute('href');
   assert.match(sha, /^\/api\/versions\?dataset=/);
   // The events panel is shown only when /api/events answers.
   const events = await page.evaluate(async () => (await fetch('/api/events?limit=1')).status);
   assert.equal(await page.locator('#ov-events').count(), events === 200 ? 1 : 0);
   await shot(page, 'overview');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('overview: data ages come from the browser clock, not the cached answer', async () => {
+  const {page, errors} = await open('', {now: new Date('2031-03-01T12:00:00Z')});
+  const card = page.locator('article.card[data-indicator="sst.world"]');
+  const date = await card.locator('.date').innerText();
+  const days = Math.round((Date.UTC(2031, 2, 1) - Date.parse(`${date} UTC`)) / 86400000);
+  assert.equal(Number(await card.locator('.age').getAttribute('data-age-days')), days);
+  assert.match(await card.locator('.age').innerText(), /\d\.\d years old\s*stale/);
+  assert.match(await page.locator('main').innerText(), /ages counted to 1 March 2031/);
+  // The answer is requested for the data version (cached for a year), so it
+  // must not carry an age of its own.
+  const ov = (await page.evaluate(() => window.__stocktake.fetched)).find((u) => u.startsWith('/api/overview'));
+  assert.match(ov, /v=/);
+  const body = await page.evaluate(async (u) => (await fetch(u)).text(), ov);
+  assert.doesNotMatch(body, /data_age_days|"today"/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -143,6 +180,33 @@ test('daily page: Antarctic sea ice highlights the record year, dark scheme', as
   assert.match(await hover(page, 'spaghetti', 0.12, 0.8), /million km²/);
   await page.selectOption('select[name=year]', '2023');
   await page.waitForFunction(() => document.querySelector('.records-summary')?.textContent.includes('of 2023 set a record low'));
+  // Common years have no 29 February: the drawn line joins 28 February to
+  // 1 March; every other slot is drawn as published, so real gaps break it.
+  const leap = await page.evaluate(async () => {
+    const u = window.__stocktake.charts.spaghetti;
+    const src = window.__stocktake.fetched.filter((x) => x.startsWith('/api/daily/seaice.south')).pop();
+    const d = await (await fetch(src)).json();
+    const byYear = new Map(d.years.map((y) => [y.year, y.values]));
+    let bridged = 0; let gapsKept = 0; const changed = [];
+    u.series.forEach((s, i) => {
+      const m = /^(\d{4})/.exec(s.label || '');
+      if (!m || !byYear.has(+m[1])) return;
+      const api = byYear.get(+m[1]);
+      const drawn = u.data[i];
+      api.forEach((v, k) => {
+        if (k === 59) {
+          if (v === null && drawn[k] !== null) bridged++;
+        } else if (v !== drawn[k]) changed.push(`${m[1]}:${k}`);
+        else if (v === null && k > 0 && api[k - 1] !== null) gapsKept++;
+      });
+    });
+    const y2023 = u.series.findIndex((s) => (s.label || '').startsWith('2023'));
+    return {bridged, gapsKept, changed, y2023: u.data[y2023].slice(58, 61)};
+  });
+  assert.deepEqual(leap.changed, [], 'only 29 February is bridged');
+  assert.ok(leap.bridged >= 30, `common years bridged at 29 February: ${leap.bridged}`);
+  assert.ok(leap.gapsKept >= 1, 'real gaps still break the lines');
+  assert.ok(leap.y2023.every((v) => v !== null), `2023 around 29 February: ${leap.y2023}`);
   await shot(page, 'daily-seaice-south-dark');
   assert.deepEqual(errors, []);
   await page.close();
@@ -153,7 +217,11 @@ test('monthly page: anomaly bars, ranks, re-basing', async () => {
   await page.waitForFunction(() => window.__stocktake.charts.periodic);
   assert.equal(await seriesCount(page, 'periodic'), 3);
   assert.match(await hover(page, 'periodic', 0.9), /[+−-]?\d+\.\d+ °C · (joint )?(\d+(st|nd|rd|th) )?highest of \d+ \w+s/);
-  assert.match(await page.locator('.latest').innerText(), /Latest: \d+\.\d+ °C/);
+  assert.match(await page.locator('.latest').innerText(), /Latest: \d+\.\d+ °C in [A-Z][a-z]+ \d{4}: /);
+  assert.doesNotMatch(await page.locator('main').innerText(), /\bnull\b/);
+  // Anomaly bars grow from zero: zero is inside the y range.
+  const y = await page.evaluate(() => window.__stocktake.charts.periodic.scales.y);
+  assert.ok(y.min <= 0 && y.max > 0, `y range ${y.min}..${y.max} must hold 0`);
   const firstRank = await page.locator('table tbody tr').first().innerText();
   assert.match(firstRank, /of \d+/);
   await page.selectOption('select[name=basis]', '1991-2020');
@@ -175,6 +243,37 @@ test('monthly page: CO2 values as a line', async () => {
   await page.close();
 });
 
+test('a stored non-default version: seaice.north@4.0', async () => {
+  const {page, errors} = await open('#/indicator/seaice.north@4.0');
+  await page.waitForFunction(() => window.__stocktake.charts.spaghetti);
+  assert.match(await page.locator('h1').innerText(), /version 4\.0/);
+  assert.ok((await page.evaluate(() => window.__stocktake.fetched)).some((u) => u.startsWith('/api/daily/seaice.north@4.0')));
+  // Version 4.0 runs beyond 2025-05-02, where version 3.0 stops.
+  assert.match(await page.locator('.legend').first().innerText(), /20(2[6-9]|[3-9]\d) \(latest: [\d.]+ million km² on \d+ \w+ 20\d\d\)/);
+  assert.match(await page.locator('.downloads a').first().getAttribute('href'), /^\/api\/chart\/seaice\.north(@|%40)4\.0\.csv/);
+  await page.locator('.records-summary').waitFor();
+  // A selector keeps the version in the route.
+  await page.selectOption('select[name=smooth]', '5d');
+  await page.waitForFunction(() => location.hash.includes('smooth=5d'));
+  assert.match(page.url(), /#\/indicator\/seaice\.north@4\.0\?/);
+  await shot(page, 'daily-seaice-north-v4');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('weekly page: no rank for the date, "on" a day', async () => {
+  const {page, errors} = await open('#/indicator/co2.mlo.weekly');
+  await page.waitForFunction(() => window.__stocktake.charts.periodic);
+  const latest = await page.locator('.latest').innerText();
+  assert.match(latest, /^Latest: \d+\.\d+ ppm on \d+ [A-Z][a-z]+ \d{4}/);
+  assert.doesNotMatch(latest, /for the date/);
+  assert.match(latest, /of all \d+ weekly values/);
+  assert.ok(!(await page.evaluate(() => window.__stocktake.fetched)).some((u) => u.includes('/api/records/co2.mlo.weekly')),
+    'weekly series are not ranked for the date');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('countries: China and the United States side by side', async () => {
   const {page, errors} = await open('#/countries');
   await page.locator('table.compare').waitFor();
@@ -190,6 +289,13 @@ test('countries: China and the United States side by side', async () => {
   await page.locator('.pledge').first().waitFor();
   assert.match(await page.locator('#pledge-h + p + .pledges').innerText(), /CO2 emissions to peak before 2030/);
   assert.match(await page.locator('#cum-h ~ .table-wrap').first().innerText(), /China/);
+  // Every indicator of the "Over time" selector has its own name.
+  const labels = await page.locator('select[name=chart] option').allInnerTexts();
+  assert.equal(new Set(labels).size, labels.length, `duplicate labels: ${labels.filter((l, i) => labels.indexOf(l) !== i)}`);
+  // The change of a share is in percentage points.
+  const coalShare = await page.locator('table.compare tr', {has: page.locator('code', {hasText: /^electricity\.coal\.share$/})}).innerText();
+  assert.match(coalShare, /[+−]\d+\.\d pp on the year before/, coalShare);
+  assert.doesNotMatch(coalShare, /%\s*on the year before/);
   await shot(page, 'countries-chn-usa');
   // Any two countries: India instead of the United States.
   await page.selectOption('select[name=b]', 'IND');

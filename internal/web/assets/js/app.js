@@ -46,7 +46,7 @@ function setParams(values) {
     else r.params.set(k, String(v));
   }
   const q = r.params.toString();
-  const path = '#/' + [r.page, r.arg].filter(Boolean).map(encodeURIComponent).join('/').replaceAll('%2F', '/');
+  const path = '#/' + [r.page, r.arg].filter(Boolean).map(encodeURIComponent).join('/').replaceAll('%2F', '/').replaceAll('%40', '@');
   history.replaceState(null, '', path + (q ? '?' + q : ''));
 }
 

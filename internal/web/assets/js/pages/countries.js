@@ -24,8 +24,9 @@ export async function render(main, ctx) {
       'their peaks, their cumulative emissions and their pledges measured against the data.'));
   const [indicators, world] = await Promise.all([get('/api/indicators'), get('/api/rank/co2.emissions', {top: 0})]);
   if (ctx.stale()) return;
+  const national = distinctTitles(indicators.filter((r) => r.national && r.default));
   const titles = new Map(indicators.filter((r) => r.default).map((r) => [r.indicator, r.title]));
-  const national = indicators.filter((r) => r.national && r.default);
+  for (const r of national) titles.set(r.indicator, r.title);
   const countries = world.ranking.map((r) => [r.entity, r.name]).sort((x, y) => x[1].localeCompare(y[1]));
   const controls = h('form', {class: 'controls', onsubmit: (e) => e.preventDefault()});
   const body = h('div', {});
@@ -50,8 +51,38 @@ export async function render(main, ctx) {
   await renderBody(body, ctx, state, titles, national);
 }
 
+// isShare tells whether a national indicator is a share in percent
+// (electricity.coal.share): its change on the year before is a difference
+// of percentages, written in percentage points.
+function isShare(id, unit) {
+  return unit === '%' && id.endsWith('.share');
+}
+
+// changeText writes the change on the year before. /api/compare gives the
+// relative change in percent; for a share it is turned into percentage
+// points, the value minus the value of the year before, which is the
+// value minus value / (1 + change / 100).
+function changeText(e, id, unit) {
+  const rel = e.change_from_previous_year_pct;
+  if (rel === null || rel === undefined) return '';
+  if (!isShare(id, unit)) return ` · ${signed(rel, 1)}% on the year before`;
+  if (rel <= -100) return '';
+  const pp = e.value - e.value / (1 + rel / 100);
+  return ` · ${signed(pp, 1)} pp on the year before`;
+}
+
+// distinctTitles returns the national indicators with titles that tell
+// them apart: two datasets may publish the same quantity (wind generation
+// from the electricity mix and from its own file), so a title shared by
+// several indicators gets its dataset added ("… (owid-wind-generation)").
+function distinctTitles(list) {
+  const count = new Map();
+  for (const r of list) count.set(r.title, (count.get(r.title) || 0) + 1);
+  return list.map((r) => (count.get(r.title) > 1 ? {...r, title: `${r.title} (${r.source?.dataset || r.indicator})`} : r));
+}
+
 // cell renders one country's value with its rank, share and change.
-function cell(e, unit, countries) {
+function cell(e, id, unit, countries) {
   if (!e || e.value === null || e.value === undefined) return h('span', {class: 'muted'}, 'no data');
   const q = quantity(e.value, unit);
   return h('div', {class: 'cmp-cell', 'data-entity': e.entity},
@@ -59,8 +90,7 @@ function cell(e, unit, countries) {
     h('span', {class: 'muted'},
       e.rank ? ` ${ordinal(e.rank)} of ${countries}` : '',
       e.share_of_world !== null && e.share_of_world !== undefined ? ` · ${pct(e.share_of_world)} of world` : '',
-      e.change_from_previous_year_pct !== null && e.change_from_previous_year_pct !== undefined
-        ? ` · ${signed(e.change_from_previous_year_pct, 1)}% on the year before` : ''));
+      changeText(e, id, unit)));
 }
 
 async function renderBody(body, ctx, state, titles, national) {
@@ -86,7 +116,7 @@ async function renderBody(body, ctx, state, titles, national) {
       const eb = ind.entities.find((e) => e.entity === b);
       return [
         h('span', {}, titles.get(ind.indicator) || ind.indicator, h('br', {}), h('code', {class: 'small'}, ind.indicator), ` (${unitText(ind.unit)})`),
-        String(ind.year ?? '–'), cell(ea, ind.unit, ind.countries), cell(eb, ind.unit, ind.countries),
+        String(ind.year ?? '–'), cell(ea, ind.indicator, ind.unit, ind.countries), cell(eb, ind.indicator, ind.unit, ind.countries),
         h('span', {class: 'small'}, sourceNote(ind.source)),
       ];
     }), {cls: 'compare'})));

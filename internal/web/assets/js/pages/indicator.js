@@ -23,18 +23,36 @@ const monthlyBaselines = ['1991-2020', '1981-2010', '1961-1990', '1951-1980', '1
 const monthStarts = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
 const monthShort = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+// apiPath is the path segment of an indicator in API URLs: the id, or
+// id@version for a stored version other than the default (the API accepts
+// both; the "@" is left readable).
+function apiPath(id) {
+  return encodeURIComponent(id).replaceAll('%40', '@');
+}
+
 export async function render(main, ctx) {
-  const id = ctx.arg;
-  if (!id) {
+  const arg = ctx.arg;
+  if (!arg) {
     location.hash = '#/indicators';
     return;
   }
+  // The route names an indicator (its default version) or id@version.
+  const at = arg.lastIndexOf('@');
+  const id = at > 0 ? arg.slice(0, at) : arg;
+  const version = at > 0 ? arg.slice(at + 1) : '';
   const list = await get('/api/indicators');
-  const info = list.find((r) => r.indicator === id && r.default) || list.find((r) => r.indicator === id);
+  const info = version
+    ? list.find((r) => r.indicator === id && r.version === version)
+    : list.find((r) => r.indicator === id && r.default) || list.find((r) => r.indicator === id);
   if (!info) {
-    main.append(h('h1', {}, id), errorBox(new Error(`${id} is not stored; see the list of indicators.`)));
+    const stored = list.filter((r) => r.indicator === id).map((r) => r.version);
+    main.append(h('h1', {}, arg), errorBox(new Error(`${arg} is not stored` +
+      (stored.length ? ` (stored versions of ${id}: ${stored.join(', ')})` : '') + '; see the list of indicators.')));
     return;
   }
+  // ref is what the API calls the series: id@version unless it is the
+  // default version.
+  const ref = info.default ? id : `${id}@${info.version}`;
   if (info.national) {
     main.append(h('h1', {}, info.title),
       h('p', {}, `${id} is a national indicator: see it on the `,
@@ -42,12 +60,16 @@ export async function render(main, ctx) {
         h('a', {href: `#/countries?chart=${encodeURIComponent(id)}`}, 'countries'), ' pages.'));
     return;
   }
-  main.append(h('p', {class: 'crumbs'}, h('a', {href: '#/indicators'}, 'Indicators'), ' / ', id),
-    h('h1', {}, capitalise(info.title)),
+  const others = list.filter((r) => r.indicator === id && r.version !== info.version);
+  main.append(h('p', {class: 'crumbs'}, h('a', {href: '#/indicators'}, 'Indicators'), ' / ', ref),
+    h('h1', {}, capitalise(info.title), info.default ? '' : ` (version ${info.version})`),
+    others.length ? h('p', {class: 'versions'}, `Version ${info.version}${info.default ? ' (default)' : ''}. Other stored versions: `,
+      others.map((r, i) => [i ? ', ' : '', h('a', {href: `#/indicator/${r.default ? encodeURIComponent(id) : apiPath(`${id}@${r.version}`)}`},
+        `${r.version}${r.default ? ' (default)' : ''}`), ` (${r.first} to ${r.last})`]), '.') : '',
     h('p', {class: 'lede'}, `${unitText(info.unit)}, ${info.frequency}, ${info.first} to ${info.last}. `,
       info.producer, '.', info.note ? h('span', {class: 'muted'}, ' ' + info.note) : null));
-  if (info.frequency === 'daily') await daily(main, ctx, info);
-  else await periodic(main, ctx, info);
+  if (info.frequency === 'daily') await daily(main, ctx, info, ref);
+  else await periodic(main, ctx, info, ref);
 }
 
 function capitalise(s) {
@@ -55,8 +77,7 @@ function capitalise(s) {
 }
 
 // daily renders the spaghetti chart page.
-async function daily(main, ctx, info) {
-  const id = info.indicator;
+async function daily(main, ctx, info, id) {
   const state = {
     baseline: ctx.params.get('baseline') || '',
     smooth: ctx.params.get('smooth') || 'none',
@@ -73,7 +94,7 @@ async function daily(main, ctx, info) {
   const drawChart = async () => {
     chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Every year, day by day'), h('p', {class: 'loading'}, 'Loading…'));
     try {
-      data = await get(`/api/daily/${encodeURIComponent(id)}`, {
+      data = await get(`/api/daily/${apiPath(id)}`, {
         baseline: state.baseline, smooth: state.smooth === 'none' ? '' : state.smooth,
       });
     } catch (e) {
@@ -82,7 +103,7 @@ async function daily(main, ctx, info) {
     }
     if (ctx.stale()) return;
     chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Every year, day by day'));
-    spaghetti(chartSlot, data, state);
+    spaghetti(chartSlot, data, state, id);
   };
   const drawRecords = async () => {
     if (!data) return;
@@ -118,7 +139,7 @@ async function daily(main, ctx, info) {
 }
 
 // spaghetti draws the day-of-year chart of a /api/daily answer.
-function spaghetti(slot, d, state) {
+function spaghetti(slot, d, state, id) {
   const t = theme();
   const u = unitSuffix(d.unit);
   const latestYear = +d.latest.date.slice(0, 4);
@@ -139,17 +160,17 @@ function spaghetti(slot, d, state) {
   const data = [x, band.hi, band.lo];
   for (const y of others) {
     series.push({label: String(y.year), stroke: t.year, width: 1, points: {show: false}});
-    data.push(y.values);
+    data.push(bridgeLeapDay(y));
   }
   series.push({label: `Mean ${d.baseline}`, stroke: t.mean, width: 1.5, dash: [6, 4], points: {show: false}});
   data.push(d.climatology.mean);
   const recIdx = series.length;
   if (recordYear !== latestYear && byYear.has(recordYear)) {
     series.push({label: `${recordYear} (record year)`, stroke: t.record, width: 2.25, points: {show: false}});
-    data.push(byYear.get(recordYear).values);
+    data.push(bridgeLeapDay(byYear.get(recordYear)));
   }
   series.push({label: `${latestYear} (latest)`, stroke: t.current, width: 3, points: {show: false}});
-  data.push(byYear.get(latestYear).values);
+  data.push(bridgeLeapDay(byYear.get(latestYear)));
   const curIdx = series.length - 1;
   const yearIdx = new Map();
   series.forEach((s, i) => {
@@ -235,7 +256,7 @@ function spaghetti(slot, d, state) {
       return parts;
     },
     caption: [`${capitalise(smoothText)}; band and mean over ${d.baseline}. Calendar-day convention: 29 February has its own slot. `,
-      chartLinks(d.indicator, {kind: 'spaghetti', baseline: d.baseline, smooth: d.smoothing === 'none' ? '' : d.smoothing}),
+      chartLinks(id, {kind: 'spaghetti', baseline: d.baseline, smooth: d.smoothing === 'none' ? '' : d.smoothing}),
       sourceNote(d.source)],
   });
   // The text alternative: the latest and record years on the first of each
@@ -251,11 +272,31 @@ function spaghetti(slot, d, state) {
   if (!hasUPlot()) slot.querySelector('details').open = true;
 }
 
+// leapSlot is the calendar slot of 29 February.
+const leapSlot = 59;
+
+function isLeap(y) {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+// bridgeLeapDay returns the values of a year (a /api/daily year) as drawn:
+// a common year has no 29 February, so its empty slot is given the mean of
+// 28 February and 1 March and the line runs on instead of breaking. Nothing
+// else is filled: a missing day in the data still breaks the line, and a
+// missing 29 February of a leap year is a real gap. The readout and the
+// tables use the values as published.
+function bridgeLeapDay(y) {
+  const v = y.values;
+  if (isLeap(y.year) || v[leapSlot] !== null || v[leapSlot - 1] === null || v[leapSlot + 1] === null) return v;
+  const out = v.slice();
+  out[leapSlot] = (v[leapSlot - 1] + v[leapSlot + 1]) / 2;
+  return out;
+}
+
 // periodic renders the page of a monthly, weekly, annual or irregular
 // indicator: the anomalies as bars (or the values as a line), ranks, and
 // the records of a year.
-async function periodic(main, ctx, info) {
-  const id = info.indicator;
+async function periodic(main, ctx, info, id) {
   const monthly = info.frequency === 'monthly';
   const annual = info.frequency === 'annual';
   const canRebase = monthly || annual;
@@ -273,7 +314,7 @@ async function periodic(main, ctx, info) {
   if (monthly || annual) {
     main.append(h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, 'Records of the year'), recordsSlot));
   }
-  const series = await get(`/api/series/${encodeURIComponent(id)}`);
+  const series = await get(`/api/series/${apiPath(id)}`);
   if (ctx.stale()) return;
   const pts = series.points;
   if (!pts.length) {
@@ -281,17 +322,35 @@ async function periodic(main, ctx, info) {
     return;
   }
   const latest = pts[pts.length - 1];
-  // The records engine's answer for the latest value.
-  get(`/api/records/${encodeURIComponent(id)}`, {on: latest.date}).then((r) => {
-    const word = r.kind === 'min' ? 'lowest' : 'highest';
-    const slotName = monthly ? monthName(+latest.date.slice(5, 7)) + 's' : annual ? 'years' : 'values for the date';
-    latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', h('strong', {}, num(latest.value) + unitSuffix(series.unit)),
-      ` in ${dateText(latest.date)}: ${ranked(r.rank_for_date, word, r.tie)} of ${r.years_for_date} ${slotName}`,
-      r.record_for_date ? h('strong', {class: 'record'}, ' — a record') : '',
-      r.tie ? h('strong', {}, ' — equal to the record') : '',
-      r.previous_for_date ? ` (${r.record_for_date ? 'previous record' : 'record'}: ${num(r.previous_for_date.value)} in ${r.previous_for_date.date.slice(0, 4)})` : '',
-      r.record_all_time ? ', and the highest value on record' : '', '.'));
-  }).catch(() => {});
+  // "on 16 August 2026" for a day, "in July 2026" or "in 2025" for a month
+  // or a year.
+  const when = `${latest.date.length === 10 ? 'on' : 'in'} ${dateText(latest.date)}`;
+  const latestText = h('strong', {}, num(latest.value) + unitSuffix(series.unit));
+  // A rank for the date means the same calendar month, or the year, in
+  // every year. Weekly and irregular values fall on different days every
+  // year, so they are ranked among all values instead (from the series
+  // itself; the records engine refuses a date rank for them) and
+  // /api/records is not asked. Their records are highs (CO2, sea level):
+  // /api/indicators does not give a direction.
+  const rankedForDate = monthly || annual;
+  if (rankedForDate) {
+    get(`/api/records/${apiPath(id)}`, {on: latest.date}).then((r) => {
+      const word = r.kind === 'min' ? 'lowest' : 'highest';
+      const slotName = monthly ? monthName(+latest.date.slice(5, 7)) + 's' : 'years';
+      latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', latestText,
+        ` ${when}: ${ranked(r.rank_for_date, word, r.tie)} of ${r.years_for_date} ${slotName}`,
+        r.record_for_date ? h('strong', {class: 'record'}, ' — a record') : '',
+        r.tie ? h('strong', {}, ' — equal to the record') : '',
+        r.previous_for_date ? ` (${r.record_for_date ? 'previous record' : 'record'}: ${num(r.previous_for_date.value)} in ${r.previous_for_date.date.slice(0, 4)})` : '',
+        r.record_all_time ? `, and the ${word} value on record` : '', '.'));
+    }).catch(() => {});
+  } else {
+    const all = rankWithinSlot(pts, () => 'all', 'max').get(latest.date);
+    const word = 'highest';
+    latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', latestText, ` ${when}`,
+      all ? `: ${ranked(all.rank, word, all.tie)} of all ${all.of} ${info.frequency === 'weekly' ? 'weekly values' : 'values'} since ${dateText(pts[0].date)}` : '',
+      all && all.rank === 1 && !all.tie ? h('strong', {class: 'record'}, ' — a record') : '', '.'));
+  }
 
   const basisOptions = [];
   if (published) basisOptions.push(['published', `Published anomaly (vs ${published})`]);
@@ -321,7 +380,9 @@ async function periodic(main, ctx, info) {
       drawRecords();
     }));
   }
-  const kindP = get(`/api/records/${encodeURIComponent(id)}`, {on: latest.date}).then((r) => r.kind).catch(() => 'max');
+  const kindP = rankedForDate
+    ? get(`/api/records/${apiPath(id)}`, {on: latest.date}).then((r) => r.kind).catch(() => 'max')
+    : Promise.resolve('max');
 
   const draw = async () => {
     chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, monthly ? 'Month by month' : 'Values'), h('p', {class: 'loading'}, 'Loading…'));
@@ -335,7 +396,7 @@ async function periodic(main, ctx, info) {
       bars = true;
       try {
         if (monthly) {
-          const c = await get(`/api/climatology/${encodeURIComponent(id)}`, {baseline: state.basis});
+          const c = await get(`/api/climatology/${apiPath(id)}`, {baseline: state.basis});
           const means = c.slots.map((s) => s.mean);
           offset = (p) => means[+p.date.slice(5, 7) - 1];
         } else {
@@ -370,10 +431,14 @@ async function periodic(main, ctx, info) {
     };
     let data;
     if (bars) {
+      // Bars grow from zero, so zero must be inside the y range: a range
+      // fitted to the data alone would start near the smallest anomaly and
+      // exaggerate the differences between bars.
+      opts.scales.y = {range: (pl, min, max) => zeroRange(min, max)};
       const barPaths = window.uPlot ? window.uPlot.paths.bars({size: [0.8, 40], gap: 0}) : undefined;
       opts.series = [{label: 'Date'},
-        {label: 'Above', fill: t.pos, stroke: t.pos, paths: barPaths, points: {show: false}},
-        {label: 'Below', fill: t.neg, stroke: t.neg, paths: barPaths, points: {show: false}}];
+        {label: 'Above', fill: t.pos, stroke: t.pos, paths: barPaths, points: {show: false}, fillTo: 0},
+        {label: 'Below', fill: t.neg, stroke: t.neg, paths: barPaths, points: {show: false}, fillTo: 0}];
       data = [xs, vals.map((v) => (v >= 0 ? v : null)), vals.map((v) => (v < 0 ? v : null))];
     } else {
       opts.series = [{label: 'Date'}, {label: info.title, stroke: t.current, width: 1.5, points: {show: false}}];
@@ -384,7 +449,7 @@ async function periodic(main, ctx, info) {
     mount(chartSlot, {
       name: 'periodic',
       label: `${info.title}, ${basisText}, ${dateText(shown[0].date)} to ${dateText(latest.date)}` +
-        (bars ? ', as bars above and below zero' : '') + `. Latest: ${num(vals[vals.length - 1])}${u} in ${dateText(latest.date)}.`,
+        (bars ? ', as bars above and below zero' : '') + `. Latest: ${num(vals[vals.length - 1])}${u} ${when}.`,
       height: 380,
       data,
       opts,
@@ -394,7 +459,7 @@ async function periodic(main, ctx, info) {
         const r = ranks.get(p.date);
         return [h('strong', {}, dateText(p.date)), ': ', num(vals[idx]) + u,
           bars && state.basis !== 'published' && state.basis !== 'values' ? ` (value ${num(p.value)}${u})` : '',
-          r ? ` · ${ranked(r.rank, word, r.tie)} of ${r.of} ${monthly ? monthName(+p.date.slice(5, 7)) + 's' : 'years'}` : ''];
+          r ? ` · ${ranked(r.rank, word, r.tie)} of ${r.of} ${monthly ? monthName(+p.date.slice(5, 7)) + 's' : annual ? 'years' : 'values'}` : ''];
       },
       caption: [`${capitalise(basisText)}. `,
         chartLinks(id, {from: shown[0].date}),
@@ -443,6 +508,15 @@ function rankWithinSlot(pts, slotOf, kind) {
     });
   }
   return out;
+}
+
+// zeroRange is the y range of a bar chart: the data's range widened to
+// include zero, with a 5% margin on the sides that hold data.
+function zeroRange(min, max) {
+  const lo = Math.min(0, min ?? 0);
+  const hi = Math.max(0, max ?? 0);
+  const pad = (hi - lo || 1) * 0.05;
+  return [lo < 0 ? lo - pad : 0, hi > 0 ? hi + pad : 0];
 }
 
 // toTime converts YYYY, YYYY-MM or YYYY-MM-DD to Unix seconds at the middle

@@ -1,0 +1,141 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stocktake/stocktake/internal/present"
+)
+
+// overviewSign is the part of a Sign these tests read; record is decoded
+// raw so that its absence can be seen.
+type overviewSign struct {
+	Indicator string          `json:"indicator"`
+	Frequency string          `json:"frequency"`
+	Latest    present.Point   `json:"latest"`
+	Anomaly   *Anomaly        `json:"anomaly"`
+	Record    json.RawMessage `json:"record"`
+	Sentence  *string         `json:"sentence"`
+	Change    *Change         `json:"change"`
+	Rise      *Rise           `json:"rise"`
+	Age       *int            `json:"data_age_days"`
+	Source    present.Source  `json:"source"`
+	Licence   string          `json:"licence"`
+}
+
+type overviewBody struct {
+	DataVersion string         `json:"data_version"`
+	Today       *string        `json:"today"`
+	Signs       []overviewSign `json:"signs"`
+	Irregular   []overviewSign `json:"irregular"`
+}
+
+func findSign(list []overviewSign, id string) *overviewSign {
+	for i := range list {
+		if list[i].Indicator == id {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+// TestOverviewSlowSigns checks the annual (ocean heat content) and irregular
+// (sea level) vital signs: the change on the year before and the rank among
+// years for the first, the rise since the first complete year for the
+// second, each with its source.
+func TestOverviewSlowSigns(t *testing.T) {
+	s := testServer(t)
+	var o overviewBody
+	getJSON(t, s, "/api/overview", &o)
+
+	ohc := findSign(o.Signs, "ohc.jma")
+	if ohc == nil {
+		t.Fatal("the overview lacks ocean heat content (ohc.jma)")
+	}
+	if ohc.Frequency != "annual" || len(ohc.Latest.Date) != 4 || ohc.Source.Dataset != "jma-ohc-global" || ohc.Licence == "" {
+		t.Fatalf("ohc.jma: %+v", ohc)
+	}
+	if ohc.Change == nil || ohc.Change.Previous.Date == "" {
+		t.Fatalf("ohc.jma: no change on the year before: %+v", ohc)
+	}
+	if got, want := ohc.Change.Value, roundTo6(ohc.Latest.Value-ohc.Change.Previous.Value); got != want {
+		t.Errorf("ohc.jma change %v, want %v", got, want)
+	}
+	var rec struct {
+		Rank   int  `json:"rank_for_date"`
+		Years  int  `json:"years_for_date"`
+		Record bool `json:"record_for_date"`
+	}
+	if err := json.Unmarshal(ohc.Record, &rec); err != nil || rec.Rank < 1 || rec.Years < 50 {
+		t.Fatalf("ohc.jma record %s (%v)", ohc.Record, err)
+	}
+	if rec.Record != (ohc.Sentence != nil) {
+		t.Fatalf("ohc.jma: record %v, sentence %v", rec.Record, ohc.Sentence)
+	}
+	if ohc.Sentence != nil && (!strings.HasPrefix(*ohc.Sentence, "Highest year on record: ") || strings.Contains(*ohc.Sentence, "January")) {
+		t.Errorf("ohc.jma sentence %q", *ohc.Sentence)
+	}
+	if findSign(o.Signs, "ohc.jma.0-700") != nil {
+		t.Error("the 0-700 m layer repeats the 0-2000 m card")
+	}
+
+	if findSign(o.Signs, "gmsl") != nil {
+		t.Error("sea level has no date to rank for: it belongs in irregular, not signs")
+	}
+	sl := findSign(o.Irregular, "gmsl")
+	if sl == nil {
+		t.Fatal("the overview lacks sea level (gmsl) in irregular")
+	}
+	if sl.Source.Dataset != "cu-gmsl" || sl.Latest.Date == "" || sl.Age == nil {
+		t.Fatalf("gmsl: %+v", sl)
+	}
+	if len(sl.Record) != 0 {
+		t.Errorf("gmsl has a rank for the date: %s", sl.Record)
+	}
+	r := sl.Rise
+	if r == nil || r.Since != "1993" || r.To != sl.Latest.Date || r.From != "1992-12-17" {
+		t.Fatalf("gmsl rise %+v", r)
+	}
+	// Satellite altimetry: roughly 3 to 4.5 mm a year since 1993, so about
+	// 10 cm by the mid-2020s.
+	if r.PerDecade < 25 || r.PerDecade > 45 || r.Value < 80 || r.Value > 140 {
+		t.Errorf("gmsl rise %v mm since %s, %v mm per decade", r.Value, r.Since, r.PerDecade)
+	}
+}
+
+// TestOverviewVersionedIsDateFree checks that an answer sent as immutable
+// (the request names the data version) holds nothing that changes with the
+// date: no "today" and no data ages.
+func TestOverviewVersionedIsDateFree(t *testing.T) {
+	s := testServer(t)
+	var plain overviewBody
+	r := getJSON(t, s, "/api/overview", &plain)
+	if plain.Today == nil || plain.Signs[0].Age == nil {
+		t.Fatal("an unversioned overview counts the data ages to today")
+	}
+	v := r.h.Get("X-Stocktake-Data-Version")
+	if v == "" {
+		t.Fatal("no X-Stocktake-Data-Version")
+	}
+	rv := get(t, s, "/api/overview?v="+v)
+	if rv.code != 200 {
+		t.Fatalf("GET /api/overview?v=%s: %d %s", v, rv.code, rv.body)
+	}
+	if cc := rv.h.Get("Cache-Control"); strings.Contains(cc, "immutable") {
+		for _, member := range []string{`"today"`, `"data_age_days"`} {
+			if bytes.Contains(rv.body, []byte(member)) {
+				t.Errorf("the overview is sent as %q but holds %s, which changes every day", cc, member)
+			}
+		}
+	}
+	var versioned overviewBody
+	if err := json.Unmarshal(rv.body, &versioned); err != nil {
+		t.Fatal(err)
+	}
+	if len(versioned.Signs) != len(plain.Signs) || len(versioned.Irregular) != len(plain.Irregular) {
+		t.Fatalf("versioned overview: %d signs, %d irregular; unversioned: %d, %d",
+			len(versioned.Signs), len(versioned.Irregular), len(plain.Signs), len(plain.Irregular))
+	}
+}
