@@ -243,6 +243,18 @@ func TestSeaIceYearExtremes(t *testing.T) {
 			t.Errorf("%s: %d year extremes", k, n)
 		}
 	}
+	// Streaks start counting after StreakWarmUpYears: no streak, and no
+	// "longest earlier run", from the first decade (in 1980 every day beat
+	// the single earlier year).
+	streaks, err := queryEvents(ctx, st.DB(), "SELECT "+eventCols+eventFrom+"WHERE e.kind = 'streak' ORDER BY e.date")
+	if err != nil || len(streaks) == 0 {
+		t.Fatalf("streaks: %d %v", len(streaks), err)
+	}
+	for _, e := range streaks {
+		if e.Date < "1988-10-26" || e.Previous != nil && e.Previous.Date < "1988-10-26" {
+			t.Errorf("streak from the warm-up years: %s", e.Sentence)
+		}
+	}
 }
 
 // TestWebhookSurvivesFailuresAndRestart: the receiver fails the first two

@@ -24,6 +24,13 @@ var DailyStreakMilestones = []int{7, 14, 30, 60, 90, 180, 365, 730}
 // of consecutive record-month months of a monthly series fires an event.
 var MonthlyStreakMilestones = []int{3, 6, 12, 24, 36}
 
+// StreakWarmUpYears is how many years a series must have before a run of
+// record days counts as a streak. In the first years almost every day beats
+// the one or two earlier years (NSIDC's Antarctic record "set" 158 records
+// in a row in 1980), so such runs are neither events nor the "longest
+// earlier run" later streaks are compared with.
+const StreakWarmUpYears = 10
+
 // YearExtremeHold is the confirmation window of year-extreme events, in
 // days: a day is announced as its year's maximum (minimum) once the data
 // reach this many days past it, when the series starts at least this many
@@ -132,7 +139,7 @@ func computeFacts(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing) [
 		case obs.Daily:
 			days := slotFacts(pts, dir, analysis.Calendar, DayRecord)
 			out = append(out, days...)
-			out = append(out, streakFacts(days, dir, func(a, b obs.Date) bool { return b == a+1 }, DailyStreakMilestones)...)
+			out = append(out, streakFacts(afterWarmUp(days, pts[0].Date), dir, func(a, b obs.Date) bool { return b == a+1 }, DailyStreakMilestones)...)
 			out = append(out, monthFacts(raw, dir, fill)...)
 			if ind.Direction == catalog.Both {
 				out = append(out, yearExtremeFacts(pts, dir)...)
@@ -140,7 +147,7 @@ func computeFacts(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing) [
 		case obs.Monthly:
 			months := slotFacts(pts, dir, analysis.Month, MonthRec)
 			out = append(out, months...)
-			out = append(out, streakFacts(months, dir, func(a, b obs.Date) bool { return monthIndex(b) == monthIndex(a)+1 }, MonthlyStreakMilestones)...)
+			out = append(out, streakFacts(afterWarmUp(months, pts[0].Date), dir, func(a, b obs.Date) bool { return monthIndex(b) == monthIndex(a)+1 }, MonthlyStreakMilestones)...)
 		}
 	}
 	return out
@@ -189,6 +196,19 @@ func slotFacts(pts []obs.Point, dir string, conv analysis.Convention, k Kind) []
 		}
 	}
 	return out
+}
+
+// afterWarmUp returns the record facts dated StreakWarmUpYears or more
+// after the series' first date.
+func afterWarmUp(recs []fact, first obs.Date) []fact {
+	y, m, d := first.YMD()
+	start := obs.NewDate(y+StreakWarmUpYears, m, min(d, 28))
+	for i, r := range recs {
+		if r.date >= start {
+			return recs[i:]
+		}
+	}
+	return nil
 }
 
 // streakFacts turns record facts (in date order) into streak facts: one
