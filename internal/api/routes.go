@@ -91,7 +91,7 @@ func (s *Server) routeTable() []*route {
 			formats: []string{"image/png", "image/svg+xml", "text/csv"}},
 		{path: "/api/overview", name: "getOverview", example: "/api/overview", tag: "charts", fn: handleOverview, daily: true,
 			summary:     "Latest value, anomaly, rank for the date and record sentence of every vital sign",
-			description: "For every stored global daily or monthly indicator (default datasets): the latest value and date, its anomaly against the producer's baseline (named), the records engine's rank for the date (calendar convention, all data), a plain sentence when it is a record for its date, the data's age in days, the source and the licence.",
+			description: "signs: every stored global daily, monthly or annual vital sign (default datasets): the latest value and date, its anomaly against the producer's baseline (named), the records engine's rank for the date (calendar convention, all data; among years for annual series, with the change on the year before), a plain sentence when it is a record, the data's age in days, the source and the licence. irregular: irregularly sampled series (sea level) with their rise since the first complete year and trend per decade instead of a rank. With v= the body leaves out today and data_age_days (the dashboard computes ages itself).",
 			result:      Overview{}},
 		{path: "/api/rank/{id}", name: "getRank", example: "/api/rank/co2.emissions?year=2023&top=5", tag: "national", fn: handleRank,
 			summary: "Rank countries by a national indicator (stocktake rank --json)",
