@@ -180,31 +180,45 @@ test('daily page: Antarctic sea ice highlights the record year, dark scheme', as
   assert.match(await hover(page, 'spaghetti', 0.12, 0.8), /million km²/);
   await page.selectOption('select[name=year]', '2023');
   await page.waitForFunction(() => document.querySelector('.records-summary')?.textContent.includes('of 2023 set a record low'));
-  // Common years have no 29 February: the drawn line joins 28 February to
-  // 1 March; every other slot is drawn as published, so real gaps break it.
-  const leap = await page.evaluate(async () => {
+  // A single empty slot between two values is drawn as their mean (29
+  // February of common years; every other day before August 1987); every
+  // other slot is drawn as published, so gaps of two days or more break it.
+  const bridges = () => page.evaluate(async () => {
     const u = window.__stocktake.charts.spaghetti;
     const src = window.__stocktake.fetched.filter((x) => x.startsWith('/api/daily/seaice.south')).pop();
     const d = await (await fetch(src)).json();
     const byYear = new Map(d.years.map((y) => [y.year, y.values]));
-    let bridged = 0; let gapsKept = 0; const changed = [];
+    let leapBridged = 0; let earlyBridged = 0; let gapsKept = 0; const wrong = [];
     u.series.forEach((s, i) => {
       const m = /^(\d{4})/.exec(s.label || '');
       if (!m || !byYear.has(+m[1])) return;
       const api = byYear.get(+m[1]);
       const drawn = u.data[i];
       api.forEach((v, k) => {
-        if (k === 59) {
-          if (v === null && drawn[k] !== null) bridged++;
-        } else if (v !== drawn[k]) changed.push(`${m[1]}:${k}`);
+        const single = v === null && k > 0 && k + 1 < api.length && api[k - 1] !== null && api[k + 1] !== null;
+        if (single) {
+          if (Math.abs(drawn[k] - (api[k - 1] + api[k + 1]) / 2) > 1e-12) wrong.push(`${m[1]}:${k} not bridged`);
+          else if (k === 59) leapBridged++;
+          else if (+m[1] < 1987) earlyBridged++;
+        } else if (v !== drawn[k]) wrong.push(`${m[1]}:${k} changed`);
         else if (v === null && k > 0 && api[k - 1] !== null) gapsKept++;
       });
     });
     const y2023 = u.series.findIndex((s) => (s.label || '').startsWith('2023'));
-    return {bridged, gapsKept, changed, y2023: u.data[y2023].slice(58, 61)};
+    return {src, leapBridged, earlyBridged, gapsKept, wrong, y2023: u.data[y2023].slice(58, 61)};
   });
-  assert.deepEqual(leap.changed, [], 'only 29 February is bridged');
-  assert.ok(leap.bridged >= 30, `common years bridged at 29 February: ${leap.bridged}`);
+  const leap = await bridges();
+  assert.deepEqual(leap.wrong, [], 'only single empty slots are bridged, with the mean of their neighbours');
+  assert.ok(leap.leapBridged >= 30, `common years bridged at 29 February: ${leap.leapBridged}`);
+  // With the 5-day mean the single days are interpolated before smoothing,
+  // so the every-other-day years only need bridging on daily values.
+  assert.match(leap.src, /smooth=5d/);
+  await page.selectOption('select[name=smooth]', 'none');
+  await page.waitForFunction(() => window.__stocktake.fetched.some((u) => u.startsWith('/api/daily/seaice.south') && !u.includes('smooth=5d')));
+  await page.waitForFunction(() => !window.__stocktake.charts.spaghetti.series.some((s) => /smooth/.test(s.label || '')));
+  const daily = await bridges();
+  assert.deepEqual(daily.wrong, [], 'daily values: only single empty slots are bridged');
+  assert.ok(daily.earlyBridged >= 1000, `every-other-day years bridged: ${daily.earlyBridged}`);
   assert.ok(leap.gapsKept >= 1, 'real gaps still break the lines');
   assert.ok(leap.y2023.every((v) => v !== null), `2023 around 29 February: ${leap.y2023}`);
   await shot(page, 'daily-seaice-south-dark');

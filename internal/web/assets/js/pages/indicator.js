@@ -160,17 +160,17 @@ function spaghetti(slot, d, state, id) {
   const data = [x, band.hi, band.lo];
   for (const y of others) {
     series.push({label: String(y.year), stroke: t.year, width: 1, points: {show: false}});
-    data.push(bridgeLeapDay(y));
+    data.push(bridgeSingleDays(y));
   }
   series.push({label: `Mean ${d.baseline}`, stroke: t.mean, width: 1.5, dash: [6, 4], points: {show: false}});
   data.push(d.climatology.mean);
   const recIdx = series.length;
   if (recordYear !== latestYear && byYear.has(recordYear)) {
     series.push({label: `${recordYear} (record year)`, stroke: t.record, width: 2.25, points: {show: false}});
-    data.push(bridgeLeapDay(byYear.get(recordYear)));
+    data.push(bridgeSingleDays(byYear.get(recordYear)));
   }
   series.push({label: `${latestYear} (latest)`, stroke: t.current, width: 3, points: {show: false}});
-  data.push(bridgeLeapDay(byYear.get(latestYear)));
+  data.push(bridgeSingleDays(byYear.get(latestYear)));
   const curIdx = series.length - 1;
   const yearIdx = new Map();
   series.forEach((s, i) => {
@@ -255,7 +255,7 @@ function spaghetti(slot, d, state, id) {
       }
       return parts;
     },
-    caption: [`${capitalise(smoothText)}; band and mean over ${d.baseline}. Calendar-day convention: 29 February has its own slot. `,
+    caption: [`${capitalise(smoothText)}; band and mean over ${d.baseline}. Calendar-day convention: 29 February has its own slot. Lines bridge a single missing day (29 February in common years, every other day before August 1987); longer gaps break them. `,
       chartLinks(id, {kind: 'spaghetti', baseline: d.baseline, smooth: d.smoothing === 'none' ? '' : d.smoothing}),
       sourceNote(d.source)],
   });
@@ -272,25 +272,24 @@ function spaghetti(slot, d, state, id) {
   if (!hasUPlot()) slot.querySelector('details').open = true;
 }
 
-// leapSlot is the calendar slot of 29 February.
-const leapSlot = 59;
-
-function isLeap(y) {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-// bridgeLeapDay returns the values of a year (a /api/daily year) as drawn:
-// a common year has no 29 February, so its empty slot is given the mean of
-// 28 February and 1 March and the line runs on instead of breaking. Nothing
-// else is filled: a missing day in the data still breaks the line, and a
-// missing 29 February of a leap year is a real gap. The readout and the
-// tables use the values as published.
-function bridgeLeapDay(y) {
+// bridgeSingleDays returns the values of a year (a /api/daily year) as drawn:
+// a single empty slot between two values is given their mean, so the line
+// runs on instead of breaking. That covers 29 February of common years
+// (no such day) and the every-other-day era of NSIDC's sea ice before
+// August 1987 (NSIDC interpolates those days too). A gap of two days or
+// more still breaks the line, and a missing 29 February of a leap year
+// counts as a gap only when its neighbours are missing too. The readout
+// and the tables use the values as published.
+function bridgeSingleDays(y) {
   const v = y.values;
-  if (isLeap(y.year) || v[leapSlot] !== null || v[leapSlot - 1] === null || v[leapSlot + 1] === null) return v;
-  const out = v.slice();
-  out[leapSlot] = (v[leapSlot - 1] + v[leapSlot + 1]) / 2;
-  return out;
+  let out = null;
+  for (let i = 1; i + 1 < v.length; i++) {
+    if (v[i] === null && v[i - 1] !== null && v[i + 1] !== null) {
+      out = out || v.slice();
+      out[i] = (v[i - 1] + v[i + 1]) / 2;
+    }
+  }
+  return out || v;
 }
 
 // periodic renders the page of a monthly, weekly, annual or irregular
