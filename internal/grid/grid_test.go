@@ -411,3 +411,25 @@ func TestInflatersAgree(t *testing.T) {
 		t.Error("libdeflate wrote past a short buffer")
 	}
 }
+
+// TestResultJSON checks the JSON of a mean: a grid without a time axis has
+// "date": null, a region without valid cells "value": null, and both come
+// back unchanged through the worker protocol's decoding.
+func TestResultJSON(t *testing.T) {
+	f := func(r Result, want string) {
+		t.Helper()
+		b, err := json.Marshal(r)
+		if err != nil || string(b) != want {
+			t.Fatalf("marshal: %s %v, want %s", b, err, want)
+		}
+		var back Result
+		if err := json.Unmarshal(b, &back); err != nil || back.Date != r.Date || back.File != r.File ||
+			!(back.Value == r.Value || math.IsNaN(back.Value) && math.IsNaN(r.Value)) {
+			t.Fatalf("round trip: %+v -> %+v (%v)", r, back, err)
+		}
+	}
+	f(Result{File: "etopo60.cdf", Var: "ROSE", Region: "world", Value: -1225.5, Unit: "METERS", Cells: 400},
+		`{"file":"etopo60.cdf","date":null,"var":"ROSE","region":"world","value":-1225.5,"unit":"METERS","cells":400}`)
+	f(Result{File: "a.nc", Date: "2024-07-24", Var: "sst", Region: "nino34", Value: math.NaN(), Unit: "degC"},
+		`{"file":"a.nc","date":"2024-07-24","var":"sst","region":"nino34","value":null,"unit":"degC","cells":0}`)
+}

@@ -16,7 +16,7 @@ import (
 // time step of one file.
 type Result struct {
 	File   string  `json:"file"`
-	Date   string  `json:"date"` // YYYY-MM-DD of the time step; "" when the variable has no time axis
+	Date   string  `json:"date"` // YYYY-MM-DD of the time step; "" (JSON null) when the variable has no time axis
 	Var    string  `json:"var"`
 	Region string  `json:"region"`
 	Value  float64 `json:"value"` // in Unit; NaN (JSON null) when Cells is 0
@@ -24,11 +24,11 @@ type Result struct {
 	Cells  int     `json:"cells"` // number of valid cells that entered the mean
 }
 
-// resultJSON is the JSON form of Result, with Value a pointer so that NaN
-// (no valid cell) can be written as null.
+// resultJSON is the JSON form of Result, with Value and Date pointers so
+// that NaN (no valid cell) and a missing time axis are written as null.
 type resultJSON struct {
 	File   string   `json:"file"`
-	Date   string   `json:"date"`
+	Date   *string  `json:"date"`
 	Var    string   `json:"var"`
 	Region string   `json:"region"`
 	Value  *float64 `json:"value"`
@@ -38,7 +38,10 @@ type resultJSON struct {
 
 // MarshalJSON writes Value as null when it is NaN.
 func (r Result) MarshalJSON() ([]byte, error) {
-	j := resultJSON{File: r.File, Date: r.Date, Var: r.Var, Region: r.Region, Unit: r.Unit, Cells: r.Cells}
+	j := resultJSON{File: r.File, Var: r.Var, Region: r.Region, Unit: r.Unit, Cells: r.Cells}
+	if r.Date != "" {
+		j.Date = &r.Date
+	}
 	if !math.IsNaN(r.Value) && !math.IsInf(r.Value, 0) {
 		j.Value = &r.Value
 	}
@@ -51,7 +54,10 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*r = Result{File: j.File, Date: j.Date, Var: j.Var, Region: j.Region, Unit: j.Unit, Cells: j.Cells, Value: math.NaN()}
+	*r = Result{File: j.File, Var: j.Var, Region: j.Region, Unit: j.Unit, Cells: j.Cells, Value: math.NaN()}
+	if j.Date != nil {
+		r.Date = *j.Date
+	}
 	if j.Value != nil {
 		r.Value = *j.Value
 	}
