@@ -114,14 +114,18 @@ type Indicator struct {
 	Frequency obs.Frequency `json:"frequency"`
 	National  bool          `json:"national"`
 	Baseline  string        `json:"baseline,omitempty"`
-	Entities  int           `json:"entities,omitempty"`
-	First     *string       `json:"first"`
-	Last      *string       `json:"last"`
-	Rows      int           `json:"rows"`
-	Source    Source        `json:"source"`
-	Producer  string        `json:"producer"`
-	Licence   string        `json:"licence"`
-	Note      string        `json:"note,omitempty"`
+	// Records is the direction records are judged in by default: "high"
+	// (temperatures, gases, sea level), "low" (sea ice) — the same default
+	// as the CLI's and the API's kind.
+	Records  string  `json:"records"`
+	Entities int     `json:"entities,omitempty"`
+	First    *string `json:"first"`
+	Last     *string `json:"last"`
+	Rows     int     `json:"rows"`
+	Source   Source  `json:"source"`
+	Producer string  `json:"producer"`
+	Licence  string  `json:"licence"`
+	Note     string  `json:"note,omitempty"`
 }
 
 // Indicators lists the stored indicators in catalog order (by id, default
@@ -142,9 +146,12 @@ func Indicators(ctx context.Context, st *store.Store, all bool) ([]Indicator, er
 		row := Indicator{
 			Indicator: ref.Indicator.ID, Version: ref.Dataset.Version, Default: ref.Indicator.Default,
 			Title: ref.Indicator.Title, Unit: ref.Indicator.Unit, Frequency: ref.Indicator.Frequency,
-			National: ref.Indicator.National, Baseline: ref.Indicator.Baseline,
+			National: ref.Indicator.National, Baseline: ref.Indicator.Baseline, Records: "high",
 			Producer: ref.Dataset.Producer, Licence: ref.Dataset.Licence, Note: ref.Indicator.Note,
 			Source: Source{Dataset: ref.Dataset.ID, Version: ref.Dataset.Version},
+		}
+		if ref.Indicator.HeadlineKind() == catalog.Low {
+			row.Records = "low"
 		}
 		if ok {
 			first, last := c.First.Format(c.Frequency), c.Last.Format(c.Frequency)

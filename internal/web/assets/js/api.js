@@ -48,13 +48,15 @@ export function url(path, params = {}, withVersion = false) {
   return s ? `${path}?${s}` : path;
 }
 
-// get fetches JSON from the API. Answers are kept in memory for the life
-// of the page (they are immutable for a data version). Options: version
+// get fetches JSON from the API. Answers to versioned requests are kept in
+// memory for the life of the page (they are immutable for a data version);
+// unversioned ones (events, which arrive without a new data version) are
+// fetched every time and revalidated by their ETag. Options: version
 // (default true) adds v=; optional (default false) resolves to null on 404
 // instead of throwing.
 export async function get(path, params = {}, {version = true, optional = false} = {}) {
   const u = url(path, params, version);
-  if (memo.has(u)) return memo.get(u);
+  if (version && memo.has(u)) return memo.get(u);
   fetched.push(u);
   const p = (async () => {
     let r;
@@ -75,8 +77,10 @@ export async function get(path, params = {}, {version = true, optional = false} 
     }
     return body;
   })();
-  memo.set(u, p);
-  p.catch(() => memo.delete(u));
+  if (version) {
+    memo.set(u, p);
+    p.catch(() => memo.delete(u));
+  }
   return p;
 }
 

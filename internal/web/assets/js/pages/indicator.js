@@ -329,8 +329,8 @@ async function periodic(main, ctx, info, id) {
   // every year. Weekly and irregular values fall on different days every
   // year, so they are ranked among all values instead (from the series
   // itself; the records engine refuses a date rank for them) and
-  // /api/records is not asked. Their records are highs (CO2, sea level):
-  // /api/indicators does not give a direction.
+  // /api/records is not asked. The direction is the indicator's own
+  // ("records" in /api/indicators: high or low).
   const rankedForDate = monthly || annual;
   if (rankedForDate) {
     get(`/api/records/${apiPath(id)}`, {on: latest.date}).then((r) => {
@@ -344,8 +344,9 @@ async function periodic(main, ctx, info, id) {
         r.record_all_time ? `, and the ${word} value on record` : '', '.'));
     }).catch(() => {});
   } else {
-    const all = rankWithinSlot(pts, () => 'all', 'max').get(latest.date);
-    const word = 'highest';
+    const low = info.records === 'low';
+    const all = rankWithinSlot(pts, () => 'all', low ? 'min' : 'max').get(latest.date);
+    const word = low ? 'lowest' : 'highest';
     latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', latestText, ` ${when}`,
       all ? `: ${ranked(all.rank, word, all.tie)} of all ${all.of} ${info.frequency === 'weekly' ? 'weekly values' : 'values'} since ${dateText(pts[0].date)}` : '',
       all && all.rank === 1 && !all.tie ? h('strong', {class: 'record'}, ' — a record') : '', '.'));
