@@ -213,9 +213,11 @@ test('daily page: Antarctic sea ice highlights the record year, dark scheme', as
   // With the 5-day mean the single days are interpolated before smoothing,
   // so the every-other-day years only need bridging on daily values.
   assert.match(leap.src, /smooth=5d/);
+  // Mark the 5-day chart, switch to daily values and wait for a new chart.
+  await page.evaluate(() => { window.__stocktake.charts.spaghetti.__smoothed = true; });
   await page.selectOption('select[name=smooth]', 'none');
   await page.waitForFunction(() => window.__stocktake.fetched.some((u) => u.startsWith('/api/daily/seaice.south') && !u.includes('smooth=5d')));
-  await page.waitForFunction(() => !window.__stocktake.charts.spaghetti.series.some((s) => /smooth/.test(s.label || '')));
+  await page.waitForFunction(() => window.__stocktake.charts.spaghetti && !window.__stocktake.charts.spaghetti.__smoothed);
   const daily = await bridges();
   assert.deepEqual(daily.wrong, [], 'daily values: only single empty slots are bridged');
   assert.ok(daily.earlyBridged >= 1000, `every-other-day years bridged: ${daily.earlyBridged}`);
