@@ -65,6 +65,12 @@ func TestRecordsCLI(t *testing.T) {
 	if p := decode[map[string]any](t, r.stdout); r.code != 0 || p["complete"] != false || p["record"] != false || p["days"].(float64) != 10 {
 		t.Fatalf("sst.world June 2023 as of the 10th: %v %s", p, r.stderr)
 	}
+	// A month the data do not reach the end of is in progress, even when
+	// the WMO 5/11 rule would accept its days (28 of 31).
+	r = runCLI(t, db, "records", "sst.world", "--month", "2023-08", "--as-of", "2023-08-28", "--json")
+	if p := decode[map[string]any](t, r.stdout); r.code != 0 || p["complete"] != false || p["record"] != false || p["days"].(float64) != 28 || p["rank"].(float64) != 1 {
+		t.Fatalf("sst.world August 2023 as of the 28th: %v %s", p, r.stderr)
+	}
 	// Weekly and irregular series have no same calendar day across years.
 	for _, c := range [][]string{{"co2.mlo.weekly", "--on", "2026-08-16"}, {"gmsl", "--year", "2025"}} {
 		if r := runCLI(t, db, append([]string{"records"}, c...)...); r.code != 2 || !strings.Contains(r.stderr, "dates move from year to year") {
@@ -201,11 +207,13 @@ func TestShowMeans(t *testing.T) {
 		Means   string
 		Rule    string
 		Periods []struct {
-			Date        string
-			Value       float64
-			N, Expected int
-			LongestGap  int `json:"longest_gap"`
-			Complete    bool
+			Date         string
+			Value        float64
+			N, Expected  int
+			Interpolated int
+			LongestGap   int `json:"longest_gap"`
+			Complete     bool
+			InProgress   bool `json:"in_progress"`
 		}
 		Source present.Source
 	}
@@ -226,7 +234,7 @@ func TestShowMeans(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil || len(m.Periods) != 3 {
 		t.Fatalf("annual: %v %s", err, r.stdout)
 	}
-	if p := m.Periods[0]; p.Date != "1987" || p.Complete || p.LongestGap != 29 {
+	if p := m.Periods[0]; p.Date != "1987" || p.Complete || p.LongestGap != 29 || p.N != 220 || p.Interpolated != 116 {
 		t.Errorf("1987: %+v", p)
 	}
 	if p := m.Periods[1]; p.Date != "1988" || p.Complete || p.LongestGap != 12 {
@@ -234,6 +242,16 @@ func TestShowMeans(t *testing.T) {
 	}
 	if p := m.Periods[2]; p.Date != "1989" || !p.Complete || p.N != 365 {
 		t.Errorf("1989: %+v", p)
+	}
+	// The every-other-day era: published values and interpolated days apart.
+	r = runCLI(t, db, "show", "seaice.south", "--means", "monthly", "--from", "1980-01", "--to", "1980-01", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil || len(m.Periods) != 1 || m.Periods[0].N != 16 || m.Periods[0].Interpolated != 15 || !m.Periods[0].Complete {
+		t.Errorf("January 1980: %+v %v", m.Periods, err)
+	}
+	// A year the data do not reach the end of is in progress, not gappy.
+	r = runCLI(t, db, "show", "gmst.noaa", "--means", "annual", "--from", "2026", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil || len(m.Periods) != 1 || !m.Periods[0].InProgress || m.Periods[0].Complete || m.Periods[0].LongestGap != 0 {
+		t.Errorf("2026: %+v %v", m.Periods, err)
 	}
 	for _, c := range [][]string{{"co2.mlo", "--means", "monthly"}, {"co2.mlo.weekly", "--means", "annual"}, {"sst.world", "--means", "weekly"}} {
 		if r := runCLI(t, db, append([]string{"show"}, c...)...); r.code != 2 {

@@ -116,12 +116,34 @@ type periodMeans struct {
 // longest run of missing values inside the period, and whether the period
 // meets the completeness rule. Incomplete periods are listed, never hidden.
 type periodMean struct {
-	Date       string  `json:"date"`
-	Value      float64 `json:"value"`
-	N          int     `json:"n"`
-	Expected   int     `json:"expected"`
-	LongestGap int     `json:"longest_gap"`
-	Complete   bool    `json:"complete"`
+	Date         string  `json:"date"`
+	Value        float64 `json:"value"`
+	N            int     `json:"n"`            // published values in the period
+	Interpolated int     `json:"interpolated"` // single missing days filled for the mean
+	Expected     int     `json:"expected"`
+	LongestGap   int     `json:"longest_gap"` // longest run without a published value, up to the data's end
+	Complete     bool    `json:"complete"`
+	InProgress   bool    `json:"in_progress"` // the data do not reach the period's end yet
+}
+
+// presentIn counts the published values of pts (daily, or monthly for
+// annual means) dated from..to and the longest run of missing days (or
+// months) in that span.
+func presentIn(pts []obs.Point, freq obs.Frequency, from, to obs.Date) (n, gap int) {
+	pos := func(d obs.Date) int { return int(d) }
+	if freq == obs.Monthly {
+		pos = func(d obs.Date) int { y, m, _ := d.YMD(); return y*12 + m - 1 }
+	}
+	prev := pos(from) - 1
+	for _, p := range pts {
+		if p.Date < from || p.Date > to {
+			continue
+		}
+		n++
+		gap = max(gap, pos(p.Date)-prev-1)
+		prev = pos(p.Date)
+	}
+	return n, max(gap, pos(to)-prev)
 }
 
 // meansRule states the completeness rule of 'show --means' for people.
@@ -155,11 +177,13 @@ needed); 7d-centred is a centred 7-day mean. A mean needs a value on its own
 date and a majority of its window (days beyond the data count as missing, so
 a centred mean at the end of the data averages the days that exist).
 --means monthly (daily series) or --means annual (daily or monthly series)
-prints period means instead, each with the values present, the longest run of
-missing values and whether the period is complete: a month under the WMO
-5/11 rule (at most 10 missing days, no run of 5 or more, single missing days
-interpolated first), a year when all its months are. Incomplete periods are
-listed and marked, never hidden or silently used.`,
+prints period means instead, each with the published values present, the
+single missing days interpolated for the mean, the longest run of missing
+values and whether the period is complete: a month under the WMO 5/11 rule
+(at most 10 missing days, no run of 5 or more, single missing days
+interpolated first), a year when all its months are; a period the data do
+not reach the end of is "in progress". Incomplete periods are listed and
+marked, never hidden or silently used.`,
 		Example: `  stocktake show seaice.south --from 2023-02-17 --to 2023-02-23
   stocktake show seaice.south --from 2022-02-20 --to 2022-02-28 --smooth 5d
   stocktake show co2.mlo --from 2024 --format csv
@@ -268,6 +292,8 @@ func showMeans(cmd *cobra.Command, se obs.Series, src store.Source, sm analysis.
 	if name := smoothingName(sm); name != "" {
 		out.Smoothing = &name
 	}
+	raw := se.Points
+	lastData := raw[len(raw)-1].Date
 	for _, a := range aggs {
 		end := a.Date + obs.Date(obs.DaysIn(a.Date.Year(), a.Date.Month())-1)
 		if freq == obs.Annual {
@@ -276,8 +302,14 @@ func showMeans(cmd *cobra.Command, se obs.Series, src store.Source, sm analysis.
 		if window.hasFrom && end < window.from || window.hasTo && a.Date > window.to {
 			continue
 		}
-		out.Periods = append(out.Periods, periodMean{Date: a.Date.Format(freq), Value: roundMean(a.Value), N: a.N,
-			Expected: a.Expected, LongestGap: a.LongestGap, Complete: a.Complete})
+		// Values present and the longest gap come from the published
+		// values; interpolated days count only towards the mean and the
+		// completeness rule, and are reported apart. The days after the
+		// last value of a period in progress are still to come, not a gap.
+		n, gap := presentIn(raw, se.Frequency, a.Date, min(end, lastData))
+		p := periodMean{Date: a.Date.Format(freq), Value: roundMean(a.Value), N: n, Interpolated: a.N - n,
+			Expected: a.Expected, LongestGap: gap, Complete: a.Complete && end <= lastData, InProgress: end > lastData}
+		out.Periods = append(out.Periods, p)
 	}
 	w := cmd.OutOrStdout()
 	switch format {
@@ -285,19 +317,24 @@ func showMeans(cmd *cobra.Command, se obs.Series, src store.Source, sm analysis.
 		return printJSON(cmd, out)
 	case "csv":
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"date", "mean", "n", "expected", "longest_gap", "complete", "indicator", "entity", "unit", "dataset", "version", "sha256"})
+		_ = cw.Write([]string{"date", "mean", "n", "interpolated", "expected", "longest_gap", "complete", "in_progress", "indicator", "entity", "unit", "dataset", "version", "sha256"})
 		for _, p := range out.Periods {
-			_ = cw.Write([]string{p.Date, present.FormatValue(p.Value), strconv.Itoa(p.N), strconv.Itoa(p.Expected), strconv.Itoa(p.LongestGap),
-				strconv.FormatBool(p.Complete), se.Indicator, se.Entity, se.Unit, src.Dataset, src.Version, src.SHA256})
+			_ = cw.Write([]string{p.Date, present.FormatValue(p.Value), strconv.Itoa(p.N), strconv.Itoa(p.Interpolated), strconv.Itoa(p.Expected),
+				strconv.Itoa(p.LongestGap), strconv.FormatBool(p.Complete), strconv.FormatBool(p.InProgress), se.Indicator, se.Entity, se.Unit,
+				src.Dataset, src.Version, src.SHA256})
 		}
 		cw.Flush()
 		return cw.Error()
 	}
 	fmt.Fprintf(w, "%s, %s means, %s\nrule: %s\n", label(se.Indicator, se.Entity), means, present.Unit(se.Unit), out.Rule)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PERIOD\tMEAN\tVALUES\tLONGEST GAP\tCOMPLETE")
+	fmt.Fprintln(tw, "PERIOD\tMEAN\tVALUES\tINTERPOLATED\tLONGEST GAP\tCOMPLETE")
 	for _, p := range out.Periods {
-		fmt.Fprintf(tw, "%s\t%s\t%d of %d\t%d\t%s\n", p.Date, present.FormatValue(p.Value), p.N, p.Expected, p.LongestGap, yesNo(p.Complete))
+		complete := yesNo(p.Complete)
+		if p.InProgress {
+			complete = "no (in progress)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d of %d\t%d\t%d\t%s\n", p.Date, present.FormatValue(p.Value), p.N, p.Expected, p.Interpolated, p.LongestGap, complete)
 	}
 	tw.Flush()
 	if len(out.Periods) == 0 {

@@ -80,9 +80,10 @@ stored data (a series losing its latest dates, or more than 2% of the stored
 values gone) is refused as probably truncated and nothing changes; accept it
 with --allow-shrink when the producer really withdrew data.
 
-WRITTEN counts the values inserted or revised by this update: a changed file
-rewrites only the values that changed ('stocktake list --datasets' has each
-version's total rows). An unchanged file writes nothing.
+WRITTEN counts the values inserted or revised by this update and DELETED the
+stored values the new file no longer has: a changed file rewrites only the
+values that changed ('stocktake list --datasets' has each version's total
+rows). An unchanged file writes nothing.
 
 New record events are detected after each changed dataset ('stocktake events')
 and, when webhooks are registered ('stocktake webhook add'), sent once at the
@@ -147,13 +148,13 @@ are registered).`,
 				}
 			} else {
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(w, "DATASET\tSTATUS\tWRITTEN\tSHA256\tNOTE")
+				fmt.Fprintln(w, "DATASET\tSTATUS\tWRITTEN\tDELETED\tSHA256\tNOTE")
 				for _, o := range outcomes {
 					sum := o.SHA256
 					if len(sum) > 12 {
 						sum = sum[:12]
 					}
-					fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", o.Dataset, o.Status, o.Rows, sum, firstLine(o.Error))
+					fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%s\t%s\n", o.Dataset, o.Status, o.Rows, o.Deleted, sum, firstLine(o.Error))
 				}
 				w.Flush()
 				if hooks != nil {

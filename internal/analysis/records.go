@@ -183,7 +183,8 @@ type MonthResult struct {
 	Margin   *float64     `json:"margin"`
 	AsOf     *string      `json:"as_of"`
 	// Complete reports whether this month meets the completeness rule
-	// (WMO511 for daily data; always true for monthly series). Days is the
+	// (WMO511 for daily data, and the data reach the month's last day;
+	// always true for monthly series). Days is the
 	// number of daily values it averages (0 for monthly series).
 	Complete bool `json:"complete"`
 	Days     int  `json:"days,omitempty"`
@@ -224,6 +225,18 @@ func RecordMonth(s obs.Series, m obs.Date, opt Options) (MonthResult, error) {
 	}
 	if target < 0 {
 		return MonthResult{}, fmt.Errorf("records: %s has no value for %s: %w", s.Indicator, m.Format(obs.Monthly), ErrNoData)
+	}
+	// A month whose last day the data do not reach yet is in progress: the
+	// WMO 5/11 rule alone would call a month with 27 of 31 days complete
+	// even though four days are still to come.
+	if s.Frequency == obs.Daily && len(pts) > 0 {
+		last := pts[len(pts)-1].Date
+		for i := range months {
+			y, mo, _ := months[i].Date.YMD()
+			if last < obs.NewDate(y, mo, obs.DaysIn(y, mo)) {
+				months[i].Complete = false
+			}
+		}
 	}
 	t := months[target]
 	k := opt.Kind

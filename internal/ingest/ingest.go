@@ -40,7 +40,8 @@ const (
 type Outcome struct {
 	Dataset  string        `json:"dataset"`
 	Status   Status        `json:"status"`
-	Rows     int           `json:"rows"`
+	Rows     int           `json:"rows"`    // values inserted or revised
+	Deleted  int           `json:"deleted"` // stored values the new file no longer has
 	Source   string        `json:"source,omitempty"`
 	SHA256   string        `json:"sha256,omitempty"`
 	Error    string        `json:"error,omitempty"`
@@ -202,7 +203,7 @@ func Run(ctx context.Context, st *store.Store, datasets []catalog.Dataset, opts 
 			case res.Unchanged:
 				p.out.Status = Unchanged
 			default:
-				p.out.Status, p.out.Rows = Ingested, res.Rows
+				p.out.Status, p.out.Rows, p.out.Deleted = Ingested, res.Rows, res.Deleted
 				if opts.AfterIngest != nil {
 					if herr := opts.AfterIngest(ctx, p.ds, res.VersionID); herr != nil {
 						p.out.Error = "after ingest: " + herr.Error()

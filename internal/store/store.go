@@ -130,8 +130,9 @@ type IngestResult struct {
 }
 
 // ErrShrink is wrapped by Ingest's error when, in Replace mode, a new file
-// would take away data: a series would lose its latest stored date, or more
-// than MaxShrinkFraction of the dataset's stored values would be deleted.
+// would take away data: a stored series would lose its latest date or be
+// missing altogether, or more than MaxShrinkFraction of the dataset's stored
+// values would be deleted.
 // Producers revise values and add new ones; a file that loses its recent
 // rows is almost always truncated (a cut download, a half-written mirror
 // copy), so it is refused and nothing changes unless AllowShrink is set.
@@ -309,6 +310,9 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 			}
 			res.Rows++
 		}
+		if len(old) > 0 && len(se.Points) == 0 && shrinkNote == "" {
+			shrinkNote = fmt.Sprintf("%s: the stored series goes to %s, the new file has no values for it", seriesLabel(se.Indicator, se.Entity), oldLast(old))
+		}
 		if len(old) > 0 && len(se.Points) > 0 {
 			newLast := se.Points[len(se.Points)-1].Date
 			for d := range old {
@@ -326,29 +330,39 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 	}
 	if mode == Replace {
 		// Series the new version no longer has lose their observations.
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM series WHERE dataset = ?", v.Dataset)
+		// A series the new file lacks altogether is the clearest sign of a
+		// file cut short (at an entity boundary, say): it counts against
+		// the guard like a series that stops early.
+		rows, err := tx.QueryContext(ctx, "SELECT id, indicator, entity FROM series WHERE dataset = ?", v.Dataset)
 		if err != nil {
 			return res, err
 		}
-		var gone []int64
+		type goneSeries struct {
+			id                int64
+			indicator, entity string
+		}
+		var gone []goneSeries
 		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var g goneSeries
+			if err := rows.Scan(&g.id, &g.indicator, &g.entity); err != nil {
 				rows.Close()
 				return res, err
 			}
-			if !kept[id] {
-				gone = append(gone, id)
+			if !kept[g.id] {
+				gone = append(gone, g)
 			}
 		}
 		rows.Close()
-		for _, id := range gone {
-			r, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE series_id = ?", id)
+		for _, g := range gone {
+			r, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE series_id = ?", g.id)
 			if err != nil {
 				return res, err
 			}
 			n, _ := r.RowsAffected()
 			res.Deleted += int(n)
+			if n > 0 && shrinkNote == "" {
+				shrinkNote = fmt.Sprintf("%s: %d stored values, the new file has none", seriesLabel(g.indicator, g.entity), n)
+			}
 		}
 		if !v.AllowShrink && (shrinkNote != "" || float64(res.Deleted) > MaxShrinkFraction*float64(stored)) {
 			if shrinkNote == "" {

@@ -284,6 +284,22 @@ func TestReplaceRefusesShrink(t *testing.T) {
 	f("one", false, one, "", 199)
 	// Accepted on request.
 	f("cut-accepted", true, daily("x", d0, vals(150)...), "", 150)
+
+	// A series missing from the new file (a file cut at an entity
+	// boundary), however small, is refused.
+	if _, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: "two", AllowShrink: true}, &obs.Parsed{Series: []obs.Series{daily("x", d0, vals(150)...), daily("y", d0, 1)}}, Replace); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: "no-y"}, &obs.Parsed{Series: []obs.Series{daily("x", d0, vals(151)...)}}, Replace)
+	if !errors.Is(err, ErrShrink) || !strings.Contains(err.Error(), "y: 1 stored values, the new file has none") {
+		t.Errorf("vanished series: %v", err)
+	}
+	if got := len(values(t, s)); got != 150 {
+		t.Errorf("after the refused file: %d values of x, want 150", got)
+	}
+	if y, _, err := s.SeriesByID(ctx, "ds", "y", ""); err != nil || len(y.Points) != 1 {
+		t.Errorf("after the refused file: y %v %v", y.Points, err)
+	}
 }
 
 // TestReplaceKeepsLineage revises one value, adds one and drops one: the
