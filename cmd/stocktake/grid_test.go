@@ -83,7 +83,7 @@ func TestGridCLI(t *testing.T) {
 	r = runCLI(t, db, "show", "sst.world.oisst", "--json")
 	got = decode[present.Series](t, r.stdout)
 	if len(got.Points) != 2 || !near(got.Points[1].Value-got.Points[0].Value, 0.5, 0.01) ||
-		got.Source.SHA256 != "" || !strings.HasPrefix(got.Source.Version, "2 files") || got.Source.URL != dir+"/" {
+		got.Source.SHA256 != "" || got.Source.Files != 2 || !strings.Contains(got.Source.Version, "v02r01") || got.Source.URL != dir+"/" {
 		t.Fatalf("two-file series: %+v", got)
 	}
 	r = runCLI(t, db, "lineage", "sst.world.oisst", "2024-07-25", "--json")
@@ -95,5 +95,23 @@ func TestGridCLI(t *testing.T) {
 	r = runCLI(t, db, "lineage", "sst.world.oisst", "2024-07-24")
 	if r.code != 0 || !strings.Contains(r.stdout, "oisst-avhrr-v02r01.20240724.nc") {
 		t.Fatalf("lineage 2024-07-24: %s %s", r.stdout, r.stderr)
+	}
+	// A re-issued 25 July in a later run replaces that day: still two files
+	// behind the series, and lineage names the new one.
+	os.Remove(filepath.Join(dir, "zz-copy.nc"))
+	reissued := filepath.Join(dir, "oisst-avhrr-v02r01.20240725.final.nc")
+	if out, err := exec.Command("ncap2", "-O", "-s", "sst=sst+0.1f", day2, reissued).CombinedOutput(); err != nil {
+		t.Fatalf("ncap2: %v %s", err, out)
+	}
+	if r = runCLI(t, db, "grid", "ingest", reissued, "--as", "sst.world.oisst", "--region", "world", "--workers", "0"); r.code != 0 {
+		t.Fatalf("re-issued day: %s %s", r.stdout, r.stderr)
+	}
+	r = runCLI(t, db, "show", "sst.world.oisst", "--json")
+	if got = decode[present.Series](t, r.stdout); got.Source.Files != 2 || !near(got.Points[1].Value-got.Points[0].Value, 0.6, 0.01) {
+		t.Fatalf("after the re-issued day: %+v", got)
+	}
+	r = runCLI(t, db, "lineage", "sst.world.oisst", "2024-07-25")
+	if r.code != 0 || !strings.Contains(r.stdout, "20240725.final.nc") {
+		t.Fatalf("lineage of the re-issued day: %s %s", r.stdout, r.stderr)
 	}
 }

@@ -254,7 +254,14 @@ marked, never hidden or silently used.`,
 			if len(se.Points) == 0 {
 				fmt.Fprintln(out, "(no values in that range)")
 			}
-			fmt.Fprintf(out, "source: %s version %s, %s, sha256 %s, retrieved %s\n", src.Dataset, src.Version, src.URL, src.SHA256, src.Retrieved.Format("2006-01-02 15:04 UTC"))
+			fmt.Fprintf(out, "source: %s version %s, %s", src.Dataset, src.Version, src.URL)
+			if src.Files > 1 {
+				fmt.Fprintf(out, " (%d files; 'stocktake lineage %s DATE' names each value's file)", src.Files, se.Indicator)
+			}
+			if src.SHA256 != "" {
+				fmt.Fprintf(out, ", sha256 %s", src.SHA256)
+			}
+			fmt.Fprintf(out, ", retrieved %s\n", src.Retrieved.Format("2006-01-02 15:04 UTC"))
 			return nil
 		},
 	}

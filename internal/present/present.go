@@ -33,16 +33,20 @@ type Point struct {
 // from, where it was read (URL or mirror path) and when (UTC). Retrieved is
 // omitted when nothing is stored yet.
 type Source struct {
-	Dataset   string     `json:"dataset"`
-	Version   string     `json:"version"`
-	SHA256    string     `json:"sha256"`
-	URL       string     `json:"url"`
+	Dataset string `json:"dataset"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+	URL     string `json:"url"`
+	// Files is set for a series assembled from many files (a gridded
+	// series): how many files its values come from. SHA256 is then empty
+	// and URL is their folder; lineage names each value's file.
+	Files     int        `json:"files,omitempty"`
 	Retrieved *time.Time `json:"retrieved,omitempty"`
 }
 
 // NewSource converts the store's provenance into its JSON form.
 func NewSource(s store.Source) Source {
-	out := Source{Dataset: s.Dataset, Version: s.Version, SHA256: s.SHA256, URL: s.URL}
+	out := Source{Dataset: s.Dataset, Version: s.Version, SHA256: s.SHA256, URL: s.URL, Files: s.Files}
 	if !s.Retrieved.IsZero() {
 		t := s.Retrieved
 		out.Retrieved = &t

@@ -132,6 +132,9 @@ func SourceLine(title string, src Source) string {
 	if src.SHA256 != "" {
 		s += ", sha256 " + src.SHA256[:min(12, len(src.SHA256))] + "…"
 	}
+	if src.Files > 1 {
+		s += fmt.Sprintf(", %d files", src.Files)
+	}
 	if src.Retrieved != nil {
 		s += ", retrieved " + src.Retrieved.UTC().Format("2006-01-02")
 	}

@@ -163,6 +163,7 @@ type Source struct {
 	Version   string    `json:"version"`
 	SHA256    string    `json:"sha256"`
 	URL       string    `json:"url"`
+	Files     int       `json:"files,omitempty"` // >1 for a series assembled from many files; SHA256 is then empty
 	Retrieved time.Time `json:"retrieved"`
 }
 
@@ -563,23 +564,53 @@ func (s *Store) points(ctx context.Context, where string, args ...any) ([]obs.Po
 	return pts, rows.Err()
 }
 
-// A dataset assembled from many files (a gridded series: one current version
-// per daily file) has no single file behind it. Its Source then names the
-// number of files, their folder (the longest common directory) and the
-// newest retrieval time, with no sha256; each value's own file is given by
-// Lineage.
+// A dataset assembled from many files (a gridded series: one version per
+// daily file) has no single file behind it. Its Source then has Files (the
+// number of files its values come from), their folder (the longest common
+// directory), the producer version they share and the newest retrieval
+// time, with no sha256; each value's own file is given by Lineage.
 func (s *Store) source(ctx context.Context, dataset string) (Source, error) {
-	var n int
-	var minSrc, maxSrc, maxRet string
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(source), ''), COALESCE(MAX(source), ''), COALESCE(MAX(retrieved_at), '')
-		FROM dataset_versions WHERE dataset = ? AND current = 1`, dataset).Scan(&n, &minSrc, &maxSrc, &maxRet)
+	// The versions that supplied the stored values: one for a file that
+	// replaces the last, one per file for a gridded series (a re-issued day
+	// replaces the values of the file before it, which then no longer
+	// counts).
+	rows, err := s.db.QueryContext(ctx, `SELECT v.producer_version, v.source, v.retrieved_at FROM dataset_versions v
+		WHERE v.id IN (SELECT DISTINCT o.version_id FROM observations o JOIN series s ON s.id = o.series_id WHERE s.dataset = ?)
+		ORDER BY v.source`, dataset)
 	if err != nil {
 		return Source{Dataset: dataset}, err
 	}
-	if n > 1 {
+	var n int
+	var firstSrc, lastSrc, maxRet string
+	versions := map[string]bool{}
+	for rows.Next() {
+		var pv, src, ret string
+		if err := rows.Scan(&pv, &src, &ret); err != nil {
+			rows.Close()
+			return Source{Dataset: dataset}, err
+		}
+		if n == 0 {
+			firstSrc = src
+		}
+		lastSrc, maxRet = src, max(maxRet, ret)
+		versions[pv] = true
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Source{Dataset: dataset}, err
+	}
+	if n > 1 && strings.HasPrefix(dataset, "grid:") {
 		ret, _ := time.Parse(time.RFC3339Nano, maxRet)
-		return Source{Dataset: dataset, Version: fmt.Sprintf("%d files (see lineage for each value's file)", n),
-			URL: commonDir(minSrc, maxSrc), Retrieved: ret}, nil
+		out := Source{Dataset: dataset, Files: n, URL: commonDir(firstSrc, lastSrc), Retrieved: ret}
+		if len(versions) == 1 {
+			for pv := range versions {
+				out.Version = pv
+			}
+		} else {
+			out.Version = fmt.Sprintf("%d producer versions", len(versions))
+		}
+		return out, nil
 	}
 	v, ok, err := s.CurrentVersion(ctx, dataset)
 	if err != nil || !ok {
