@@ -309,6 +309,9 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				return tw.Flush()
 			case month != "":
 				r, err := analysis.RecordMonth(se, monthD, opt)
+				if errors.Is(err, analysis.ErrNoSameDay) {
+					return usageError{err}
+				}
 				if err != nil {
 					return err
 				}

@@ -72,8 +72,8 @@ func TestRecordsCLI(t *testing.T) {
 		t.Fatalf("sst.world August 2023 as of the 28th: %v %s", p, r.stderr)
 	}
 	// Weekly and irregular series have no same calendar day across years.
-	for _, c := range [][]string{{"co2.mlo.weekly", "--on", "2026-08-16"}, {"gmsl", "--year", "2025"}} {
-		if r := runCLI(t, db, append([]string{"records"}, c...)...); r.code != 2 || !strings.Contains(r.stderr, "dates move from year to year") {
+	for _, c := range [][]string{{"co2.mlo.weekly", "--on", "2026-08-16"}, {"gmsl", "--year", "2025"}, {"co2.mlo.weekly", "--month", "2025-06"}} {
+		if r := runCLI(t, db, append([]string{"records"}, c...)...); r.code != 2 || !strings.Contains(r.stderr, "co2.mlo.weekly is weekly") && !strings.Contains(r.stderr, "gmsl is irregular") {
 			t.Errorf("records %v: exit %d %s", c, r.code, r.stderr)
 		}
 	}

@@ -352,7 +352,9 @@ func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files [
 	// one run that give the same day are a mistake in the folder (a copy, a
 	// mislabelled file), so the later one fails instead of silently
 	// replacing the first. A file given in a later run for a stored day
-	// replaces it on purpose (a preliminary OISST day made final).
+	// replaces it on purpose (a preliminary OISST day made final). The pool
+	// hands results back in the order of the files, so which of two files
+	// is kept does not depend on worker timing: the first in that order.
 	claimed := map[string]string{}
 	runErr := pool.Run(ctx, reqs, func(r grid.Response) {
 		if storeErr != nil {

@@ -40,6 +40,7 @@ With --json: {"indicator", "entity", "date", "value", "unit", "version":
 			if err != nil {
 				return err
 			}
+			date = present.PeriodStart(date, se.Frequency)
 			var point *obs.Point
 			for i := range se.Points {
 				if se.Points[i].Date == date {

@@ -199,6 +199,7 @@ func TestExitCodesAndErrors(t *testing.T) {
 	f(db, 2, "smoothing", "show", "seaice.south", "--smooth", "five")
 	f(empty, 1, "no database at", "show", "seaice.south")
 	f(empty, 1, "no database at", "list")
+	f(empty, 1, "no database at", "serve", "--addr", "127.0.0.1:0")
 	if _, err := os.Stat(empty); err == nil {
 		t.Error("a read-only command created the database")
 	}

@@ -61,7 +61,7 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
 				// harder rather than letting the heap double (GOGC) first.
 				debug.SetMemoryLimit(serveMemoryLimit)
 			}
-			st, err := openStore(cmd)
+			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}

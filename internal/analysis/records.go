@@ -80,17 +80,19 @@ type OnResult struct {
 	Smoothing  Smoothing  `json:"smoothing"`
 }
 
-// ErrNoSameDay is wrapped by RecordOn's and RecordYear's error for weekly
-// and irregular series: their dates move from year to year (Mauna Loa's
-// weeks start on a different day each year, altimeter cycles are about 10
-// days), so "the same calendar day in other years" compares a handful of
-// arbitrary years.
-var ErrNoSameDay = errors.New("no same calendar day across years")
+// ErrNoSameDay is wrapped by the error of RecordOn, RecordYear and
+// RecordMonth for series whose periods cannot be compared across years:
+// weekly and irregular dates move from year to year (Mauna Loa's weeks start
+// on a different day each year, altimeter cycles are about 10 days), so "the
+// same calendar day in other years" would compare a handful of arbitrary
+// years.
+var ErrNoSameDay = errors.New("no same calendar period across years")
 
 // sameDayComparable refuses series without a fixed calendar slot per year.
+// what names the question ("a date", "a year").
 func sameDayComparable(s obs.Series, what string) error {
 	if s.Frequency == obs.Weekly || s.Frequency == obs.Irregular {
-		return fmt.Errorf("records %s compares the same calendar day across years, but %s is %s: its dates move from year to year (%w); use a monthly or daily series, records --month, or extremes",
+		return fmt.Errorf("records for %s compare the same calendar day across years, but %s is %s: its dates move from year to year (%w); its extremes (highest and lowest values) are well defined",
 			what, s.Indicator, s.Frequency, ErrNoSameDay)
 	}
 	return nil
@@ -102,7 +104,7 @@ func sameDayComparable(s obs.Series, what string) error {
 // error wrapping ErrNoData when the series (cut at AsOf and smoothed) has no
 // value on date, for instance when AsOf is before the series starts.
 func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
-	if err := sameDayComparable(s, "--on"); err != nil {
+	if err := sameDayComparable(s, "a date"); err != nil {
 		return OnResult{}, err
 	}
 	if opt.AsOf != nil && date > *opt.AsOf {
@@ -215,7 +217,7 @@ func RecordMonth(s obs.Series, m obs.Date, opt Options) (MonthResult, error) {
 			months = append(months, Aggregate{Date: p.Date, Value: p.Value, N: 1, Expected: 1, Complete: true})
 		}
 	default:
-		return MonthResult{}, fmt.Errorf("records --month: %s is %s, not daily or monthly", s.Indicator, s.Frequency)
+		return MonthResult{}, fmt.Errorf("records for a month need daily or monthly values, but %s is %s (%w); its extremes (highest and lowest values) are well defined", s.Indicator, s.Frequency, ErrNoSameDay)
 	}
 	target := -1
 	for i, a := range months {
@@ -320,7 +322,7 @@ type YearResult struct {
 // sets no records (there is nothing to beat). It returns an error wrapping
 // ErrNoData when y has no value up to AsOf.
 func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
-	if err := sameDayComparable(s, "--year"); err != nil {
+	if err := sameDayComparable(s, "a year"); err != nil {
 		return YearResult{}, err
 	}
 	if opt.AsOf != nil && opt.AsOf.Year() < y {

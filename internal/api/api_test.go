@@ -1146,6 +1146,11 @@ func TestLineage(t *testing.T) {
 	if l.Entity == nil || *l.Entity != "CHN" || l.Date != "2023" || l.Version.Dataset != "owid-co2-emissions" || l.Value < 1e10 {
 		t.Fatalf("co2.emissions CHN 2023: %+v", l)
 	}
+	// A day inside a month names the monthly value.
+	getJSON(t, s, "/api/lineage/co2.mlo?date=2024-06-15", &l)
+	if l.Date != "2024-06" || l.Value != 426.91 || l.Version.Dataset != "noaa-gml-co2-mlo-monthly" {
+		t.Fatalf("co2.mlo 2024-06-15: %+v", l)
+	}
 	if r := get(t, s, "/api/lineage/seaice.south?date=1970-01-01"); r.code != http.StatusNotFound {
 		t.Errorf("no value: %d %s", r.code, r.body)
 	}

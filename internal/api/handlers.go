@@ -149,6 +149,7 @@ func handleLineage(s *Server, ctx context.Context, gc *genCache, r *http.Request
 	if err != nil {
 		return reply{}, err
 	}
+	date = present.PeriodStart(date, se.Frequency)
 	i := sort.Search(len(se.Points), func(i int) bool { return se.Points[i].Date >= date })
 	if i == len(se.Points) || se.Points[i].Date != date {
 		return reply{}, notFound("%s has no stored value on %s", se.Indicator, date.Format(se.Frequency))

@@ -83,8 +83,9 @@ type Rise struct {
 // previous 2017"; for annual series "Highest year on record: …") and is
 // null otherwise. Change (annual series) is the change on the year before;
 // Rise (irregular series) the rise since the first complete year.
-// DataAgeDays is the number of days from the latest value's date to today
-// (UTC), omitted when the request names the data version (see Overview).
+// DataAgeDays is the number of days from the latest value's date (31
+// December for an annual value) to today (UTC), omitted when the request
+// names the data version (see Overview).
 type Sign struct {
 	Indicator   string             `json:"indicator"`
 	Title       string             `json:"title"`
@@ -141,7 +142,13 @@ func (s *Server) sign(ctx context.Context, gc *genCache, ref catalog.Ref, today 
 		Frequency: se.Frequency, Latest: present.Point{Date: last.Date.Format(se.Frequency), Value: last.Value},
 		Source: present.NewSource(src), Producer: ref.Dataset.Producer, Licence: ref.Dataset.Licence}
 	if today != nil {
-		age := int(*today - last.Date)
+		// An annual value covers its whole year: its age counts from 31
+		// December, as the dashboard counts it.
+		from := last.Date
+		if se.Frequency == obs.Annual {
+			from = obs.NewDate(last.Date.Year(), 12, 31)
+		}
+		age := max(0, int(*today-from))
 		sg.DataAgeDays = &age
 	}
 	sg.SourceLine = present.SourceLine(ref.Dataset.Title, sg.Source)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
 )
 
@@ -56,6 +57,15 @@ func TestOverviewSlowSigns(t *testing.T) {
 	}
 	if ohc.Frequency != "annual" || len(ohc.Latest.Date) != 4 || ohc.Source.Dataset != "jma-ohc-global" || ohc.Licence == "" {
 		t.Fatalf("ohc.jma: %+v", ohc)
+	}
+	// An annual value's age counts from the end of its year.
+	if o.Today == nil || ohc.Age == nil {
+		t.Fatalf("ohc.jma: no data age: %+v", ohc)
+	}
+	today, _ := obs.ParseDate(*o.Today)
+	endOfYear, _ := obs.ParseDate(ohc.Latest.Date + "-12-31")
+	if want := max(0, int(today-endOfYear)); *ohc.Age != want {
+		t.Errorf("ohc.jma data age %d, want %d (from 31 December %s)", *ohc.Age, want, ohc.Latest.Date)
 	}
 	if ohc.Change == nil || ohc.Change.Previous.Date == "" {
 		t.Fatalf("ohc.jma: no change on the year before: %+v", ohc)

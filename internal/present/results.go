@@ -200,3 +200,18 @@ func NewValueLineage(se obs.Series, p obs.Point, v store.Version) ValueLineage {
 	}
 	return out
 }
+
+// PeriodStart returns the date a value covering d is stored under: the
+// first of the month for monthly series, 1 January for annual ones, d
+// itself otherwise. A user asking about 2024-06-15 of a monthly series
+// means the June 2024 value.
+func PeriodStart(d obs.Date, f obs.Frequency) obs.Date {
+	y, m, _ := d.YMD()
+	switch f {
+	case obs.Monthly:
+		return obs.NewDate(y, m, 1)
+	case obs.Annual:
+		return obs.NewDate(y, 1, 1)
+	}
+	return d
+}
