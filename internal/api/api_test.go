@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"image"
 	_ "image/png"
 	"io"
@@ -906,6 +907,21 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		docParams := map[string]bool{}
 		for _, p := range op.Parameters {
 			docParams[p.In+":"+p.Name] = true
+			// Query examples are those of the route's example request, so
+			// that they work together (the example request answers 200,
+			// checked below), with the parameter's type.
+			if p.In == "query" && p.Example != nil && p.Name != "v" {
+				if !strings.Contains(rt.example, p.Name+"="+fmt.Sprint(p.Example)) {
+					t.Errorf("%s: example %s=%v is not the example request's (%s)", path, p.Name, p.Example, rt.example)
+				}
+				for _, q := range rt.params {
+					if q.name == p.Name && q.typ == "integer" {
+						if _, isNum := p.Example.(float64); !isNum {
+							t.Errorf("%s: integer parameter %s has example %#v", path, p.Name, p.Example)
+						}
+					}
+				}
+			}
 		}
 		for _, p := range rt.params {
 			if !docParams[p.in+":"+p.name] {

@@ -3,7 +3,9 @@ package api
 import (
 	"encoding"
 	"encoding/json"
+	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -151,6 +153,53 @@ type sourceDoc struct {
 	Retrieved *time.Time `json:"retrieved,omitempty"`
 }
 
+// routeExamples returns the parameter values of a route's example request:
+// path parameters matched against the pattern ("/api/series/{id}" and
+// "/api/series/seaice.south?from=2023" give id=seaice.south, from=2023).
+func routeExamples(pattern, example string) map[string]string {
+	out := map[string]string{}
+	if example == "" {
+		return out
+	}
+	path, query, _ := strings.Cut(example, "?")
+	ps, es := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) == len(es) {
+		for i, seg := range ps {
+			if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+				name := strings.TrimSuffix(strings.TrimPrefix(seg, "{"), "}")
+				// {file} patterns such as ID.png keep the whole segment.
+				out[name] = es[i]
+			}
+		}
+	}
+	if q, err := url.ParseQuery(query); err == nil {
+		for k, v := range q {
+			out[k] = v[0]
+		}
+	}
+	return out
+}
+
+// typedExample converts an example taken from a URL to the parameter's
+// JSON Schema type, so that integer parameters have integer examples.
+func typedExample(typ, v string) any {
+	switch typ {
+	case "integer":
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	case "number":
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
+		}
+	case "boolean":
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b
+		}
+	}
+	return v
+}
+
 // openAPI builds the OpenAPI 3.1 document from the route table.
 func (s *Server) openAPI() map[string]any {
 	sc := &schemas{defs: map[string]any{}}
@@ -163,13 +212,21 @@ func (s *Server) openAPI() map[string]any {
 	paths := map[string]any{}
 	for _, rt := range s.routes {
 		var params []any
+		examples := routeExamples(rt.path, rt.example)
 		for _, p := range rt.params {
 			schema := map[string]any{"type": p.typ}
 			if len(p.enum) > 0 {
 				schema["enum"] = p.enum
 			}
 			pm := map[string]any{"name": p.name, "in": p.in, "required": p.required || p.in == "path", "description": p.desc, "schema": schema}
-			if p.example != nil {
+			// Parameter examples come from the route's example request, so
+			// that the examples of one operation work together (a national
+			// entity is never shown beside a global indicator); a parameter
+			// the example request does not use gets none unless it is
+			// required.
+			if ex, ok := examples[p.name]; ok {
+				pm["example"] = typedExample(p.typ, ex)
+			} else if p.example != nil && (p.required || p.in == "path") {
 				pm["example"] = p.example
 			}
 			params = append(params, pm)
