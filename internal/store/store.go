@@ -570,10 +570,14 @@ func (s *Store) points(ctx context.Context, where string, args ...any) ([]obs.Po
 // directory), the producer version they share and the newest retrieval
 // time, with no sha256; each value's own file is given by Lineage.
 func (s *Store) source(ctx context.Context, dataset string) (Source, error) {
-	// The versions that supplied the stored values: one for a file that
-	// replaces the last, one per file for a gridded series (a re-issued day
-	// replaces the values of the file before it, which then no longer
-	// counts).
+	if !strings.HasPrefix(dataset, "grid:") {
+		// A catalog dataset: every stored value comes from its current
+		// version or an earlier one of the same file.
+		return s.currentSource(ctx, dataset)
+	}
+	// A gridded series: the versions (files) that supplied the stored
+	// values, one per day (a re-issued day replaces the values of the file
+	// before it, which then no longer counts).
 	rows, err := s.db.QueryContext(ctx, `SELECT v.producer_version, v.source, v.retrieved_at FROM dataset_versions v
 		WHERE v.id IN (SELECT DISTINCT o.version_id FROM observations o JOIN series s ON s.id = o.series_id WHERE s.dataset = ?)
 		ORDER BY v.source`, dataset)
@@ -600,18 +604,23 @@ func (s *Store) source(ctx context.Context, dataset string) (Source, error) {
 	if err := rows.Err(); err != nil {
 		return Source{Dataset: dataset}, err
 	}
-	if n > 1 && strings.HasPrefix(dataset, "grid:") {
-		ret, _ := time.Parse(time.RFC3339Nano, maxRet)
-		out := Source{Dataset: dataset, Files: n, URL: commonDir(firstSrc, lastSrc), Retrieved: ret}
-		if len(versions) == 1 {
-			for pv := range versions {
-				out.Version = pv
-			}
-		} else {
-			out.Version = fmt.Sprintf("%d producer versions", len(versions))
-		}
-		return out, nil
+	if n <= 1 {
+		return s.currentSource(ctx, dataset)
 	}
+	ret, _ := time.Parse(time.RFC3339Nano, maxRet)
+	out := Source{Dataset: dataset, Files: n, URL: commonDir(firstSrc, lastSrc), Retrieved: ret}
+	if len(versions) == 1 {
+		for pv := range versions {
+			out.Version = pv
+		}
+	} else {
+		out.Version = fmt.Sprintf("%d producer versions", len(versions))
+	}
+	return out, nil
+}
+
+// currentSource is the provenance of the dataset's current version.
+func (s *Store) currentSource(ctx context.Context, dataset string) (Source, error) {
 	v, ok, err := s.CurrentVersion(ctx, dataset)
 	if err != nil || !ok {
 		return Source{Dataset: dataset}, err
