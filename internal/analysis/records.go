@@ -26,6 +26,65 @@ type Options struct {
 	// NSIDC's every-other-day era, so that those months meet the completeness
 	// rule; 0 disables it.
 	Fill int
+	// Resolution, when positive, is the resolution the producer publishes
+	// the series' values at (catalog.Indicator.Resolution): values equal at
+	// it are ties, never records (see Compare). Means (monthly means of
+	// daily data, smoothed values) are compared at MeanResolution. Zero
+	// keeps the exact floating-point tie rule.
+	Resolution float64
+	// Uncertainty holds the producer's 95% half-widths dated like the
+	// series' points (see HalfWidths for lower/upper limits); when both the
+	// value and the record it beats have one, the result's Comparison says
+	// whether the record is statistically distinguishable.
+	Uncertainty []obs.Point
+}
+
+// judge compares values for records: at a resolution when res > 0 (whole
+// units, see Units), with the floating-point tie rule otherwise.
+type judge struct {
+	k   Kind
+	res float64
+}
+
+// beats reports whether a is beyond b in the direction of the kind.
+func (j judge) beats(a, b float64) bool {
+	if j.res <= 0 {
+		return j.k.beats(a, b)
+	}
+	u := Units(a, j.res) - Units(b, j.res)
+	if j.k == Min {
+		u = -u
+	}
+	return u > 0
+}
+
+// equal reports whether a and b tie.
+func (j judge) equal(a, b float64) bool {
+	if j.res <= 0 {
+		return equal(a, b)
+	}
+	return Units(a, j.res) == Units(b, j.res)
+}
+
+// comparison returns the verdict of value (dated d) against previous (dated
+// pd) when opt asks for precision or uncertainty, nil otherwise.
+func (opt Options) comparison(res float64, value float64, d obs.Date, previous float64, pd obs.Date) *Comparison {
+	if opt.Resolution <= 0 && len(opt.Uncertainty) == 0 {
+		return nil
+	}
+	u, _ := lookup(opt.Uncertainty, d)
+	up, _ := lookup(opt.Uncertainty, pd)
+	c := Compare(opt.Kind, value, previous, res, u, up)
+	return &c
+}
+
+// resolutionFor returns the resolution at which values of s are compared
+// after smoothing sm: MeanResolution for smoothed daily values.
+func (opt Options) resolutionFor(sm Smoothing) float64 {
+	if !sm.None() {
+		return MeanResolution(opt.Resolution)
+	}
+	return opt.Resolution
 }
 
 // Holder is a previous record holder: the date (YYYY-MM-DD) and value.
@@ -78,6 +137,10 @@ type OnResult struct {
 	AsOf       *string    `json:"as_of"`
 	Convention Convention `json:"convention"`
 	Smoothing  Smoothing  `json:"smoothing"`
+	// Comparison is the verdict against PreviousForDate at the published
+	// precision and uncertainty (Options.Resolution, Options.Uncertainty);
+	// nil when neither is given or there is no previous holder.
+	Comparison *Comparison `json:"comparison,omitempty"`
 }
 
 // ErrNoSameDay is wrapped by the error of RecordOn, RecordYear and
@@ -121,6 +184,8 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 	}
 	v, y, slot := pts[i].Value, date.Year(), conv.Slot(date)
 	k := opt.Kind
+	res := opt.resolutionFor(sm)
+	jd := judge{k, res}
 	r := OnResult{Indicator: s.Indicator, Entity: Entity(s.Entity), Kind: k, Date: formatDate(date, s.Frequency),
 		Value: round6(v), Unit: s.Unit, RankForDate: 1, RankAllTime: 1, Convention: conv, Smoothing: sm,
 		AsOf: asOfString(opt.AsOf)}
@@ -129,7 +194,7 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 		if j == i {
 			continue
 		}
-		better, tie := k.beats(p.Value, v), equal(p.Value, v)
+		better, tie := jd.beats(p.Value, v), jd.equal(p.Value, v)
 		if better {
 			r.RankAllTime++
 		}
@@ -143,7 +208,7 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 			r.RankForDate++
 		}
 		r.Tie = r.Tie || tie
-		if py < y && (prev == nil || k.beats(p.Value, prev.Value)) {
+		if py < y && (prev == nil || jd.beats(p.Value, prev.Value)) {
 			prev = &pts[j]
 		}
 	}
@@ -154,6 +219,7 @@ func RecordOn(s obs.Series, date obs.Date, opt Options) (OnResult, error) {
 		r.PreviousForDate = &Holder{Date: formatDate(prev.Date, s.Frequency), Value: round6(prev.Value)}
 		m := k.margin(v, prev.Value)
 		r.Margin = &m
+		r.Comparison = opt.comparison(res, v, date, prev.Value, prev.Date)
 	}
 	return r, nil
 }
@@ -190,6 +256,11 @@ type MonthResult struct {
 	// number of daily values it averages (0 for monthly series).
 	Complete bool `json:"complete"`
 	Days     int  `json:"days,omitempty"`
+	// Comparison is the verdict against Previous at the published
+	// precision (one more digit for monthly means of daily data) and
+	// uncertainty; nil unless Options.Resolution or Options.Uncertainty is
+	// set and there is a previous holder.
+	Comparison *Comparison `json:"comparison,omitempty"`
 }
 
 // RecordMonth answers "was month m (first day of the month) a record?" for a
@@ -247,17 +318,22 @@ func RecordMonth(s obs.Series, m obs.Date, opt Options) (MonthResult, error) {
 	if s.Frequency == obs.Daily {
 		r.Days = t.N
 	}
+	res := opt.Resolution
+	if s.Frequency == obs.Daily {
+		res = MeanResolution(res)
+	}
+	jd := judge{k, res}
 	var prev *Aggregate
 	for i, a := range months {
 		if i == target || !a.Complete || a.Date.Month() != mm {
 			continue
 		}
 		r.Years++
-		if k.beats(a.Value, t.Value) {
+		if jd.beats(a.Value, t.Value) {
 			r.Rank++
 		}
-		r.Tie = r.Tie || equal(a.Value, t.Value)
-		if a.Date < m && (prev == nil || k.beats(a.Value, prev.Value)) {
+		r.Tie = r.Tie || jd.equal(a.Value, t.Value)
+		if a.Date < m && (prev == nil || jd.beats(a.Value, prev.Value)) {
 			prev = &months[i]
 		}
 	}
@@ -266,6 +342,7 @@ func RecordMonth(s obs.Series, m obs.Date, opt Options) (MonthResult, error) {
 		r.Previous = &MonthHolder{Month: prev.Date.Format(obs.Monthly), Value: round6(prev.Value)}
 		mg := k.margin(t.Value, prev.Value)
 		r.Margin = &mg
+		r.Comparison = opt.comparison(res, t.Value, m, prev.Value, prev.Date)
 	}
 	return r, nil
 }
@@ -334,6 +411,7 @@ func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
 	}
 	conv := conventionFor(s.Frequency, opt.Convention)
 	k := opt.Kind
+	jd := judge{k, opt.resolutionFor(sm)}
 	r := YearResult{Indicator: s.Indicator, Entity: Entity(s.Entity), Kind: k, Year: y, AsOf: asOfString(opt.AsOf),
 		Convention: conv, Smoothing: sm, RecordDays: []DayRecord{}, AllTimeRecords: []DayRecord{},
 		Streaks: []Streak{}, TiedDays: []DayRecord{}, TiedAllTime: []DayRecord{}}
@@ -358,26 +436,26 @@ func RecordYear(s obs.Series, y int, opt Options) (YearResult, error) {
 		if py == y {
 			found = true
 			switch {
-			case b >= 0 && k.beats(p.Value, pts[b].Value):
+			case b >= 0 && jd.beats(p.Value, pts[b].Value):
 				r.RecordDays = append(r.RecordDays, DayRecord{Date: formatDate(p.Date, s.Frequency), Value: round6(p.Value), Previous: holder(b)})
 				recIdx = append(recIdx, i)
-			case b >= 0 && equal(p.Value, pts[b].Value):
+			case b >= 0 && jd.equal(p.Value, pts[b].Value):
 				r.TiedDays = append(r.TiedDays, DayRecord{Date: formatDate(p.Date, s.Frequency), Value: round6(p.Value), Previous: holder(b)})
 			}
 			switch {
-			case allTime >= 0 && k.beats(p.Value, pts[allTime].Value):
+			case allTime >= 0 && jd.beats(p.Value, pts[allTime].Value):
 				r.AllTimeRecords = append(r.AllTimeRecords, DayRecord{Date: formatDate(p.Date, s.Frequency), Value: round6(p.Value), Previous: holder(allTime)})
-			case allTime >= 0 && equal(p.Value, pts[allTime].Value):
+			case allTime >= 0 && jd.equal(p.Value, pts[allTime].Value):
 				r.TiedAllTime = append(r.TiedAllTime, DayRecord{Date: formatDate(p.Date, s.Frequency), Value: round6(p.Value), Previous: holder(allTime)})
 			}
 		}
-		if b >= 0 && k.beats(p.Value, pts[b].Value) {
+		if b >= 0 && jd.beats(p.Value, pts[b].Value) {
 			isRec[i] = true
 		}
-		if b < 0 || k.beats(p.Value, pts[b].Value) {
+		if b < 0 || jd.beats(p.Value, pts[b].Value) {
 			best[slot] = i + 1
 		}
-		if allTime < 0 || k.beats(p.Value, pts[allTime].Value) {
+		if allTime < 0 || jd.beats(p.Value, pts[allTime].Value) {
 			allTime = i
 		}
 	}

@@ -38,6 +38,9 @@ type TrendResult struct {
 	// incomplete (set by the caller that aggregated the data), so that
 	// they are reported rather than hidden.
 	Incomplete []string `json:"incomplete_excluded,omitempty"`
+	// Corrected is the slope's 95% interval corrected for autocorrelation
+	// (per decade), set by TrendAR1; nil from Trend.
+	Corrected *Corrected `json:"corrected,omitempty"`
 }
 
 // Trend fits pts (sorted, unique dates; at least 3 points) against time in
