@@ -142,7 +142,7 @@ type AnnualRank struct {
 	// Indistinguishable lists the years (other than Year) whose value lies
 	// within the combined 95% uncertainty of Year's value (see Compare);
 	// nil when no uncertainty is published.
-	Indistinguishable []int   `json:"indistinguishable,omitempty"`
+	Indistinguishable []int    `json:"indistinguishable,omitempty"`
 	Uncertainty95     *float64 `json:"uncertainty95,omitempty"`
 	Incomplete        []int    `json:"incomplete_excluded,omitempty"`
 	AsOf              *string  `json:"as_of"`
