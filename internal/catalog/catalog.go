@@ -82,6 +82,41 @@ type Indicator struct {
 	// Note documents conventions the user must know (dating of seasons,
 	// smoothing done by the producer, and so on).
 	Note string
+	// Resolution is the value of one unit of the last digit the producer
+	// publishes (0.001 when values are written to three decimals), in Unit.
+	// Two values equal at this resolution are a tie, never a record, and
+	// numbers are printed to it (means of such values to one more digit);
+	// see internal/analysis (Compare, MeanResolution) and docs/records.md.
+	// Zero means no published resolution is declared (republished values
+	// with floating-point noise, such as Our World in Data's): values are
+	// compared exactly. Each declared value is checked against the decimals
+	// written in the real file by TestResolutionMatchesFiles.
+	Resolution float64
+	// Uncertainty is the id of the companion indicator, from the same
+	// producer, holding the 95% half-width of each value (JMA's
+	// "E(0-2000)" for ohc.jma), or "" when none is published in the files
+	// stocktake reads.
+	Uncertainty string
+	// PublishedAnnual is the id of the companion indicator holding the
+	// producer's own annual values (GISTEMP's J-D column), which annual
+	// rankings use instead of means of the monthly values; "" when the
+	// producer publishes none in the files stocktake reads.
+	PublishedAnnual string
+	// CompanionOf is set on a companion indicator (an uncertainty or a
+	// published annual series) to the id of the indicator it accompanies.
+	// Uncertainty companions are not measurements of the climate: record
+	// detection and rankings must skip them (IsUncertainty).
+	CompanionOf string
+	// Seasonal is true for a series of overlapping three-month seasons
+	// dated by their centre month (ONI): values are labelled by season
+	// (DJF ... NDJ, see analysis.SeasonLabel), never by month.
+	Seasonal bool
+}
+
+// IsUncertainty reports whether i is the uncertainty companion of another
+// indicator (its values are error half-widths, not observations).
+func (i Indicator) IsUncertainty() bool {
+	return i.CompanionOf != "" && strings.HasSuffix(i.ID, ".err95")
 }
 
 // HeadlineKind returns the extreme used when the user names none: Low for

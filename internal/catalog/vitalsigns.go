@@ -34,6 +34,8 @@ func nsidc(hemisphere, letter, version string, def bool) Dataset {
 		Indicators: []Indicator{{
 			ID: id, Title: title + " sea-ice extent", Unit: "10^6 km^2", Frequency: obs.Daily,
 			Direction: Both, Headline: Low, Default: def, Note: nsidcNote,
+			// NSIDC writes extents to three decimals (10^3 km^2), both versions.
+			Resolution: 0.001,
 		}},
 	}
 }
@@ -60,7 +62,10 @@ func reanalyzer(id, title, file, url, citation, licence, baseline string) Datase
 		Files:     []File{{Path: file, URL: url}},
 		Indicators: []Indicator{{
 			ID: id, Title: "Daily " + title, Unit: "degC", Frequency: obs.Daily, Direction: High, Default: true,
-			Note: "Daily values indexed by day count from 1 January (index 59 is 29 February in leap years, 1 March otherwise). Rows named by a period (e.g. 1991-2020) are kept as the producer's climatology; the 'Preliminary' row is not stored.",
+			// Climate Reanalyzer writes three decimals (JSON numbers drop
+			// trailing zeros, so 20.99 is 20.990).
+			Resolution: 0.001,
+			Note:       "Daily values indexed by day count from 1 January (index 59 is 29 February in leap years, 1 March otherwise). Rows named by a period (e.g. 1991-2020) are kept as the producer's climatology; the 'Preliminary' row is not stored.",
 		}},
 	}
 }
@@ -81,6 +86,11 @@ func gml(id, dsID, title, file, url, unit string, freq obs.Frequency, format str
 		Files:    []File{{Path: file, URL: url}},
 		Indicators: []Indicator{{
 			ID: id, Title: title, Unit: unit, Frequency: freq, Direction: High, Default: true,
+			// GML writes monthly and weekly means to two decimals (ppm
+			// for CO2, ppb for CH4 and N2O). The files' own uncertainty
+			// columns (unc, average_unc) are not read yet: see
+			// docs/records.md.
+			Resolution: 0.01,
 		}},
 	}
 }
@@ -101,6 +111,8 @@ func cag(id, dsID, title, file, urlPart, note string) Dataset {
 		Indicators: []Indicator{{
 			ID: id, Title: title, Unit: "degC", Frequency: obs.Monthly, Baseline: "1901-2000",
 			Direction: High, Default: true, Note: note,
+			// Climate at a Glance writes departures to two decimals.
+			Resolution: 0.01,
 		}},
 	}
 }
@@ -138,13 +150,20 @@ var vitalSigns = []Dataset{
 	gml("n2o.global", "noaa-gml-n2o-global", "N2O, global marine surface monthly mean",
 		"noaa-gml/n2o_mm_gl.txt", "https://gml.noaa.gov/webdata/ccgg/trends/n2o/n2o_mm_gl.txt", "ppb", obs.Monthly, "gml-monthly"),
 
-	cag("gmst.noaa", "noaa-cag-global-land-ocean", "global land and ocean temperature anomaly, monthly",
-		"globe_land_ocean_tavg_1_0.json", "land_ocean/1/0", ""),
+	withPublishedAnnual(cag("gmst.noaa", "noaa-cag-global-land-ocean", "global land and ocean temperature anomaly, monthly",
+		"globe_land_ocean_tavg_1_0.json", "land_ocean/1/0", ""), "gmst.noaa.annual"),
 	cag("gmst.noaa.ocean", "noaa-cag-global-ocean", "global ocean (sea-surface) temperature anomaly, monthly",
 		"globe_ocean_tavg_1_0.json", "ocean/1/0", ""),
-	cag("gmst.noaa.12m", "noaa-cag-global-land-ocean-12m", "global land and ocean temperature anomaly, 12-month running mean",
+	withIndicator(cag("gmst.noaa.12m", "noaa-cag-global-land-ocean-12m", "global land and ocean temperature anomaly, 12-month running mean",
 		"globe_land_ocean_tavg_12_0.json", "land_ocean/12/0",
 		"Each value is the mean of the 12 months ending in the month it is dated by (NOAA's 12-month time scale)."),
+		// The 12-month value ending in December is the January-December
+		// mean NOAA publishes as the year's anomaly (Climate at a Glance's
+		// annual time scale gives the same two-decimal numbers).
+		Indicator{ID: "gmst.noaa.annual", Title: "Global land and ocean temperature anomaly (NOAA), annual (published)",
+			Unit: "degC", Frequency: obs.Annual, Baseline: "1901-2000", Direction: High, Default: true, Column: "Dec",
+			Resolution: 0.01, CompanionOf: "gmst.noaa",
+			Note: "NOAA's published annual anomaly: the 12-month value ending in December, dated 1 January of its year."}),
 
 	{
 		ID:       "nasa-gistemp-v4",
@@ -161,7 +180,14 @@ var vitalSigns = []Dataset{
 		Indicators: []Indicator{{
 			ID: "gmst.gistemp", Title: "Global land-ocean temperature anomaly (GISTEMP v4), monthly", Unit: "degC",
 			Frequency: obs.Monthly, Baseline: "1951-1980", Direction: High, Default: true,
-			Note: "Monthly columns Jan..Dec only; the file's annual and seasonal columns are derived by GISS and not stored.",
+			Note: "Monthly columns Jan..Dec; GISS's annual J-D column is stored as gmst.gistemp.annual, the seasonal columns are not stored.",
+			// GISS writes two decimals (".19"); J-D likewise.
+			Resolution: 0.01, PublishedAnnual: "gmst.gistemp.annual",
+		}, {
+			ID: "gmst.gistemp.annual", Title: "Global land-ocean temperature anomaly (GISTEMP v4), annual J-D (published)", Unit: "degC",
+			Frequency: obs.Annual, Baseline: "1951-1980", Direction: High, Default: true, Column: "J-D",
+			Resolution: 0.01, CompanionOf: "gmst.gistemp",
+			Note: "GISS's published January-December mean (J-D column), computed by GISS from unrounded monthly values: 2024 is 1.29, where the mean of the rounded monthly values is 1.284.",
 		}},
 	},
 	{
@@ -180,6 +206,13 @@ var vitalSigns = []Dataset{
 			ID: "gmst.hadcrut5", Title: "Global temperature anomaly (HadCRUT5), monthly", Unit: "degC",
 			Frequency: obs.Monthly, Baseline: "1961-1990", Direction: High, Default: true, Column: "gcag",
 			Note: "The package labels the HadCRUT5 summary series 'gcag'. Anomalies are relative to 1961-1990, HadCRUT5's own baseline.",
+			// The datahub package writes four decimals (-0.6746). It holds
+			// neither HadCRUT5's 95% limits nor its published annual values:
+			// its annual.csv is datahub's own mean of the monthly rows,
+			// including a 7-month "2024" (1.1755 = mean of January-July
+			// 2024), so it is not used as a published annual value. The Met
+			// Office summary CSV (issue 14) will bring both.
+			Resolution: 0.0001,
 		}},
 	},
 	{
@@ -195,11 +228,19 @@ var vitalSigns = []Dataset{
 			URL:  "https://www.data.jma.go.jp/kaiyou/data/english/ohc/ohc_global_1955.txt",
 		}},
 		Indicators: []Indicator{
+			// JMA writes two decimals; E(0-2000) is the 95% analysis
+			// error of A(0-2000) ("Analysis error (confidence interval
+			// 95%)" in the file header), about ±2.5 x 10^22 J since 2000.
 			{ID: "ohc.jma", Title: "Ocean heat content anomaly 0-2000 m (JMA)", Unit: "10^22 J", Frequency: obs.Annual,
 				Baseline: "1955", Direction: High, Default: true, Column: "A(0-2000)",
-				Note: "Anomalies relative to 1955 (the first year is 0)."},
+				Note:       "Anomalies relative to 1955 (the first year is 0).",
+				Resolution: 0.01, Uncertainty: "ohc.jma.err95"},
 			{ID: "ohc.jma.0-700", Title: "Ocean heat content anomaly 0-700 m (JMA)", Unit: "10^22 J", Frequency: obs.Annual,
-				Baseline: "1955", Direction: High, Default: true, Column: "A(0-700)"},
+				Baseline: "1955", Direction: High, Default: true, Column: "A(0-700)", Resolution: 0.01},
+			{ID: "ohc.jma.err95", Title: "95% analysis error of the 0-2000 m ocean heat content anomaly (JMA)", Unit: "10^22 J",
+				Frequency: obs.Annual, Direction: High, Default: true, Column: "E(0-2000)", Resolution: 0.01,
+				CompanionOf: "ohc.jma",
+				Note:        "Half-width of the 95% confidence interval of ohc.jma for the same year; not an observation, never ranked."},
 		},
 	},
 	{
@@ -218,6 +259,8 @@ var vitalSigns = []Dataset{
 			ID: "gmsl", Title: "Global mean sea level (seasonal signal and GIA removed)", Unit: "mm",
 			Frequency: obs.Irregular, Direction: High, Default: true,
 			Note: "One value per altimeter cycle (about 9.9 days); decimal years converted to the nearest calendar day (UTC).",
+			// The file writes GMSL to three decimals (-16.737 mm).
+			Resolution: 0.001,
 		}},
 	},
 	{
@@ -237,6 +280,21 @@ var vitalSigns = []Dataset{
 			Frequency: obs.Monthly, Baseline: "centred 30-year periods, updated every 5 years", Direction: Both, Default: true,
 			Column: "ANOM",
 			Note:   "Each 3-month season is dated by its centre month (DJF 1950 -> 1950-01, NDJ 2025 -> 2025-12).",
+			// CPC writes two decimals. Values are overlapping seasons.
+			Resolution: 0.01, Seasonal: true,
 		}},
 	},
+}
+
+// withIndicator returns d with ind added to its indicators.
+func withIndicator(d Dataset, ind Indicator) Dataset {
+	d.Indicators = append(d.Indicators, ind)
+	return d
+}
+
+// withPublishedAnnual returns d with its first indicator's PublishedAnnual
+// set to id.
+func withPublishedAnnual(d Dataset, id string) Dataset {
+	d.Indicators[0].PublishedAnnual = id
+	return d
 }

@@ -8,6 +8,13 @@
 // that month. For the 12-month time scale the month is the last of the
 // 12-month period (NOAA's convention), which the catalog notes.
 //
+// The first indicator is the monthly series. A second, annual indicator with
+// Column "Dec" takes the December values of a 12-month time-scale file
+// (description.title containing "12-Month"), dated 1 January of their year:
+// the mean of January to December, which is NOAA's published annual value
+// (the same number, to the same two decimals, as Climate at a Glance's
+// annual time scale). A December that is null gives no annual point.
+//
 // Contracts:
 //   - Key order in the JSON object does not matter: points are sorted by date,
 //     and a key that appears twice is an error naming both paths.
@@ -40,11 +47,25 @@ const what = "a JSON object from Climate at a Glance"
 var missing = textutil.NewMarkers("-999", "-99.99", "-9999")
 
 // Parse reads a Climate at a Glance time-series JSON file into one monthly
-// series for inds[0].
+// series for inds[0] and, from a 12-month file, the annual series of an
+// optional inds[1] (see the package comment).
 func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, error) {
-	ind, err := textutil.OneIndicator(file, inds, obs.Monthly)
-	if err != nil {
+	if len(inds) == 0 || len(inds) > 2 {
+		return nil, parse.Errorf(file, 0, "this format yields a monthly series and optionally its December (annual) values; the catalog gives %d indicators", len(inds))
+	}
+	ind := inds[0]
+	if err := textutil.CheckFrequency(file, ind, obs.Monthly); err != nil {
 		return nil, err
+	}
+	var annual *catalog.Indicator
+	if len(inds) == 2 {
+		annual = &inds[1]
+		if err := textutil.CheckFrequency(file, *annual, obs.Annual); err != nil {
+			return nil, err
+		}
+		if annual.Column != "Dec" {
+			return nil, parse.Errorf(file, 0, "indicator %s: an annual indicator takes the December values and needs Column \"Dec\", got %q", annual.ID, annual.Column)
+		}
 	}
 	if err := textutil.Sniff(file, data, what); err != nil {
 		return nil, err
@@ -65,7 +86,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if top == nil {
 		return nil, parse.PathErrorf(file, "$", "expected %s, got null", what)
 	}
-	if err := checkDescription(file, top["description"], ind); err != nil {
+	if err := checkDescription(file, top["description"], ind, annual != nil); err != nil {
 		return nil, err
 	}
 	raw, ok := top["data"]
@@ -79,19 +100,39 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 	if c.Rows() == 0 {
 		return nil, parse.PathErrorf(file, "data", "no months: expected at least one YYYYMM key")
 	}
-	return c.Parsed(file, ind)
+	out, err := c.Parsed(file, ind)
+	if err != nil || annual == nil {
+		return out, err
+	}
+	a := obs.Series{Indicator: annual.ID, Unit: annual.Unit, Frequency: obs.Annual}
+	for _, p := range out.Series[0].Points {
+		if y, m, _ := p.Date.YMD(); m == 12 {
+			a.Points = append(a.Points, obs.Point{Date: obs.NewDate(y, 1, 1), Value: p.Value})
+		}
+	}
+	if len(a.Points) == 0 {
+		return nil, parse.PathErrorf(file, "data", "indicator %s: no December value", annual.ID)
+	}
+	out.Series = append(out.Series, a)
+	return out, nil
 }
 
 // description is the part of "description" that the parser checks.
 type description struct {
+	Title      string `json:"title"`
 	Units      string `json:"units"`
 	BasePeriod string `json:"base_period"`
 }
 
 // checkDescription checks units and base period against ind (see the package
-// comment). A missing description is accepted.
-func checkDescription(file string, raw json.RawMessage, ind catalog.Indicator) error {
+// comment). A missing description is accepted, except when annual values
+// are asked for: then the title must say the file is of the 12-month time
+// scale, since only there is December's value the annual mean.
+func checkDescription(file string, raw json.RawMessage, ind catalog.Indicator, annual bool) error {
 	if raw == nil {
+		if annual {
+			return parse.PathErrorf(file, "description", "missing: annual values need a 12-month time-scale file, named so in description.title")
+		}
 		return nil
 	}
 	var d description
@@ -104,6 +145,9 @@ func checkDescription(file string, raw json.RawMessage, ind catalog.Indicator) e
 		return parse.PathErrorf(file, "description.units", "file is in %q but indicator %s is in %s; request Celsius from Climate at a Glance", d.Units, ind.ID, ind.Unit)
 	case strings.Contains(u, "celsius") && ind.Unit != "degC":
 		return parse.PathErrorf(file, "description.units", "file is in %q but indicator %s is in %s", d.Units, ind.ID, ind.Unit)
+	}
+	if annual && !strings.Contains(strings.ToLower(d.Title), "12-month") {
+		return parse.PathErrorf(file, "description.title", "annual values are the December values of a 12-month time-scale file, but the title is %s", textutil.Quote(d.Title))
 	}
 	if d.BasePeriod != "" && ind.Baseline != "" && d.BasePeriod != ind.Baseline {
 		return parse.PathErrorf(file, "description.base_period", "file's base period is %q but indicator %s declares %q", d.BasePeriod, ind.ID, ind.Baseline)

@@ -1,6 +1,7 @@
 package cag
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stocktake/stocktake/internal/parse/textutil/parsetest"
@@ -32,6 +33,24 @@ func TestRealFiles(t *testing.T) {
 		Values: map[string]float64{"2023-06": 0.95, "2024-01": 1.21},
 		Absent: []string{"1850-11"},
 	})
+	// NOAA's published annual anomaly is the December value of the
+	// 12-month file: 1850 to 2025 (176 years; 2026 has no December yet).
+	f("noaa-cag-global-land-ocean-12m", parsetest.Want{
+		Indicator: "gmst.noaa.annual", Points: 176,
+		First: "1850", FirstValue: -0.15, Last: "2025", LastValue: 1.13,
+		Values: map[string]float64{"2024": 1.26, "2023": 1.17, "2016": 1},
+		Absent: []string{"2026"},
+	})
+}
+
+func TestAnnualNeedsTwelveMonthFile(t *testing.T) {
+	ds := parsetest.Dataset(t, "noaa-cag-global-land-ocean-12m")
+	// The monthly (1-month time scale) file's title lacks "12-Month": its
+	// December value is not an annual mean, so asking for one is refused.
+	_, err := Parse("globe_land_ocean_tavg_1_0.json", testutil.ReadShared(t, "noaa-ncei-cag-globaltemp/globe_land_ocean_tavg_1_0.json"), ds.Indicators)
+	if err == nil || !strings.Contains(err.Error(), "description.title") {
+		t.Fatalf("got %v, want an error at description.title", err)
+	}
 }
 
 const desc = `"description":{"title":"t","units":"Degrees Celsius","base_period":"1901-2000"}`

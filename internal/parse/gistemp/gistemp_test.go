@@ -17,6 +17,14 @@ func TestRealFile(t *testing.T) {
 		Values: map[string]float64{"1880-03": -0.09, "2023-09": 1.48, "2024-02": 1.44, "1881-07": 0},
 		Absent: []string{"2025-07", "2025-12"},
 	})
+	// The J-D column: 1880 is -.17, 2023 is 1.17, 2024 is 1.29 (NASA's
+	// announced 2024 anomaly); 2025 is "***" (year in progress).
+	parsetest.Series(t, p, parsetest.Want{
+		Indicator: "gmst.gistemp.annual", Points: 145,
+		First: "1880", FirstValue: -0.17, Last: "2024", LastValue: 1.29,
+		Values: map[string]float64{"2023": 1.17},
+		Absent: []string{"2025"},
+	})
 }
 
 const head = "Land-Ocean: Global Means\nYear,Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec,J-D,D-N,DJF,MAM,JJA,SON\n"
@@ -35,6 +43,10 @@ func TestInline(t *testing.T) {
 		Indicator: "gmst.gistemp", Points: 18,
 		First: "2024-01", FirstValue: 1.25, Last: "2025-06", LastValue: 1.03,
 		Absent: []string{"2025-07"},
+	})
+	parsetest.Series(t, p, parsetest.Want{
+		Indicator: "gmst.gistemp.annual", Points: 1, First: "2024", FirstValue: 1.29, Last: "2024", LastValue: 1.29,
+		Absent: []string{"2025"},
 	})
 }
 

@@ -11,8 +11,8 @@ import (
 
 func TestRealFile(t *testing.T) {
 	p := parsetest.ParseDataset(t, Parse, "jma-ohc-global")
-	if len(p.Series) != 2 {
-		t.Fatalf("%d series, want 2", len(p.Series))
+	if len(p.Series) != 3 {
+		t.Fatalf("%d series, want 3", len(p.Series))
 	}
 	// 1955..2025, anomalies relative to 1955 (so 1955 is 0). The file has
 	// no missing values.
@@ -25,6 +25,13 @@ func TestRealFile(t *testing.T) {
 		Indicator: "ohc.jma.0-700", Points: 71,
 		First: "1955", FirstValue: 0, Last: "2025", LastValue: 33.38,
 		Values: map[string]float64{"1956": 1.60, "2023": 30.34},
+	})
+	// E(0-2000), the 95% analysis error: 3.69 in 1955, 2.53 in 2022 and
+	// 2024, 2.49 in 2025 (ohc_global_1955.txt, updated 20 Feb 2026).
+	parsetest.Series(t, p, parsetest.Want{
+		Indicator: "ohc.jma.err95", Points: 71,
+		First: "1955", FirstValue: 3.69, Last: "2025", LastValue: 2.49,
+		Values: map[string]float64{"2022": 2.53, "2024": 2.53, "2020": 2.38},
 	})
 }
 
