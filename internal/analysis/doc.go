@@ -49,6 +49,12 @@
 // computed in a different order still tie. The first value for a slot has
 // nothing to beat and is never a record. "As of" a date means that only data
 // dated on or before it are used, before any smoothing or aggregation.
+// With Options.Resolution set, values are instead compared at the producer's
+// published resolution (one more digit for means): values equal there are
+// ties at the published precision, and a record inside the producers'
+// combined 95% uncertainty is "not statistically distinguishable" (see
+// Compare and docs/records.md). Annual rankings (RankAnnual) use the
+// producer's published annual value where one exists.
 //
 // Units. Values keep the unit of their series; slopes are per decade (3652.5
 // days). Dates are obs.Date; JSON writes them as YYYY-MM-DD (or YYYY-MM for
