@@ -115,7 +115,7 @@ func TestDigits(t *testing.T) {
 	// 1.173 and 421.077.
 	for _, c := range []struct {
 		v, res float64
-		want string
+		want   string
 	}{{1.1733333, MeanResolution(0.01), "1.173"}, {421.0766667, MeanResolution(0.01), "421.077"},
 		{16.821323, MeanResolution(0.001), "16.8213"}, {0.0000021, 0.001, "0.000"}, {2.03, 0.01, "2.03"}, {1.2, 0, "1.2"}} {
 		if got := Format(c.v, c.res); got != c.want {
