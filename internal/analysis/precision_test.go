@@ -244,3 +244,51 @@ func TestRankAnnualHandMade(t *testing.T) {
 		t.Error("2003 as of 2001 must fail")
 	}
 }
+
+// TestQuadraticAndLag1HandMade checks the fit on a parabola with small
+// alternating noise (acceleration recovered, narrow interval) and the lag-1
+// autocorrelation on alternating and trending sequences.
+func TestQuadraticAndLag1HandMade(t *testing.T) {
+	var pts []obs.Point
+	for i := 0; i < 40; i++ {
+		ty := float64(i*365) / daysPerYear // time in Julian years
+		noise := 0.001
+		if i%2 == 1 {
+			noise = -noise
+		}
+		pts = append(pts, obs.Point{Date: obs.Date(i * 365), Value: 1 + 0.5*ty + 0.05*ty*ty + noise})
+	}
+	q, err := Quadratic(pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// y = 1 + 0.5 t + 0.05 t² ± 0.001: acceleration 0.1 per year²; the
+	// alternating noise has negative lag-1 autocorrelation, so the
+	// corrected interval equals the OLS one.
+	if !near(q.AccelerationPerYear2, 0.1, 1e-5) || q.AccelerationCI95[1]-q.AccelerationCI95[0] > 1e-4 ||
+		q.AccelerationCorrected.CI95 != q.AccelerationCI95 || q.AccelerationCorrected.NEff != 40 {
+		t.Errorf("exact parabola: %+v", q)
+	}
+	if _, err := Quadratic(pts[:3]); err == nil {
+		t.Error("3 points must be refused")
+	}
+	if r := Lag1([]float64{1, -1, 1, -1, 1, -1}); !near(r, -5.0/6, 1e-12) {
+		t.Errorf("alternating lag-1 = %v, want -5/6", r)
+	}
+	if r := Lag1([]float64{1, 2, 3, 4, 5}); !near(r, 0.4, 1e-12) {
+		t.Errorf("ramp lag-1 = %v, want 0.4", r)
+	}
+	// Negative autocorrelation never narrows the interval: n_eff = n.
+	alt := []obs.Point{}
+	for i := 0; i < 20; i++ {
+		v := float64(i) * 0.1
+		if i%2 == 1 {
+			v += 0.3
+		}
+		alt = append(alt, obs.Point{Date: obs.Date(i * 30), Value: v})
+	}
+	tr, err := TrendAR1(alt)
+	if err != nil || tr.Corrected.NEff != 20 || tr.Corrected.CI95 != tr.CI95 {
+		t.Errorf("negative r1: %+v %+v %v", tr, tr.Corrected, err)
+	}
+}

@@ -93,13 +93,16 @@ func TrendAR1(pts []obs.Point) (TrendResult, error) {
 	if err != nil {
 		return r, err
 	}
-	slope, icpt := olsLine(pts)
+	slope, icpt, sxx := olsLine(pts)
 	resid := make([]float64, len(pts))
+	var sse float64
 	for i, p := range pts {
 		x := float64(p.Date-pts[0].Date) / daysPerDecade
 		resid[i] = p.Value - icpt - slope*x
+		sse += resid[i] * resid[i]
 	}
-	c, err := correct(slope, r.StdErr, resid, 2)
+	se := math.Sqrt(sse / float64(len(pts)-2) / sxx)
+	c, err := correct(slope, se, resid, 2)
 	if err != nil {
 		return r, err
 	}
@@ -107,9 +110,9 @@ func TrendAR1(pts []obs.Point) (TrendResult, error) {
 	return r, nil
 }
 
-// olsLine returns the unrounded OLS slope (per decade) and intercept (at
-// the first point) of pts.
-func olsLine(pts []obs.Point) (slope, icpt float64) {
+// olsLine returns the unrounded OLS slope (per decade), intercept (at the
+// first point) and the sum of squared deviations of time (decades²) of pts.
+func olsLine(pts []obs.Point) (slope, icpt, sxx float64) {
 	xs := make([]float64, len(pts))
 	ys := make([]float64, len(pts))
 	for i, p := range pts {
@@ -117,13 +120,13 @@ func olsLine(pts []obs.Point) (slope, icpt float64) {
 		ys[i] = p.Value
 	}
 	mx, my := Mean(xs), Mean(ys)
-	var sxx, sxy float64
+	var sxy float64
 	for i := range xs {
 		sxx += (xs[i] - mx) * (xs[i] - mx)
 		sxy += (xs[i] - mx) * (ys[i] - my)
 	}
 	slope = sxy / sxx
-	return slope, my - slope*mx
+	return slope, my - slope*mx, sxx
 }
 
 // QuadraticResult is a fit y = c0 + c1·t + c2·t² with t in years from the
