@@ -61,7 +61,8 @@ type AnnualOptions struct {
 
 // AnnualValues returns the annual value of every year that has one under
 // opt (sorted by year), the basis used, the resolution of those values, and
-// the years left out because they were incomplete (means only).
+// the years left out because they were incomplete (means only). An annual
+// series is its own published annual values.
 func AnnualValues(s obs.Series, opt AnnualOptions) (vals []AnnualValue, basis AnnualBasis, res float64, incomplete []int) {
 	if len(opt.Published) > 0 {
 		basis, res = BasisPublished, opt.PublishedResolution
@@ -75,7 +76,9 @@ func AnnualValues(s obs.Series, opt AnnualOptions) (vals []AnnualValue, basis An
 	} else {
 		basis, res = BasisMean, MeanResolution(opt.Resolution)
 		if s.Frequency == obs.Annual {
-			res = opt.Resolution
+			// An annual series is the producer's annual values (JMA's
+			// ocean heat content): published, at its own resolution.
+			basis, res = BasisPublished, opt.Resolution
 		}
 		pts := s.Points
 		if opt.AsOf != nil {

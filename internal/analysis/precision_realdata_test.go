@@ -122,7 +122,7 @@ func TestJMAUncertainty(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := r.Comparison
-		if !r.Record || r.Previous.Year != prevYear || r.Previous.Value != prevVal || c.Margin != margin ||
+		if !r.Record || r.Basis != BasisPublished || r.Resolution != 0.01 || r.Previous.Year != prevYear || r.Previous.Value != prevVal || c.Margin != margin ||
 			c.Verdict != VerdictIndistinguishable || math.Abs(*c.Combined95-comb) > 0.001 || !slices.Equal(r.Indistinguishable, indist) {
 			t.Errorf("%d: %+v %+v (combined %v)", y, r, c, deref(c.Combined95))
 		}

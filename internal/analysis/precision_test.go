@@ -223,7 +223,7 @@ func TestRankAnnualHandMade(t *testing.T) {
 	// 1.5004 ties 1.50 at 0.01: rank 1 shared, not a record; 1.2 is 0.30
 	// away, beyond sqrt(0.1²+0.1²) = 0.141; 2001 is inside.
 	if r.Rank != 1 || r.Of != 5 || r.Record || len(r.TiedAtPrecision) != 1 || r.TiedAtPrecision[0] != 2001 ||
-		r.Basis != BasisMean || r.Label != "highest" || len(r.Indistinguishable) != 1 || r.Indistinguishable[0] != 2001 ||
+		r.Basis != BasisPublished || r.Label != "highest" || len(r.Indistinguishable) != 1 || r.Indistinguishable[0] != 2001 ||
 		r.Comparison.Verdict != VerdictTie || r.Previous.Year != 2001 {
 		t.Errorf("2003: %+v %+v", r, r.Comparison)
 	}
