@@ -72,7 +72,7 @@ const MaxShrinkFraction = 0.02
 // (320 values of 1990) is refused and named.
 const (
 	MaxLostValues   = 5
-	MaxLostFraction = 0.005
+	MaxLostFraction = 0.002
 )
 
 // obsBatch is how many observations one INSERT statement writes. Batches
