@@ -191,6 +191,9 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 			return res, err
 		}
 	}
+	if err := refreshCoverage(ctx, tx, v.Dataset); err != nil {
+		return res, err
+	}
 	if err := tx.Commit(); err != nil {
 		return res, err
 	}

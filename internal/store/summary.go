@@ -20,8 +20,8 @@ type Coverage struct {
 }
 
 // Coverage lists every stored (dataset, indicator) with its date range. It
-// reads the per-series summaries kept by Ingest, so it costs one row per
-// series whatever the number of observations.
+// reads the coverage table Ingest keeps, so it costs one row per indicator
+// whatever the number of series or observations.
 func (s *Store) Coverage(ctx context.Context) (out []Coverage, err error) {
 	err = s.view(ctx, func(sn *Snapshot) error {
 		out, err = sn.Coverage(ctx)
@@ -32,10 +32,8 @@ func (s *Store) Coverage(ctx context.Context) (out []Coverage, err error) {
 
 // Coverage is Store.Coverage as seen by the snapshot.
 func (sn *Snapshot) Coverage(ctx context.Context) ([]Coverage, error) {
-	rows, err := sn.tx.QueryContext(ctx, `SELECT dataset, indicator, MIN(unit), MIN(frequency), COUNT(DISTINCT entity),
-			MIN(first_date), MAX(last_date), SUM(n)
-		FROM series WHERE n > 0
-		GROUP BY dataset, indicator ORDER BY indicator, dataset`)
+	rows, err := sn.tx.QueryContext(ctx, `SELECT dataset, indicator, unit, frequency, entities, first_date, last_date, n
+		FROM coverage ORDER BY indicator, dataset`)
 	if err != nil {
 		return nil, err
 	}
@@ -105,4 +103,16 @@ func (sn *Snapshot) Summaries(ctx context.Context, dataset string) ([]Summary, e
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// refreshCoverage rewrites the coverage rows of one dataset from its series
+// summaries (one row per series of that dataset), inside an ingest.
+func refreshCoverage(ctx context.Context, tx *sql.Tx, dataset string) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM coverage WHERE dataset = ?", dataset); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO coverage (dataset, indicator, unit, frequency, entities, first_date, last_date, n)
+		SELECT dataset, indicator, MIN(unit), MIN(frequency), COUNT(*), MIN(first_date), MAX(last_date), SUM(n)
+		FROM series WHERE dataset = ? AND n > 0 GROUP BY indicator`, dataset)
+	return err
 }
