@@ -42,6 +42,9 @@ type VersionInfo struct {
 // IngestResult reports what Ingest did.
 type IngestResult struct {
 	VersionID int64
+	// ChangedFrom is the earliest date whose value this version added,
+	// revised or removed (math.MaxInt32 when nothing changed).
+	ChangedFrom obs.Date
 	Unchanged bool // the bytes equal the current version's: nothing was written
 	Rows      int  // observations inserted or revised (unchanged values are not rewritten)
 	Deleted   int  // stored observations the new version no longer has
@@ -151,6 +154,7 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 
 	kept := map[int64]bool{}
 	var guard shrinkGuard
+	res.ChangedFrom = math.MaxInt32
 	for _, se := range p.Series {
 		var id int64
 		var n int
@@ -194,6 +198,11 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 	if err := refreshCoverage(ctx, tx, v.Dataset); err != nil {
 		return res, err
 	}
+	// A version that changed nothing records the largest date, so that
+	// NULL keeps meaning "unknown".
+	if _, err := tx.ExecContext(ctx, "UPDATE dataset_versions SET changed_from = ? WHERE id = ?", int64(res.ChangedFrom), res.VersionID); err != nil {
+		return res, err
+	}
 	if err := tx.Commit(); err != nil {
 		return res, err
 	}
@@ -233,6 +242,7 @@ func replaceSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, se ob
 		switch {
 		case j == len(pts) || (i < len(old) && old[i].Date < pts[j].Date):
 			gone = append(gone, old[i].Date)
+			res.ChangedFrom = min(res.ChangedFrom, old[i].Date)
 			i++
 		case i == len(old) || pts[j].Date < old[i].Date:
 			if len(old) > 0 && pts[j].Date < old[len(old)-1].Date {
@@ -241,6 +251,7 @@ func replaceSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, se ob
 			if err := obsw.add(ctx, id, int64(pts[j].Date), pts[j].Value, versionID); err != nil {
 				return seriesSummary{}, err
 			}
+			res.ChangedFrom = min(res.ChangedFrom, pts[j].Date)
 			res.Rows++
 			j++
 		default: // same date
@@ -248,6 +259,7 @@ func replaceSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, se ob
 				if err := obsw.add(ctx, id, int64(pts[j].Date), pts[j].Value, versionID); err != nil {
 					return seriesSummary{}, err
 				}
+				res.ChangedFrom = min(res.ChangedFrom, pts[j].Date)
 				res.Rows++
 			}
 			i++
@@ -294,6 +306,7 @@ func mergeSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, n int, 
 		}
 		res.Rows++
 	}
+	res.ChangedFrom = min(res.ChangedFrom, pts[0].Date)
 	lo, hi := int64(pts[0].Date), int64(pts[len(pts)-1].Date)
 	if first.Valid {
 		lo, hi = min(lo, first.Int64), max(hi, last.Int64)
@@ -306,7 +319,7 @@ func mergeSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, n int, 
 // clearest sign of a file cut short (at an entity boundary, say): it counts
 // against the guard like a series that stops early.
 func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[int64]bool, res *IngestResult, guard *shrinkGuard) error {
-	rows, err := tx.QueryContext(ctx, "SELECT id, indicator, entity, n FROM series WHERE dataset = ? AND n > 0", dataset)
+	rows, err := tx.QueryContext(ctx, "SELECT id, indicator, entity, n, first_date FROM series WHERE dataset = ? AND n > 0", dataset)
 	if err != nil {
 		return err
 	}
@@ -314,11 +327,12 @@ func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[
 		id                int64
 		indicator, entity string
 		n                 int
+		first             int64
 	}
 	var gone []goneSeries
 	for rows.Next() {
 		var g goneSeries
-		if err := rows.Scan(&g.id, &g.indicator, &g.entity, &g.n); err != nil {
+		if err := rows.Scan(&g.id, &g.indicator, &g.entity, &g.n, &g.first); err != nil {
 			rows.Close()
 			return err
 		}
@@ -340,6 +354,7 @@ func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[
 		}
 		n, _ := r.RowsAffected()
 		res.Deleted += int(n)
+		res.ChangedFrom = min(res.ChangedFrom, obs.Date(g.first))
 		if n > 0 {
 			guard.note(fmt.Sprintf("%s: %d stored values, the new file has none", seriesLabel(g.indicator, g.entity), n))
 		}

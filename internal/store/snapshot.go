@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 	"time"
+
+	"github.com/stocktake/stocktake/internal/obs"
 )
 
 // Snapshot is a consistent read view of the store: every read made through
@@ -239,4 +242,35 @@ func notFound(dataset, indicator, entity string) error {
 		what += " for " + entity
 	}
 	return fmt.Errorf("%s (dataset %s): %w; run 'stocktake update'", what, dataset, ErrNotFound)
+}
+
+// ChangedSince returns the earliest date whose value any version of the
+// dataset after version `since` up to version `upTo` added, revised or
+// removed. ok is false when that is unknown (a version from before the
+// store recorded it, or `since` is not a version of the dataset): the caller
+// must then assume everything changed. changed is false when those versions
+// changed no value.
+func (s *Store) ChangedSince(ctx context.Context, dataset string, since, upTo int64) (from obs.Date, changed, ok bool, err error) {
+	var known, total int
+	var minFrom sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(changed_from), COUNT(*), MIN(changed_from) FROM dataset_versions
+		WHERE dataset = ? AND id > ? AND id <= ?`, dataset, since, upTo).Scan(&known, &total, &minFrom)
+	if err != nil {
+		return 0, false, false, err
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM dataset_versions WHERE dataset = ? AND id = ?", dataset, since).Scan(&n); err != nil {
+		return 0, false, false, err
+	}
+	if n == 0 {
+		return 0, false, false, nil
+	}
+	// NULL is unknown; a version that changed nothing holds math.MaxInt32.
+	if known != total {
+		return 0, false, false, nil
+	}
+	if !minFrom.Valid || minFrom.Int64 == math.MaxInt32 {
+		return 0, false, true, nil
+	}
+	return obs.Date(minFrom.Int64), true, true, nil
 }

@@ -12,6 +12,12 @@ ALTER TABLE series ADD COLUMN n INTEGER NOT NULL DEFAULT 0;
 -- of the series' values (a per-series data version for caches).
 ALTER TABLE series ADD COLUMN version_id INTEGER REFERENCES dataset_versions (id);
 
+-- changed_from is the earliest date whose value a version added, revised
+-- or removed (NULL when unknown, as for versions ingested before this
+-- column existed; 2147483647 when it changed nothing): record-event detection after an update reconciles only
+-- the events from about that date on.
+ALTER TABLE dataset_versions ADD COLUMN changed_from INTEGER;
+
 UPDATE series SET
     first_date = (SELECT MIN(o.date) FROM observations o WHERE o.series_id = series.id),
     last_date  = (SELECT MAX(o.date) FROM observations o WHERE o.series_id = series.id),
@@ -19,6 +25,7 @@ UPDATE series SET
     version_id = (SELECT MAX(o.version_id) FROM observations o WHERE o.series_id = series.id);
 
 -- +goose Down
+ALTER TABLE dataset_versions DROP COLUMN changed_from;
 ALTER TABLE series DROP COLUMN version_id;
 ALTER TABLE series DROP COLUMN n;
 ALTER TABLE series DROP COLUMN last_date;
