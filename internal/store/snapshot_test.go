@@ -134,3 +134,47 @@ func TestSnapshotIsStable(t *testing.T) {
 		t.Fatalf("data version of an unknown dataset: %d", dv)
 	}
 }
+
+// TestChangedSince checks the earliest changed date recorded per version:
+// an appended day, a revision in the past, a removed series, and a version
+// that changes nothing; unknown when the starting version is not the
+// dataset's.
+func TestChangedSince(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	d0 := obs.NewDate(2000, 1, 1)
+	ing := func(sha string, se ...obs.Series) IngestResult {
+		t.Helper()
+		r, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: sha, AllowShrink: true}, &obs.Parsed{Series: se}, Replace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	f := func(since, upTo int64, wantFrom obs.Date, wantChanged, wantOK bool) {
+		t.Helper()
+		from, changed, ok, err := s.ChangedSince(ctx, "ds", since, upTo)
+		if err != nil || ok != wantOK || changed != wantChanged || (changed && from != wantFrom) {
+			t.Errorf("ChangedSince(%d, %d) = %s %v %v %v, want %s %v %v", since, upTo, from, changed, ok, err, wantFrom, wantChanged, wantOK)
+		}
+	}
+	r1 := ing("1", daily("x", d0, 1, 2, 3), daily("y", d0+1, 5))
+	r2 := ing("2", daily("x", d0, 1, 2, 3, 4), daily("y", d0+1, 5))
+	if r2.ChangedFrom != d0+3 {
+		t.Errorf("appended day: changed from %s", r2.ChangedFrom)
+	}
+	f(r1.VersionID, r2.VersionID, d0+3, true, true)
+	r3 := ing("3", daily("x", d0, 1, 2.5, 3, 4), daily("y", d0+1, 5))
+	f(r2.VersionID, r3.VersionID, d0+1, true, true)
+	f(r1.VersionID, r3.VersionID, d0+1, true, true)
+	r4 := ing("4", daily("x", d0, 1, 2.5, 3, 4), daily("y", d0+1, 5.0), daily("z", d0+9, 1))
+	f(r3.VersionID, r4.VersionID, d0+9, true, true)
+	r5 := ing("5", daily("x", d0, 1, 2.5, 3, 4), daily("y", d0+1, 5))
+	f(r4.VersionID, r5.VersionID, d0+9, true, true) // z removed
+	r6 := ing("6", daily("x", d0, 1, 2.5, 3, 4), daily("y", d0+1, 5))
+	if r6.Unchanged {
+		t.Fatal("different bytes were taken as unchanged")
+	}
+	f(r5.VersionID, r6.VersionID, 0, false, true)
+	f(999, r6.VersionID, 0, false, false)
+}
