@@ -151,6 +151,11 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 		return res, err
 	}
 	defer setSummary.Close()
+	readOld, err := tx.PrepareContext(ctx, "SELECT date, value FROM observations WHERE series_id = ? ORDER BY date")
+	if err != nil {
+		return res, err
+	}
+	defer readOld.Close()
 
 	kept := map[int64]bool{}
 	var guard shrinkGuard
@@ -165,7 +170,13 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 		res.Series++
 		var sum seriesSummary
 		if mode == Replace {
-			sum, err = replaceSeries(ctx, tx, obsw, id, se, res.VersionID, &res, &guard)
+			var old []obs.Point
+			if n > 0 { // a new or emptied series has nothing to compare with
+				if old, err = storedPoints(ctx, readOld, id); err != nil {
+					return res, err
+				}
+			}
+			sum, err = replaceSeries(ctx, tx, obsw, id, old, se, res.VersionID, &res, &guard)
 		} else {
 			sum, err = mergeSeries(ctx, tx, obsw, id, n, se, res.VersionID, &res)
 		}
@@ -223,16 +234,13 @@ func summaryOf(pts []obs.Point, changed bool) seriesSummary {
 	return seriesSummary{first: int64(pts[0].Date), last: int64(pts[len(pts)-1].Date), n: len(pts), changed: changed}
 }
 
-// replaceSeries makes the stored values of series id equal se's points:
+// replaceSeries makes the stored values of series id (old, in date order)
+// equal se's points:
 // new and revised values are queued on obsw, values the file no longer has
 // are deleted, unchanged values keep their version. The stored values are
 // read in date order and merged with the (sorted) new points, so the cost
 // is one pass over both. Lost values are reported to guard.
-func replaceSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, se obs.Series, versionID int64, res *IngestResult, guard *shrinkGuard) (seriesSummary, error) {
-	old, err := storedPoints(ctx, tx, id)
-	if err != nil {
-		return seriesSummary{}, err
-	}
+func replaceSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, old []obs.Point, se obs.Series, versionID int64, res *IngestResult, guard *shrinkGuard) (seriesSummary, error) {
 	pts := se.Points
 	rows := res.Rows
 	var gone []obs.Date
@@ -440,9 +448,10 @@ func (g *shrinkGuard) check(v VersionInfo, deleted, stored int) error {
 		"is almost always damaged or truncated, so nothing was changed. Check the file, or accept it with 'update --allow-shrink'", v.Dataset, ErrShrink, note)
 }
 
-// storedPoints returns the stored values of one series in date order.
-func storedPoints(ctx context.Context, tx *sql.Tx, seriesID int64) ([]obs.Point, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT date, value FROM observations WHERE series_id = ? ORDER BY date", seriesID)
+// storedPoints returns the stored values of one series in date order,
+// read with the prepared statement readOld (see Ingest).
+func storedPoints(ctx context.Context, readOld *sql.Stmt, seriesID int64) ([]obs.Point, error) {
+	rows, err := readOld.QueryContext(ctx, seriesID)
 	if err != nil {
 		return nil, err
 	}
