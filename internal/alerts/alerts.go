@@ -198,7 +198,7 @@ type Query struct {
 // List returns events ordered by last update, newest first (ties by id,
 // highest first), and the cursor of the next page ("" when there is none).
 // A cursor is "<updated_at>/<id>" of the last event returned.
-func List(ctx context.Context, st *store.Store, q Query) ([]Event, string, error) {
+func List(ctx context.Context, st store.EventStore, q Query) ([]Event, string, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50
@@ -232,7 +232,7 @@ func List(ctx context.Context, st *store.Store, q Query) ([]Event, string, error
 }
 
 // Get returns the event with the given id.
-func Get(ctx context.Context, st *store.Store, id int64) (Event, error) {
+func Get(ctx context.Context, st store.EventStore, id int64) (Event, error) {
 	r, err := st.Event(ctx, id)
 	if err != nil {
 		return Event{}, fmt.Errorf("alerts: %w", err)

@@ -66,7 +66,7 @@ func reconcileFrom(changed obs.Date) obs.Date {
 // are queued for every matching webhook in the same transaction, except
 // historical ones. Detect is idempotent: a second call on the same data
 // changes nothing and returns nothing.
-func Detect(ctx context.Context, st *store.Store, ds catalog.Dataset, versionID int64) (newEvents, retracted []Event, err error) {
+func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versionID int64) (newEvents, retracted []Event, err error) {
 	sm := SmoothingFor(ds)
 	window := obs.Date(math.MinInt32)
 	if scanned, _, ok, err := st.EventScan(ctx, ds.ID); err != nil {
@@ -142,7 +142,7 @@ func Detect(ctx context.Context, st *store.Store, ds catalog.Dataset, versionID 
 
 // computeDataset computes the facts of every default indicator of ds from
 // its current data, read in one snapshot.
-func computeDataset(ctx context.Context, st *store.Store, ds catalog.Dataset, sm analysis.Smoothing) ([]indFacts, error) {
+func computeDataset(ctx context.Context, st store.EventStore, ds catalog.Dataset, sm analysis.Smoothing) ([]indFacts, error) {
 	sn, err := st.Snapshot(ctx)
 	if err != nil {
 		return nil, err

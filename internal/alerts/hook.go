@@ -12,7 +12,7 @@ import (
 // line 'stocktake update' needs:
 //
 //	opts.AfterIngest = alerts.Hook(st, nil)
-func Hook(st *store.Store, d *Deliverer) func(ctx context.Context, ds catalog.Dataset, versionID int64) error {
+func Hook(st store.EventStore, d *Deliverer) func(ctx context.Context, ds catalog.Dataset, versionID int64) error {
 	return func(ctx context.Context, ds catalog.Dataset, versionID int64) error {
 		_, _, err := Detect(ctx, st, ds, versionID)
 		if d != nil {
@@ -27,7 +27,7 @@ func Hook(st *store.Store, d *Deliverer) func(ctx context.Context, ds catalog.Da
 // datasets ingested without the hook, or whose hook failed, get their
 // baseline or their missed events. Datasets already scanned at their current
 // version cost one query. It is idempotent.
-func CatchUp(ctx context.Context, st *store.Store, datasets []catalog.Dataset) error {
+func CatchUp(ctx context.Context, st store.EventStore, datasets []catalog.Dataset) error {
 	for _, ds := range datasets {
 		v, ok, err := st.CurrentVersion(ctx, ds.ID)
 		if err != nil {
