@@ -42,7 +42,7 @@ import (
 func main() {
 	data := flag.String("data", "", "shared data folder (../shared/data)")
 	dir := flag.String("dir", os.TempDir(), "scratch folder for the databases")
-	reps := flag.Int("reps", 5, "repetitions of each read; the median is reported")
+	reps := flag.Int("reps", 15, "repetitions of each read; the median is reported")
 	flag.Parse()
 	if *data == "" {
 		fmt.Fprintln(os.Stderr, "usage: store-bench -data ../shared/data [-dir /tmp/x]")
@@ -206,7 +206,57 @@ func run(ctx context.Context, data, dir string, reps int) error {
 		}
 		fmt.Printf("  %-52s %10s %10s %10s %6.2f×\n", p.name, a.Round(time.Microsecond), b.Round(time.Microsecond), fmt.Sprintf("n=%d/%d", na, nb), float64(b)/float64(a))
 	}
+	ia, da, err := timeUpdate(ctx, one, sets, sst.Dataset)
+	if err != nil {
+		return err
+	}
+	ib, db, err := timeUpdate(ctx, ten, scaleYears(sets, 10), sst.Dataset)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  %-52s %10s %10s %10s %6.2f×\n", "update sst.world by one day: store.Ingest", ia.Round(time.Microsecond), ib.Round(time.Microsecond), "", float64(ib)/float64(ia))
+	fmt.Printf("  %-52s %10s %10s %10s %6.2f×\n", "update sst.world by one day: alerts.Detect", da.Round(time.Microsecond), db.Round(time.Microsecond), "", float64(db)/float64(da))
 	return nil
+}
+
+// timeUpdate scans the dataset's history for record events (untimed), then
+// times an update that appends one day to each of its series: the ingest
+// and the record-event detection that follows it.
+func timeUpdate(ctx context.Context, path string, sets []dataset, ds catalog.Dataset) (ingestTime, detectTime time.Duration, err error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer st.Close()
+	v, _, err := st.CurrentVersion(ctx, ds.ID)
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, _, err := alerts.Detect(ctx, st, ds, v.ID); err != nil {
+		return 0, 0, err
+	}
+	var series []obs.Series
+	for _, d := range sets {
+		if d.id != ds.ID {
+			continue
+		}
+		for _, se := range d.series {
+			last := se.Points[len(se.Points)-1]
+			se.Points = append(se.Points[:len(se.Points):len(se.Points)], obs.Point{Date: last.Date + 1, Value: last.Value})
+			series = append(series, se)
+		}
+	}
+	t0 := time.Now()
+	r, err := st.Ingest(ctx, store.VersionInfo{Dataset: ds.ID, SHA256: "update", Source: "bench"}, &obs.Parsed{Series: series}, store.Replace)
+	if err != nil {
+		return 0, 0, err
+	}
+	ingestTime = time.Since(t0)
+	t0 = time.Now()
+	if _, _, err := alerts.Detect(ctx, st, ds, r.VersionID); err != nil {
+		return 0, 0, err
+	}
+	return ingestTime, time.Since(t0), nil
 }
 
 func points(ss []obs.Series) int {

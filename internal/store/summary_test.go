@@ -191,3 +191,53 @@ func TestShrinkGuardInterior(t *testing.T) {
 	// values, within the tolerance of 30) pass.
 	f("scattered", without(func(d obs.Date) bool { return d == bad+1 || (d.Year() == 2010 && day(d) == 1) }), "", n-13)
 }
+
+// TestAppendThenRevise checks the append-only shortcut of Replace (values
+// up to the stored last date unchanged): appended values get the new
+// version and old ones keep theirs; a later revision inside the series is
+// still found, and a file equal to the stored values except one changed
+// old value is not taken for an append.
+func TestAppendThenRevise(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	d0 := obs.NewDate(2024, 1, 1)
+	ing := func(sha string, vals ...float64) IngestResult {
+		t.Helper()
+		r, err := s.Ingest(ctx, VersionInfo{Dataset: "ds", SHA256: sha}, &obs.Parsed{Series: []obs.Series{daily("x", d0, vals...)}}, Replace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	lineage := func(day obs.Date, want int64) {
+		t.Helper()
+		if v, err := s.Lineage(ctx, "ds", "x", "", day); err != nil || v.ID != want {
+			t.Errorf("%s: version %d (%v), want %d", day, v.ID, err, want)
+		}
+	}
+	r1 := ing("1", 1, 2, 3)
+	r2 := ing("2", 1, 2, 3, 4)
+	if r2.Rows != 1 || r2.ChangedFrom != d0+3 {
+		t.Errorf("append: %+v", r2)
+	}
+	lineage(d0+2, r1.VersionID)
+	lineage(d0+3, r2.VersionID)
+	r3 := ing("3", 1, 9, 3, 4, 5)
+	if r3.Rows != 2 || r3.ChangedFrom != d0+1 {
+		t.Errorf("revision and append: %+v", r3)
+	}
+	if got := values(t, s); !equal(got, []float64{1, 9, 3, 4, 5}) {
+		t.Fatalf("values %v", got)
+	}
+	lineage(d0, r1.VersionID)
+	lineage(d0+1, r3.VersionID)
+	lineage(d0+3, r2.VersionID)
+	lineage(d0+4, r3.VersionID)
+	r4 := ing("4", 1, 9, 3, 4, 5.5, 6)
+	if r4.Rows != 2 {
+		t.Errorf("revised last value and append: %+v", r4)
+	}
+	if got := values(t, s); !equal(got, []float64{1, 9, 3, 4, 5.5, 6}) {
+		t.Fatalf("values %v", got)
+	}
+}

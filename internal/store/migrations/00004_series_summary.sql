@@ -11,6 +11,11 @@ ALTER TABLE series ADD COLUMN n INTEGER NOT NULL DEFAULT 0;
 -- version_id is the last dataset version that added, revised or removed one
 -- of the series' values (a per-series data version for caches).
 ALTER TABLE series ADD COLUMN version_id INTEGER REFERENCES dataset_versions (id);
+-- digest is the hex sha256 of the stored (date, value) pairs in date order
+-- (see internal/store digestOf), NULL when unknown (before the first ingest
+-- after this migration, and after merges). An update whose values up to the
+-- stored last date hash the same only appends, without reading the series.
+ALTER TABLE series ADD COLUMN digest TEXT;
 
 -- changed_from is the earliest date whose value a version added, revised
 -- or removed (NULL when unknown, as for versions ingested before this
@@ -25,6 +30,7 @@ UPDATE series SET
     version_id = (SELECT MAX(o.version_id) FROM observations o WHERE o.series_id = series.id);
 
 -- +goose Down
+ALTER TABLE series DROP COLUMN digest;
 ALTER TABLE dataset_versions DROP COLUMN changed_from;
 ALTER TABLE series DROP COLUMN version_id;
 ALTER TABLE series DROP COLUMN n;
