@@ -49,4 +49,3 @@ func CatchUp(ctx context.Context, st store.EventStore, datasets []catalog.Datase
 	}
 	return nil
 }
-
