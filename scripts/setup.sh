@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
 
-apt_packages=(gcc pkg-config libnetcdf-dev libhdf5-dev zlib1g-dev libdeflate-dev netcdf-bin cdo nco python3-numpy python3-xarray python3-netcdf4 chromium)
+apt_packages=(gcc pkg-config libnetcdf-dev libhdf5-dev zlib1g-dev libdeflate-dev netcdf-bin cdo nco python3-numpy python3-xarray python3-netcdf4 chromium sqlite3)
 # Node.js: keep the one the machine has (this machine kind ships Node 20 with
 # npm); install Debian's only when there is none.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)

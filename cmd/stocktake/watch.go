@@ -13,6 +13,7 @@ import (
 
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/ingest"
+	"github.com/stocktake/stocktake/internal/watch"
 )
 
 func newWatchCmd() *cobra.Command {
@@ -72,7 +73,7 @@ stay stored and served. Stop with Ctrl-C.`,
 
 			watchErr := make(chan error, 1)
 			go func() {
-				watchErr <- alerts.Watch(ctx, st, alerts.WatchOptions{
+				watchErr <- watch.Run(ctx, st, watch.Options{
 					Datasets: datasets, Ingest: opts, Every: every, Deliverer: d, Logger: slog.Default(),
 					OnCycle: func(outs []ingest.Outcome, err error) {
 						if err != nil {

@@ -136,60 +136,39 @@ func uid(indicator, entity string, k Kind, dir string, date obs.Date) string {
 	return fmt.Sprintf("tag:stocktake.github.io,2025:event/%s/%s/%s/%s/%s", indicator, entity, k, dir, date)
 }
 
-const eventCols = `e.id, e.dataset, e.indicator, e.entity, e.kind, e.direction, e.date, e.value, e.unit, e.frequency, e.smoothing,
-	e.prev_date, e.prev_value, e.margin, e.streak_from, e.streak_len, e.rank, e.years, e.record, e.record_opposite,
-	e.version_id, COALESCE(v.producer_version, ''), COALESCE(v.sha256, ''), e.historical, e.detected_at, e.updated_at,
-	e.retracted_at, e.retracted_version_id, COALESCE(rv.producer_version, ''), COALESCE(rv.sha256, ''), e.retracted_reason`
-
-const eventFrom = ` FROM events e LEFT JOIN dataset_versions v ON v.id = e.version_id
-	LEFT JOIN dataset_versions rv ON rv.id = e.retracted_version_id `
-
-type rowScanner interface{ Scan(...any) error }
-
-func scanEvent(r rowScanner) (Event, error) {
-	var e Event
-	var date int64
-	var freq, detected, updated, retracted string
-	var prevDate, streakFrom, streakLen, rank, years, rvID sql.NullInt64
-	var prevValue, margin sql.NullFloat64
-	var rvProducer, rvSHA string
-	err := r.Scan(&e.ID, &e.Dataset, &e.Indicator, &e.Entity, &e.Kind, &e.Direction, &date, &e.Value, &e.Unit, &freq, &e.Smoothing,
-		&prevDate, &prevValue, &margin, &streakFrom, &streakLen, &rank, &years, &e.Record, &e.RecordOpposite,
-		&e.Version.ID, &e.Version.ProducerVersion, &e.Version.SHA256, &e.Historical, &detected, &updated,
-		&retracted, &rvID, &rvProducer, &rvSHA, &e.RetractionReason)
-	if err != nil {
-		return e, err
+// eventFrom converts a stored event row into an Event.
+func eventFrom(r store.EventRow) Event {
+	e := Event{
+		ID: r.ID, Dataset: r.Dataset, Indicator: r.Indicator, Entity: r.Entity, Kind: Kind(r.Kind), Direction: r.Direction,
+		Value: r.Value, Unit: r.Unit, Frequency: r.Frequency, Smoothing: r.Smoothing,
+		Rank: r.Rank, Years: r.Years, Record: r.Record, RecordOpposite: r.RecordOpp,
+		Version:    VersionRef{ID: r.VersionID, ProducerVersion: r.VersionProducer, SHA256: r.VersionSHA256},
+		Historical: r.Historical, DetectedAt: r.DetectedAt, UpdatedAt: r.UpdatedAt, RetractionReason: r.RetractedReason,
+		date: r.Date,
 	}
-	e.date = obs.Date(date)
-	e.Frequency = obs.Frequency(freq)
 	e.Date = formatDate(e.Kind, e.Frequency, e.date)
 	e.UID = uid(e.Indicator, e.Entity, e.Kind, e.Direction, e.date)
-	if prevDate.Valid && prevValue.Valid {
+	if r.HasPrev {
 		f := e.Frequency
 		if e.Kind == MonthRec {
 			f = obs.Monthly
 		}
-		e.Previous = &Holder{Date: obs.Date(prevDate.Int64).Format(f), Value: prevValue.Float64}
-	}
-	if margin.Valid {
-		m := margin.Float64
+		e.Previous = &Holder{Date: r.PrevDate.Format(f), Value: r.PrevValue}
+		m := r.Margin
 		e.Margin = &m
 	}
-	if streakFrom.Valid {
-		e.Streak = &StreakInfo{From: obs.Date(streakFrom.Int64).Format(e.Frequency), Len: int(streakLen.Int64)}
+	if r.HasStreak {
+		e.Streak = &StreakInfo{From: r.StreakFrom.Format(e.Frequency), Len: r.StreakLen}
 	}
-	e.Rank, e.Years = int(rank.Int64), int(years.Int64)
-	e.DetectedAt, _ = time.Parse(time.RFC3339Nano, detected)
-	e.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
-	if retracted != "" {
-		t, _ := time.Parse(time.RFC3339Nano, retracted)
+	if r.Retracted() {
+		t := r.RetractedAt
 		e.Retracted, e.RetractedAt = true, &t
-		if rvID.Valid {
-			e.RetractedVersion = &VersionRef{ID: rvID.Int64, ProducerVersion: rvProducer, SHA256: rvSHA}
+		if r.RetractedVersion != 0 {
+			e.RetractedVersion = &VersionRef{ID: r.RetractedVersion, ProducerVersion: r.RetractedProducer, SHA256: r.RetractedSHA256}
 		}
 	}
 	e.Sentence = Sentence(e)
-	return e, nil
+	return e
 }
 
 // formatDate writes an event's date: YYYY-MM for month records and monthly
@@ -219,45 +198,29 @@ type Query struct {
 // List returns events ordered by last update, newest first (ties by id,
 // highest first), and the cursor of the next page ("" when there is none).
 // A cursor is "<updated_at>/<id>" of the last event returned.
-func List(ctx context.Context, st *store.Store, q Query) ([]Event, string, error) {
+func List(ctx context.Context, st store.EventStore, q Query) ([]Event, string, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50
 	}
 	limit = min(limit, 1000)
-	var where []string
-	var args []any
-	if !q.Historical {
-		where = append(where, "e.historical = 0")
-	}
-	if len(q.Indicators) > 0 {
-		where = append(where, "e.indicator IN (?"+strings.Repeat(",?", len(q.Indicators)-1)+")")
-		for _, id := range q.Indicators {
-			args = append(args, id)
-		}
-	}
-	if !q.Since.IsZero() {
-		where = append(where, "e.updated_at >= ?")
-		args = append(args, ts(q.Since))
-	}
+	f := store.EventFilter{Indicators: q.Indicators, Since: q.Since, Historical: q.Historical, Limit: limit + 1}
 	if q.Cursor != "" {
-		ts, idStr, ok := strings.Cut(q.Cursor, "/")
+		at, idStr, ok := strings.Cut(q.Cursor, "/")
+		t, terr := time.Parse(time.RFC3339Nano, at)
 		var id int64
-		if _, err := fmt.Sscan(idStr, &id); !ok || err != nil {
+		if _, err := fmt.Sscan(idStr, &id); !ok || err != nil || terr != nil {
 			return nil, "", fmt.Errorf("alerts: bad cursor %q", q.Cursor)
 		}
-		where = append(where, "(e.updated_at < ? OR (e.updated_at = ? AND e.id < ?))")
-		args = append(args, ts, ts, id)
+		f.BeforeUpdated, f.BeforeID = t, id
 	}
-	sqlq := "SELECT " + eventCols + eventFrom
-	if len(where) > 0 {
-		sqlq += "WHERE " + strings.Join(where, " AND ")
-	}
-	sqlq += " ORDER BY e.updated_at DESC, e.id DESC LIMIT ?"
-	args = append(args, limit+1)
-	evs, err := queryEvents(ctx, st.DB(), sqlq, args...)
+	rows, err := st.Events(ctx, f)
 	if err != nil {
 		return nil, "", err
+	}
+	evs := make([]Event, 0, len(rows))
+	for _, r := range rows {
+		evs = append(evs, eventFrom(r))
 	}
 	next := ""
 	if len(evs) > limit {
@@ -269,34 +232,16 @@ func List(ctx context.Context, st *store.Store, q Query) ([]Event, string, error
 }
 
 // Get returns the event with the given id.
-func Get(ctx context.Context, st *store.Store, id int64) (Event, error) {
-	evs, err := queryEvents(ctx, st.DB(), "SELECT "+eventCols+eventFrom+"WHERE e.id = ?", id)
+func Get(ctx context.Context, st store.EventStore, id int64) (Event, error) {
+	r, err := st.Event(ctx, id)
 	if err != nil {
-		return Event{}, err
+		return Event{}, fmt.Errorf("alerts: %w", err)
 	}
-	if len(evs) == 0 {
-		return Event{}, fmt.Errorf("alerts: event %d: %w", id, store.ErrNotFound)
-	}
-	return evs[0], nil
+	return eventFrom(r), nil
 }
 
+// querier is what the webhook registry reads through (a *sql.DB or a
+// *sql.Tx); it goes once that SQL moves into internal/store.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func queryEvents(ctx context.Context, db querier, q string, args ...any) ([]Event, error) {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,6 +86,23 @@ func (f *sstFixture) revise(t *testing.T, last time.Time, values map[time.Time]f
 	}
 	b, _ := json.Marshal(rows)
 	return b
+}
+
+// eventsOfKind returns every stored event (historical ones included) of one
+// kind dated on or after from, in date order.
+func eventsOfKind(ctx context.Context, st *store.Store, k Kind, from obs.Date) ([]Event, error) {
+	rows, err := st.Events(ctx, store.EventFilter{Kinds: []string{string(k)}, Historical: true})
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	for _, r := range rows {
+		if r.Date >= from {
+			out = append(out, eventFrom(r))
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Event) int { return int(a.date - b.date) })
+	return out, nil
 }
 
 func kinds(evs []Event) map[string]bool {
@@ -203,7 +221,7 @@ func TestSeaIceYearExtremes(t *testing.T) {
 		}
 		return math.Round(s/5*1e6) / 1e6
 	}
-	all, err := queryEvents(ctx, st.DB(), "SELECT "+eventCols+eventFrom+"WHERE e.kind = 'year-extreme' AND e.date >= ? ORDER BY e.date", int64(obs.NewDate(2023, 1, 1)))
+	all, err := eventsOfKind(ctx, st, YearExtrem, obs.NewDate(2023, 1, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +264,7 @@ func TestSeaIceYearExtremes(t *testing.T) {
 	// Streaks start counting after StreakWarmUpYears: no streak, and no
 	// "longest earlier run", from the first decade (in 1980 every day beat
 	// the single earlier year).
-	streaks, err := queryEvents(ctx, st.DB(), "SELECT "+eventCols+eventFrom+"WHERE e.kind = 'streak' ORDER BY e.date")
+	streaks, err := eventsOfKind(ctx, st, Streak, math.MinInt32)
 	if err != nil || len(streaks) == 0 {
 		t.Fatalf("streaks: %d %v", len(streaks), err)
 	}
@@ -314,9 +332,15 @@ func TestWebhookSurvivesFailuresAndRestart(t *testing.T) {
 	go func() { done <- NewDeliverer(f.st, opt).Run(rctx) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		var pending int
-		if err := f.st.DB().QueryRow("SELECT COUNT(*) FROM deliveries WHERE state <> 'delivered'").Scan(&pending); err != nil {
+		ds, err := Deliveries(ctx, f.st, 0)
+		if err != nil {
 			t.Fatal(err)
+		}
+		pending := 0
+		for _, d := range ds {
+			if d.State != "delivered" {
+				pending++
+			}
 		}
 		if pending == 0 || time.Now().After(deadline) {
 			break

@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -16,329 +15,35 @@ import (
 	"github.com/stocktake/stocktake/internal/store"
 )
 
-// DailyStreakMilestones are the run lengths, in days, at which a streak of
-// consecutive record-day days fires a streak event.
-var DailyStreakMilestones = []int{7, 14, 30, 60, 90, 180, 365, 730}
-
-// MonthlyStreakMilestones are the run lengths, in months, at which a streak
-// of consecutive record-month months of a monthly series fires an event.
-var MonthlyStreakMilestones = []int{3, 6, 12, 24, 36}
-
-// StreakWarmUpYears is how many years a series must have before a run of
-// record days counts as a streak. In the first years almost every day beats
-// the one or two earlier years (NSIDC's Antarctic record "set" 158 records
-// in a row in 1980), so such runs are neither events nor the "longest
-// earlier run" later streaks are compared with.
-const StreakWarmUpYears = 10
-
-// YearExtremeHold is the confirmation window of year-extreme events, in
-// days: a day is announced as its year's maximum (minimum) once the data
-// reach this many days past it, when the series starts at least this many
-// days before it, no value of the year goes further and no value in the
-// YearExtremeHold days before it (in the previous year) goes as far. The second condition keeps a 1 January that merely continues the
-// previous December's trend from being announced.
-const YearExtremeHold = 15
-
-// NationalWindowYears is how many of the latest years of each national
-// series are scanned (all-time events only, countries and World only); older
-// stored events are left as they are.
-const NationalWindowYears = 5
-
-// fact is one event as computed from the current data, before storage.
-type fact struct {
-	kind       Kind
-	dir        string
-	date       obs.Date
-	value      float64
-	hasPrev    bool
-	prevDate   obs.Date
-	prevValue  float64
-	margin     float64
-	streakFrom obs.Date
-	streakLen  int
-	rank       int
-	years      int
-	record     bool
-	recordOpp  bool
-}
-
-type factKey struct {
-	entity string
-	kind   Kind
-	dir    string
-	date   obs.Date
-}
-
-// SmoothingFor returns the smoothing under which an indicator's daily values
-// are compared: NSIDC's 5-day trailing mean for the NSIDC sea-ice datasets,
-// none otherwise.
-func SmoothingFor(ds catalog.Dataset) analysis.Smoothing {
-	if ds.Format == "nsidc-extent-csv" {
-		return analysis.NSIDC5Day
-	}
-	return analysis.Smoothing{}
-}
-
-// Directions returns the record directions ("max", "min") of an indicator.
-func Directions(ind catalog.Indicator) []string {
-	switch ind.Direction {
-	case catalog.Low:
-		return []string{"min"}
-	case catalog.Both:
-		return []string{"max", "min"}
-	}
-	return []string{"max"}
-}
-
-// equal is analysis's tie rule: values within 1e-9 of each other (relative
-// to the larger magnitude, absolute below 1) are equal.
-func equal(a, b float64) bool {
-	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
-}
-
-// beats reports whether a is strictly beyond b in direction dir.
-func beats(dir string, a, b float64) bool {
-	if equal(a, b) {
-		return false
-	}
-	if dir == "min" {
-		return a < b
-	}
-	return a > b
-}
-
-// margin is how far a goes beyond b in direction dir (positive when it beats).
-func margin(dir string, a, b float64) float64 {
-	if dir == "min" {
-		return round6(b - a)
-	}
-	return round6(a - b)
-}
-
-func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
-
-// computeFacts returns every fact the series supports in its current data.
-// raw are the stored points; daily series are compared after smoothing sm.
-func computeFacts(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing) []fact {
-	raw := se.Points
-	if len(raw) == 0 {
-		return nil
-	}
-	pts := raw
-	if se.Frequency == obs.Daily && !sm.None() {
-		pts = sm.Apply(raw)
-	}
-	fill := 0
-	if sm.Fill > 0 {
-		fill = sm.Fill
-	}
-	var out []fact
-	for _, dir := range Directions(ind) {
-		out = append(out, allTimeFacts(pts, dir)...)
-		switch se.Frequency {
-		case obs.Daily:
-			days := slotFacts(pts, dir, analysis.Calendar, DayRecord)
-			out = append(out, days...)
-			out = append(out, streakFacts(afterWarmUp(days, pts[0].Date), dir, func(a, b obs.Date) bool { return b == a+1 }, DailyStreakMilestones)...)
-			out = append(out, monthFacts(raw, dir, fill)...)
-			if ind.Direction == catalog.Both {
-				out = append(out, yearExtremeFacts(pts, dir)...)
-			}
-		case obs.Monthly:
-			months := slotFacts(pts, dir, analysis.Month, MonthRec)
-			out = append(out, months...)
-			out = append(out, streakFacts(afterWarmUp(months, pts[0].Date), dir, func(a, b obs.Date) bool { return monthIndex(b) == monthIndex(a)+1 }, MonthlyStreakMilestones)...)
-		}
-	}
-	return out
-}
-
-func monthIndex(d obs.Date) int {
-	y, m, _ := d.YMD()
-	return y*12 + m - 1
-}
-
-// allTimeFacts: each value strictly beyond every earlier value.
-func allTimeFacts(pts []obs.Point, dir string) []fact {
-	var out []fact
-	best := -1
-	for i, p := range pts {
-		if best >= 0 && beats(dir, p.Value, pts[best].Value) {
-			out = append(out, withPrev(fact{kind: AllTime, dir: dir, date: p.Date, value: round6(p.Value)}, pts[best]))
-		}
-		if best < 0 || beats(dir, p.Value, pts[best].Value) {
-			best = i
-		}
-	}
-	return out
-}
-
-func withPrev(f fact, prev obs.Point) fact {
-	f.hasPrev, f.prevDate, f.prevValue = true, prev.Date, round6(prev.Value)
-	f.margin = margin(f.dir, f.value, prev.Value)
-	return f
-}
-
-// slotFacts: each value strictly beyond every earlier value of the same
-// slot (calendar date, or calendar month for monthly series). Points are
-// sorted with unique dates, so earlier values of a slot are earlier years'.
-func slotFacts(pts []obs.Point, dir string, conv analysis.Convention, k Kind) []fact {
-	var out []fact
-	best := make([]int, conv.Slots()) // index+1 of the slot's record holder; 0 = none
-	for i, p := range pts {
-		s := conv.Slot(p.Date)
-		b := best[s] - 1
-		if b >= 0 && beats(dir, p.Value, pts[b].Value) {
-			out = append(out, withPrev(fact{kind: k, dir: dir, date: p.Date, value: round6(p.Value)}, pts[b]))
-		}
-		if b < 0 || beats(dir, p.Value, pts[b].Value) {
-			best[s] = i + 1
-		}
-	}
-	return out
-}
-
-// afterWarmUp returns the record facts dated StreakWarmUpYears or more
-// after the series' first date.
-func afterWarmUp(recs []fact, first obs.Date) []fact {
-	y, m, d := first.YMD()
-	start := obs.NewDate(y+StreakWarmUpYears, m, min(d, 28))
-	for i, r := range recs {
-		if r.date >= start {
-			return recs[i:]
-		}
-	}
-	return nil
-}
-
-// streakFacts turns record facts (in date order) into streak facts: one
-// when a run of consecutive records reaches a milestone. The previous holder
-// is the longest earlier run (Value its length, Date its last period).
-func streakFacts(recs []fact, dir string, next func(a, b obs.Date) bool, milestones []int) []fact {
-	var out []fact
-	bestLen, bestEnd := 0, obs.Date(0)
-	runStart, runLen := 0, 0
-	for i, r := range recs {
-		if i > 0 && next(recs[i-1].date, r.date) {
-			runLen++
-		} else {
-			if runLen > bestLen {
-				bestLen, bestEnd = runLen, recs[i-1].date
-			}
-			runStart, runLen = i, 1
-		}
-		if slices.Contains(milestones, runLen) {
-			f := fact{kind: Streak, dir: dir, date: r.date, value: r.value, streakFrom: recs[runStart].date, streakLen: runLen}
-			if bestLen > 0 {
-				f.hasPrev, f.prevDate, f.prevValue = true, bestEnd, float64(bestLen)
-				f.margin = float64(runLen - bestLen)
-			}
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// monthFacts: month records of a daily series, from the means of the raw
-// daily values (runs of at most fill missing days interpolated first, as
-// analysis.RecordMonth does). A month takes part once it is complete under
-// the WMO 5/11 rule and the data reach its last day.
-func monthFacts(raw []obs.Point, dir string, fill int) []fact {
-	months := analysis.Monthly(analysis.FillGaps(raw, fill), analysis.WMO511)
-	last := raw[len(raw)-1].Date
-	var out []fact
-	var best [12]*analysis.Aggregate
-	for i := range months {
-		a := &months[i]
-		y, m, _ := a.Date.YMD()
-		if !a.Complete || last < obs.NewDate(y, m, obs.DaysIn(y, m)) {
-			continue
-		}
-		b := best[m-1]
-		if b != nil && beats(dir, a.Value, b.Value) {
-			out = append(out, withPrev(fact{kind: MonthRec, dir: dir, date: a.Date, value: round6(a.Value)}, obs.Point{Date: b.Date, Value: b.Value}))
-		}
-		if b == nil || beats(dir, a.Value, b.Value) {
-			best[m-1] = a
-		}
-	}
-	return out
-}
-
-// yearExtremeFacts: for each year, its most extreme value (first date on
-// ties) once confirmed (see YearExtremeHold), ranked against the annual
-// extremes of the earlier years that have data in all twelve months.
-func yearExtremeFacts(pts []obs.Point, dir string) []fact {
-	var out []fact
-	last := pts[len(pts)-1].Date
-	var earlier []obs.Point // annual extremes of earlier full years
-	for lo := 0; lo < len(pts); {
-		y := pts[lo].Date.Year()
-		hi, e := lo, lo
-		var months [13]bool
-		for ; hi < len(pts) && pts[hi].Date.Year() == y; hi++ {
-			months[pts[hi].Date.Month()] = true
-			if beats(dir, pts[hi].Value, pts[e].Value) {
-				e = hi
-			}
-		}
-		d, v := pts[e].Date, pts[e].Value
-		// The data must reach YearExtremeHold days past the day and start at
-		// least YearExtremeHold days before it: at the start of a series the
-		// first values are the year's most extreme only because nothing
-		// precedes them (NSIDC's record starts on 26 October 1978, after
-		// that year's Arctic minimum and Antarctic maximum).
-		ok := last >= d+YearExtremeHold && pts[0].Date <= d-YearExtremeHold
-		for j := hi; ok && j < len(pts) && pts[j].Date <= d+YearExtremeHold; j++ {
-			ok = !beats(dir, pts[j].Value, v)
-		}
-		for j := lo - 1; ok && j >= 0 && pts[j].Date >= d-YearExtremeHold; j-- {
-			ok = !beats(dir, pts[j].Value, v) && !equal(pts[j].Value, v)
-		}
-		if ok {
-			opp := "min"
-			if dir == "min" {
-				opp = "max"
-			}
-			f := fact{kind: YearExtrem, dir: dir, date: d, value: round6(v), rank: 1, years: len(earlier) + 1}
-			tie, oppTie, oppRecord := false, false, len(earlier) > 0
-			var prev *obs.Point
-			for i, p := range earlier {
-				if beats(dir, p.Value, v) {
-					f.rank++
-				}
-				tie = tie || equal(p.Value, v)
-				oppTie = oppTie || equal(p.Value, v)
-				oppRecord = oppRecord && beats(opp, v, p.Value)
-				if prev == nil || beats(dir, p.Value, prev.Value) {
-					prev = &earlier[i]
-				}
-			}
-			if prev != nil {
-				f = withPrev(f, *prev)
-			}
-			f.record = f.rank == 1 && !tie && len(earlier) > 0
-			f.recordOpp = oppRecord && !oppTie
-			out = append(out, f)
-		}
-		full := true
-		for m := 1; m <= 12; m++ {
-			full = full && months[m]
-		}
-		if full {
-			earlier = append(earlier, pts[e])
-		}
-		lo = hi
-	}
-	return out
-}
-
 // seriesFacts is the computed facts of one series and the first date of
 // its evaluation window (stored events dated before it are left alone).
 type seriesFacts struct {
 	entity string
 	from   obs.Date
 	facts  []fact
+}
+
+// indFacts is the computed facts of one indicator of a dataset.
+type indFacts struct {
+	ind    catalog.Indicator
+	unit   string
+	freq   obs.Frequency
+	series []seriesFacts
+	// yearExtremes holds (entity, dir, year) of every current year-extreme
+	// fact, inside the window or not: a stored year-extreme of such a year
+	// that no longer holds was superseded, not revised.
+	yearExtremes map[[3]any]bool
+}
+
+// reconcileFrom returns the first date whose events a detection after an
+// update must reconcile, given the earliest date the update changed: facts
+// depend only on values up to their date, except month records (the whole
+// month, and the data reaching its end), year-extremes (their year and
+// YearExtremeHold days around it) and smoothing or gap filling (a few days
+// back). Starting at 1 January of the year of changed−31 days, less 31 more
+// days, covers all of them.
+func reconcileFrom(changed obs.Date) obs.Date {
+	return obs.NewDate((changed-31).Year(), 1, 1) - 31
 }
 
 // Detect reconciles the stored events of dataset ds with its current data,
@@ -349,182 +54,66 @@ type seriesFacts struct {
 // values of stored facts that still hold, reinstates retracted facts that
 // hold again, and retracts stored facts that no longer hold.
 //
+// Cost: when detection last completed for the version before the update
+// (the usual case), only the events from reconcileFrom(earliest changed
+// date) on are read and reconciled, so an update that appends a few days
+// touches about a year of events, not the series' history. The facts
+// themselves are computed in memory in one pass over each series.
+//
 // Baseline rule: the first Detect of a dataset stores everything it finds
 // as historical and delivers nothing. Later calls return in newEvents the
 // events inserted or reinstated, and in retracted the events retracted; both
 // are queued for every matching webhook in the same transaction, except
 // historical ones. Detect is idempotent: a second call on the same data
 // changes nothing and returns nothing.
-func Detect(ctx context.Context, st *store.Store, ds catalog.Dataset, versionID int64) (newEvents, retracted []Event, err error) {
+func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versionID int64) (newEvents, retracted []Event, err error) {
 	sm := SmoothingFor(ds)
-	type indFacts struct {
-		ind    catalog.Indicator
-		unit   string
-		freq   obs.Frequency
-		series []seriesFacts
-	}
-	var all []indFacts
-	for _, ind := range ds.Indicators {
-		if !ind.Default {
-			continue
-		}
-		ref := catalog.Ref{Indicator: ind, Dataset: ds}
-		var list []obs.Series
-		if ind.National {
-			list, _, err = st.AllSeries(ctx, ref)
-		} else {
-			var se obs.Series
-			se, _, err = st.Series(ctx, ref, "")
-			list = []obs.Series{se}
-		}
-		if errors.Is(err, store.ErrNotFound) {
-			list, err = nil, nil
-		}
+	window := obs.Date(math.MinInt32)
+	if scanned, _, ok, err := st.EventScan(ctx, ds.ID); err != nil {
+		return nil, nil, err
+	} else if ok && scanned < versionID {
+		changed, any, known, err := st.ChangedSince(ctx, ds.ID, scanned, versionID)
 		if err != nil {
-			return nil, nil, fmt.Errorf("alerts: reading %s: %w", ind.ID, err)
+			return nil, nil, err
 		}
-		f := indFacts{ind: ind, unit: ind.Unit, freq: ind.Frequency}
-		for _, se := range list {
-			if len(se.Points) == 0 {
-				continue
-			}
-			sf := seriesFacts{entity: se.Entity, from: math.MinInt32}
-			if ind.National {
-				if e, ok := national.Lookup(se.Entity); se.Entity != "OWID_WRL" && (!ok || !e.Ranked()) {
-					continue
-				}
-				sf.from = obs.NewDate(se.Points[len(se.Points)-1].Date.Year()-NationalWindowYears+1, 1, 1)
-				for _, dir := range Directions(ind) {
-					for _, f := range allTimeFacts(se.Points, dir) {
-						if f.date >= sf.from {
-							sf.facts = append(sf.facts, f)
-						}
-					}
-				}
-			} else {
-				sf.facts = computeFacts(se, ind, sm)
-			}
-			f.series = append(f.series, sf)
+		switch {
+		case known && !any:
+			window = math.MaxInt32
+		case known:
+			window = reconcileFrom(changed)
 		}
-		all = append(all, f)
 	}
-
-	now := ts(time.Now())
-	tx, err := st.DB().BeginTx(ctx, nil)
+	all, err := computeDataset(ctx, st, ds, sm)
+	if err != nil {
+		return nil, nil, err
+	}
+	tx, err := st.BeginEvents(ctx, time.Now())
 	if err != nil {
 		return nil, nil, err
 	}
 	defer tx.Rollback()
-	insert, err := tx.PrepareContext(ctx, insertEventSQL)
+	baselined, err := tx.Baselined(ds.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer insert.Close()
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM alert_baselines WHERE dataset = ?", ds.ID).Scan(&n); err != nil {
-		return nil, nil, err
-	}
-	baseline := n == 0
-	hooks, err := loadWebhooks(ctx, tx)
-	if err != nil {
-		return nil, nil, err
+	baseline := !baselined
+	if baseline {
+		window = math.MinInt32
 	}
 	var newIDs, retIDs []int64
-	notify := func(ev int64, indicator, action string) error {
-		for _, h := range hooks {
-			if !h.matches(indicator) {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (webhook_id, event_id, action, state, next_attempt_at, created_at)
-				VALUES (?, ?, ?, 'pending', ?, ?)`, h.ID, ev, action, now, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	for _, f := range all {
-		stored, err := loadStored(ctx, tx, f.ind.ID)
+		n, r, err := reconcile(tx, ds, f, sm, versionID, baseline, window)
 		if err != nil {
 			return nil, nil, err
 		}
-		windows := map[string]obs.Date{}
-		seen := map[factKey]bool{}
-		yearExtremes := map[[3]any]bool{} // (entity, dir, year) with a current year-extreme fact
-		for _, sf := range f.series {
-			windows[sf.entity] = sf.from
-			for _, fc := range sf.facts {
-				k := factKey{sf.entity, fc.kind, fc.dir, fc.date}
-				seen[k] = true
-				if fc.kind == YearExtrem {
-					yearExtremes[[3]any{sf.entity, fc.dir, fc.date.Year()}] = true
-				}
-				old, ok := stored[k]
-				if !ok {
-					id, err := insertFact(ctx, insert, ds.ID, f.ind.ID, sf.entity, f.unit, f.freq, smoothingName(f.freq, fc.kind, sm), fc, versionID, baseline, now)
-					if err != nil {
-						return nil, nil, err
-					}
-					if !baseline {
-						newIDs = append(newIDs, id)
-						if err := notify(id, f.ind.ID, "new"); err != nil {
-							return nil, nil, err
-						}
-					}
-					continue
-				}
-				if old.retracted {
-					if _, err := tx.ExecContext(ctx, `UPDATE events SET retracted_at = '', retracted_version_id = NULL, retracted_reason = '',
-						version_id = ?, updated_at = ? WHERE id = ?`, versionID, now, old.id); err != nil {
-						return nil, nil, err
-					}
-					if err := updateFact(ctx, tx, old.id, fc, ""); err != nil {
-						return nil, nil, err
-					}
-					if !old.historical {
-						newIDs = append(newIDs, old.id)
-						if err := notify(old.id, f.ind.ID, "reinstated"); err != nil {
-							return nil, nil, err
-						}
-					}
-					continue
-				}
-				if !old.fact.same(fc) {
-					if err := updateFact(ctx, tx, old.id, fc, now); err != nil {
-						return nil, nil, err
-					}
-				}
-			}
-		}
-		for k, old := range stored {
-			if seen[k] || old.retracted {
-				continue
-			}
-			if from, ok := windows[k.entity]; ok && k.date < from {
-				continue
-			}
-			reason := "revised"
-			if k.kind == YearExtrem && yearExtremes[[3]any{k.entity, k.dir, k.date.Year()}] {
-				reason = "superseded"
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE events SET retracted_at = ?, retracted_version_id = ?, retracted_reason = ?, updated_at = ?
-				WHERE id = ?`, now, versionID, reason, now, old.id); err != nil {
-				return nil, nil, err
-			}
-			retIDs = append(retIDs, old.id)
-			if !old.historical {
-				if err := notify(old.id, f.ind.ID, "retracted"); err != nil {
-					return nil, nil, err
-				}
-			}
-		}
+		newIDs, retIDs = append(newIDs, n...), append(retIDs, r...)
 	}
 	if baseline {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO alert_baselines (dataset, version_id, created_at) VALUES (?, ?, ?)", ds.ID, versionID, now); err != nil {
+		if err := tx.MarkBaseline(ds.ID, versionID); err != nil {
 			return nil, nil, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO alert_scans (dataset, version_id, scanned_at) VALUES (?, ?, ?)
-		ON CONFLICT (dataset) DO UPDATE SET version_id = excluded.version_id, scanned_at = excluded.scanned_at`, ds.ID, versionID, now); err != nil {
+	if err := tx.MarkScanned(ds.ID, versionID); err != nil {
 		return nil, nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -551,6 +140,148 @@ func Detect(ctx context.Context, st *store.Store, ds catalog.Dataset, versionID 
 	return newEvents, retracted, nil
 }
 
+// computeDataset computes the facts of every default indicator of ds from
+// its current data, read in one snapshot.
+func computeDataset(ctx context.Context, st store.EventStore, ds catalog.Dataset, sm analysis.Smoothing) ([]indFacts, error) {
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer sn.Close()
+	var all []indFacts
+	for _, ind := range ds.Indicators {
+		if !ind.Default {
+			continue
+		}
+		ref := catalog.Ref{Indicator: ind, Dataset: ds}
+		var list []obs.Series
+		if ind.National {
+			list, _, err = sn.AllSeries(ctx, ref)
+		} else {
+			var se obs.Series
+			se, _, err = sn.Series(ctx, ref, "")
+			list = []obs.Series{se}
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			list, err = nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("alerts: reading %s: %w", ind.ID, err)
+		}
+		f := indFacts{ind: ind, unit: ind.Unit, freq: ind.Frequency, yearExtremes: map[[3]any]bool{}}
+		for _, se := range list {
+			if len(se.Points) == 0 {
+				continue
+			}
+			sf := seriesFacts{entity: se.Entity, from: math.MinInt32}
+			if ind.National {
+				if e, ok := national.Lookup(se.Entity); se.Entity != "OWID_WRL" && (!ok || !e.Ranked()) {
+					continue
+				}
+				sf.from = obs.NewDate(se.Points[len(se.Points)-1].Date.Year()-NationalWindowYears+1, 1, 1)
+				for _, dir := range Directions(ind) {
+					for _, f := range allTimeFacts(se.Points, dir) {
+						if f.date >= sf.from {
+							sf.facts = append(sf.facts, f)
+						}
+					}
+				}
+			} else {
+				sf.facts = computeFacts(se, ind, sm)
+			}
+			for _, fc := range sf.facts {
+				if fc.kind == YearExtrem {
+					f.yearExtremes[[3]any{sf.entity, fc.dir, fc.date.Year()}] = true
+				}
+			}
+			f.series = append(f.series, sf)
+		}
+		all = append(all, f)
+	}
+	return all, nil
+}
+
+// reconcile brings the stored events of one indicator dated on or after
+// window in line with its facts, and returns the ids of the events
+// inserted or reinstated and of those retracted (historical ones excluded
+// from delivery).
+func reconcile(tx *store.EventTx, ds catalog.Dataset, f indFacts, sm analysis.Smoothing, versionID int64, baseline bool, window obs.Date) (newIDs, retIDs []int64, err error) {
+	rows, err := tx.StoredEvents(f.ind.ID, window)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored := make(map[factKey]storedFact, len(rows))
+	for _, r := range rows {
+		stored[factKey{r.Entity, Kind(r.Kind), r.Direction, r.Date}] = storedFact{id: r.ID, fact: factOf(r), retracted: r.Retracted(), historical: r.Historical}
+	}
+	windows := map[string]obs.Date{}
+	seen := map[factKey]bool{}
+	for _, sf := range f.series {
+		windows[sf.entity] = sf.from
+		for _, fc := range sf.facts {
+			if fc.date < window {
+				continue
+			}
+			k := factKey{sf.entity, fc.kind, fc.dir, fc.date}
+			seen[k] = true
+			old, ok := stored[k]
+			row := rowOf(ds.ID, f, sf.entity, smoothingName(f.freq, fc.kind, sm), fc, versionID, baseline)
+			switch {
+			case !ok:
+				id, err := tx.InsertEvent(row)
+				if err != nil {
+					return nil, nil, err
+				}
+				if !baseline {
+					newIDs = append(newIDs, id)
+					if err := tx.QueueDeliveries(id, f.ind.ID, "new"); err != nil {
+						return nil, nil, err
+					}
+				}
+			case old.retracted:
+				if err := tx.ReinstateEvent(old.id, versionID); err != nil {
+					return nil, nil, err
+				}
+				if err := tx.UpdateEvent(old.id, row, false); err != nil {
+					return nil, nil, err
+				}
+				if !old.historical {
+					newIDs = append(newIDs, old.id)
+					if err := tx.QueueDeliveries(old.id, f.ind.ID, "reinstated"); err != nil {
+						return nil, nil, err
+					}
+				}
+			case !old.fact.same(fc):
+				if err := tx.UpdateEvent(old.id, row, true); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+	}
+	for k, old := range stored {
+		if seen[k] || old.retracted {
+			continue
+		}
+		if from, ok := windows[k.entity]; ok && k.date < from {
+			continue
+		}
+		reason := "revised"
+		if k.kind == YearExtrem && f.yearExtremes[[3]any{k.entity, k.dir, k.date.Year()}] {
+			reason = "superseded"
+		}
+		if err := tx.RetractEvent(old.id, versionID, reason); err != nil {
+			return nil, nil, err
+		}
+		retIDs = append(retIDs, old.id)
+		if !old.historical {
+			if err := tx.QueueDeliveries(old.id, f.ind.ID, "retracted"); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return newIDs, retIDs, nil
+}
+
 // smoothingName is the smoothing stored with an event: the rule's name for
 // daily series, "none" for other series and for month records (means of the
 // raw daily values).
@@ -568,85 +299,31 @@ type storedFact struct {
 	historical bool
 }
 
-// same reports whether two facts with the same key carry the same details.
-func (f fact) same(g fact) bool {
-	return equal(f.value, g.value) && f.hasPrev == g.hasPrev && f.prevDate == g.prevDate && equal(f.prevValue, g.prevValue) &&
-		equal(f.margin, g.margin) && f.streakFrom == g.streakFrom && f.streakLen == g.streakLen && f.rank == g.rank &&
-		f.years == g.years && f.record == g.record && f.recordOpp == g.recordOpp
+// factOf is the fact a stored event states.
+func factOf(r store.EventRow) fact {
+	return fact{
+		kind: Kind(r.Kind), dir: r.Direction, date: r.Date, value: r.Value,
+		hasPrev: r.HasPrev, prevDate: r.PrevDate, prevValue: r.PrevValue, margin: r.Margin,
+		streakFrom: r.StreakFrom, streakLen: r.StreakLen, rank: r.Rank, years: r.Years,
+		record: r.Record, recordOpp: r.RecordOpp,
+	}
 }
 
-func loadStored(ctx context.Context, tx *sql.Tx, indicator string) (map[factKey]storedFact, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, entity, kind, direction, date, value, prev_date, prev_value, margin,
-		streak_from, streak_len, rank, years, record, record_opposite, retracted_at, historical FROM events WHERE indicator = ?`, indicator)
-	if err != nil {
-		return nil, err
+// rowOf is the event row that stores fact fc of one series.
+func rowOf(dataset string, f indFacts, entity, smoothing string, fc fact, versionID int64, historical bool) store.EventRow {
+	r := store.EventRow{
+		Dataset: dataset, Indicator: f.ind.ID, Entity: entity, Kind: string(fc.kind), Direction: fc.dir, Date: fc.date,
+		Value: fc.value, Unit: f.unit, Frequency: f.freq, Smoothing: smoothing,
+		Record: fc.record, RecordOpp: fc.recordOpp, VersionID: versionID, Historical: historical,
 	}
-	defer rows.Close()
-	out := map[factKey]storedFact{}
-	for rows.Next() {
-		var s storedFact
-		var entity, retracted string
-		var date int64
-		var prevDate, streakFrom, streakLen, rank, years sql.NullInt64
-		var prevValue, mg sql.NullFloat64
-		if err := rows.Scan(&s.id, &entity, &s.fact.kind, &s.fact.dir, &date, &s.fact.value, &prevDate, &prevValue, &mg,
-			&streakFrom, &streakLen, &rank, &years, &s.fact.record, &s.fact.recordOpp, &retracted, &s.historical); err != nil {
-			return nil, err
-		}
-		f := &s.fact
-		f.date = obs.Date(date)
-		f.hasPrev = prevDate.Valid
-		f.prevDate, f.prevValue, f.margin = obs.Date(prevDate.Int64), prevValue.Float64, mg.Float64
-		f.streakFrom, f.streakLen = obs.Date(streakFrom.Int64), int(streakLen.Int64)
-		f.rank, f.years = int(rank.Int64), int(years.Int64)
-		s.retracted = retracted != ""
-		out[factKey{entity, f.kind, f.dir, f.date}] = s
+	if fc.hasPrev {
+		r.HasPrev, r.PrevDate, r.PrevValue, r.Margin = true, fc.prevDate, fc.prevValue, fc.margin
 	}
-	return out, rows.Err()
-}
-
-// factColumns returns the nullable detail columns of a fact.
-func factColumns(f fact) (prevDate, prevValue, mg, streakFrom, streakLen, rank, years any) {
-	if f.hasPrev {
-		prevDate, prevValue, mg = int64(f.prevDate), f.prevValue, f.margin
+	if fc.kind == Streak {
+		r.HasStreak, r.StreakFrom, r.StreakLen = true, fc.streakFrom, fc.streakLen
 	}
-	if f.kind == Streak {
-		streakFrom, streakLen = int64(f.streakFrom), f.streakLen
+	if fc.kind == YearExtrem {
+		r.Rank, r.Years = fc.rank, fc.years
 	}
-	if f.kind == YearExtrem {
-		rank, years = f.rank, f.years
-	}
-	return
-}
-
-// insertEventSQL stores one fact; prepared once per Detect transaction.
-const insertEventSQL = `INSERT INTO events (dataset, indicator, entity, kind, direction, date, value, unit, frequency, smoothing,
-		prev_date, prev_value, margin, streak_from, streak_len, rank, years, record, record_opposite, version_id, historical, detected_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-func insertFact(ctx context.Context, insert *sql.Stmt, dataset, indicator, entity, unit string, freq obs.Frequency, smoothing string,
-	f fact, versionID int64, historical bool, now string) (int64, error) {
-	pd, pv, mg, sf, sl, rk, yr := factColumns(f)
-	r, err := insert.ExecContext(ctx,
-		dataset, indicator, entity, string(f.kind), f.dir, int64(f.date), f.value, unit, string(freq), smoothing,
-		pd, pv, mg, sf, sl, rk, yr, f.record, f.recordOpp, versionID, historical, now, now)
-	if err != nil {
-		return 0, err
-	}
-	return r.LastInsertId()
-}
-
-// updateFact rewrites the details of a stored fact; updated (when not "")
-// becomes its updated_at.
-func updateFact(ctx context.Context, tx *sql.Tx, id int64, f fact, updated string) error {
-	pd, pv, mg, sf, sl, rk, yr := factColumns(f)
-	q := `UPDATE events SET value = ?, prev_date = ?, prev_value = ?, margin = ?, streak_from = ?, streak_len = ?, rank = ?, years = ?,
-		record = ?, record_opposite = ?`
-	args := []any{f.value, pd, pv, mg, sf, sl, rk, yr, f.record, f.recordOpp}
-	if updated != "" {
-		q += ", updated_at = ?"
-		args = append(args, updated)
-	}
-	_, err := tx.ExecContext(ctx, q+" WHERE id = ?", append(args, id)...)
-	return err
+	return r
 }

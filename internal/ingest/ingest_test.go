@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -432,5 +433,55 @@ func BenchmarkIngestVitalSigns(b *testing.B) {
 		b.StopTimer()
 		st.Close()
 		b.StartTimer()
+	}
+}
+
+// TestInteriorLossRefused: the real world SST file with 320 values of 1990
+// set to null (under the 2% guard, which alone let it through) is refused,
+// naming the count and the year, and the stored values stay; with
+// AllowShrink it is accepted. The unmodified file is accepted again after.
+func TestInteriorLossRefused(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	sst, ok := catalog.DatasetByID("climate-reanalyzer-sst.world")
+	if !ok {
+		t.Fatal("no dataset climate-reanalyzer-sst.world")
+	}
+	if outs, err := Run(ctx, st, []catalog.Dataset{sst}, Options{Mirror: testutil.SharedData(t)}); err != nil || outs[0].Status != Ingested {
+		t.Fatalf("first ingest: %+v %v", outs, err)
+	}
+	before := point(t, st, "sst.world", "1990-06-01")
+	var rows []map[string]any
+	if err := json.Unmarshal(testutil.ReadShared(t, sst.Files[0].Path), &rows); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rows {
+		if r["name"] == "1990" {
+			data := r["data"].([]any)
+			for i := 0; i < 320; i++ {
+				data[i] = nil
+			}
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("no 1990 row in the SST file")
+	}
+	holed, err := json.Marshal(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mirror := copyMirror(t, []catalog.Dataset{sst}, map[string][]byte{sst.Files[0].Path: holed})
+	outs, _ := Run(ctx, st, []catalog.Dataset{sst}, Options{Mirror: mirror})
+	if outs[0].Status != Failed || !strings.Contains(outs[0].Error, "sst.world: 320 values of 1990 would be deleted") {
+		t.Fatalf("holed file: %+v", outs[0])
+	}
+	if v := point(t, st, "sst.world", "1990-06-01"); v != before {
+		t.Fatalf("stored value changed after the refused file: %v, was %v", v, before)
+	}
+	outs, _ = Run(ctx, st, []catalog.Dataset{sst}, Options{Mirror: mirror, AllowShrink: true})
+	if outs[0].Status != Ingested || outs[0].Deleted != 320 {
+		t.Fatalf("holed file with AllowShrink: %+v", outs[0])
 	}
 }

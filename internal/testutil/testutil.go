@@ -6,8 +6,15 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"testing"
 )
+
+// TB is the part of testing.TB the helpers use. It is declared here so that
+// this non-test file need not import package testing; *testing.T,
+// *testing.B and *testing.F satisfy it.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
 
 // Root returns the repository root (the folder holding go.mod).
 func Root() string {
@@ -19,7 +26,7 @@ func Root() string {
 // repository, or of $STOCKTAKE_SHARED_DATA when set. It fails the test when the
 // folder is missing: CI always has it, so a missing folder is a setup error,
 // not a reason to skip.
-func SharedData(t testing.TB) string {
+func SharedData(t TB) string {
 	t.Helper()
 	dir := os.Getenv("STOCKTAKE_SHARED_DATA")
 	if dir == "" {
@@ -33,11 +40,11 @@ func SharedData(t testing.TB) string {
 
 // ReadShared returns the bytes of a file under the shared data folder, given
 // its mirror path such as "nsidc-g02135/S_seaice_extent_daily_v3.0.csv".
-func ReadShared(t testing.TB, rel string) []byte {
+func ReadShared(t TB, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(SharedData(t), rel))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("reading shared data: %v", err)
 	}
 	return b
 }
