@@ -302,9 +302,14 @@ func Assess(g Goal, data map[national.SeriesKey]obs.Series, opt Options) (Assess
 func contribution(g Goal, data map[national.SeriesKey]obs.Series, entity string, a Assessment) Contribution {
 	c := Contribution{Entity: entity, Name: national.Name(entity)}
 	v, ok := entityValues(g, data, entity)
-	if !ok && entity == EUCode {
-		v, ok = sumOf(g, data, EU27)
-		c.From = "sum of the 27 EU member states' rows"
+	if entity == EUCode && (!ok || !hasYears(g, v, a.Latest.Year)) {
+		// No EU row, or one that stops before the latest year (the OWID
+		// electricity mix has no 2023 row for the EU): the sum of the 27
+		// member states, when every one of them has every needed year.
+		if m, ok2 := sumOf(g, data, EU27, a.Latest.Year); ok2 {
+			v, ok = m, true
+			c.From = "sum of the 27 EU member states' rows"
+		}
 	}
 	if !ok && g.WorldFrom == "sum" {
 		// Files without a World row list only the countries concerned
@@ -353,20 +358,43 @@ func contribution(g Goal, data map[national.SeriesKey]obs.Series, entity string,
 	return c
 }
 
-// sumOf returns the yearly sum over the members that have rows, and false
-// when none has.
-func sumOf(g Goal, data map[national.SeriesKey]obs.Series, members []string) (map[int]float64, bool) {
+// hasYears reports whether v has the baseline years of g and year latest.
+func hasYears(g Goal, v map[int]float64, latest int) bool {
+	first := g.Baseline.Year
+	if g.Baseline.AverageFrom != 0 {
+		first = g.Baseline.AverageFrom
+	}
+	for y := first; y <= g.Baseline.Year; y++ {
+		if _, ok := v[y]; !ok {
+			return false
+		}
+	}
+	_, ok := v[latest]
+	return ok
+}
+
+// sumOf returns the yearly sum over members of g's quantity for the
+// baseline years and year latest. For a goal whose world is a sum over
+// countries (files that list only the countries concerned), members without
+// a row count as zero and the sum needs no member; otherwise every member
+// must have every one of those years, and false is returned when one has
+// not. A sum of shares in % means nothing, so own-change goals never sum.
+func sumOf(g Goal, data map[national.SeriesKey]obs.Series, members []string, latest int) (map[int]float64, bool) {
+	if g.Contribution == "own-change" {
+		return nil, false
+	}
 	out := map[int]float64{}
-	any := false
 	for _, m := range members {
 		v, ok := entityValues(g, data, m)
-		if !ok {
-			continue
+		if !ok || !hasYears(g, v, latest) {
+			if g.WorldFrom == "sum" {
+				continue
+			}
+			return nil, false
 		}
-		any = true
 		for y, x := range v {
 			out[y] += x
 		}
 	}
-	return out, any
+	return out, true
 }
