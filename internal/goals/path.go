@@ -108,7 +108,7 @@ type Trend struct {
 	Kind      PathKind `json:"kind"`
 	FitFirst  int      `json:"fit_first"`
 	FitLast   int      `json:"fit_last"`
-	PerYear   float64  `json:"per_year,omitempty"`    // linear: change per year
+	PerYear   float64  `json:"per_year,omitempty"`   // linear: change per year
 	GrowthPct float64  `json:"growth_pct,omitempty"` // compound: % per year
 	a, b, x0  float64
 }
