@@ -215,6 +215,46 @@ var vitalSigns = []Dataset{
 			Resolution: 0.0001,
 		}},
 	},
+	// HadCRUT5 from the Met Office's own summary CSV, with its 95%
+	// confidence limits. It is not the default source of gmst.hadcrut5:
+	// the shared mirror holds no copy of it, so "stocktake update --from
+	// DIR" reports it "skipped" (not in the mirror) and gmst.hadcrut5 keeps
+	// coming from the datahub copy above, which is the mirror fallback (it
+	// stops in July 2024). An online update downloads both; the Met Office
+	// series is then read as "gmst.hadcrut5@5.0.2.0" and its limits as
+	// gmst.hadcrut5.lower95 and gmst.hadcrut5.upper95.
+	{
+		ID:       "metoffice-hadcrut5-monthly",
+		Title:    "HadCRUT5 global monthly temperature anomaly with 95% limits (Met Office summary series)",
+		Producer: "Met Office Hadley Centre and Climatic Research Unit (HadCRUT5)",
+		Citation: "Morice, C.P., et al. (2021). An updated assessment of near-surface temperature change from 1850: the HadCRUT5 data set. J. Geophys. Res. Atmos., 126, e2019JD032361; Met Office Hadley Centre, HadCRUT.5.0.2.0 analysis summary series",
+		Licence:  "Open Government Licence v3 (Crown copyright, Met Office)",
+		Version:  "5.0.2.0",
+		Format:   "metoffice-hadcrut5-csv",
+		Files: []File{{
+			Path: "metoffice-hadcrut5/HadCRUT.5.0.2.0.analysis.summary_series.global.monthly.csv",
+			URL:  "https://www.metoffice.gov.uk/hadobs/hadcrut5/data/HadCRUT.5.0.2.0/analysis/diagnostics/HadCRUT.5.0.2.0.analysis.summary_series.global.monthly.csv",
+		}},
+		// No Resolution is declared: the Met Office writes single-precision
+		// numbers with as many digits as each needs (not a fixed number of
+		// decimals), so values are compared exactly. Half-widths for the
+		// uncertainty rules are (upper - lower) / 2 (analysis.HalfWidths).
+		Indicators: []Indicator{{
+			ID: "gmst.hadcrut5", Title: "Global temperature anomaly (HadCRUT5, Met Office), monthly", Unit: "degC",
+			Frequency: obs.Monthly, Baseline: "1961-1990", Direction: High, Column: "Anomaly (deg C)",
+			Note: "Ensemble mean of HadCRUT5 relative to 1961-1990, from the Met Office's summary CSV; its 95% limits are gmst.hadcrut5.lower95 and gmst.hadcrut5.upper95.",
+		}, {
+			ID: "gmst.hadcrut5.lower95", Title: "Lower 95% confidence limit (2.5%) of the HadCRUT5 monthly anomaly", Unit: "degC",
+			Frequency: obs.Monthly, Baseline: "1961-1990", Direction: High, Default: true,
+			Column: "Lower confidence limit (2.5%)", CompanionOf: "gmst.hadcrut5",
+			Note: "2.5th percentile of the HadCRUT5 anomaly for the same month; a bound of an observation, not an observation: never ranked or announced.",
+		}, {
+			ID: "gmst.hadcrut5.upper95", Title: "Upper 95% confidence limit (97.5%) of the HadCRUT5 monthly anomaly", Unit: "degC",
+			Frequency: obs.Monthly, Baseline: "1961-1990", Direction: High, Default: true,
+			Column: "Upper confidence limit (97.5%)", CompanionOf: "gmst.hadcrut5",
+			Note: "97.5th percentile of the HadCRUT5 anomaly for the same month; a bound of an observation, not an observation: never ranked or announced.",
+		}},
+	},
 	{
 		ID:       "jma-ohc-global",
 		Title:    "JMA global ocean heat content anomaly",
