@@ -1,9 +1,10 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -11,8 +12,8 @@ import (
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/national"
-	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -20,61 +21,42 @@ import (
 // pledges. They read series from the store and leave every computation to
 // internal/national.
 
-// nationalRef resolves an indicator reference and requires a national one.
-func nationalRef(ref string) (catalog.Ref, error) {
-	r, err := catalog.Resolve(ref)
-	if err != nil {
-		return r, usageError{err}
-	}
-	if !r.Indicator.National {
-		return r, usagef("%s is a global indicator; this command needs a national one (co2.emissions, ch4.emissions, solar.capacity, ...; see 'stocktake list')", r.Indicator.ID)
-	}
-	return r, nil
-}
-
-// nationalRefs resolves indicator references that must all be national.
-func nationalRefs(ids []string) ([]catalog.Ref, error) {
-	refs := make([]catalog.Ref, 0, len(ids))
-	for _, id := range ids {
-		r, err := nationalRef(id)
-		if err != nil {
-			return nil, err
-		}
-		refs = append(refs, r)
-	}
-	return refs, nil
-}
-
-// entityList resolves a comma-separated list (or repeated flag values) of
-// entity codes or names.
-func entityList(values []string) ([]string, error) {
-	var out []string
-	for _, v := range values {
-		for _, s := range strings.Split(v, ",") {
-			if strings.TrimSpace(s) == "" {
-				continue
-			}
-			code, err := national.Resolve(s)
-			if err != nil {
-				return nil, usageError{err}
-			}
-			out = append(out, code)
-		}
-	}
-	return out, nil
-}
-
-// peakRuleFlags adds --min-years and --min-below-pct and returns a getter.
-func peakRuleFlags(cmd *cobra.Command) func() (national.PeakRule, error) {
+// peakRuleFlags adds --min-years and --min-below-pct and returns a reader of
+// their values as text for a request (empty when not given, so that the
+// question applies national.DefaultPeakRule).
+func peakRuleFlags(cmd *cobra.Command) func() (minYears, minBelowPct string) {
 	k := cmd.Flags().Int("min-years", national.DefaultPeakRule.MinYears, "peak rule K: the maximum must be at least K years before the latest year")
 	p := cmd.Flags().Float64("min-below-pct", national.DefaultPeakRule.MinBelowPct, "peak rule P: the latest value must be at least P% below the maximum")
-	return func() (national.PeakRule, error) {
-		r := national.PeakRule{MinYears: *k, MinBelowPct: *p}
-		if err := r.Validate(); err != nil {
-			return r, usageError{err}
-		}
-		return r, nil
+	return func() (string, string) {
+		return intFlag(cmd, "min-years", *k), floatFlag(cmd, "min-below-pct", *p)
 	}
+}
+
+// intFlag is an integer flag's value as text for a request, "" when the
+// flag was not given.
+func intFlag(cmd *cobra.Command, name string, v int) string {
+	if !cmd.Flags().Changed(name) {
+		return ""
+	}
+	return strconv.Itoa(v)
+}
+
+// floatFlag is a decimal flag's value as text for a request, "" when the
+// flag was not given.
+func floatFlag(cmd *cobra.Command, name string, v float64) string {
+	if !cmd.Flags().Changed(name) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// indicatorTitle is the catalog title of an indicator reference, or the
+// reference itself.
+func indicatorTitle(id string) string {
+	if r, err := catalog.Resolve(id); err == nil {
+		return r.Indicator.Title
+	}
+	return id
 }
 
 // fmtNum writes a value for people (see national.FormatValue).
@@ -95,6 +77,11 @@ func fmtPct(p *float64, signed bool) string {
 // dataset: dataset, version, the first 12 hex digits of the sha256 and the
 // URL, each when known.
 func sourceLine(w io.Writer, src store.Source) {
+	sourceLineP(w, present.NewSource(src))
+}
+
+// sourceLineP writes the source line of a printed source.
+func sourceLineP(w io.Writer, src present.Source) {
 	fmt.Fprintf(w, "Source: %s, version %s", src.Dataset, src.Version)
 	if src.SHA256 != "" {
 		fmt.Fprintf(w, ", sha256 %.12s", src.SHA256)
@@ -154,44 +141,23 @@ func newRankCmd() *cobra.Command {
 		Example: rankExample,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("since") && !cumulative {
-				return usagef("--since applies only with --cumulative")
-			}
-			if top < 0 {
-				return usagef("--top %d: expected 0 (all) or a positive number", top)
-			}
-			if cumulative && since != 0 && year != 0 && since > year {
-				return usagef("--since %d is after --year %d", since, year)
-			}
-			ref, err := nationalRef(args[0])
-			if err != nil {
-				return err
-			}
-			st, err := openExistingStore(cmd)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			all, src, err := st.AllSeries(cmd.Context(), ref)
-			if err != nil {
-				return err
-			}
-			r, err := national.Rank(all, national.RankOptions{Year: year, Top: top, Cumulative: cumulative, Since: since})
-			if errors.Is(err, national.ErrNotCumulative) {
-				return usageError{err}
-			}
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (present.WithSource[national.Ranking], error) {
+				return query.Rank(ctx, st, query.RankRequest{ID: args[0], Year: intFlag(cmd, "year", year), Top: intFlag(cmd, "top", top),
+					Cumulative: strconv.FormatBool(cumulative), Since: intFlag(cmd, "since", since)})
+			})
 			if err != nil {
 				return err
 			}
 			if jsonFlag(cmd) {
-				return printJSON(cmd, present.NewWithSource(r, src))
+				return printJSON(cmd, res)
 			}
+			r, src := res.Result, res.Source
 			w := cmd.OutOrStdout()
 			what := fmt.Sprintf("%d", r.Year)
 			if r.Cumulative {
 				what = fmt.Sprintf("cumulative %d-%d", *r.Since, r.Year)
 			}
-			fmt.Fprintf(w, "%s (%s), %s: %d countries ranked", ref.Indicator.Title, r.Unit, what, r.Countries)
+			fmt.Fprintf(w, "%s (%s), %s: %d countries ranked", indicatorTitle(args[0]), r.Unit, what, r.Countries)
 			if r.World != nil {
 				basis := "World row"
 				if r.WorldBasis == "sum" {
@@ -226,7 +192,7 @@ func newRankCmd() *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			sourceLine(w, src)
+			sourceLineP(w, src)
 			return nil
 		},
 	}
@@ -235,16 +201,6 @@ func newRankCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&cumulative, "cumulative", false, "rank sums over --since..--year instead of one year")
 	cmd.Flags().IntVar(&since, "since", 0, "first year summed with --cumulative (default: the first year with data)")
 	return cmd
-}
-
-// loadEntitySeries reads one national series, with a clear error when the
-// entity has no data for the indicator.
-func loadEntitySeries(cmd *cobra.Command, st *store.Store, ref catalog.Ref, entity string) (obs.Series, store.Source, error) {
-	s, src, err := st.Series(cmd.Context(), ref, entity)
-	if errors.Is(err, store.ErrNotFound) {
-		return s, src, fmt.Errorf("no %s data for %s (%s) in the store; the producer may not report it, or run 'stocktake update'", ref.Indicator.ID, entity, national.Name(entity))
-	}
-	return s, src, err
 }
 
 const peaksLong = `Find the year of an indicator's maximum for a country, the latest value's distance
@@ -281,39 +237,13 @@ func newPeaksCmd() *cobra.Command {
 	}
 	rule := peakRuleFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		codes, err := entityList(entities)
+		minYears, minBelow := rule()
+		results, err := ask(cmd, func(ctx context.Context, st query.Store) ([]present.WithSource[national.PeakResult], error) {
+			return query.Peaks(ctx, st, query.PeaksRequest{IDs: args, Entities: entities, AsOf: intFlag(cmd, "as-of", asOf),
+				MinYears: minYears, MinBelowPct: minBelow})
+		})
 		if err != nil {
 			return err
-		}
-		if len(codes) == 0 {
-			return usagef("give --entity ISO3 (e.g. --entity CHN or --entity CHN,USA)")
-		}
-		pr, err := rule()
-		if err != nil {
-			return err
-		}
-		refs, err := nationalRefs(args)
-		if err != nil {
-			return err
-		}
-		st, err := openExistingStore(cmd)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		var results []present.WithSource[national.PeakResult]
-		for _, r := range refs {
-			for _, e := range codes {
-				s, src, err := loadEntitySeries(cmd, st, r, e)
-				if err != nil {
-					return err
-				}
-				p, err := national.Peak(s, pr, asOf)
-				if err != nil {
-					return err
-				}
-				results = append(results, present.NewWithSource(p, src))
-			}
 		}
 		if jsonFlag(cmd) {
 			if len(results) == 1 {
@@ -340,6 +270,7 @@ func newPeaksCmd() *cobra.Command {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		pr, _ := query.PeakRule(minYears, minBelow) // valid: the question accepted it
 		fmt.Fprintf(w, "Rule: %s.\n", pr)
 		printSources(w, results)
 		return nil
@@ -373,36 +304,16 @@ func newGrowthCmd() *cobra.Command {
 		Example: growthExample,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if entity == "" {
-				return usagef("give --entity ISO3 (e.g. --entity CHN)")
-			}
-			if from != 0 && to != 0 && from >= to {
-				return usagef("--from %d --to %d: growth needs a period of at least two years", from, to)
-			}
-			code, err := national.Resolve(entity)
-			if err != nil {
-				return usageError{err}
-			}
-			ref, err := nationalRef(args[0])
-			if err != nil {
-				return err
-			}
-			st, err := openExistingStore(cmd)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			s, src, err := loadEntitySeries(cmd, st, ref, code)
-			if err != nil {
-				return err
-			}
-			g, err := national.Growth(s, from, to)
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (present.WithSource[national.GrowthResult], error) {
+				return query.Growth(ctx, st, query.GrowthRequest{ID: args[0], Entity: entity, From: intFlag(cmd, "from", from), To: intFlag(cmd, "to", to)})
+			})
 			if err != nil {
 				return err
 			}
 			if jsonFlag(cmd) {
-				return printJSON(cmd, present.NewWithSource(g, src))
+				return printJSON(cmd, res)
 			}
+			g, src := res.Result, res.Source
 			w := cmd.OutOrStdout()
 			// A share's change is in percentage points; its change in
 			// percent is relative (60.7% is 0.5% below 61.0%, or -0.3 pp).
@@ -410,7 +321,7 @@ func newGrowthCmd() *cobra.Command {
 			if g.Unit == "%" {
 				changeUnit, relative = "pp", "relative change %"
 			}
-			fmt.Fprintf(w, "%s, %s (%s), %s, %d-%d\n", ref.Indicator.Title, g.Name, g.Entity, g.Unit, g.From, g.To)
+			fmt.Fprintf(w, "%s, %s (%s), %s, %d-%d\n", indicatorTitle(args[0]), g.Name, g.Entity, g.Unit, g.From, g.To)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintf(tw, "year\t%s\tchange (%s)\t%s\t\n", g.Unit, changeUnit, relative)
 			for _, y := range g.Years {
@@ -436,7 +347,7 @@ func newGrowthCmd() *cobra.Command {
 				fmt.Fprint(w, ")")
 			}
 			fmt.Fprintln(w, ".")
-			sourceLine(w, src)
+			sourceLineP(w, src)
 			return nil
 		},
 	}
@@ -445,10 +356,6 @@ func newGrowthCmd() *cobra.Command {
 	cmd.Flags().IntVar(&to, "to", 0, "last year (default: the latest year with data)")
 	return cmd
 }
-
-// defaultCompareIndicators are the indicators compare shows unless told.
-var defaultCompareIndicators = []string{"co2.emissions", "ch4.emissions", "electricity.coal", "electricity.coal.share",
-	"solar.capacity", "wind.capacity", "wind.generation", "hydro.generation", "forest.loss"}
 
 const compareLong = `Put countries side by side: for each indicator, each country's value, its rank among
 countries and its share of the world in the same year. The year is --year, or,
@@ -479,36 +386,15 @@ func newCompareCmd() *cobra.Command {
 		Example: compareExample,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			codes, err := entityList(args)
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (present.Comparison, error) {
+				return query.Compare(ctx, st, query.CompareRequest{Entities: args, Indicators: indicators, Year: intFlag(cmd, "year", year)})
+			})
 			if err != nil {
 				return err
 			}
-			if len(indicators) == 0 {
-				indicators = defaultCompareIndicators
-			}
-			refs, err := nationalRefs(indicators)
-			if err != nil {
-				return err
-			}
-			st, err := openExistingStore(cmd)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			var rows []present.WithSource[national.CompareRow]
-			for _, r := range refs {
-				all, src, err := st.AllSeries(cmd.Context(), r)
-				if err != nil {
-					return err
-				}
-				c, err := national.Compare(all, codes, year)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, present.NewWithSource(c, src))
-			}
+			codes, rows := res.Entities, res.Indicators
 			if jsonFlag(cmd) {
-				return printJSON(cmd, present.Comparison{Entities: codes, Indicators: rows})
+				return printJSON(cmd, res)
 			}
 			w := cmd.OutOrStdout()
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -587,26 +473,10 @@ func newPledgesCmd() *cobra.Command {
 	}
 	rule := peakRuleFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		pr, err := rule()
-		if err != nil {
-			return err
-		}
-		var focus string
-		if entity != "" {
-			if focus, err = national.Resolve(entity); err != nil {
-				return usageError{err}
-			}
-		}
-		reg, err := national.Pledges()
-		if err != nil {
-			return err
-		}
-		st, err := openExistingStore(cmd)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		report, err := present.AssessPledges(cmd.Context(), reg, focus, pr, st.Series)
+		minYears, minBelow := rule()
+		report, err := ask(cmd, func(ctx context.Context, st query.Store) (present.PledgeReport, error) {
+			return query.Pledges(ctx, st, query.PledgesRequest{Entity: entity, MinYears: minYears, MinBelowPct: minBelow})
+		})
 		if err != nil {
 			return err
 		}

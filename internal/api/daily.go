@@ -10,6 +10,7 @@ import (
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
+	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -112,9 +113,11 @@ func dailyYears(ref catalog.Ref, se obs.Series, src store.Source, sm analysis.Sm
 	if se.Frequency != obs.Daily {
 		return nil, badRequest("%s is %s: day-of-year views need a daily indicator", se.Indicator, se.Frequency)
 	}
-	clim, err := analysis.NewClimatology(se, analysis.ClimatologyOptions{Baseline: b, Convention: analysis.Calendar, Fill: 1, Smoothing: sm})
+	// The band is the one climatology definition (query.ClimatologyOf), in
+	// the calendar layout of this view.
+	clim, err := qry.ClimatologyOf(qry.Loaded{Ref: ref, Series: se}, b, analysis.Calendar, sm)
 	if err != nil {
-		return nil, analysisErr(err)
+		return nil, err
 	}
 	sse, err := smoothed(se, sm)
 	if err != nil {
@@ -177,20 +180,12 @@ func dailyYears(ref catalog.Ref, se obs.Series, src store.Source, sm analysis.Sm
 // dailyFor computes DailyYears for indicator id with the entity, smooth and
 // baseline parameters: the data of /api/daily and of the spaghetti chart.
 func (s *Server) dailyFor(ctx context.Context, gc *genCache, id string, q query) (*DailyYears, store.Source, error) {
-	sm, err := q.smoothing()
+	in, err := qry.Daily(ctx, s.qs(gc), qry.DailyRequest{ID: id, Entity: q.Get("entity"), Smooth: q.Get("smooth"), Baseline: q.Get("baseline")})
 	if err != nil {
 		return nil, store.Source{}, err
 	}
-	ref, se, src, err := s.seriesFor(ctx, gc, id, q)
-	if err != nil {
-		return nil, src, err
-	}
-	b, err := q.baseline(ref)
-	if err != nil {
-		return nil, src, err
-	}
-	d, err := dailyYears(ref, se, src, sm, b)
-	return d, src, err
+	d, err := dailyYears(in.Ref, in.Series, in.Source, in.Smoothing, in.Baseline)
+	return d, in.Source, err
 }
 
 // handleDaily answers GET /api/daily/{id} (see DailyYears).

@@ -10,6 +10,7 @@ import (
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
+	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -38,7 +39,7 @@ type Overview struct {
 // producer's values are already anomalies against Baseline (NOAA, NASA,
 // HadCRUT), or "climatology" when it is the value minus the mean of the same
 // calendar day (daily series) or month (monthly series) over Baseline, the
-// producer's own reference period (see defaultBaseline). Years is the number
+// producer's own reference period (see query.DefaultBaseline). Years is the number
 // of baseline years that mean averages (0 for published anomalies).
 type Anomaly struct {
 	Value    float64 `json:"value"`
@@ -163,17 +164,19 @@ func (s *Server) sign(ctx context.Context, gc *genCache, ref catalog.Ref, today 
 	if ref.Indicator.Baseline != "" {
 		sg.Anomaly = &Anomaly{Value: last.Value, Baseline: ref.Indicator.Baseline, Basis: "published anomaly"}
 	} else {
-		b := defaultBaseline(ref)
-		opt := analysis.ClimatologyOptions{Baseline: b, Convention: analysis.Calendar}
-		if se.Frequency == obs.Daily {
-			opt.Fill = 1
-		}
-		if c, err := analysis.NewClimatology(se, opt); err == nil {
+		// The anomaly is the one the anomalies question gives for the latest
+		// date: the producer's baseline and day-of-year convention
+		// (query.DefaultBaseline, query.DefaultConvention) and the one
+		// climatology definition, so NSIDC sea ice departs from NSIDC's own
+		// 1981-2010 climatology.
+		l := qry.Loaded{Ref: ref, Series: se, Source: src}
+		b := qry.DefaultBaseline(ref)
+		if c, err := qry.ClimatologyOf(l, b, qry.DefaultConvention(ref), analysis.Smoothing{}); err == nil {
 			slot := c.Slots[c.Convention.Slot(last.Date)]
-			if slot.N > 0 {
-				sg.Anomaly = &Anomaly{Value: roundTo6(last.Value - slot.Mean), Baseline: b.String(), Basis: "climatology", Years: slot.N}
+			if an := qry.AnomalyPoints(l, c, analysis.Smoothing{}); slot.N > 0 && len(an) > 0 && an[len(an)-1].Date == last.Date {
+				sg.Anomaly = &Anomaly{Value: an[len(an)-1].Value, Baseline: b.String(), Basis: "climatology", Years: slot.N}
 			}
-		} else if !errors.Is(err, analysis.ErrNoData) {
+		} else if !qry.IsNoData(err) {
 			return sg, false, err
 		}
 	}

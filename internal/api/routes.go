@@ -28,7 +28,7 @@ var (
 	pTo       = param{name: "to", in: "query", typ: "string", desc: "Last date, inclusive: YYYY-MM-DD, YYYY-MM or YYYY (its last day).", example: "2023-02-23"}
 	pSmooth   = param{name: "smooth", in: "query", typ: "string", desc: "Running mean of daily data: none, 5d (NSIDC's 5-day trailing mean: single missing days interpolated, 3 of 5 days needed), Nd (N-day trailing), Nd-centred. Refused for other frequencies.", example: "5d"}
 	pKind     = param{name: "kind", in: "query", typ: "string", enum: []string{"max", "min"}, desc: "Which extreme; default: the indicator's headline extreme (min for sea ice and other indicators whose records are lows, max otherwise)."}
-	pConv     = param{name: "convention", in: "query", typ: "string", enum: []string{"calendar", "daycount"}, desc: "Day-of-year convention: calendar (month-day, 29 February its own slot; default) or daycount (days since 1 January)."}
+	pConv     = param{name: "convention", in: "query", typ: "string", enum: []string{"calendar", "daycount"}, desc: "Day-of-year convention: calendar (month-day, 29 February its own slot) or daycount (days since 1 January). Default: daycount for the climatology and anomalies of NSIDC sea ice (NSIDC's own), calendar otherwise."}
 	pBaseline = param{name: "baseline", in: "query", typ: "string", desc: "Reference period Y0-Y1, inclusive; default 1981-2010 for NSIDC sea ice, 1991-2020 otherwise.", example: "1991-2020"}
 	pYear     = param{name: "year", in: "query", typ: "integer", desc: "Calendar year.", example: 2023}
 	// pEventIndicators filters record events by indicator.
@@ -48,9 +48,20 @@ func (s *Server) routeTable() []*route {
 			description: "JSON is present.Series, exactly the output of `stocktake show --json`; format=csv writes one row per value with the indicator, entity, unit, dataset, version and sha256. Smoothing runs over the whole series before the from..to cut.",
 			params:      []param{pID, pEntity, pFrom, pTo, pSmooth, {name: "format", in: "query", typ: "string", enum: []string{"json", "csv"}, desc: "Body format (default json)."}},
 			result:      present.Series{}, formats: []string{"text/csv"}},
+		{path: "/api/means/{id}", name: "getMeans", example: "/api/means/sst.world?means=monthly&from=2023&to=2024", tag: "data", fn: handleMeans,
+			summary:     "Monthly or annual means with their completeness (stocktake show --means --json)",
+			description: "Each period: the mean, the published values present of those expected, the single missing days interpolated for the mean, the longest run of missing values and whether the period is complete (a month under the WMO 5/11 rule, a year when all its months are) or still in progress. Periods overlapping from..to are kept.",
+			params: []param{pID, pEntity, {name: "means", in: "query", typ: "string", required: true, enum: []string{"monthly", "annual"}, desc: "monthly (daily series) or annual (daily or monthly series).", example: "monthly"},
+				pFrom, pTo, pSmooth},
+			result: present.PeriodMeans{}},
+		{path: "/api/anomalies/{id}", name: "getAnomalies", example: "/api/anomalies/gmst.noaa?baseline=1991-2020&from=2023&to=2023", tag: "records", fn: handleAnomalies,
+			summary:     "Departures from a baseline's mean for the same day or month; re-bases anomaly series (stocktake anomalies --json)",
+			description: "Each value minus the mean of its slot in the climatology of /api/climatology with the same baseline, convention and smoothing (single missing days of daily series interpolated first), rounded to 1e-6. from..to cut the output only.",
+			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth, pFrom, pTo},
+			result:      present.AnomalySeries{}},
 		{path: "/api/climatology/{id}", name: "getClimatology", example: "/api/climatology/sst.world?baseline=1991-2020", tag: "records", fn: handleClimatology,
 			summary:     "Per-day (or per-month) statistics over a baseline (stocktake climatology --json)",
-			description: "Mean, sample standard deviation (ddof 1), median and 10/25/75/90th percentiles per slot. Daily series have single missing days filled by linear interpolation first; monthly series always use calendar months.",
+			description: "Mean, sample standard deviation (ddof 1), median and 10/25/75/90th percentiles per slot. Daily series have single missing days filled by linear interpolation first; NSIDC sea ice in the day-count convention (its default) fills day 366 from common years' following 1 January, reproducing NSIDC's own climatology file; monthly series always use calendar months.",
 			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth},
 			result:      present.WithSource[analysis.Climatology]{}},
 		{path: "/api/extremes/{id}", name: "getExtremes", example: "/api/extremes/seaice.south?year=2023&kind=min", tag: "records", fn: handleExtremes,
@@ -72,7 +83,7 @@ func (s *Server) routeTable() []*route {
 			result: oneOf{present.WithSource[analysis.OnResult]{}, present.WithSource[analysis.MonthResult]{}, present.WithSource[analysis.YearResult]{}}},
 		{path: "/api/trend/{id}", name: "getTrend", example: "/api/trend/sst.world?from=1982&to=2023", tag: "records", fn: handleTrend,
 			summary:     "Linear trend per decade (OLS with 95% interval, and Theil-Sen)",
-			description: "basis=annual fits annual means of complete years (default for daily and monthly series; single missing days filled first), basis=monthly monthly means of complete months, basis=raw the values as published (default otherwise). from/to cut the data before aggregation.",
+			description: "basis=annual fits annual means of complete years (default for daily and monthly series), basis=monthly monthly means of complete months, basis=raw the values as published (default otherwise). Single missing days of daily series are filled first, the means are taken over the whole series, then the periods starting inside from..to are kept; incomplete periods in the window are left out and listed in incomplete_excluded.",
 			params:      []param{pID, pEntity, pFrom, pTo, {name: "basis", in: "query", typ: "string", enum: []string{"raw", "monthly", "annual"}, desc: "What is fitted."}},
 			result:      present.WithSource[analysis.TrendResult]{}},
 		{path: "/api/daily/{id}", name: "getDailyYears", example: "/api/daily/seaice.south?smooth=5d", tag: "charts", fn: handleDaily,
