@@ -172,12 +172,13 @@ func TestAnomaliesCLI(t *testing.T) {
 		t.Fatalf("gmst.noaa: exit %d %v %s", r.code, a, r.stderr)
 	}
 	// Antarctic 5-day extent on 21 February 2023 (1.7884) minus the
-	// 1981-2010 mean of 5-day values for 02-21 from 'climatology'.
+	// 1981-2010 mean of 5-day values for day 52 (21 February) from
+	// 'climatology': NSIDC sea ice uses the day-count convention by default.
 	r = runCLI(t, db, "climatology", "seaice.south", "--baseline", "1981-2010", "--smooth", "5d", "--json")
 	c := decode[map[string]any](t, r.stdout)
 	var mean float64
 	for _, s := range c["slots"].([]any) {
-		if s := s.(map[string]any); s["label"] == "02-21" {
+		if s := s.(map[string]any); s["label"] == "day 52" {
 			mean = s["mean"].(float64)
 		}
 	}

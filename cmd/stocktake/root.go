@@ -146,8 +146,12 @@ func isTerminal(w io.Writer) bool {
 }
 
 // flagName spells a request field (query.Error's {field}) as the command
-// line does: the flag, or the positional argument it is given as.
+// line does: the flag, or the positional argument it is given as; "field="
+// (a value follows) is the flag and a space.
 func flagName(field string) string {
+	if f, ok := strings.CutSuffix(field, "="); ok {
+		return flagName(f) + " "
+	}
 	switch field {
 	case "entities":
 		return "ENTITY arguments"

@@ -28,6 +28,7 @@ import (
 	"github.com/stocktake/stocktake/internal/ingest"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
+	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
@@ -154,7 +155,7 @@ func TestSeries(t *testing.T) {
 	}
 	from, _ := obs.ParseDate("2023-02-17")
 	to, _ := obs.ParseDate("2023-02-23")
-	full.Points = window(full.Points, from, true, to, true)
+	full.Points = qry.Window{From: from, To: to, HasFrom: true, HasTo: true}.Keep(full.Points)
 	want, _ := json.Marshal(present.NewSeries(full, src, ""))
 	r := get(t, s, "/api/series/seaice.south?from=2023-02-17&to=2023-02-23")
 	if !bytes.Equal(bytes.TrimSpace(r.body), want) {
@@ -252,7 +253,7 @@ func TestErrors(t *testing.T) {
 	// parameter (400); unknown indicators and entities are 404.
 	f("/api/rank/co2.emissions?year=1700", 400, "year=1700 is outside the data")
 	f("/api/rank/co2.emissions?year=2030", 400, "co2.emissions covers 1750-2023")
-	f("/api/rank/co2.emissions?cumulative=true&since=2030", 400, "since 2030 is after year")
+	f("/api/rank/co2.emissions?cumulative=true&since=2030", 400, "since=2030 is after year")
 	f("/api/rank/solar.capacity?year=2023&cumulative=true", 400, "no cumulative ranking")
 	f("/api/rank/nope", 404, `unknown indicator "nope"`)
 	f("/api/growth/co2.emissions?entity=CHN&from=2030", 400, "from=2030 is outside the data")

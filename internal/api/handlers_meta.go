@@ -30,7 +30,6 @@ func handleIndicators(s *Server, ctx context.Context, gc *genCache, r *http.Requ
 	return jsonReply(rows)
 }
 
-
 // handleVersions answers GET /api/versions: the provenance history of
 // `stocktake list --datasets --json` (store.Version rows, newest first), for
 // one dataset or all.

@@ -86,7 +86,7 @@ func Rank(ctx context.Context, st Store, req RankRequest) (present.WithSource[na
 	}
 	top, hasTop, err := integer("top", req.Top, 0, 100000)
 	if err != nil {
-		return zero, invalid("{top} %q: want 0 (all) or a positive number", req.Top)
+		return zero, invalid("{top=}%q: want 0 (all) or a positive number", req.Top)
 	}
 	if !hasTop {
 		top = 10
@@ -103,7 +103,7 @@ func Rank(ctx context.Context, st Store, req RankRequest) (present.WithSource[na
 		return zero, invalid("{since} applies only with {cumulative}")
 	}
 	if hasSince && y != 0 && since > y {
-		return zero, invalid("{since} %d is after {year} %d", since, y)
+		return zero, invalid("{since=}%d is after {year=}%d", since, y)
 	}
 	ref, err := nationalRef(ctx, st, req.ID)
 	if err != nil {
@@ -114,7 +114,7 @@ func Rank(ctx context.Context, st Store, req RankRequest) (present.WithSource[na
 		return zero, err
 	}
 	if first, last, ok := yearSpan(all, rankedEntity); ok && y != 0 && (y < first || y > last) {
-		return zero, invalid("{year} %d is outside the data: %s covers %d-%d", y, ref.Indicator.ID, first, last)
+		return zero, invalid("{year=}%d is outside the data: %s covers %d-%d", y, ref.Indicator.ID, first, last)
 	}
 	rk, err := national.Rank(all, national.RankOptions{Year: y, Top: top, Cumulative: cum, Since: since})
 	switch {
@@ -122,7 +122,7 @@ func Rank(ctx context.Context, st Store, req RankRequest) (present.WithSource[na
 		return zero, invalid("%v", err)
 	case err != nil && hasSince && rk.Year != 0 && since > rk.Year:
 		// The year defaulted to the latest well-covered one, before since.
-		return zero, invalid("{since} %d is after {year} %d (the latest year ranked by default)", since, rk.Year)
+		return zero, invalid("{since=}%d is after {year=}%d (the latest year ranked by default)", since, rk.Year)
 	case err != nil:
 		return zero, notFound("%v", err)
 	}
@@ -140,7 +140,7 @@ func PeakRule(minYears, minBelowPct string) (national.PeakRule, error) {
 	if minBelowPct != "" {
 		p, err := parseFloat(minBelowPct)
 		if err != nil {
-			return rule, invalid("{min_below_pct} %q: want a number", minBelowPct)
+			return rule, invalid("{min_below_pct=}%q: want a number", minBelowPct)
 		}
 		rule.MinBelowPct = p
 	}
@@ -199,7 +199,7 @@ func Peaks(ctx context.Context, st Store, req PeaksRequest) ([]present.WithSourc
 				return nil, err
 			}
 			if first, last, ok := yearSpan([]obs.Series{se}, nil); ok && asOf != 0 && asOf < first {
-				return nil, invalid("{as_of} %d is before the data: %s for %s covers %d-%d", asOf, ref.Indicator.ID, code, first, last)
+				return nil, invalid("{as_of=}%d is before the data: %s for %s covers %d-%d", asOf, ref.Indicator.ID, code, first, last)
 			}
 			p, err := national.Peak(se, rule, asOf)
 			if err != nil {
@@ -257,7 +257,7 @@ func Growth(ctx context.Context, st Store, req GrowthRequest) (present.WithSourc
 			given bool
 		}{{"from", from, hasFrom}, {"to", to, hasTo}} {
 			if b.given && (b.year < first || b.year > last) {
-				return zero, invalid("{%s} %d is outside the data: %s for %s covers %d-%d", b.name, b.year, ref.Indicator.ID, code, first, last)
+				return zero, invalid("{%s=}%d is outside the data: %s for %s covers %d-%d", b.name, b.year, ref.Indicator.ID, code, first, last)
 			}
 		}
 		f, l := from, to
@@ -333,7 +333,7 @@ func Compare(ctx context.Context, st Store, req CompareRequest) (present.Compari
 		if first, last, ok := yearSpan(all, nil); ok && y != 0 {
 			inside := y >= first && y <= last
 			if !inside && named {
-				return out, invalid("{year} %d is outside the data: %s covers %d-%d", y, ref.Indicator.ID, first, last)
+				return out, invalid("{year=}%d is outside the data: %s covers %d-%d", y, ref.Indicator.ID, first, last)
 			}
 			covered, sawData = covered || inside, true
 		}
@@ -347,7 +347,7 @@ func Compare(ctx context.Context, st Store, req CompareRequest) (present.Compari
 		out.Indicators = append(out.Indicators, present.NewWithSource(row, src))
 	}
 	if sawData && !covered {
-		return out, invalid("{year} %d is outside the data of every compared indicator", y)
+		return out, invalid("{year=}%d is outside the data of every compared indicator", y)
 	}
 	return out, nil
 }

@@ -61,15 +61,19 @@ const (
 )
 
 // Error is a question's error. Its message may name request fields as
-// {field} (the API parameter name); Text renders them for a surface.
+// {field} (the API parameter name), or {field=} where a value follows
+// (year=1700 in the API, --year 1700 on the command line); Text renders
+// them for a surface.
 type Error struct {
 	Kind Kind
 	msg  string
 }
 
-var fieldRE = regexp.MustCompile(`\{([a-z_]+)\}`)
+var fieldRE = regexp.MustCompile(`\{([a-z_]+=?)\}`)
 
-// Text renders the message with each {field} replaced by name(field).
+// Text renders the message with each {field} replaced by name(field) and
+// each {field=} by name("field="), which is the field's name followed by
+// what separates it from a value.
 func (e *Error) Text(name func(field string) string) string {
 	return fieldRE.ReplaceAllStringFunc(e.msg, func(m string) string { return name(m[1 : len(m)-1]) })
 }
@@ -169,10 +173,6 @@ func load(ctx context.Context, st Store, id, entity string) (Loaded, error) {
 		return Loaded{Ref: ref}, err
 	}
 	se, src, err := st.SeriesByID(ctx, ref.Dataset.ID, ref.Indicator.ID, code)
-	if errors.Is(err, store.ErrNotFound) && ref.Indicator.National {
-		return Loaded{Ref: ref}, notFound("no %s data for %s (%s) in the store; the producer may not report it, or run 'stocktake update'",
-			ref.Indicator.ID, code, national.Name(code))
-	}
 	if err != nil {
 		return Loaded{Ref: ref}, storeErr(err)
 	}
@@ -227,7 +227,7 @@ func window(from, to string) (Window, error) {
 		return w, err
 	}
 	if w.HasFrom && w.HasTo && w.From > w.To {
-		return w, invalid("{from} %s is after {to} %s", from, to)
+		return w, invalid("{from=}%s is after {to=}%s", from, to)
 	}
 	return w, nil
 }
@@ -255,7 +255,7 @@ func integer(field, v string, lo, hi int) (n int, ok bool, err error) {
 	}
 	n, err = strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		return 0, false, invalid("{%s} %q: want an integer from %d to %d", field, v, lo, hi)
+		return 0, false, invalid("{%s=}%q: want an integer from %d to %d", field, v, lo, hi)
 	}
 	return n, true, nil
 }
@@ -264,7 +264,7 @@ func integer(field, v string, lo, hi int) (n int, ok bool, err error) {
 func year(field, v string) (int, bool, error) {
 	y, ok, err := integer(field, v, 1, 9999)
 	if err != nil {
-		return 0, false, invalid("{%s} %q: want a year such as 2023", field, v)
+		return 0, false, invalid("{%s=}%q: want a year such as 2023", field, v)
 	}
 	return y, ok, nil
 }
@@ -272,7 +272,7 @@ func year(field, v string) (int, bool, error) {
 // month reads a YYYY-MM field.
 func month(field, v string) (obs.Date, error) {
 	if len(v) != 7 {
-		return 0, invalid("{%s} %q: want YYYY-MM", field, v)
+		return 0, invalid("{%s=}%q: want YYYY-MM", field, v)
 	}
 	d, err := obs.ParseDate(v)
 	if err != nil {
@@ -289,7 +289,7 @@ func boolean(field, v string) (bool, error) {
 	case "true", "1", "yes":
 		return true, nil
 	}
-	return false, invalid("{%s} %q: want true or false", field, v)
+	return false, invalid("{%s=}%q: want true or false", field, v)
 }
 
 // smoothing reads the smooth field (none, 5d, Nd, Nd-centred) and refuses
@@ -331,7 +331,7 @@ func convention(v string, def analysis.Convention) (analysis.Convention, error) 
 	}
 	c, err := analysis.ParseConvention(v)
 	if err != nil || c == analysis.Month {
-		return def, invalid("{convention} %q: want calendar or daycount", v)
+		return def, invalid("{convention=}%q: want calendar or daycount", v)
 	}
 	return c, nil
 }

@@ -306,18 +306,18 @@ func Records(ctx context.Context, st Store, req RecordsRequest) (RecordsResult, 
 			return RecordsResult{}, err
 		}
 		if hasAsOf && on > asOf {
-			return RecordsResult{}, invalid("{on} %s is after {as_of} %s", req.On, req.AsOf)
+			return RecordsResult{}, invalid("{on=}%s is after {as_of=}%s", req.On, req.AsOf)
 		}
 	case req.Month != "":
 		if mon, err = month("month", req.Month); err != nil {
 			return RecordsResult{}, err
 		}
 		if hasAsOf && mon > asOf {
-			return RecordsResult{}, invalid("{month} %s starts after {as_of} %s", req.Month, req.AsOf)
+			return RecordsResult{}, invalid("{month=}%s starts after {as_of=}%s", req.Month, req.AsOf)
 		}
 	default:
 		if hasAsOf && asOf.Year() < y {
-			return RecordsResult{}, invalid("{year} %d starts after {as_of} %s", y, req.AsOf)
+			return RecordsResult{}, invalid("{year=}%d starts after {as_of=}%s", y, req.AsOf)
 		}
 	}
 	if opt.Smoothing, err = smoothing(req.Smooth); err != nil {
@@ -341,7 +341,7 @@ func Records(ctx context.Context, st Store, req RecordsRequest) (RecordsResult, 
 	switch {
 	case req.On != "":
 		if len(req.On) != 10 && (se.Frequency == obs.Daily || se.Frequency == obs.Weekly) {
-			return out, invalid("{on} %s: %s is %s, give a day YYYY-MM-DD (or use {month})", req.On, se.Indicator, se.Frequency)
+			return out, invalid("{on=}%s: %s is %s, give a day YYYY-MM-DD (or use {month})", req.On, se.Indicator, se.Frequency)
 		}
 		r, err := analysis.RecordOn(se, on, opt)
 		if err != nil {
@@ -397,7 +397,7 @@ func Trend(ctx context.Context, st Store, req TrendRequest) (TrendResult, error)
 		return TrendResult{}, err
 	}
 	if b := req.Basis; b != "" && b != "raw" && b != "monthly" && b != "annual" {
-		return TrendResult{}, invalid("{basis} %q: want one of raw, monthly, annual", b)
+		return TrendResult{}, invalid("{basis=}%q: want one of raw, monthly, annual", b)
 	}
 	l, err := load(ctx, st, req.ID, req.Entity)
 	if err != nil {

@@ -101,7 +101,7 @@ func MeansRule(freq obs.Frequency, means string) string {
 func Means(ctx context.Context, st Store, req MeansRequest) (present.PeriodMeans, store.Source, error) {
 	var out present.PeriodMeans
 	if req.Means != "monthly" && req.Means != "annual" {
-		return out, store.Source{}, invalid("{means} %q: want monthly or annual", req.Means)
+		return out, store.Source{}, invalid("{means=}%q: want monthly or annual", req.Means)
 	}
 	w, err := window(req.From, req.To)
 	if err != nil {
