@@ -286,6 +286,10 @@ numbers. --nsidc is accepted and has no effect (these are now the defaults).`,
   stocktake climatology gmst.noaa --baseline 1991-2020`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if nsidcRule {
+				// A note on stderr, so that --json output stays clean.
+				fmt.Fprintln(cmd.ErrOrStderr(), "stocktake: --nsidc has no effect: NSIDC sea ice uses NSIDC's conventions by default (1981-2010, day count, single missing days interpolated, day 366 from 1 January)")
+			}
 			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.ClimatologyResult, error) {
 				return query.Climatology(ctx, st, query.ClimatologyRequest{ID: args[0], Entity: entity, Baseline: baseline,
 					Convention: convention, Smooth: smooth})
@@ -323,7 +327,7 @@ numbers. --nsidc is accepted and has no effect (these are now the defaults).`,
 	// --nsidc is accepted and does nothing: NSIDC's conventions are the
 	// default for NSIDC sea ice (see query.ClimatologyOptions).
 	f.BoolVar(&nsidcRule, "nsidc", false, "no effect: NSIDC sea ice uses NSIDC's climatology conventions by default")
-	_ = f.MarkDeprecated("nsidc", "NSIDC sea ice uses NSIDC's conventions by default (day count, single missing days interpolated, day 366 from 1 January); the flag has no effect")
+	_ = f.MarkHidden("nsidc")
 	return cmd
 }
 
