@@ -51,7 +51,8 @@ subtracted). --smooth applies to daily data before anything else.`,
 			se, src, kept := res.Series, res.Source, res.Points
 			out := se
 			out.Points = kept
-			b, convName := res.Climatology.Baseline, res.Climatology.Convention.String()
+			js := res.JSON()
+			b, convName := js.Baseline, js.Convention
 			switch format {
 			case "json":
 				return printJSON(cmd, res.JSON())

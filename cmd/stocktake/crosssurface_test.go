@@ -57,6 +57,7 @@ var crossCases = []crossCase{
 	{cli: []string{"anomalies", "seaice.north", "--from", "2024-05-01", "--to", "2024-05-03"}, api: "/api/anomalies/seaice.north?from=2024-05-01&to=2024-05-03"},
 	{cli: []string{"anomalies", "seaice.south", "--baseline", "1981-2010", "--smooth", "5d", "--from", "2023-02-15", "--to", "2023-02-25"}, api: "/api/anomalies/seaice.south?baseline=1981-2010&smooth=5d&from=2023-02-15&to=2023-02-25"},
 	{cli: []string{"anomalies", "sst.world", "--baseline", "1982-2011", "--convention", "daycount", "--from", "2024-01", "--to", "2024-01"}, api: "/api/anomalies/sst.world?baseline=1982-2011&convention=daycount&from=2024-01&to=2024-01"},
+	{cli: []string{"anomalies", "ohc.jma", "--baseline", "1991-2020", "--from", "2015"}, api: "/api/anomalies/ohc.jma?baseline=1991-2020&from=2015"},
 	// extremes
 	{cli: []string{"extremes", "seaice.south", "--year", "2023", "--kind", "min", "--smooth", "5d"}, api: "/api/extremes/seaice.south?year=2023&kind=min&smooth=5d"},
 	{cli: []string{"extremes", "sst.world", "--all"}, api: "/api/extremes/sst.world?all=true"},

@@ -165,3 +165,12 @@ func handleTrend(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	}
 	return sourcedReply(res.JSON(), res.Source)
 }
+
+// handleRanks answers GET /api/ranks/{id}: query.RanksOf.
+func handleRanks(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	res, src, err := qry.RanksOf(ctx, s.qs(gc), qry.RanksRequest{ID: r.PathValue("id"), Entity: q.Get("entity"), Kind: q.Get("kind")})
+	if err != nil {
+		return reply{}, err
+	}
+	return sourcedReply(res, src)
+}

@@ -5,6 +5,7 @@ import (
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/present"
+	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -55,8 +56,8 @@ func (s *Server) routeTable() []*route {
 				pFrom, pTo, pSmooth},
 			result: present.PeriodMeans{}},
 		{path: "/api/anomalies/{id}", name: "getAnomalies", example: "/api/anomalies/gmst.noaa?baseline=1991-2020&from=2023&to=2023", tag: "records", fn: handleAnomalies,
-			summary:     "Departures from a baseline's mean for the same day or month; re-bases anomaly series (stocktake anomalies --json)",
-			description: "Each value minus the mean of its slot in the climatology of /api/climatology with the same baseline, convention and smoothing (single missing days of daily series interpolated first), rounded to 1e-6. from..to cut the output only.",
+			summary:     "Departures from a baseline's mean for the same day, month or (annual series) the baseline's years; re-bases anomaly series (stocktake anomalies --json)",
+			description: "Each value minus the mean of its slot in the climatology of /api/climatology with the same baseline, convention and smoothing (single missing days of daily series interpolated first), rounded to 1e-6. Annual series depart from the mean of the baseline's years (convention \"year\"; every year of the baseline needed). from..to cut the output only.",
 			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth, pFrom, pTo},
 			result:      present.AnomalySeries{}},
 		{path: "/api/climatology/{id}", name: "getClimatology", example: "/api/climatology/sst.world?baseline=1991-2020", tag: "records", fn: handleClimatology,
@@ -64,6 +65,11 @@ func (s *Server) routeTable() []*route {
 			description: "Mean, sample standard deviation (ddof 1), median and 10/25/75/90th percentiles per slot. Daily series have single missing days filled by linear interpolation first; NSIDC sea ice in the day-count convention (its default) fills day 366 from common years' following 1 January, reproducing NSIDC's own climatology file; monthly series always use calendar months.",
 			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth},
 			result:      present.WithSource[analysis.Climatology]{}},
+		{path: "/api/ranks/{id}", name: "getRanks", example: "/api/ranks/gmst.noaa?kind=max", tag: "records", fn: handleRanks,
+			summary:     "Rank of every value among the values of the same calendar month (monthly series) or all values (otherwise)",
+			description: "Rank 1 is the highest (kind=max) or lowest (kind=min) value. Values equal within the records engine's tolerance (1e-9 relative) are ties and share the better rank. The dashboard's tables and readouts show these ranks.",
+			params:      []param{pID, pEntity, pKind},
+			result:      qry.Ranks{}},
 		{path: "/api/extremes/{id}", name: "getExtremes", example: "/api/extremes/seaice.south?year=2023&kind=min", tag: "records", fn: handleExtremes,
 			summary: "Maximum or minimum in a year, a month or the whole record (stocktake extremes --json)",
 			params: []param{pID, pEntity, {name: "year", in: "query", typ: "integer", desc: "Calendar year (one of year, month, all)."},

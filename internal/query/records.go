@@ -110,17 +110,45 @@ type AnomaliesRequest struct {
 // depart from and the series.
 type AnomaliesResult struct {
 	Loaded
-	Climatology *analysis.Climatology
+	Baseline    analysis.Baseline
+	Climatology *analysis.Climatology // nil for annual series
 	Smoothing   analysis.Smoothing
 	Points      []obs.Point
 }
 
-// JSON is the result's JSON shape (present.AnomalySeries).
+// JSON is the result's JSON shape (present.AnomalySeries). The convention
+// of annual series is "year" (one slot: the mean of the baseline's years).
 func (r AnomaliesResult) JSON() present.AnomalySeries {
 	se := r.Series
 	se.Points = r.Points
-	return present.AnomalySeries{Series: present.NewSeries(se, r.Source, SmoothingName(r.Smoothing)),
-		Baseline: r.Climatology.Baseline.String(), Convention: r.Climatology.Convention.String()}
+	out := present.AnomalySeries{Series: present.NewSeries(se, r.Source, SmoothingName(r.Smoothing)), Baseline: r.Baseline.String(), Convention: "year"}
+	if r.Climatology != nil {
+		out.Convention = r.Climatology.Convention.String()
+	}
+	return out
+}
+
+// annualAnomalies departs every value of an annual series from the mean
+// of the values dated in the baseline's years (all of them needed: a
+// baseline the data do not cover is NotFound).
+func annualAnomalies(l Loaded, b analysis.Baseline, w Window) (AnomaliesResult, error) {
+	var sum float64
+	n := 0
+	for _, p := range l.Series.Points {
+		if y := p.Date.Year(); y >= b.From && y <= b.To {
+			sum += p.Value
+			n++
+		}
+	}
+	if n < b.To-b.From+1 {
+		return AnomaliesResult{}, notFound("anomalies of %s vs %s: the data have %d of its %d years", l.Series.Indicator, b, n, b.To-b.From+1)
+	}
+	mean := sum / float64(n)
+	pts := make([]obs.Point, len(l.Series.Points))
+	for i, p := range l.Series.Points {
+		pts[i] = obs.Point{Date: p.Date, Value: round6(p.Value - mean)}
+	}
+	return AnomaliesResult{Loaded: l, Baseline: b, Points: w.Keep(pts)}, nil
 }
 
 // AnomalyPoints returns every value of a loaded series minus the mean of
@@ -163,14 +191,16 @@ func Anomalies(ctx context.Context, st Store, req AnomaliesRequest) (AnomaliesRe
 	if err != nil {
 		return AnomaliesResult{}, err
 	}
-	if f := l.Series.Frequency; f != obs.Daily && f != obs.Monthly {
-		return AnomaliesResult{}, invalid("anomalies need daily or monthly data; %s is %s", l.Series.Indicator, f)
+	if f := l.Series.Frequency; f == obs.Annual {
+		return annualAnomalies(l, b, w)
+	} else if f != obs.Daily && f != obs.Monthly {
+		return AnomaliesResult{}, invalid("anomalies need daily, monthly or annual data; %s is %s", l.Series.Indicator, f)
 	}
 	c, err := ClimatologyOf(l, b, conv, sm)
 	if err != nil {
 		return AnomaliesResult{}, err
 	}
-	return AnomaliesResult{Loaded: l, Climatology: c, Smoothing: sm, Points: w.Keep(AnomalyPoints(l, c, sm))}, nil
+	return AnomaliesResult{Loaded: l, Baseline: b, Climatology: c, Smoothing: sm, Points: w.Keep(AnomalyPoints(l, c, sm))}, nil
 }
 
 // ExtremesRequest asks for the maximum or minimum in a year, a month or the
