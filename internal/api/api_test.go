@@ -1323,3 +1323,67 @@ func TestEventsAndFeedHTTP(t *testing.T) {
 		t.Errorf("cache hits counted for the events routes:\n%s", regexp.MustCompile(`(?m)^stocktake_cache_.*$`).FindAll(m, -1))
 	}
 }
+
+// TestCacheSurvivesUpdate checks that an update invalidates only the
+// answers that depend on the datasets it changed, and that the overview is
+// rebuilt for the new data before the new version is served.
+func TestCacheSurvivesUpdate(t *testing.T) {
+	ctx := context.Background()
+	mirror := testutil.SharedData(t)
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "st.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	only := func(ids ...string) []catalog.Dataset {
+		ds, err := ingest.Select(ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ds
+	}
+	if _, err := ingest.Run(ctx, st, only("noaa-gml-co2-mlo-monthly", "noaa-gml-n2o-global"), ingest.Options{Mirror: mirror}); err != nil {
+		t.Fatal(err)
+	}
+	s := NewServer(st, Options{CheckInterval: time.Hour, Now: func() time.Time { return fixedNow }})
+	defer s.Close()
+	co2 := "/api/series/co2.mlo?from=2023"
+	if r := get(t, s, co2); r.code != 200 {
+		t.Fatalf("co2: %d", r.code)
+	}
+	if r := get(t, s, "/api/overview"); r.code != 200 || bytes.Contains(r.body, []byte(`"ch4.global"`)) {
+		t.Fatalf("overview before: %d", r.code)
+	}
+	before := s.gen.Load()
+	kept := before.lookup(co2)
+	if kept == nil {
+		t.Fatal("co2 answer not cached")
+	}
+	if _, err := ingest.Run(ctx, st, only("noaa-gml-ch4-global"), ingest.Options{Mirror: mirror}); err != nil {
+		t.Fatal(err)
+	}
+	s.Invalidate()
+	after := s.gen.Load()
+	if after == before || after.gen == before.gen {
+		t.Fatal("no new data version after the update")
+	}
+	// The CO2 answer does not depend on the CH4 dataset: same entry.
+	if after.lookup(co2) != kept {
+		t.Error("the CO2 answer was dropped by an update of CH4")
+	}
+	// The overview was rebuilt for the new data before the swap.
+	ov := after.lookup("/api/overview?@" + fixedNow.Format("2006-01-02"))
+	if ov == nil || !bytes.Contains(ov.body, []byte(`"ch4.global"`)) {
+		t.Fatalf("overview not rebuilt with CH4: %v", ov != nil)
+	}
+	if after.lookup("/api/overview?v="+after.version+"@"+fixedNow.Format("2006-01-02")) == nil {
+		t.Error("the dashboard's overview (v=) was not rebuilt")
+	}
+	start := time.Now()
+	r := get(t, s, "/api/overview")
+	took := time.Since(start)
+	if r.code != 200 || !bytes.Contains(r.body, []byte(`"ch4.global"`)) {
+		t.Fatalf("overview after: %d", r.code)
+	}
+	t.Logf("first /api/overview after the update: %v", took)
+}

@@ -35,6 +35,7 @@ func (c cachedStore) AllSeries(ctx context.Context, ref catalog.Ref) ([]obs.Seri
 }
 
 func (c cachedStore) Lineage(ctx context.Context, dataset, indicator, entity string, date obs.Date) (store.Version, error) {
+	recordDep(ctx, dataset)
 	return c.s.st.Lineage(ctx, dataset, indicator, entity, date)
 }
 

@@ -40,7 +40,7 @@ var (
 // without a method; the server accepts GET and HEAD on all of them.
 func (s *Server) routeTable() []*route {
 	return []*route{
-		{path: "/api/indicators", name: "listIndicators", example: "/api/indicators", tag: "data", fn: handleIndicators,
+		{path: "/api/indicators", name: "listIndicators", untracked: true, example: "/api/indicators", tag: "data", fn: handleIndicators,
 			summary: "Indicators with unit, frequency, coverage and source (stocktake list --json)",
 			params:  []param{{name: "all", in: "query", typ: "boolean", desc: "Also list catalog indicators that are not stored yet."}},
 			result:  []present.Indicator{}},
@@ -106,7 +106,7 @@ func (s *Server) routeTable() []*route {
 				{name: "width", in: "query", typ: "integer", desc: "Width in pixels at 96 dpi (300-4000, default 1200)."},
 				{name: "height", in: "query", typ: "integer", desc: "Height in pixels at 96 dpi (200-4000, default 675)."}},
 			formats: []string{"image/png", "image/svg+xml", "text/csv"}},
-		{path: "/api/overview", name: "getOverview", example: "/api/overview", tag: "charts", fn: handleOverview, daily: true,
+		{path: "/api/overview", name: "getOverview", untracked: true, example: "/api/overview", tag: "charts", fn: handleOverview, daily: true,
 			summary:     "Latest value, anomaly, rank for the date and record sentence of every vital sign",
 			description: "signs: every stored global daily, monthly or annual vital sign (default datasets): the latest value and date, its anomaly against the producer's baseline (named), the records engine's rank for the date (calendar convention, all data; among years for annual series, with the change on the year before), a plain sentence when it is a record, the data's age in days, the source and the licence. irregular: irregularly sampled series (sea level) with their rise since the first complete year and trend per decade instead of a rank. With v= the body leaves out today and data_age_days (the dashboard computes ages itself).",
 			result:      Overview{}},
@@ -145,7 +145,7 @@ func (s *Server) routeTable() []*route {
 				{name: "min_years", in: "query", typ: "integer", desc: "Peak rule K (default 5)."},
 				{name: "min_below_pct", in: "query", typ: "number", desc: "Peak rule P in percent (default 5)."}},
 			result: present.PledgeReport{}},
-		{path: "/api/datasets", name: "listDatasets", example: "/api/datasets", tag: "provenance", fn: handleDatasets,
+		{path: "/api/datasets", name: "listDatasets", untracked: true, example: "/api/datasets", tag: "provenance", fn: handleDatasets,
 			summary: "Datasets with producer, licence, current version and fetch state",
 			result:  []DatasetInfo{}},
 		{path: "/api/lineage/{id}", name: "getLineage", example: "/api/lineage/seaice.south?date=2023-02-21", tag: "provenance", fn: handleLineage,
@@ -154,7 +154,7 @@ func (s *Server) routeTable() []*route {
 			params: []param{pID, pEntity,
 				{name: "date", in: "query", typ: "string", required: true, desc: "The value's date: YYYY-MM-DD, YYYY-MM for monthly or YYYY for annual series.", example: "2023-02-21"}},
 			result: present.ValueLineage{}},
-		{path: "/api/versions", name: "listVersions", example: "/api/versions?dataset=nsidc-g02135-south-v3", tag: "provenance", fn: handleVersions,
+		{path: "/api/versions", name: "listVersions", untracked: true, example: "/api/versions?dataset=nsidc-g02135-south-v3", tag: "provenance", fn: handleVersions,
 			summary: "Dataset versions, newest first: provenance history (stocktake list --datasets --json)",
 			params:  []param{{name: "dataset", in: "query", typ: "string", desc: "Only this dataset's versions.", example: "nsidc-g02135-south-v3"}},
 			result:  []store.Version{}},
