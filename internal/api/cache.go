@@ -145,9 +145,9 @@ type loadedAll struct {
 type genCache struct {
 	gen      uint64
 	datasets map[string]uint64 // per dataset, the hash of its version rows (see readGeneration)
-	spill    func(*entry) // writes a large body to disk (nil: keep in memory only)
-	version  string       // dataVersion(gen)
-	versionH []string     // the X-Stocktake-Data-Version header value
+	spill    func(*entry)      // writes a large body to disk (nil: keep in memory only)
+	version  string            // dataVersion(gen)
+	versionH []string          // the X-Stocktake-Data-Version header value
 	maxBytes int
 
 	mu       sync.Mutex

@@ -55,8 +55,8 @@ type route struct {
 	// cache's loads), so their cached answers are dropped by every update
 	// instead of only by updates of the datasets they read.
 	untracked bool
-	fn    func(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error)
-	ui    http.Handler
+	fn        func(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error)
+	ui        http.Handler
 }
 
 // notFoundRoute answers every path that no route matches.

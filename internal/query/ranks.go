@@ -51,7 +51,7 @@ type Ranks struct {
 	Entity    *string        `json:"entity"`
 	Kind      analysis.Kind  `json:"kind"`
 	Slot      string         `json:"slot"` // "month" or "all"
-	Ranks     []SlotRank         `json:"ranks"`
+	Ranks     []SlotRank     `json:"ranks"`
 	Source    present.Source `json:"source"`
 }
 
