@@ -158,6 +158,21 @@ type genCache struct {
 	smu    sync.Mutex
 	series map[seriesKey]*loaded
 	all    map[string]*loadedAll // by dataset + "\x00" + indicator
+	// signs memoises the overview's vital signs (without their age) by
+	// dataset and indicator, so that an update recomputes only the signs of
+	// the datasets it changed.
+	signs map[signKey]signMemo
+}
+
+// signKey names one computed vital sign.
+type signKey struct{ dataset, indicator string }
+
+// signMemo is a computed vital sign, whether anything is stored for it and
+// the date of its latest value (YYYY-MM-DD, YYYY-MM or YYYY).
+type signMemo struct {
+	sg     Sign
+	ok     bool
+	latest string
 }
 
 // newGenCache returns the empty cache of data version gen, holding up to
@@ -165,7 +180,7 @@ type genCache struct {
 func newGenCache(gen uint64, maxBytes int) *genCache {
 	v := dataVersion(gen)
 	return &genCache{gen: gen, version: v, versionH: []string{v}, maxBytes: maxBytes, entries: map[string]*entry{}, inflight: map[string]*call{},
-		series: map[seriesKey]*loaded{}, all: map[string]*loadedAll{}}
+		series: map[seriesKey]*loaded{}, all: map[string]*loadedAll{}, signs: map[signKey]signMemo{}}
 }
 
 // lookup returns the cached entry for key, if any.
@@ -342,6 +357,11 @@ func (c *genCache) inherit(old *genCache) []*entry {
 		ds, _, _ := strings.Cut(k, "\x00")
 		if c.unchanged(old, ds) {
 			c.all[k] = l
+		}
+	}
+	for k, m := range old.signs {
+		if c.unchanged(old, k.dataset) {
+			c.signs[k] = m
 		}
 	}
 	old.smu.Unlock()

@@ -142,16 +142,7 @@ func (s *Server) sign(ctx context.Context, gc *genCache, ref catalog.Ref, today 
 	sg := Sign{Indicator: ref.Indicator.ID, Title: ref.Indicator.Title, Unit: se.Unit, UnitText: present.Unit(se.Unit),
 		Frequency: se.Frequency, Latest: present.Point{Date: last.Date.Format(se.Frequency), Value: last.Value},
 		Source: present.NewSource(src), Producer: ref.Dataset.Producer, Licence: ref.Dataset.Licence}
-	if today != nil {
-		// An annual value covers its whole year: its age counts from 31
-		// December, as the dashboard counts it.
-		from := last.Date
-		if se.Frequency == obs.Annual {
-			from = obs.NewDate(last.Date.Year(), 12, 31)
-		}
-		age := max(0, int(*today-from))
-		sg.DataAgeDays = &age
-	}
+	withAge(&sg, last.Date, today)
 	sg.SourceLine = present.SourceLine(ref.Dataset.Title, sg.Source)
 	if se.Frequency == obs.Irregular {
 		rise, err := riseOf(se.Points)
@@ -262,6 +253,50 @@ func riseOf(pts []obs.Point) (*Rise, error) {
 		Basis: fmt.Sprintf("mean of the values in the 365 days to %s minus the mean of %d; trend: least squares over every value", last, since)}, nil
 }
 
+// withAge sets the data age of a sign whose latest value is dated last,
+// counted to today (nil leaves it out). An annual value covers its whole
+// year: its age counts from 31 December, as the dashboard counts it.
+func withAge(sg *Sign, last obs.Date, today *obs.Date) {
+	if today == nil {
+		sg.DataAgeDays = nil
+		return
+	}
+	from := last
+	if sg.Frequency == obs.Annual {
+		from = obs.NewDate(last.Year(), 12, 31)
+	}
+	age := max(0, int(*today-from))
+	sg.DataAgeDays = &age
+}
+
+// memoSign is sign, memoised in the cache by dataset (see genCache.signs)
+// without its age, which is added for today; the dataset is recorded as a
+// dependency either way.
+func (s *Server) memoSign(ctx context.Context, gc *genCache, ref catalog.Ref, today *obs.Date) (Sign, bool, error) {
+	recordDep(ctx, ref.Dataset.ID)
+	k := signKey{dataset: ref.Dataset.ID, indicator: ref.Indicator.ID}
+	gc.smu.Lock()
+	m, hit := gc.signs[k]
+	gc.smu.Unlock()
+	if !hit {
+		sg, ok, err := s.sign(ctx, gc, ref, nil)
+		if err != nil {
+			return sg, ok, err
+		}
+		m = signMemo{sg, ok, sg.Latest.Date}
+		gc.smu.Lock()
+		gc.signs[k] = m
+		gc.smu.Unlock()
+	}
+	sg := m.sg
+	if m.ok && today != nil {
+		if last, err := obs.ParseDate(m.latest); err == nil {
+			withAge(&sg, last, today)
+		}
+	}
+	return sg, m.ok, nil
+}
+
 // handleOverview answers GET /api/overview (see Overview).
 func handleOverview(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	now := obs.FromTime(s.opts.Now())
@@ -273,7 +308,7 @@ func handleOverview(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 		today, out.Today = nil, ""
 	}
 	for _, ref := range vitalSigns() {
-		sg, ok, err := s.sign(ctx, gc, ref, today)
+		sg, ok, err := s.memoSign(ctx, gc, ref, today)
 		if err != nil {
 			return reply{}, err
 		}
