@@ -180,7 +180,9 @@ func (s *Server) sign(ctx context.Context, gc *genCache, ref catalog.Ref, today 
 			kind = analysis.Min
 		}
 	}
-	rec, err := analysis.RecordOn(se, last.Date, analysis.Options{Kind: kind, Convention: analysis.Calendar})
+	// The rank is the records question's (query.RecordOn), so the card and
+	// /api/records?on=<latest> agree.
+	rec, err := qry.RecordOn(qry.Loaded{Ref: ref, Series: se, Source: src}, last.Date, kind)
 	if err != nil {
 		return sg, false, err
 	}

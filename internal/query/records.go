@@ -364,9 +364,7 @@ func Records(ctx context.Context, st Store, req RecordsRequest) (RecordsResult, 
 	if err := checkSmoothing(se, opt.Smoothing); err != nil {
 		return RecordsResult{}, err
 	}
-	if se.Frequency == obs.Daily {
-		opt.Fill = 1
-	}
+	opt.Fill = recordFill(se)
 	out := RecordsResult{Loaded: l}
 	switch {
 	case req.On != "":
@@ -392,6 +390,24 @@ func Records(ctx context.Context, st Store, req RecordsRequest) (RecordsResult, 
 		out.Year = &r
 	}
 	return out, nil
+}
+
+// recordFill is the gap filling of every records question: single missing
+// days of daily series are interpolated (NSIDC's every-other-day era), so
+// that the years compared for a date or month are the same everywhere.
+func recordFill(se obs.Series) int {
+	if se.Frequency == obs.Daily {
+		return 1
+	}
+	return 0
+}
+
+// RecordOn is the records question for one date of a loaded series with
+// all data, the calendar convention, no smoothing and kind: what
+// `records --on DATE --kind KIND` answers, for the overview's latest values.
+func RecordOn(l Loaded, d obs.Date, k analysis.Kind) (analysis.OnResult, error) {
+	r, err := analysis.RecordOn(l.Series, d, analysis.Options{Kind: k, Convention: analysis.Calendar, Fill: recordFill(l.Series)})
+	return r, analysisErr(err)
 }
 
 // TrendRequest asks for the linear trend per decade (stocktake trend, GET
