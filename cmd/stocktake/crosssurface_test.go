@@ -6,16 +6,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stocktake/stocktake/internal/api"
 	"github.com/stocktake/stocktake/internal/store"
+	"github.com/stocktake/stocktake/internal/testutil"
 )
 
 // crossCase is one question asked on both surfaces: the command line (run
@@ -204,4 +207,59 @@ func jsonDiff(path string, a, b any) []string {
 		return []string{fmt.Sprintf("%s: CLI %v, API %v", path, a, b)}
 	}
 	return nil
+}
+
+// TestClimatologyReproducesNSIDC checks the one climatology definition
+// against NSIDC's own file: the default Arctic climatology (1981-2010, day
+// count, single missing days interpolated, day 366 from 1 January), asked
+// on the command line, gives NSIDC's published mean within 0.001 on at
+// least 365 of its 366 days (day 337 differs: NSIDC used a 3 December 1987
+// value the daily file does not hold).
+func TestClimatologyReproducesNSIDC(t *testing.T) {
+	db := sharedDB(t)
+	r := runCLI(t, db, "climatology", "seaice.north", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var c struct {
+		Baseline   string `json:"baseline"`
+		Convention string `json:"convention"`
+		Slots      []struct {
+			Slot int      `json:"slot"`
+			Mean *float64 `json:"mean"`
+		} `json:"slots"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Baseline != "1981-2010" || c.Convention != "daycount" || len(c.Slots) != 366 {
+		t.Fatalf("baseline %s, convention %s, %d slots", c.Baseline, c.Convention, len(c.Slots))
+	}
+	raw := string(testutil.ReadShared(t, "nsidc-g02135/N_seaice_extent_climatology_1981-2010_v3.0.csv"))
+	agree, rows := 0, 0
+	var off []string
+	for i, line := range strings.Split(raw, "\n") {
+		f := strings.Split(line, ",")
+		if len(f) < 2 {
+			continue
+		}
+		doy, err1 := strconv.Atoi(strings.TrimSpace(f[0]))
+		mean, err2 := strconv.ParseFloat(strings.TrimSpace(f[1]), 64)
+		if err1 != nil || err2 != nil {
+			continue // the header lines
+		}
+		if doy < 1 || doy > 366 {
+			t.Fatalf("NSIDC file line %d: day %d", i+1, doy)
+		}
+		rows++
+		ours := c.Slots[doy-1].Mean
+		if ours != nil && math.Abs(*ours-mean) <= 0.001 {
+			agree++
+		} else {
+			off = append(off, fmt.Sprintf("day %d: NSIDC %.3f, ours %v", doy, mean, ours))
+		}
+	}
+	if rows != 366 || agree < 365 {
+		t.Fatalf("%d of %d days within 0.001 of NSIDC's file; off: %v", agree, rows, off)
+	}
 }
