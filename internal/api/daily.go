@@ -37,4 +37,3 @@ func handleDaily(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	rp.source = sourceHeader(src)
 	return rp, err
 }
-
