@@ -1,7 +1,7 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -10,88 +10,24 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
-	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/query"
 )
 
 // This file wires the records engine (internal/analysis) to the command line:
 // extremes, records, climatology and trend. Flag problems are usage errors
 // (exit 2); missing data are data errors (exit 1).
 
-// kindFlag reads --kind; empty means the indicator's headline extreme
-// (catalog.Indicator.HeadlineKind: min for sea ice, max for temperatures).
-func kindFlag(v string, ind catalog.Indicator) (analysis.Kind, error) {
-	if v == "" {
-		return analysis.ParseKind(string(ind.HeadlineKind()))
-	}
-	k, err := analysis.ParseKind(v)
-	if err != nil {
-		return k, usageError{fmt.Errorf("--kind: %w", err)}
-	}
-	return k, nil
-}
-
-// smoothFlag reads --smooth: none (or empty), 5d, Nd or Nd-centred.
-func smoothFlag(v string) (analysis.Smoothing, error) {
-	sm, err := analysis.ParseSmoothing(v)
-	if err != nil {
-		return sm, usageError{fmt.Errorf("--smooth: %w", err)}
-	}
-	return sm, nil
-}
-
-// checkSmooth refuses --smooth for a series that is not daily.
-func checkSmooth(sm analysis.Smoothing, se obs.Series) error {
-	if !sm.None() && se.Frequency != obs.Daily {
-		return usagef("--smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
-	}
-	return nil
-}
-
-// given counts the conditions that hold: the flags given out of a set of
-// which exactly one is required.
-func given(conds ...bool) int {
-	n := 0
-	for _, c := range conds {
-		if c {
-			n++
-		}
-	}
-	return n
-}
-
-// yearFlag reads a four-digit year.
-func yearFlag(name, v string) (int, error) {
-	y, err := strconv.Atoi(v)
-	if err != nil || len(v) != 4 {
-		return 0, usagef("--%s %q: expected a year such as 2023", name, v)
-	}
-	return y, nil
-}
-
-// monthFlag reads YYYY-MM.
-func monthFlag(v string) (obs.Date, error) {
-	if len(v) != 7 {
-		return 0, usagef("--month %q: expected YYYY-MM", v)
-	}
-	d, err := obs.ParseDate(v)
-	if err != nil {
-		return 0, usagef("--month: %v", err)
-	}
-	return d, nil
-}
-
 func newExtremesCmd() *cobra.Command {
 	var entity, month, kind, smooth, year string
 	var all bool
 	cmd := &cobra.Command{
-		Use:   "extremes ID [--entity E] (--year Y | --month YYYY-MM | --all) [--kind max|min] [--smooth 5d]",
+		Use:   "extremes ID [--entity E] [--year Y | --month YYYY-MM | --all] [--kind max|min] [--smooth 5d]",
 		Short: "Maximum or minimum of an indicator within a year, a month or all data, with its date",
 		Long: `extremes prints the highest (--kind max) or lowest (--kind min) value of an
-indicator within a calendar year, a month or all data, and the date it occurred.
-The default kind is the indicator's natural direction of records.
+indicator within a calendar year, a month or all data (the default), and the
+date it occurred. The default kind is the indicator's natural direction of records.
 
 --smooth 5d uses NSIDC's 5-day trailing mean (single missing days interpolated,
 3 of 5 days required), the convention in which NSIDC announces sea-ice minima
@@ -106,47 +42,16 @@ the first is reported and the others are listed as ties.`,
   stocktake extremes t2m.world --month 2024-06 --kind min`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if given(year != "", month != "", all) != 1 {
-				return usagef("give exactly one of --year Y, --month YYYY-MM or --all")
-			}
-			var p analysis.Period
-			switch {
-			case year != "":
-				y, err := yearFlag("year", year)
-				if err != nil {
-					return err
-				}
-				p = analysis.YearPeriod(y)
-			case month != "":
-				m, err := monthFlag(month)
-				if err != nil {
-					return err
-				}
-				p = analysis.MonthPeriod(m.Year(), m.Month())
-			default:
-				p = analysis.AllPeriod()
-			}
-			sm, err := smoothFlag(smooth)
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.ExtremesResult, error) {
+				return query.Extremes(ctx, st, query.ExtremesRequest{ID: args[0], Entity: entity, Year: year, Month: month,
+					All: strconv.FormatBool(all), Kind: kind, Smooth: smooth})
+			})
 			if err != nil {
 				return err
 			}
-			ref, se, src, err := loadSeries(cmd, args[0], entity)
-			if err != nil {
-				return err
-			}
-			k, err := kindFlag(kind, ref.Indicator)
-			if err != nil {
-				return err
-			}
-			if err := checkSmooth(sm, se); err != nil {
-				return err
-			}
-			e, err := analysis.Extremes(se, k, p, sm)
-			if err != nil {
-				return err
-			}
+			e, ref := res.Extreme, res.Ref
 			if jsonFlag(cmd) {
-				return printJSON(cmd, present.NewWithSource(e, src).WithBaseline(ref.Indicator.Baseline))
+				return printJSON(cmd, res.JSON())
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "INDICATOR\tPERIOD\tKIND\tDATE\tVALUE\tUNIT\tSMOOTHING")
@@ -215,82 +120,22 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
   stocktake records sst.world --year 2023`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if given(on != "", month != "", year != "") != 1 {
-				return usagef("give exactly one of --on DATE, --month YYYY-MM or --year Y")
-			}
-			conv, err := analysis.ParseConvention(convention)
-			if err != nil || conv == analysis.Month {
-				return usagef("--convention %q: expected calendar or daycount", convention)
-			}
-			var opt analysis.Options
-			opt.Convention = conv
-			if asOf != "" {
-				d, err := obs.ParseDate(asOf)
-				if err != nil {
-					return usagef("--as-of: %v", err)
-				}
-				d = endOf(asOf, d)
-				opt.AsOf = &d
-			}
-			var onD, monthD obs.Date
-			var y int
-			switch {
-			case on != "":
-				if onD, err = obs.ParseDate(on); err != nil {
-					return usagef("--on: %v", err)
-				}
-				if opt.AsOf != nil && onD > *opt.AsOf {
-					return usagef("--as-of %s is before --on %s", asOf, on)
-				}
-			case month != "":
-				if monthD, err = monthFlag(month); err != nil {
-					return err
-				}
-				if opt.AsOf != nil && monthD > *opt.AsOf {
-					return usagef("--as-of %s is before --month %s", asOf, month)
-				}
-			default:
-				if y, err = yearFlag("year", year); err != nil {
-					return err
-				}
-				if opt.AsOf != nil && opt.AsOf.Year() < y {
-					return usagef("--as-of %s is before --year %s", asOf, year)
-				}
-			}
-			if opt.Smoothing, err = smoothFlag(smooth); err != nil {
-				return err
-			}
-			ref, se, src, err := loadSeries(cmd, args[0], entity)
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.RecordsResult, error) {
+				return query.Records(ctx, st, query.RecordsRequest{ID: args[0], Entity: entity, On: on, Month: month, Year: year,
+					AsOf: asOf, Kind: kind, Smooth: smooth, Convention: convention})
+			})
 			if err != nil {
 				return err
 			}
-			if opt.Kind, err = kindFlag(kind, ref.Indicator); err != nil {
-				return err
+			if jsonFlag(cmd) {
+				return printJSON(cmd, res.JSON())
 			}
-			if err := checkSmooth(opt.Smoothing, se); err != nil {
-				return err
-			}
-			if se.Frequency == obs.Daily {
-				// Single missing days (NSIDC's every-other-day era) are
-				// interpolated before monthly means are taken.
-				opt.Fill = 1
-			}
+			ref := res.Ref
 			out := cmd.OutOrStdout()
 			switch {
-			case on != "":
-				if len(on) != 10 && (se.Frequency == obs.Daily || se.Frequency == obs.Weekly) {
-					return usagef("--on %s: %s is %s, give a day YYYY-MM-DD (or use --month)", on, se.Indicator, se.Frequency)
-				}
-				r, err := analysis.RecordOn(se, onD, opt)
-				if errors.Is(err, analysis.ErrNoSameDay) {
-					return usageError{err}
-				}
-				if err != nil {
-					return err
-				}
-				if jsonFlag(cmd) {
-					return printJSON(cmd, present.NewWithSource(r, src).WithBaseline(ref.Indicator.Baseline))
-				}
+			case res.On != nil:
+				r := *res.On
+				onYear := r.Date[:4]
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
 				fmt.Fprintf(tw, "date\t%s (%s, %s, smoothing %s)\n", r.Date, r.Kind, r.Convention, r.Smoothing)
@@ -299,25 +144,17 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				fmt.Fprintf(tw, "rank for the date\t%d of %d%s\n", r.RankForDate, r.YearsForDate, tieNote(r.Tie))
 				fmt.Fprintf(tw, "record for the date\t%s\n", yesNo(r.RecordForDate))
 				if r.PreviousForDate != nil {
-					fmt.Fprintf(tw, "record before %d\t%s, %s %s (margin %s)\n", onD.Year(), r.PreviousForDate.Date, present.FormatValue(r.PreviousForDate.Value), unit, present.FormatValue(*r.Margin))
+					fmt.Fprintf(tw, "record before %s\t%s, %s %s (margin %s)\n", onYear, r.PreviousForDate.Date, present.FormatValue(r.PreviousForDate.Value), unit, present.FormatValue(*r.Margin))
 				} else {
-					fmt.Fprintf(tw, "record before %d\tnone (first year)\n", onD.Year())
+					fmt.Fprintf(tw, "record before %s\tnone (first year)\n", onYear)
 				}
 				fmt.Fprintf(tw, "all-time rank\t%d%s\n", r.RankAllTime, tieNote(r.TieAllTime))
 				fmt.Fprintf(tw, "all-time record\t%s\n", yesNo(r.RecordAllTime))
 				fmt.Fprintf(tw, "as of\t%s\n", asOfNote(r.AsOf))
 				return tw.Flush()
-			case month != "":
-				r, err := analysis.RecordMonth(se, monthD, opt)
-				if errors.Is(err, analysis.ErrNoSameDay) {
-					return usageError{err}
-				}
-				if err != nil {
-					return err
-				}
-				if jsonFlag(cmd) {
-					return printJSON(cmd, present.NewWithSource(r, src).WithBaseline(ref.Indicator.Baseline))
-				}
+			case res.Month != nil:
+				r := *res.Month
+				monthYear := r.Month[:4]
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
 				fmt.Fprintf(tw, "month\t%s (%s)\n", r.Month, r.Kind)
@@ -337,23 +174,14 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					fmt.Fprintf(tw, "record\t%s\n", yesNo(r.Record))
 				}
 				if r.Previous != nil {
-					fmt.Fprintf(tw, "record before %d\t%s, %s %s (margin %s)\n", monthD.Year(), r.Previous.Month, present.FormatValue(r.Previous.Value), unit, present.FormatValue(*r.Margin))
+					fmt.Fprintf(tw, "record before %s\t%s, %s %s (margin %s)\n", monthYear, r.Previous.Month, present.FormatValue(r.Previous.Value), unit, present.FormatValue(*r.Margin))
 				} else {
-					fmt.Fprintf(tw, "record before %d\tnone (first year)\n", monthD.Year())
+					fmt.Fprintf(tw, "record before %s\tnone (first year)\n", monthYear)
 				}
 				fmt.Fprintf(tw, "as of\t%s\n", asOfNote(r.AsOf))
 				return tw.Flush()
 			default:
-				r, err := analysis.RecordYear(se, y, opt)
-				if errors.Is(err, analysis.ErrNoSameDay) {
-					return usageError{err}
-				}
-				if err != nil {
-					return err
-				}
-				if jsonFlag(cmd) {
-					return printJSON(cmd, present.NewWithSource(r, src).WithBaseline(ref.Indicator.Baseline))
-				}
+				r := *res.Year
 				fmt.Fprintf(out, "%s %d: %d %s records for the date, %d all-time records, %d ties (as of %s; %s, smoothing %s)\n",
 					label(r.Indicator, string(r.Entity)), r.Year, len(r.RecordDays), r.Kind, len(r.AllTimeRecords), len(r.TiedDays), asOfNote(r.AsOf), r.Convention, r.Smoothing)
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
@@ -434,7 +262,7 @@ func newClimatologyCmd() *cobra.Command {
 	var entity, baseline, convention, smooth string
 	var nsidcRule bool
 	cmd := &cobra.Command{
-		Use:   "climatology ID --baseline Y0-Y1 [--convention calendar|daycount] [--smooth 5d] [--nsidc]",
+		Use:   "climatology ID [--baseline Y0-Y1] [--convention calendar|daycount] [--smooth 5d]",
 		Short: "Per-day (or per-month) mean, standard deviation and percentiles over a baseline",
 		Long: `climatology prints, for every day of the year (daily indicators) or month
 (monthly indicators), the mean, sample standard deviation (ddof 1), median and
@@ -444,52 +272,34 @@ baseline years Y0..Y1 inclusive, with the number of years.
 --convention calendar groups by month-day (29 February its own slot, filled only
 by leap years); daycount groups by day N since 1 January (day 60 is 29 February
 or 1 March), as Climate Reanalyzer does.
---nsidc reproduces NSIDC's published sea-ice climatology: day count, single
-missing days interpolated, day 366 filled from common years' following 1 January.`,
+Daily series have single missing days filled by linear interpolation first.
+The defaults are the producer's: NSIDC sea ice uses the 1981-2010 baseline and
+day count, with day 366 filled from common years' following 1 January, which
+reproduces NSIDC's published climatology; other indicators use 1991-2020 and the
+calendar. The API's /api/climatology answers the same question with the same
+numbers. --nsidc is accepted and has no effect (these are now the defaults).`,
 		Example: `  # the 1991-2020 daily climatology of world SST, as Climate Reanalyzer slots it
   stocktake climatology sst.world --baseline 1991-2020 --convention daycount
   # NSIDC's Arctic 1981-2010 climatology, recomputed
-  stocktake climatology seaice.north --baseline 1981-2010 --nsidc --json
+  stocktake climatology seaice.north --baseline 1981-2010 --json
   # monthly climatology of NOAA's global anomalies
   stocktake climatology gmst.noaa --baseline 1991-2020`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := analysis.ParseBaseline(baseline)
-			if err != nil {
-				return usageError{fmt.Errorf("--baseline: %w", err)}
-			}
-			conv, err := analysis.ParseConvention(convention)
-			if err != nil || conv == analysis.Month {
-				return usagef("--convention %q: expected calendar or daycount", convention)
-			}
-			if nsidcRule && cmd.Flags().Changed("convention") && conv != analysis.DayCount {
-				return usagef("--nsidc uses the daycount convention")
-			}
-			sm, err := smoothFlag(smooth)
-			if err != nil {
-				return err
-			}
-			_, se, src, err := loadSeries(cmd, args[0], entity)
-			if err != nil {
-				return err
-			}
-			if err := checkSmooth(sm, se); err != nil {
-				return err
-			}
-			opt := analysis.ClimatologyOptions{Baseline: b, Convention: conv, Smoothing: sm}
 			if nsidcRule {
-				opt = analysis.NSIDCClimatology(b)
-				opt.Smoothing = sm
+				// A note on stderr, so that --json output stays clean.
+				fmt.Fprintln(cmd.ErrOrStderr(), "stocktake: --nsidc has no effect: NSIDC sea ice uses NSIDC's conventions by default (1981-2010, day count, single missing days interpolated, day 366 from 1 January)")
 			}
-			c, err := analysis.NewClimatology(se, opt)
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.ClimatologyResult, error) {
+				return query.Climatology(ctx, st, query.ClimatologyRequest{ID: args[0], Entity: entity, Baseline: baseline,
+					Convention: convention, Smooth: smooth})
+			})
 			if err != nil {
-				if errors.Is(err, analysis.ErrNoData) {
-					return err
-				}
-				return usageError{err}
+				return err
 			}
+			c := res.Climatology
 			if jsonFlag(cmd) {
-				return printJSON(cmd, present.NewWithSource(c, src))
+				return printJSON(cmd, res.JSON())
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s climatology %s (%s, smoothing %s), %s\n", label(c.Indicator, string(c.Entity)), c.Baseline, c.Convention, c.Smoothing, c.Unit)
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -511,25 +321,30 @@ missing days interpolated, day 366 filled from common years' following 1 January
 	}
 	f := cmd.Flags()
 	f.StringVar(&entity, "entity", "", "ISO 3166 alpha-3 code for national indicators")
-	f.StringVar(&baseline, "baseline", "", "baseline years Y0-Y1, e.g. 1991-2020, 1982-2011, 1981-2010")
-	f.StringVar(&convention, "convention", "calendar", "day of year: calendar (month-day) or daycount (day N since 1 January)")
+	f.StringVar(&baseline, "baseline", "", "baseline years Y0-Y1, e.g. 1991-2020, 1982-2011, 1981-2010 (default 1981-2010 for NSIDC sea ice, 1991-2020 otherwise)")
+	f.StringVar(&convention, "convention", "", "day of year: calendar (month-day) or daycount (day N since 1 January); default daycount for NSIDC sea ice, calendar otherwise")
 	f.StringVar(&smooth, "smooth", "", "smooth daily data before the climatology: 5d, Nd, Nd-centred")
-	f.BoolVar(&nsidcRule, "nsidc", false, "NSIDC's climatology conventions (daycount, single gaps interpolated, day 366 from 1 January)")
-	_ = cmd.MarkFlagRequired("baseline")
+	// --nsidc is accepted and does nothing: NSIDC's conventions are the
+	// default for NSIDC sea ice (see query.ClimatologyOptions).
+	f.BoolVar(&nsidcRule, "nsidc", false, "no effect: NSIDC sea ice uses NSIDC's climatology conventions by default")
+	_ = f.MarkHidden("nsidc")
 	return cmd
 }
 
 func newTrendCmd() *cobra.Command {
-	var entity, from, to string
+	var entity, from, to, basis string
 	cmd := &cobra.Command{
-		Use:   "trend ID [--entity E] [--from Y] [--to Y]",
+		Use:   "trend ID [--entity E] [--from Y] [--to Y] [--basis annual|monthly|raw]",
 		Short: "Linear trend per decade: OLS with a 95% confidence interval, and Theil-Sen",
 		Long: `trend fits a straight line to an indicator over the years --from..--to
 (inclusive; default all). Daily and monthly indicators are fitted on their annual
 means, and only complete years count (daily: every month meets the WMO 5/11 rule;
 monthly: all 12 months; single missing days of daily data are interpolated first);
 the years left out are listed. Annual indicators are
-fitted as they are; weekly and irregular ones on their raw values.
+fitted as they are; weekly and irregular ones on their raw values. --basis
+monthly fits monthly means of complete months instead. The means are taken
+over the whole series first, then the periods starting inside --from..--to are
+kept, exactly as /api/trend does.
 
 Slopes are in the indicator's unit per decade. The 95% interval uses Student's t
 with n-2 degrees of freedom and assumes independent residuals. Theil-Sen is the
@@ -542,64 +357,15 @@ median of all pairwise slopes, robust to outliers.`,
   stocktake trend co2.emissions --entity CHN --from 2005`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			y0, y1 := -9999, 9999
-			var err error
-			if from != "" {
-				if y0, err = yearFlag("from", from); err != nil {
-					return err
-				}
-			}
-			if to != "" {
-				if y1, err = yearFlag("to", to); err != nil {
-					return err
-				}
-			}
-			if y0 > y1 {
-				return usagef("--from %s is after --to %s", from, to)
-			}
-			ref, se, src, err := loadSeries(cmd, args[0], entity)
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.TrendResult, error) {
+				return query.Trend(ctx, st, query.TrendRequest{ID: args[0], Entity: entity, From: from, To: to, Basis: basis})
+			})
 			if err != nil {
 				return err
 			}
-			var pts []obs.Point
-			var incomplete []string
-			basis := "values"
-			switch se.Frequency {
-			case obs.Daily, obs.Monthly:
-				basis = "annual means (complete years)"
-				in := se.Points
-				if se.Frequency == obs.Daily {
-					// Single missing days (NSIDC's every-other-day era) are
-					// interpolated before the completeness rule is applied.
-					in = analysis.FillGaps(in, 1)
-					basis = "annual means (complete years; single missing days interpolated)"
-				}
-				for _, a := range analysis.Annual(in, se.Frequency, analysis.WMO511) {
-					y := a.Date.Year()
-					if y < y0 || y > y1 {
-						continue
-					}
-					if !a.Complete {
-						incomplete = append(incomplete, strconv.Itoa(y))
-						continue
-					}
-					pts = append(pts, obs.Point{Date: a.Date, Value: a.Value})
-				}
-			default:
-				basis = string(se.Frequency) + " values"
-				for _, p := range se.Points {
-					if y := p.Date.Year(); y >= y0 && y <= y1 {
-						pts = append(pts, p)
-					}
-				}
-			}
-			tr, err := analysis.Trend(pts)
-			if err != nil {
-				return err
-			}
-			tr.Indicator, tr.Entity, tr.Unit, tr.Basis, tr.Incomplete = se.Indicator, analysis.Entity(se.Entity), se.Unit, basis, incomplete
+			tr := res.Trend
 			if jsonFlag(cmd) {
-				return printJSON(cmd, present.NewWithSource(tr, src).WithBaseline(ref.Indicator.Baseline))
+				return printJSON(cmd, res.JSON())
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "indicator\t%s\n", label(tr.Indicator, string(tr.Entity)))
@@ -618,15 +384,16 @@ median of all pairwise slopes, robust to outliers.`,
 			fmt.Fprintf(tw, "fitted\t%s, %s..%s, n = %d\n", tr.Basis, from, to, tr.N)
 			fmt.Fprintf(tw, "OLS slope\t%s %s per decade (95%% CI %s to %s)\n", num(tr.OLSPerDecade), present.Unit(tr.Unit), num(tr.CI95[0]), num(tr.CI95[1]))
 			fmt.Fprintf(tw, "Theil-Sen slope\t%s %s per decade\n", num(tr.TheilSenPerDecade), present.Unit(tr.Unit))
-			if len(incomplete) > 0 {
-				fmt.Fprintf(tw, "left out (incomplete)\t%s\n", strings.Join(incomplete, ", "))
+			if len(tr.Incomplete) > 0 {
+				fmt.Fprintf(tw, "left out (incomplete)\t%s\n", strings.Join(tr.Incomplete, ", "))
 			}
 			return tw.Flush()
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&entity, "entity", "", "ISO 3166 alpha-3 code for national indicators")
-	f.StringVar(&from, "from", "", "first year")
-	f.StringVar(&to, "to", "", "last year")
+	f.StringVar(&from, "from", "", "first year (or YYYY-MM, YYYY-MM-DD): periods starting from it are fitted")
+	f.StringVar(&to, "to", "", "last year (or YYYY-MM, YYYY-MM-DD), inclusive")
+	f.StringVar(&basis, "basis", "", "what is fitted: annual (annual means of complete years; default for daily and monthly series), monthly (monthly means of complete months) or raw (the values as published; default otherwise)")
 	return cmd
 }

@@ -172,12 +172,13 @@ func TestAnomaliesCLI(t *testing.T) {
 		t.Fatalf("gmst.noaa: exit %d %v %s", r.code, a, r.stderr)
 	}
 	// Antarctic 5-day extent on 21 February 2023 (1.7884) minus the
-	// 1981-2010 mean of 5-day values for 02-21 from 'climatology'.
+	// 1981-2010 mean of 5-day values for day 52 (21 February) from
+	// 'climatology': NSIDC sea ice uses the day-count convention by default.
 	r = runCLI(t, db, "climatology", "seaice.south", "--baseline", "1981-2010", "--smooth", "5d", "--json")
 	c := decode[map[string]any](t, r.stdout)
 	var mean float64
 	for _, s := range c["slots"].([]any) {
-		if s := s.(map[string]any); s["label"] == "02-21" {
+		if s := s.(map[string]any); s["label"] == "day 52" {
 			mean = s["mean"].(float64)
 		}
 	}
@@ -187,8 +188,15 @@ func TestAnomaliesCLI(t *testing.T) {
 	if r.code != 0 || mean == 0 || len(pts) != 1 || !near(pts[0].(map[string]any)["value"].(float64), 1.7884-mean, 2e-6) {
 		t.Fatalf("seaice.south: mean %v, %v %s", mean, a, r.stderr)
 	}
-	if r := runCLI(t, db, "anomalies", "ohc.jma", "--baseline", "1991-2020"); r.code != 2 {
-		t.Errorf("annual data: exit %d", r.code)
+	// Annual data depart from the mean of the baseline's years; weekly
+	// data have no slot to depart from.
+	r = runCLI(t, db, "anomalies", "ohc.jma", "--baseline", "1991-2020", "--json")
+	an := decode[map[string]any](t, r.stdout)
+	if r.code != 0 || an["convention"] != "year" || len(an["points"].([]any)) == 0 {
+		t.Errorf("annual data: exit %d %v %s", r.code, an, r.stderr)
+	}
+	if r := runCLI(t, db, "anomalies", "co2.mlo.weekly", "--baseline", "1991-2020"); r.code != 2 {
+		t.Errorf("weekly data: exit %d %s", r.code, r.stderr)
 	}
 	if r := runCLI(t, db, "anomalies", "sst.world", "--baseline", "1991"); r.code != 2 {
 		t.Errorf("bad baseline: exit %d", r.code)

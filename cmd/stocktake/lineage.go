@@ -1,13 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/query"
 )
 
 func newLineageCmd() *cobra.Command {
@@ -32,38 +33,14 @@ With --json: {"indicator", "entity", "date", "value", "unit", "version":
   stocktake lineage sst.world.oisst 2024-07-24`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			date, err := obs.ParseDate(args[1])
-			if err != nil {
-				return usagef("DATE: %v", err)
-			}
-			ref, se, _, err := loadSeries(cmd, args[0], entity)
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.LineageResult, error) {
+				return query.Lineage(ctx, st, query.LineageRequest{ID: args[0], Entity: entity, Date: args[1]})
+			})
 			if err != nil {
 				return err
 			}
-			date = present.PeriodStart(date, se.Frequency)
-			var point *obs.Point
-			for i := range se.Points {
-				if se.Points[i].Date == date {
-					point = &se.Points[i]
-				}
-			}
-			if point == nil && len(se.Points) == 0 {
-				return fmt.Errorf("%s has no stored values", label(se.Indicator, se.Entity))
-			}
-			if point == nil {
-				return fmt.Errorf("%s has no stored value on %s (coverage %s to %s)", label(se.Indicator, se.Entity),
-					date.Format(se.Frequency), se.Points[0].Date.Format(se.Frequency), se.Points[len(se.Points)-1].Date.Format(se.Frequency))
-			}
-			st, err := openExistingStore(cmd)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			v, err := st.Lineage(cmd.Context(), ref.Dataset.ID, se.Indicator, se.Entity, date)
-			if err != nil {
-				return err
-			}
-			out := present.NewValueLineage(se, *point, v)
+			ref, se, point, v := res.Ref, res.Series, res.Point, res.Version
+			out := res.JSON()
 			if jsonFlag(cmd) {
 				return printJSON(cmd, out)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,10 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/stocktake/stocktake/internal/catalog"
-	"github.com/stocktake/stocktake/internal/national"
-	"github.com/stocktake/stocktake/internal/obs"
-	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -147,51 +145,51 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// loadSeries opens the store and reads one series: ref is an indicator
-// reference (a catalog id such as "seaice.north", optionally "id@version",
-// or the id of a gridded series ingested with 'grid ingest --as ID'),
-// entity an ISO 3166 alpha-3 code or "" for global indicators. An unknown
-// reference and an entity that does not fit the indicator are usage errors.
-func loadSeries(cmd *cobra.Command, ref, entity string) (catalog.Ref, obs.Series, store.Source, error) {
+// flagName spells a request field (query.Error's {field}) as the command
+// line does: the flag, or the positional argument it is given as; "field="
+// (a value follows) is the flag and a space.
+func flagName(field string) string {
+	if f, ok := strings.CutSuffix(field, "="); ok {
+		return flagName(f) + " "
+	}
+	switch field {
+	case "entities":
+		return "ENTITY arguments"
+	case "date":
+		return "DATE"
+	case "cumulative", "all":
+		return "--" + field
+	}
+	return "--" + strings.ReplaceAll(field, "_", "-")
+}
+
+// cliErr turns a question's error into the command line's: Invalid and
+// Unknown are usage errors (exit 2), NotFound a data error (exit 1), each
+// with the fields spelt as flags.
+func cliErr(err error) error {
+	var qe *query.Error
+	if !errors.As(err, &qe) {
+		return err
+	}
+	msg := errors.New(qe.Text(flagName))
+	if qe.Kind == query.NotFound {
+		return msg
+	}
+	return usageError{msg}
+}
+
+// ask opens the store, answers one question with it and closes it; the
+// error is the command line's (cliErr).
+func ask[T any](cmd *cobra.Command, q func(ctx context.Context, st query.Store) (T, error)) (T, error) {
+	var zero T
 	st, err := openExistingStore(cmd)
 	if err != nil {
-		return catalog.Ref{}, obs.Series{}, store.Source{}, err
+		return zero, err
 	}
 	defer st.Close()
-	var se obs.Series
-	var src store.Source
-	grid := false
-	r, err := catalog.Resolve(ref)
+	res, err := q(cmd.Context(), st)
 	if err != nil {
-		// Not in the catalog: a gridded series (global), whose unit and
-		// frequency are those stored with it, so it is read here once.
-		var gerr error
-		if strings.Contains(ref, "@") {
-			return r, se, src, usageError{err}
-		}
-		if se, src, gerr = st.SeriesByID(cmd.Context(), "grid:"+ref, ref, ""); gerr != nil {
-			return r, obs.Series{}, store.Source{}, usageError{err}
-		}
-		r, grid = present.GridRef("grid:"+ref, ref, se.Unit, se.Frequency), true
+		return zero, cliErr(err)
 	}
-	if r.Indicator.National && entity == "" {
-		return r, obs.Series{}, store.Source{}, usagef("%s is a national indicator: give --entity ISO3 (e.g. --entity CHN)", r.Indicator.ID)
-	}
-	if !r.Indicator.National && entity != "" {
-		return r, obs.Series{}, store.Source{}, usagef("%s is a global indicator: --entity does not apply", r.Indicator.ID)
-	}
-	if grid {
-		return r, se, src, nil
-	}
-	if entity != "" {
-		// Codes in any case and country names ("chn", "China") are accepted;
-		// an unknown entity is a usage error, not missing data.
-		code, err := national.Resolve(entity)
-		if err != nil {
-			return r, obs.Series{}, store.Source{}, usageError{err}
-		}
-		entity = code
-	}
-	se, src, err = st.Series(cmd.Context(), r, entity)
-	return r, se, src, err
+	return res, nil
 }

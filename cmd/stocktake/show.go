@@ -1,67 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/stocktake/stocktake/internal/analysis"
-	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
-	"github.com/stocktake/stocktake/internal/store"
+	"github.com/stocktake/stocktake/internal/query"
 )
-
-// parseDateFlag reads a --from/--to/--as-of value (YYYY-MM-DD, YYYY-MM or
-// YYYY); an empty value yields ok=false.
-func parseDateFlag(name, v string) (d obs.Date, ok bool, err error) {
-	if v == "" {
-		return 0, false, nil
-	}
-	d, err = obs.ParseDate(v)
-	if err != nil {
-		return 0, false, usagef("--%s: %v", name, err)
-	}
-	return d, true, nil
-}
-
-// dateRange is the inclusive --from/--to window of a command's output.
-type dateRange struct {
-	from, to       obs.Date
-	hasFrom, hasTo bool
-}
-
-// parseRange reads --from and --to (YYYY-MM-DD, YYYY-MM or YYYY; a coarser
-// --to means the end of that period).
-func parseRange(from, to string) (dateRange, error) {
-	var r dateRange
-	var err error
-	if r.from, r.hasFrom, err = parseDateFlag("from", from); err != nil {
-		return r, err
-	}
-	if r.to, r.hasTo, err = parseDateFlag("to", to); err != nil {
-		return r, err
-	}
-	r.to = endOf(to, r.to)
-	if r.hasFrom && r.hasTo && r.from > r.to {
-		return r, usagef("--from %s is after --to %s", from, to)
-	}
-	return r, nil
-}
-
-// keep returns the points inside the window, in a new slice.
-func (r dateRange) keep(pts []obs.Point) []obs.Point {
-	out := pts[:0:0]
-	for _, p := range pts {
-		if (!r.hasFrom || p.Date >= r.from) && (!r.hasTo || p.Date <= r.to) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
 
 // outputFormat resolves --format (table, csv or json) and --json.
 func outputFormat(cmd *cobra.Command, format string) (string, error) {
@@ -75,88 +25,6 @@ func outputFormat(cmd *cobra.Command, format string) (string, error) {
 		return "", usagef("--format %q: expected table, csv or json", format)
 	}
 	return format, nil
-}
-
-// smoothingName is the "smoothing" of printed series: "" when the values
-// are the producer's own.
-func smoothingName(sm analysis.Smoothing) string {
-	if sm.None() {
-		return ""
-	}
-	return sm.String()
-}
-
-// endOf returns the last day covered by a --to value given at a coarser
-// resolution: "2023" means up to 2023-12-31, "2023-02" up to 2023-02-28.
-func endOf(v string, d obs.Date) obs.Date {
-	y, m, _ := d.YMD()
-	switch len(v) {
-	case 4:
-		return obs.NewDate(y, 12, 31)
-	case 7:
-		return obs.NewDate(y, m, obs.DaysIn(y, m))
-	}
-	return d
-}
-
-// periodMeans is the JSON of 'show --means monthly|annual': the monthly or
-// annual means of a series with the completeness of each period.
-type periodMeans struct {
-	Indicator string         `json:"indicator"`
-	Entity    *string        `json:"entity"`
-	Unit      string         `json:"unit"`
-	Means     string         `json:"means"`
-	Rule      string         `json:"rule"`
-	Smoothing *string        `json:"smoothing"`
-	Periods   []periodMean   `json:"periods"`
-	Source    present.Source `json:"source"`
-}
-
-// periodMean is one month or year: N values present of Expected, the
-// longest run of missing values inside the period, and whether the period
-// meets the completeness rule. Incomplete periods are listed, never hidden.
-type periodMean struct {
-	Date         string  `json:"date"`
-	Value        float64 `json:"value"`
-	N            int     `json:"n"`            // published values in the period
-	Interpolated int     `json:"interpolated"` // single missing days filled for the mean
-	Expected     int     `json:"expected"`
-	LongestGap   int     `json:"longest_gap"` // longest run without a published value, up to the data's end
-	Complete     bool    `json:"complete"`
-	InProgress   bool    `json:"in_progress"` // the data do not reach the period's end yet
-}
-
-// presentIn counts the published values of pts (daily, or monthly for
-// annual means) dated from..to and the longest run of missing days (or
-// months) in that span.
-func presentIn(pts []obs.Point, freq obs.Frequency, from, to obs.Date) (n, gap int) {
-	pos := func(d obs.Date) int { return int(d) }
-	if freq == obs.Monthly {
-		pos = func(d obs.Date) int { y, m, _ := d.YMD(); return y*12 + m - 1 }
-	}
-	prev := pos(from) - 1
-	for _, p := range pts {
-		if p.Date < from || p.Date > to {
-			continue
-		}
-		n++
-		gap = max(gap, pos(p.Date)-prev-1)
-		prev = pos(p.Date)
-	}
-	return n, max(gap, pos(to)-prev)
-}
-
-// meansRule states the completeness rule of 'show --means' for people.
-func meansRule(freq obs.Frequency, means string) string {
-	switch {
-	case freq == obs.Daily && means == "monthly":
-		return "WMO 5/11: a month is complete with at most 10 missing days and no run of 5 or more; single missing days are interpolated first"
-	case freq == obs.Daily:
-		return "a year is complete when its 12 months are (WMO 5/11 per month); single missing days are interpolated first"
-	case freq == obs.Monthly && means == "annual":
-		return "a year is complete with all 12 months"
-	}
-	return "every period with a value is complete"
 }
 
 func newShowCmd() *cobra.Command {
@@ -196,43 +64,19 @@ marked, never hidden or silently used.`,
 			if err != nil {
 				return err
 			}
-			window, err := parseRange(from, to)
-			if err != nil {
-				return err
-			}
-			sm, err := smoothFlag(smooth)
-			if err != nil {
-				return err
-			}
-			_, se, src, err := loadSeries(cmd, args[0], entity)
-			if err != nil {
-				return err
-			}
-			if err := checkSmooth(sm, se); err != nil {
-				return err
-			}
 			if means != "" {
-				if means != "monthly" && means != "annual" {
-					return usagef("--means %q: expected monthly or annual", means)
-				}
-				if means == "monthly" && se.Frequency != obs.Daily {
-					return usagef("--means monthly needs a daily series; %s is %s", se.Indicator, se.Frequency)
-				}
-				if means == "annual" && se.Frequency != obs.Daily && se.Frequency != obs.Monthly {
-					return usagef("--means annual needs a daily or monthly series; %s is %s", se.Indicator, se.Frequency)
-				}
+				return showMeans(cmd, query.MeansRequest{ID: args[0], Entity: entity, Means: means, From: from, To: to, Smooth: smooth}, format)
 			}
-			if !sm.None() {
-				se.Points = sm.Apply(se.Points)
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.SeriesResult, error) {
+				return query.Series(ctx, st, query.SeriesRequest{ID: args[0], Entity: entity, From: from, To: to, Smooth: smooth})
+			})
+			if err != nil {
+				return err
 			}
-			if means != "" {
-				return showMeans(cmd, se, src, sm, means, window, format)
-			}
-			se.Points = window.keep(se.Points)
-			smoothName := smoothingName(sm)
+			se, src, smoothName := res.Windowed(), res.Source, query.SmoothingName(res.Smoothing)
 			switch format {
 			case "json":
-				return printJSON(cmd, present.NewSeries(se, src, smoothName))
+				return printJSON(cmd, res.JSON())
 			case "csv":
 				return present.WriteSeriesCSV(cmd.OutOrStdout(), se, src)
 			}
@@ -274,49 +118,20 @@ marked, never hidden or silently used.`,
 	return cmd
 }
 
-// showMeans prints the monthly or annual means of se (already smoothed)
-// whose periods start inside window.
-func showMeans(cmd *cobra.Command, se obs.Series, src store.Source, sm analysis.Smoothing, means string, window dateRange, format string) error {
-	pts := se.Points
-	if se.Frequency == obs.Daily {
-		pts = analysis.FillGaps(pts, 1)
+// showMeans prints the monthly or annual means of query.Means.
+func showMeans(cmd *cobra.Command, req query.MeansRequest, format string) error {
+	st, err := openExistingStore(cmd)
+	if err != nil {
+		return err
 	}
-	var aggs []analysis.Aggregate
-	if means == "monthly" {
-		aggs = analysis.Monthly(pts, analysis.WMO511)
-	} else {
-		aggs = analysis.Annual(pts, se.Frequency, analysis.WMO511)
+	defer st.Close()
+	out, src, err := query.Means(cmd.Context(), st, req)
+	if err != nil {
+		return cliErr(err)
 	}
-	freq := obs.Monthly
-	if means == "annual" {
-		freq = obs.Annual
-	}
-	out := periodMeans{Indicator: se.Indicator, Unit: se.Unit, Means: means, Rule: meansRule(se.Frequency, means),
-		Periods: []periodMean{}, Source: present.NewSource(src)}
-	if se.Entity != "" {
-		out.Entity = &se.Entity
-	}
-	if name := smoothingName(sm); name != "" {
-		out.Smoothing = &name
-	}
-	raw := se.Points
-	lastData := raw[len(raw)-1].Date
-	for _, a := range aggs {
-		end := a.Date + obs.Date(obs.DaysIn(a.Date.Year(), a.Date.Month())-1)
-		if freq == obs.Annual {
-			end = obs.NewDate(a.Date.Year(), 12, 31)
-		}
-		if window.hasFrom && end < window.from || window.hasTo && a.Date > window.to {
-			continue
-		}
-		// Values present and the longest gap come from the published
-		// values; interpolated days count only towards the mean and the
-		// completeness rule, and are reported apart. The days after the
-		// last value of a period in progress are still to come, not a gap.
-		n, gap := presentIn(raw, se.Frequency, a.Date, min(end, lastData))
-		p := periodMean{Date: a.Date.Format(freq), Value: roundMean(a.Value), N: n, Interpolated: a.N - n,
-			Expected: a.Expected, LongestGap: gap, Complete: a.Complete && end <= lastData, InProgress: end > lastData}
-		out.Periods = append(out.Periods, p)
+	entity := ""
+	if out.Entity != nil {
+		entity = *out.Entity
 	}
 	w := cmd.OutOrStdout()
 	switch format {
@@ -327,13 +142,13 @@ func showMeans(cmd *cobra.Command, se obs.Series, src store.Source, sm analysis.
 		_ = cw.Write([]string{"date", "mean", "n", "interpolated", "expected", "longest_gap", "complete", "in_progress", "indicator", "entity", "unit", "dataset", "version", "sha256"})
 		for _, p := range out.Periods {
 			_ = cw.Write([]string{p.Date, present.FormatValue(p.Value), strconv.Itoa(p.N), strconv.Itoa(p.Interpolated), strconv.Itoa(p.Expected),
-				strconv.Itoa(p.LongestGap), strconv.FormatBool(p.Complete), strconv.FormatBool(p.InProgress), se.Indicator, se.Entity, se.Unit,
+				strconv.Itoa(p.LongestGap), strconv.FormatBool(p.Complete), strconv.FormatBool(p.InProgress), out.Indicator, entity, out.Unit,
 				src.Dataset, src.Version, src.SHA256})
 		}
 		cw.Flush()
 		return cw.Error()
 	}
-	fmt.Fprintf(w, "%s, %s means, %s\nrule: %s\n", label(se.Indicator, se.Entity), means, present.Unit(se.Unit), out.Rule)
+	fmt.Fprintf(w, "%s, %s means, %s\nrule: %s\n", label(out.Indicator, entity), out.Means, present.Unit(out.Unit), out.Rule)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PERIOD\tMEAN\tVALUES\tINTERPOLATED\tLONGEST GAP\tCOMPLETE")
 	for _, p := range out.Periods {
@@ -350,7 +165,3 @@ func showMeans(cmd *cobra.Command, se obs.Series, src store.Source, sm analysis.
 	fmt.Fprintln(w, present.SourceLine(src.Dataset, out.Source))
 	return nil
 }
-
-// roundMean rounds a mean to 6 decimals, more than any producer publishes,
-// so that printed means carry no floating-point residue.
-func roundMean(v float64) float64 { return math.Round(v*1e6) / 1e6 }

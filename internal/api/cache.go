@@ -41,6 +41,17 @@ type entry struct {
 	gzETag string // etag with "-gz" appended inside the quotes, for the gzip encoding
 	gzOnce sync.Once
 	gz     []byte // gzip encoding; nil when not worth compressing
+
+	// deps are the datasets the reply was computed from, when tracked is
+	// true (the route reads the store only through the cache); an entry
+	// whose datasets are all unchanged by an update stays valid for the
+	// next data version. Untracked entries are dropped by every update.
+	deps    []string
+	tracked bool
+	// rt and target (path and query) let a rebuild recompute the entry
+	// for the next data version (see Server.rebuild).
+	rt     *route
+	target string
 }
 
 // newEntry computes the strong ETags of a reply: the first 128 bits of the
@@ -127,14 +138,16 @@ type loadedAll struct {
 }
 
 // genCache holds everything computed from one data version: response
-// bodies by request key and the series read from the store. It is dropped
-// as a whole when the data version changes, so it needs no invalidation of
-// its own. Cached series are shared and must never be modified.
+// bodies by request key and the series read from the store. When the data
+// version changes, a new genCache inherits from the old one what does not
+// depend on the datasets that changed (see inherit). Cached series are
+// shared and must never be modified.
 type genCache struct {
 	gen      uint64
-	spill    func(*entry) // writes a large body to disk (nil: keep in memory only)
-	version  string       // dataVersion(gen)
-	versionH []string     // the X-Stocktake-Data-Version header value
+	datasets map[string]uint64 // per dataset, the hash of its version rows (see readGeneration)
+	spill    func(*entry)      // writes a large body to disk (nil: keep in memory only)
+	version  string            // dataVersion(gen)
+	versionH []string          // the X-Stocktake-Data-Version header value
 	maxBytes int
 
 	mu       sync.Mutex
@@ -145,6 +158,21 @@ type genCache struct {
 	smu    sync.Mutex
 	series map[seriesKey]*loaded
 	all    map[string]*loadedAll // by dataset + "\x00" + indicator
+	// signs memoises the overview's vital signs (without their age) by
+	// dataset and indicator, so that an update recomputes only the signs of
+	// the datasets it changed.
+	signs map[signKey]signMemo
+}
+
+// signKey names one computed vital sign.
+type signKey struct{ dataset, indicator string }
+
+// signMemo is a computed vital sign, whether anything is stored for it and
+// the date of its latest value (YYYY-MM-DD, YYYY-MM or YYYY).
+type signMemo struct {
+	sg     Sign
+	ok     bool
+	latest string
 }
 
 // newGenCache returns the empty cache of data version gen, holding up to
@@ -152,7 +180,7 @@ type genCache struct {
 func newGenCache(gen uint64, maxBytes int) *genCache {
 	v := dataVersion(gen)
 	return &genCache{gen: gen, version: v, versionH: []string{v}, maxBytes: maxBytes, entries: map[string]*entry{}, inflight: map[string]*call{},
-		series: map[seriesKey]*loaded{}, all: map[string]*loadedAll{}}
+		series: map[seriesKey]*loaded{}, all: map[string]*loadedAll{}, signs: map[signKey]signMemo{}}
 }
 
 // lookup returns the cached entry for key, if any.
@@ -165,7 +193,9 @@ func (c *genCache) lookup(key string) *entry {
 
 // get returns the cached entry for key, computing it with fn at most once
 // at a time per key. Errors are returned to every waiter and not cached.
-func (c *genCache) get(key string, fn func() (reply, error)) (*entry, bool, error) {
+// rt and target name the request (for a later rebuild); the computation's
+// reads through the cache are recorded as the entry's dependencies.
+func (c *genCache) get(ctx context.Context, key string, rt *route, target string, fn func(ctx context.Context) (reply, error)) (*entry, bool, error) {
 	c.mu.Lock()
 	if e, ok := c.entries[key]; ok {
 		c.mu.Unlock()
@@ -180,9 +210,11 @@ func (c *genCache) get(key string, fn func() (reply, error)) (*entry, bool, erro
 	c.inflight[key] = cl
 	c.mu.Unlock()
 
-	rp, err := fn()
+	dctx, deps := withDeps(ctx)
+	rp, err := fn(dctx)
 	if err == nil {
 		cl.e = newEntry(rp)
+		cl.e.deps, cl.e.tracked, cl.e.rt, cl.e.target = deps.list(), rt != nil && !rt.untracked, rt, target
 		if c.spill != nil && !rp.noStore && len(rp.body) >= spillMin {
 			c.spill(cl.e)
 		}
@@ -228,6 +260,7 @@ func (c *genCache) stats() (entries, bytes int) {
 // the store on first use. Not-found answers are cached too; other errors
 // (a cancelled request) are not.
 func (c *genCache) loadSeries(ctx context.Context, st *store.Store, dataset, indicator, entity string) (obs.Series, store.Source, error) {
+	recordDep(ctx, dataset)
 	k := seriesKey{dataset, indicator, entity}
 	c.smu.Lock()
 	l, ok := c.series[k]
@@ -247,6 +280,7 @@ func (c *genCache) loadSeries(ctx context.Context, st *store.Store, dataset, ind
 // loadAll returns every entity's series of a national indicator, reading
 // them on first use (see loadSeries for what is cached).
 func (c *genCache) loadAll(ctx context.Context, st *store.Store, ref catalog.Ref) ([]obs.Series, store.Source, error) {
+	recordDep(ctx, ref.Dataset.ID)
 	k := ref.Dataset.ID + "\x00" + ref.Indicator.ID
 	c.smu.Lock()
 	l, ok := c.all[k]
@@ -261,4 +295,91 @@ func (c *genCache) loadAll(ctx context.Context, st *store.Store, ref catalog.Ref
 		c.smu.Unlock()
 	}
 	return all, src, err
+}
+
+// depSet collects the datasets one computation reads.
+type depSet struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+type depKey struct{}
+
+// withDeps returns a context whose reads through the cache are recorded in
+// the returned set.
+func withDeps(ctx context.Context) (context.Context, *depSet) {
+	d := &depSet{m: map[string]bool{}}
+	return context.WithValue(ctx, depKey{}, d), d
+}
+
+// recordDep notes that the computation of ctx read dataset.
+func recordDep(ctx context.Context, dataset string) {
+	if d, ok := ctx.Value(depKey{}).(*depSet); ok {
+		d.mu.Lock()
+		d.m[dataset] = true
+		d.mu.Unlock()
+	}
+}
+
+// list returns the recorded datasets.
+func (d *depSet) list() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]string, 0, len(d.m))
+	for k := range d.m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// unchanged reports whether dataset has the same versions in c and old
+// (absent from both counts as unchanged: nothing stored then or now).
+func (c *genCache) unchanged(old *genCache, dataset string) bool {
+	a, okA := c.datasets[dataset]
+	b, okB := old.datasets[dataset]
+	return okA == okB && a == b
+}
+
+// inherit copies from old the loaded series and the tracked responses that
+// depend only on datasets whose versions did not change, and returns the
+// entries of old that were not copied (to be rebuilt or dropped).
+func (c *genCache) inherit(old *genCache) []*entry {
+	if old == nil || old.datasets == nil || c.datasets == nil {
+		return nil
+	}
+	old.smu.Lock()
+	for k, l := range old.series {
+		if c.unchanged(old, k.dataset) {
+			c.series[k] = l
+		}
+	}
+	for k, l := range old.all {
+		ds, _, _ := strings.Cut(k, "\x00")
+		if c.unchanged(old, ds) {
+			c.all[k] = l
+		}
+	}
+	for k, m := range old.signs {
+		if c.unchanged(old, k.dataset) {
+			c.signs[k] = m
+		}
+	}
+	old.smu.Unlock()
+	var stale []*entry
+	old.mu.Lock()
+	defer old.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range old.entries {
+		keep := e.tracked
+		for _, d := range e.deps {
+			keep = keep && c.unchanged(old, d)
+		}
+		if keep {
+			c.put(k, e)
+		} else {
+			stale = append(stale, e)
+		}
+	}
+	return stale
 }

@@ -51,8 +51,12 @@ type route struct {
 	// daily routes depend on today's date as well as on the data (data ages):
 	// their cache key includes the UTC date.
 	daily bool
-	fn    func(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error)
-	ui    http.Handler
+	// untracked routes read the store directly (not only through the
+	// cache's loads), so their cached answers are dropped by every update
+	// instead of only by updates of the datasets they read.
+	untracked bool
+	fn        func(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error)
+	ui        http.Handler
 }
 
 // notFoundRoute answers every path that no route matches.
@@ -125,10 +129,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 	}
 	ctx := r.Context()
 	gc := s.current(ctx)
-	key := r.URL.Path + "?" + r.URL.RawQuery
-	if rt.daily {
-		key += "@" + s.opts.Now().UTC().Format("2006-01-02")
-	}
+	key := s.cacheKey(rt, r)
 	// A cached answer means the same query string was checked before
 	// (errors are never cached), so the fast path skips parsing it.
 	var e *entry
@@ -155,8 +156,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 				e = newEntry(rp)
 			}
 		} else {
-			e, hit, err = gc.get(key, func() (reply, error) {
-				return rt.fn(s, context.WithoutCancel(ctx), gc, r, query{vals})
+			e, hit, err = gc.get(context.WithoutCancel(ctx), key, rt, r.URL.RequestURI(), func(ctx context.Context) (reply, error) {
+				return rt.fn(s, ctx, gc, r, query{vals})
 			})
 		}
 		if err != nil {
@@ -226,6 +227,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 	}
 	n, _ := w.Write(body)
 	return http.StatusOK, n
+}
+
+// cacheKey is the key of a request's answer in the cache: path and raw
+// query, plus the UTC date for daily routes.
+func (s *Server) cacheKey(rt *route, r *http.Request) string {
+	key := r.URL.Path + "?" + r.URL.RawQuery
+	if rt.daily {
+		key += "@" + s.opts.Now().UTC().Format("2006-01-02")
+	}
+	return key
 }
 
 // immutableCC is the Cache-Control of responses for a named data version.

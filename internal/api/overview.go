@@ -2,285 +2,66 @@ package api
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
-	"github.com/stocktake/stocktake/internal/present"
-	"github.com/stocktake/stocktake/internal/store"
+	qry "github.com/stocktake/stocktake/internal/query"
 )
 
-// Overview is the body of GET /api/overview: the latest state of every
-// stored vital sign, in catalog order. Signs holds the default dataset of
-// every global daily or monthly indicator and the annual headline ones
-// (ocean heat content), each ranked for its date; Irregular holds the
-// series sampled at irregular intervals (sea level), which have no date to
-// rank for and report their rise since their first year instead.
-//
-// Today and every sign's DataAgeDays depend on the current date as well as
-// on the data. A request that names the data version (v=) is answered as
-// immutable (cached for a year), so such answers leave both out: a client
-// computes the age from the latest date and its own clock.
-type Overview struct {
-	DataVersion string `json:"data_version"`
-	// Today is the UTC date the data ages are counted to (YYYY-MM-DD),
-	// omitted when the request names the data version.
-	Today     string `json:"today,omitempty"`
-	Signs     []Sign `json:"signs"`
-	Irregular []Sign `json:"irregular"`
-}
+// The overview's types are defined with its question (internal/query).
+type (
+	Overview = qry.Overview
+	Anomaly  = qry.Anomaly
+	Change   = qry.Change
+	Rise     = qry.Rise
+	Sign     = qry.Sign
+)
 
-// Anomaly is the latest value's departure from a baseline, in the sign's
-// unit. Basis says how it was obtained: "published anomaly" when the
-// producer's values are already anomalies against Baseline (NOAA, NASA,
-// HadCRUT), or "climatology" when it is the value minus the mean of the same
-// calendar day (daily series) or month (monthly series) over Baseline, the
-// producer's own reference period (see defaultBaseline). Years is the number
-// of baseline years that mean averages (0 for published anomalies).
-type Anomaly struct {
-	Value    float64 `json:"value"`
-	Baseline string  `json:"baseline"`
-	Basis    string  `json:"basis"`
-	Years    int     `json:"years,omitempty"`
-}
-
-// Change is the latest value of an annual series minus the value of the
-// year before, in the sign's unit.
-type Change struct {
-	Value    float64       `json:"value"`
-	Previous present.Point `json:"previous"`
-}
-
-// Rise is how much an irregularly sampled series (sea level) has risen
-// since its first complete calendar year: Value is the mean of the values
-// dated in the 365 days up to the latest date (To) minus the mean of the
-// values dated in Since, in the sign's unit. PerDecade is the ordinary
-// least-squares trend of every value, in the unit per decade, from From to
-// To. Averaging a year on both ends keeps the noise of a single ~10-day
-// value out of the headline number.
-type Rise struct {
-	Since     string  `json:"since"`
-	Value     float64 `json:"value"`
-	PerDecade float64 `json:"per_decade"`
-	From      string  `json:"from"`
-	To        string  `json:"to"`
-	Basis     string  `json:"basis"`
-}
-
-// Sign is one vital sign in the overview.
-//
-// Record is the records engine's answer for the latest date (all data,
-// calendar convention): its rank for the date among all years and all-time;
-// for annual series the date is the year, so the rank is among all years.
-// It is omitted for irregular series (Overview.Irregular).
-// Its kind is the indicator's direction; for indicators whose records can
-// go both ways (sea ice, ENSO) it is min when the anomaly is negative and
-// max otherwise. Sentence states the record in words when the latest value
-// is a record for its date ("Record low for 21 February: 1.79 million km²,
-// previous 2017"; for annual series "Highest year on record: …") and is
-// null otherwise. Change (annual series) is the change on the year before;
-// Rise (irregular series) the rise since the first complete year.
-// DataAgeDays is the number of days from the latest value's date (31
-// December for an annual value) to today (UTC), omitted when the request
-// names the data version (see Overview).
-type Sign struct {
-	Indicator   string             `json:"indicator"`
-	Title       string             `json:"title"`
-	Unit        string             `json:"unit"`
-	UnitText    string             `json:"unit_text"`
-	Frequency   obs.Frequency      `json:"frequency"`
-	Latest      present.Point      `json:"latest"`
-	Anomaly     *Anomaly           `json:"anomaly"`
-	Record      *analysis.OnResult `json:"record,omitempty"`
-	Sentence    *string            `json:"sentence"`
-	Change      *Change            `json:"change,omitempty"`
-	Rise        *Rise              `json:"rise,omitempty"`
-	DataAgeDays *int               `json:"data_age_days,omitempty"`
-	Source      present.Source     `json:"source"`
-	SourceLine  string             `json:"source_line"`
-	Producer    string             `json:"producer"`
-	Licence     string             `json:"licence"`
-}
-
-// slowSigns are the annual and irregular indicators shown as vital signs
-// besides every daily and monthly one: the 0-2000 m ocean heat content
-// (the 0-700 m layer would repeat it) and the global mean sea level.
-var slowSigns = map[string]bool{"ohc.jma": true, "gmsl": true}
-
-// vitalSigns lists the overview's indicators: the default dataset of every
-// global daily or monthly indicator and of the slowSigns, in catalog order.
-func vitalSigns() []catalog.Ref {
-	var out []catalog.Ref
-	for _, d := range catalog.Datasets() {
-		for _, ind := range d.Indicators {
-			if !ind.Default || ind.National {
-				continue
-			}
-			if ind.Frequency == obs.Daily || ind.Frequency == obs.Monthly || slowSigns[ind.ID] {
-				out = append(out, catalog.Ref{Indicator: ind, Dataset: d})
-			}
-		}
-	}
-	return out
-}
-
-// sign computes one vital sign; ok is false when nothing is stored for it.
-// today is the UTC date the data age is counted to; nil leaves the age out.
-func (s *Server) sign(ctx context.Context, gc *genCache, ref catalog.Ref, today *obs.Date) (Sign, bool, error) {
-	se, src, err := gc.loadSeries(ctx, s.st, ref.Dataset.ID, ref.Indicator.ID, "")
-	if errors.Is(err, store.ErrNotFound) || (err == nil && len(se.Points) == 0) {
-		return Sign{}, false, nil
-	}
-	if err != nil {
-		return Sign{}, false, err
-	}
-	last := se.Points[len(se.Points)-1]
-	sg := Sign{Indicator: ref.Indicator.ID, Title: ref.Indicator.Title, Unit: se.Unit, UnitText: present.Unit(se.Unit),
-		Frequency: se.Frequency, Latest: present.Point{Date: last.Date.Format(se.Frequency), Value: last.Value},
-		Source: present.NewSource(src), Producer: ref.Dataset.Producer, Licence: ref.Dataset.Licence}
-	if today != nil {
-		// An annual value covers its whole year: its age counts from 31
-		// December, as the dashboard counts it.
-		from := last.Date
-		if se.Frequency == obs.Annual {
-			from = obs.NewDate(last.Date.Year(), 12, 31)
-		}
-		age := max(0, int(*today-from))
-		sg.DataAgeDays = &age
-	}
-	sg.SourceLine = present.SourceLine(ref.Dataset.Title, sg.Source)
-	if se.Frequency == obs.Irregular {
-		rise, err := riseOf(se.Points)
+// memoSign is query.VitalSign, memoised in the cache by dataset (see genCache.signs)
+// without its age, which is added for today; the dataset is recorded as a
+// dependency either way.
+func (s *Server) memoSign(ctx context.Context, gc *genCache, ref catalog.Ref, today *obs.Date) (Sign, bool, error) {
+	recordDep(ctx, ref.Dataset.ID)
+	k := signKey{dataset: ref.Dataset.ID, indicator: ref.Indicator.ID}
+	gc.smu.Lock()
+	m, hit := gc.signs[k]
+	gc.smu.Unlock()
+	if !hit {
+		sg, ok, err := qry.VitalSign(ctx, s.qs(gc), ref, nil)
 		if err != nil {
-			return sg, false, err
+			return sg, ok, err
 		}
-		sg.Rise = rise
-		return sg, true, nil
+		m = signMemo{sg, ok, sg.Latest.Date}
+		gc.smu.Lock()
+		gc.signs[k] = m
+		gc.smu.Unlock()
 	}
-	if ref.Indicator.Baseline != "" {
-		sg.Anomaly = &Anomaly{Value: last.Value, Baseline: ref.Indicator.Baseline, Basis: "published anomaly"}
-	} else {
-		b := defaultBaseline(ref)
-		opt := analysis.ClimatologyOptions{Baseline: b, Convention: analysis.Calendar}
-		if se.Frequency == obs.Daily {
-			opt.Fill = 1
-		}
-		if c, err := analysis.NewClimatology(se, opt); err == nil {
-			slot := c.Slots[c.Convention.Slot(last.Date)]
-			if slot.N > 0 {
-				sg.Anomaly = &Anomaly{Value: roundTo6(last.Value - slot.Mean), Baseline: b.String(), Basis: "climatology", Years: slot.N}
-			}
-		} else if !errors.Is(err, analysis.ErrNoData) {
-			return sg, false, err
+	sg := m.sg
+	if m.ok && today != nil {
+		if last, err := obs.ParseDate(m.latest); err == nil {
+			qry.WithAge(&sg, last, today)
 		}
 	}
-	kind := analysis.Max
-	switch ref.Indicator.Direction {
-	case catalog.Low:
-		kind = analysis.Min
-	case catalog.Both:
-		if sg.Anomaly != nil && sg.Anomaly.Value < 0 {
-			kind = analysis.Min
-		}
-	}
-	rec, err := analysis.RecordOn(se, last.Date, analysis.Options{Kind: kind, Convention: analysis.Calendar})
-	if err != nil {
-		return sg, false, err
-	}
-	sg.Record = &rec
-	if se.Frequency == obs.Annual {
-		if n := len(se.Points); n >= 2 {
-			prev := se.Points[n-2]
-			sg.Change = &Change{Value: roundTo6(last.Value - prev.Value),
-				Previous: present.Point{Date: prev.Date.Format(se.Frequency), Value: prev.Value}}
-		}
-		if txt := annualRecordSentence(rec); txt != "" {
-			sg.Sentence = &txt
-		}
-	} else if txt := present.RecordSentence(rec); txt != "" {
-		sg.Sentence = &txt
-	}
-	return sg, true, nil
-}
-
-// annualRecordSentence states an annual record in words ("Highest year on
-// record: 50.97 10²² J, previous record 2024"), or "" when rec is not a
-// record. present.RecordSentence would name a day of the year.
-func annualRecordSentence(rec analysis.OnResult) string {
-	if !rec.RecordForDate {
-		return ""
-	}
-	word := "Highest"
-	if rec.Kind == analysis.Min {
-		word = "Lowest"
-	}
-	s := fmt.Sprintf("%s year on record: %s %s", word, present.Round2(rec.Value), present.Unit(rec.Unit))
-	if rec.PreviousForDate != nil {
-		s += ", previous record " + rec.PreviousForDate.Date
-	}
-	return s
-}
-
-// riseOf computes the Rise of an irregular series (sorted points): from the
-// first calendar year that the series covers from January (the year of the
-// first point when it falls in January, else the next one) to the 365 days
-// ending on the latest point. It returns nil when the series is shorter
-// than two such years.
-func riseOf(pts []obs.Point) (*Rise, error) {
-	first, last := pts[0].Date, pts[len(pts)-1].Date
-	since := first.Year()
-	if first.Month() != 1 {
-		since++
-	}
-	var base, recent []float64
-	for _, p := range pts {
-		if p.Date.Year() == since {
-			base = append(base, p.Value)
-		}
-		if p.Date > last-365 {
-			recent = append(recent, p.Value)
-		}
-	}
-	if len(base) == 0 || last.Year() <= since+1 {
-		return nil, nil
-	}
-	tr, err := analysis.Trend(pts)
-	if err != nil {
-		if errors.Is(err, analysis.ErrNoData) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	return &Rise{Since: fmt.Sprint(since), Value: roundTo6(analysis.Mean(recent) - analysis.Mean(base)),
-		PerDecade: tr.OLSPerDecade, From: tr.From, To: tr.To,
-		Basis: fmt.Sprintf("mean of the values in the 365 days to %s minus the mean of %d; trend: least squares over every value", last, since)}, nil
+	return sg, m.ok, nil
 }
 
 // handleOverview answers GET /api/overview (see Overview).
 func handleOverview(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	now := obs.FromTime(s.opts.Now())
 	today := &now
-	out := Overview{DataVersion: gc.version, Today: now.String(), Signs: []Sign{}, Irregular: []Sign{}}
 	if q.Has("v") {
 		// The answer is sent as immutable: nothing in it may depend on the
 		// current date.
-		today, out.Today = nil, ""
+		today = nil
 	}
-	for _, ref := range vitalSigns() {
-		sg, ok, err := s.sign(ctx, gc, ref, today)
-		if err != nil {
+	refs := qry.VitalSigns()
+	signs, ok := make([]Sign, len(refs)), make([]bool, len(refs))
+	for i, ref := range refs {
+		var err error
+		if signs[i], ok[i], err = s.memoSign(ctx, gc, ref, today); err != nil {
 			return reply{}, err
 		}
-		switch {
-		case !ok:
-		case sg.Frequency == obs.Irregular:
-			out.Irregular = append(out.Irregular, sg)
-		default:
-			out.Signs = append(out.Signs, sg)
-		}
 	}
-	return jsonReply(out)
+	return jsonReply(qry.NewOverview(gc.version, today, signs, ok))
 }

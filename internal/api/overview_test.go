@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -147,5 +148,56 @@ func TestOverviewVersionedIsDateFree(t *testing.T) {
 	if len(versioned.Signs) != len(plain.Signs) || len(versioned.Irregular) != len(plain.Irregular) {
 		t.Fatalf("versioned overview: %d signs, %d irregular; unversioned: %d, %d",
 			len(versioned.Signs), len(versioned.Irregular), len(plain.Signs), len(plain.Irregular))
+	}
+}
+
+// TestOverviewMatchesQuestions checks that every card of the overview gives
+// the numbers of the questions it summarises: its record is
+// /api/records?on=<latest>&kind=<kind>, and its climatology anomaly is
+// /api/anomalies for the latest date.
+func TestOverviewMatchesQuestions(t *testing.T) {
+	s := testServer(t)
+	var ov struct {
+		Signs []struct {
+			Indicator string                `json:"indicator"`
+			Latest    struct{ Date string } `json:"latest"`
+			Anomaly   *struct {
+				Value    float64 `json:"value"`
+				Baseline string  `json:"baseline"`
+				Basis    string  `json:"basis"`
+			} `json:"anomaly"`
+			Record map[string]any `json:"record"`
+		} `json:"signs"`
+	}
+	getJSON(t, s, "/api/overview", &ov)
+	checked := 0
+	for _, sg := range ov.Signs {
+		if sg.Record != nil {
+			var rec map[string]any
+			getJSON(t, s, "/api/records/"+sg.Indicator+"?on="+sg.Latest.Date+"&kind="+sg.Record["kind"].(string), &rec)
+			delete(rec, "source")
+			delete(rec, "baseline")
+			if !reflect.DeepEqual(rec, sg.Record) {
+				t.Errorf("%s: overview record %v, /api/records %v", sg.Indicator, sg.Record, rec)
+			}
+			checked++
+		}
+		if sg.Anomaly != nil && sg.Anomaly.Basis == "climatology" {
+			var an struct {
+				Baseline string `json:"baseline"`
+				Points   []struct {
+					Date  string  `json:"date"`
+					Value float64 `json:"value"`
+				} `json:"points"`
+			}
+			getJSON(t, s, "/api/anomalies/"+sg.Indicator+"?from="+sg.Latest.Date+"&to="+sg.Latest.Date, &an)
+			if len(an.Points) != 1 || an.Points[0].Value != sg.Anomaly.Value || an.Baseline != sg.Anomaly.Baseline {
+				t.Errorf("%s: overview anomaly %+v, /api/anomalies %+v", sg.Indicator, *sg.Anomaly, an)
+			}
+			checked++
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d comparisons", checked)
 	}
 }

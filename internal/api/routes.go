@@ -5,6 +5,7 @@ import (
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/present"
+	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -28,7 +29,7 @@ var (
 	pTo       = param{name: "to", in: "query", typ: "string", desc: "Last date, inclusive: YYYY-MM-DD, YYYY-MM or YYYY (its last day).", example: "2023-02-23"}
 	pSmooth   = param{name: "smooth", in: "query", typ: "string", desc: "Running mean of daily data: none, 5d (NSIDC's 5-day trailing mean: single missing days interpolated, 3 of 5 days needed), Nd (N-day trailing), Nd-centred. Refused for other frequencies.", example: "5d"}
 	pKind     = param{name: "kind", in: "query", typ: "string", enum: []string{"max", "min"}, desc: "Which extreme; default: the indicator's headline extreme (min for sea ice and other indicators whose records are lows, max otherwise)."}
-	pConv     = param{name: "convention", in: "query", typ: "string", enum: []string{"calendar", "daycount"}, desc: "Day-of-year convention: calendar (month-day, 29 February its own slot; default) or daycount (days since 1 January)."}
+	pConv     = param{name: "convention", in: "query", typ: "string", enum: []string{"calendar", "daycount"}, desc: "Day-of-year convention: calendar (month-day, 29 February its own slot) or daycount (days since 1 January). Default: daycount for the climatology and anomalies of NSIDC sea ice (NSIDC's own), calendar otherwise."}
 	pBaseline = param{name: "baseline", in: "query", typ: "string", desc: "Reference period Y0-Y1, inclusive; default 1981-2010 for NSIDC sea ice, 1991-2020 otherwise.", example: "1991-2020"}
 	pYear     = param{name: "year", in: "query", typ: "integer", desc: "Calendar year.", example: 2023}
 	// pEventIndicators filters record events by indicator.
@@ -39,7 +40,7 @@ var (
 // without a method; the server accepts GET and HEAD on all of them.
 func (s *Server) routeTable() []*route {
 	return []*route{
-		{path: "/api/indicators", name: "listIndicators", example: "/api/indicators", tag: "data", fn: handleIndicators,
+		{path: "/api/indicators", name: "listIndicators", untracked: true, example: "/api/indicators", tag: "data", fn: handleIndicators,
 			summary: "Indicators with unit, frequency, coverage and source (stocktake list --json)",
 			params:  []param{{name: "all", in: "query", typ: "boolean", desc: "Also list catalog indicators that are not stored yet."}},
 			result:  []present.Indicator{}},
@@ -48,11 +49,27 @@ func (s *Server) routeTable() []*route {
 			description: "JSON is present.Series, exactly the output of `stocktake show --json`; format=csv writes one row per value with the indicator, entity, unit, dataset, version and sha256. Smoothing runs over the whole series before the from..to cut.",
 			params:      []param{pID, pEntity, pFrom, pTo, pSmooth, {name: "format", in: "query", typ: "string", enum: []string{"json", "csv"}, desc: "Body format (default json)."}},
 			result:      present.Series{}, formats: []string{"text/csv"}},
+		{path: "/api/means/{id}", name: "getMeans", example: "/api/means/sst.world?means=monthly&from=2023&to=2024", tag: "data", fn: handleMeans,
+			summary:     "Monthly or annual means with their completeness (stocktake show --means --json)",
+			description: "Each period: the mean, the published values present of those expected, the single missing days interpolated for the mean, the longest run of missing values and whether the period is complete (a month under the WMO 5/11 rule, a year when all its months are) or still in progress. Periods overlapping from..to are kept.",
+			params: []param{pID, pEntity, {name: "means", in: "query", typ: "string", required: true, enum: []string{"monthly", "annual"}, desc: "monthly (daily series) or annual (daily or monthly series).", example: "monthly"},
+				pFrom, pTo, pSmooth},
+			result: present.PeriodMeans{}},
+		{path: "/api/anomalies/{id}", name: "getAnomalies", example: "/api/anomalies/gmst.noaa?baseline=1991-2020&from=2023&to=2023", tag: "records", fn: handleAnomalies,
+			summary:     "Departures from a baseline's mean for the same day, month or (annual series) the baseline's years; re-bases anomaly series (stocktake anomalies --json)",
+			description: "Each value minus the mean of its slot in the climatology of /api/climatology with the same baseline, convention and smoothing (single missing days of daily series interpolated first), rounded to 1e-6. Annual series depart from the mean of the baseline's years (convention \"year\"; every year of the baseline needed). from..to cut the output only.",
+			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth, pFrom, pTo},
+			result:      present.AnomalySeries{}},
 		{path: "/api/climatology/{id}", name: "getClimatology", example: "/api/climatology/sst.world?baseline=1991-2020", tag: "records", fn: handleClimatology,
 			summary:     "Per-day (or per-month) statistics over a baseline (stocktake climatology --json)",
-			description: "Mean, sample standard deviation (ddof 1), median and 10/25/75/90th percentiles per slot. Daily series have single missing days filled by linear interpolation first; monthly series always use calendar months.",
+			description: "Mean, sample standard deviation (ddof 1), median and 10/25/75/90th percentiles per slot. Daily series have single missing days filled by linear interpolation first; NSIDC sea ice in the day-count convention (its default) fills day 366 from common years' following 1 January, reproducing NSIDC's own climatology file; monthly series always use calendar months.",
 			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth},
 			result:      present.WithSource[analysis.Climatology]{}},
+		{path: "/api/ranks/{id}", name: "getRanks", example: "/api/ranks/gmst.noaa?kind=max", tag: "records", fn: handleRanks,
+			summary:     "Rank of every value among the values of the same calendar month (monthly series) or all values (otherwise)",
+			description: "Rank 1 is the highest (kind=max) or lowest (kind=min) value. Values equal within the records engine's tolerance (1e-9 relative) are ties and share the better rank. The dashboard's tables and readouts show these ranks.",
+			params:      []param{pID, pEntity, pKind},
+			result:      qry.Ranks{}},
 		{path: "/api/extremes/{id}", name: "getExtremes", example: "/api/extremes/seaice.south?year=2023&kind=min", tag: "records", fn: handleExtremes,
 			summary: "Maximum or minimum in a year, a month or the whole record (stocktake extremes --json)",
 			params: []param{pID, pEntity, {name: "year", in: "query", typ: "integer", desc: "Calendar year (one of year, month, all)."},
@@ -72,7 +89,7 @@ func (s *Server) routeTable() []*route {
 			result: oneOf{present.WithSource[analysis.OnResult]{}, present.WithSource[analysis.MonthResult]{}, present.WithSource[analysis.YearResult]{}}},
 		{path: "/api/trend/{id}", name: "getTrend", example: "/api/trend/sst.world?from=1982&to=2023", tag: "records", fn: handleTrend,
 			summary:     "Linear trend per decade (OLS with 95% interval, and Theil-Sen)",
-			description: "basis=annual fits annual means of complete years (default for daily and monthly series; single missing days filled first), basis=monthly monthly means of complete months, basis=raw the values as published (default otherwise). from/to cut the data before aggregation.",
+			description: "basis=annual fits annual means of complete years (default for daily and monthly series), basis=monthly monthly means of complete months, basis=raw the values as published (default otherwise). Single missing days of daily series are filled first, the means are taken over the whole series, then the periods starting inside from..to are kept; incomplete periods in the window are left out and listed in incomplete_excluded.",
 			params:      []param{pID, pEntity, pFrom, pTo, {name: "basis", in: "query", typ: "string", enum: []string{"raw", "monthly", "annual"}, desc: "What is fitted."}},
 			result:      present.WithSource[analysis.TrendResult]{}},
 		{path: "/api/daily/{id}", name: "getDailyYears", example: "/api/daily/seaice.south?smooth=5d", tag: "charts", fn: handleDaily,
@@ -89,7 +106,7 @@ func (s *Server) routeTable() []*route {
 				{name: "width", in: "query", typ: "integer", desc: "Width in pixels at 96 dpi (300-4000, default 1200)."},
 				{name: "height", in: "query", typ: "integer", desc: "Height in pixels at 96 dpi (200-4000, default 675)."}},
 			formats: []string{"image/png", "image/svg+xml", "text/csv"}},
-		{path: "/api/overview", name: "getOverview", example: "/api/overview", tag: "charts", fn: handleOverview, daily: true,
+		{path: "/api/overview", name: "getOverview", untracked: true, example: "/api/overview", tag: "charts", fn: handleOverview, daily: true,
 			summary:     "Latest value, anomaly, rank for the date and record sentence of every vital sign",
 			description: "signs: every stored global daily, monthly or annual vital sign (default datasets): the latest value and date, its anomaly against the producer's baseline (named), the records engine's rank for the date (calendar convention, all data; among years for annual series, with the change on the year before), a plain sentence when it is a record, the data's age in days, the source and the licence. irregular: irregularly sampled series (sea level) with their rise since the first complete year and trend per decade instead of a rank. With v= the body leaves out today and data_age_days (the dashboard computes ages itself).",
 			result:      Overview{}},
@@ -128,7 +145,7 @@ func (s *Server) routeTable() []*route {
 				{name: "min_years", in: "query", typ: "integer", desc: "Peak rule K (default 5)."},
 				{name: "min_below_pct", in: "query", typ: "number", desc: "Peak rule P in percent (default 5)."}},
 			result: present.PledgeReport{}},
-		{path: "/api/datasets", name: "listDatasets", example: "/api/datasets", tag: "provenance", fn: handleDatasets,
+		{path: "/api/datasets", name: "listDatasets", untracked: true, example: "/api/datasets", tag: "provenance", fn: handleDatasets,
 			summary: "Datasets with producer, licence, current version and fetch state",
 			result:  []DatasetInfo{}},
 		{path: "/api/lineage/{id}", name: "getLineage", example: "/api/lineage/seaice.south?date=2023-02-21", tag: "provenance", fn: handleLineage,
@@ -137,7 +154,7 @@ func (s *Server) routeTable() []*route {
 			params: []param{pID, pEntity,
 				{name: "date", in: "query", typ: "string", required: true, desc: "The value's date: YYYY-MM-DD, YYYY-MM for monthly or YYYY for annual series.", example: "2023-02-21"}},
 			result: present.ValueLineage{}},
-		{path: "/api/versions", name: "listVersions", example: "/api/versions?dataset=nsidc-g02135-south-v3", tag: "provenance", fn: handleVersions,
+		{path: "/api/versions", name: "listVersions", untracked: true, example: "/api/versions?dataset=nsidc-g02135-south-v3", tag: "provenance", fn: handleVersions,
 			summary: "Dataset versions, newest first: provenance history (stocktake list --datasets --json)",
 			params:  []param{{name: "dataset", in: "query", typ: "string", desc: "Only this dataset's versions.", example: "nsidc-g02135-south-v3"}},
 			result:  []store.Version{}},

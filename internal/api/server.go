@@ -36,6 +36,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"hash"
 	"hash/fnv"
 	"log/slog"
 	"net/http"
@@ -87,6 +88,7 @@ type Server struct {
 	checked  atomic.Int64             // when the data version was last read (Unix ns)
 	checking atomic.Bool              // a request is re-reading the data version
 	genMu    sync.Mutex               // serialises re-reads and Invalidate
+	building atomic.Bool              // a background rebuild for a new data version is running
 	spillMu  sync.Mutex               // guards spillDir
 	spillDir string                   // private folder of large cached bodies, made on first use
 	noSpill  bool                     // the folder could not be made: keep bodies in memory only
@@ -131,7 +133,14 @@ func NewServer(st *store.Store, opts Options) *Server {
 		s.mux.Handle("/", s.wrap(notFoundRoute))
 	}
 	s.gen.Store(s.newCache(0))
-	s.Invalidate()
+	gen, ds, err := s.readGeneration(context.Background())
+	if err != nil {
+		s.log.Error("reading dataset versions", "err", err)
+	}
+	c := s.newCache(gen)
+	c.datasets = ds
+	s.gen.Store(c)
+	s.checked.Store(time.Now().UnixNano())
 	return s
 }
 
@@ -178,52 +187,137 @@ func (s *Server) Close() error {
 // ServeHTTP routes the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// Invalidate drops every cached response and loaded series and re-reads the
-// data version from the store. Call it after ingesting in the same process;
-// ingests by other processes are noticed within Options.CheckInterval.
+// Invalidate re-reads the data version from the store and, when it
+// changed, swaps in the cache of the new version: it keeps the loaded
+// series and cached answers of the datasets that did not change, and
+// rebuilds the overview and the daily views that were cached before
+// swapping, so that no visitor pays for them. Call it after ingesting in
+// the same process; ingests by other processes are noticed within
+// Options.CheckInterval (and rebuilt in the background, the old version
+// being served meanwhile).
 func (s *Server) Invalidate() {
 	s.genMu.Lock()
 	defer s.genMu.Unlock()
-	gen, err := s.readGeneration(context.Background())
+	gen, ds, err := s.readGeneration(context.Background())
 	if err != nil {
 		s.log.Error("reading dataset versions", "err", err)
+		return
 	}
-	s.gen.Store(s.newCache(gen))
+	s.swapTo(gen, ds)
 	s.checked.Store(time.Now().UnixNano())
+}
+
+// swapTo builds the cache of data version gen from the current one and
+// swaps it in. s.genMu must be held.
+func (s *Server) swapTo(gen uint64, ds map[string]uint64) {
+	old := s.gen.Load()
+	if old != nil && old.gen == gen && old.datasets != nil {
+		return
+	}
+	next := s.newCache(gen)
+	next.datasets = ds
+	stale := next.inherit(old)
+	s.rebuild(next, stale)
+	s.gen.Store(next)
 	s.metrics.invalidations.Add(1)
+}
+
+// rebuild computes in next the overview (with and without the data
+// version, as the dashboard and other clients ask for it) and the stale
+// daily views and overviews of the previous version. Failures are logged
+// and left to the first request.
+func (s *Server) rebuild(next *genCache, stale []*entry) {
+	targets := []string{"/api/overview", "/api/overview?v=" + next.version}
+	for _, e := range stale {
+		if e.rt != nil && (e.rt.name == "getDailyYears" || e.rt.name == "getOverview") {
+			targets = append(targets, e.target)
+		}
+	}
+	ctx := context.Background()
+	seen := map[string]bool{}
+	for _, target := range targets {
+		r, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+		if err != nil {
+			continue
+		}
+		q := r.URL.Query()
+		if q.Has("v") {
+			// An answer for the previous version is asked again for the new one.
+			q.Set("v", next.version)
+			r.URL.RawQuery = q.Encode()
+		}
+		var rt *route
+		for _, x := range s.routes {
+			if x.name == "getOverview" && r.URL.Path == "/api/overview" {
+				rt = x
+			} else if x.name == "getDailyYears" && strings.HasPrefix(r.URL.Path, "/api/daily/") {
+				rt = x
+				r.SetPathValue("id", strings.TrimPrefix(r.URL.Path, "/api/daily/"))
+			}
+			if rt != nil {
+				break
+			}
+		}
+		key := ""
+		if rt != nil {
+			key = s.cacheKey(rt, r)
+		}
+		if rt == nil || seen[key] {
+			continue
+		}
+		seen[key] = true
+		_, _, err = next.get(ctx, key, rt, r.URL.RequestURI(), func(ctx context.Context) (reply, error) {
+			return rt.fn(s, ctx, next, r, query{q})
+		})
+		if err != nil {
+			s.log.Warn("rebuilding a cached answer for the new data version", "target", target, "err", err)
+		}
+	}
 }
 
 // current returns the cache of the current data version, re-reading the
 // version from the store when the last read is older than CheckInterval.
 // Only one request at a time re-reads; the others use the cache they have.
+// A new version is built in the background (see Invalidate) while the
+// previous one is still served, unless nothing was cached yet.
 func (s *Server) current(ctx context.Context) *genCache {
 	now := time.Now().UnixNano()
-	if now-s.checked.Load() >= int64(s.opts.CheckInterval) && s.checking.CompareAndSwap(false, true) {
+	if now-s.checked.Load() >= int64(s.opts.CheckInterval) && !s.building.Load() && s.checking.CompareAndSwap(false, true) {
 		defer s.checking.Store(false)
-		s.genMu.Lock()
-		gen, err := s.readGeneration(ctx)
+		gen, ds, err := s.readGeneration(ctx)
+		s.checked.Store(now)
 		if err != nil {
 			s.log.Error("reading dataset versions", "err", err)
-		} else if gen != s.gen.Load().gen {
-			s.gen.Store(s.newCache(gen))
-			s.metrics.invalidations.Add(1)
+		} else if cur := s.gen.Load(); gen != cur.gen {
+			if n, _ := cur.stats(); n == 0 {
+				// Nothing to keep warm: swap at once.
+				s.genMu.Lock()
+				s.swapTo(gen, ds)
+				s.genMu.Unlock()
+			} else if s.building.CompareAndSwap(false, true) {
+				go func() {
+					defer s.building.Store(false)
+					s.genMu.Lock()
+					defer s.genMu.Unlock()
+					s.swapTo(gen, ds)
+				}()
+			}
 		}
-		s.checked.Store(now)
-		s.genMu.Unlock()
 	}
 	return s.gen.Load()
 }
 
 // readGeneration hashes the id and current flag of every dataset version
-// row. Every ingest that writes anything adds a version row (and a revert to
+// row, in all (the data version) and per dataset (which datasets changed). Every ingest that writes anything adds a version row (and a revert to
 // older bytes adds a new one), so the hash changes exactly when the stored
 // data may have changed.
-func (s *Server) readGeneration(ctx context.Context) (uint64, error) {
+func (s *Server) readGeneration(ctx context.Context) (uint64, map[string]uint64, error) {
 	vs, err := s.st.Versions(ctx, "")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	h := fnv.New64a()
+	per := map[string]hash.Hash64{}
 	var b [9]byte
 	for _, v := range vs {
 		binary.LittleEndian.PutUint64(b[:8], uint64(v.ID))
@@ -232,8 +326,16 @@ func (s *Server) readGeneration(ctx context.Context) (uint64, error) {
 			b[8] = 1
 		}
 		h.Write(b[:])
+		if per[v.Dataset] == nil {
+			per[v.Dataset] = fnv.New64a()
+		}
+		per[v.Dataset].Write(b[:])
 	}
-	return h.Sum64(), nil
+	ds := make(map[string]uint64, len(per))
+	for k, p := range per {
+		ds[k] = p.Sum64()
+	}
+	return h.Sum64(), ds, nil
 }
 
 // dataVersion writes a generation as the opaque string clients see.

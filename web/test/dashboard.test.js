@@ -121,6 +121,19 @@ test('overview: a card per vital sign with value, anomaly, rank, record sentence
   await page.close();
 });
 
+test('overview: the Arctic anomaly is the API anomalies answer (NSIDC 1981-2010 climatology)', async () => {
+  const {page, errors} = await open('');
+  const card = page.locator('article.card[data-indicator="seaice.north"]');
+  const shown = await card.locator('.anomaly span').first().innerText();
+  const date = await page.evaluate(async () => (await (await fetch('/api/overview')).json()).signs.find((s) => s.indicator === 'seaice.north').latest.date);
+  const an = await page.evaluate(async (d) => (await fetch(`/api/anomalies/seaice.north?from=${d}&to=${d}`)).json(), date);
+  assert.equal(an.baseline, '1981-2010');
+  assert.equal(an.convention, 'daycount');
+  assert.equal(parseFloat(shown.replace('−', '-')), Number(an.points[0].value.toFixed(2)), `card ${shown} vs API ${JSON.stringify(an.points)}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('overview: data ages come from the browser clock, not the cached answer', async () => {
   const {page, errors} = await open('', {now: new Date('2031-03-01T12:00:00Z')});
   const card = page.locator('article.card[data-indicator="sst.world"]');
@@ -241,8 +254,19 @@ test('monthly page: anomaly bars, ranks, re-basing', async () => {
   const firstRank = await page.locator('table tbody tr').first().innerText();
   assert.match(firstRank, /of \d+/);
   await page.selectOption('select[name=basis]', '1991-2020');
-  await page.waitForFunction(() => window.__stocktake.fetched.some((u) => u.startsWith('/api/climatology/gmst.noaa') && u.includes('baseline=1991-2020')));
+  await page.waitForFunction(() => window.__stocktake.fetched.some((u) => u.startsWith('/api/anomalies/gmst.noaa') && u.includes('baseline=1991-2020')));
   await page.waitForFunction(() => document.querySelector('figure.chart figcaption')?.textContent.includes('re-based from 1901-2000'));
+  // The page shows the server's numbers: the latest re-based anomaly in the
+  // table is /api/anomalies' value, and its rank is /api/ranks'.
+  const api = await page.evaluate(async () => Promise.all([
+    fetch('/api/anomalies/gmst.noaa?baseline=1991-2020').then((r) => r.json()),
+    fetch('/api/ranks/gmst.noaa?kind=max').then((r) => r.json())]));
+  const [an, rk] = api;
+  const lastAn = an.points[an.points.length - 1];
+  const lastRk = rk.ranks[rk.ranks.length - 1];
+  const cells = await page.locator('table tbody tr').first().locator('td, th').allInnerTexts();
+  assert.equal(parseFloat(cells[2].replace('−', '-')), Number(lastAn.value.toFixed(2)), `table ${cells} vs API ${JSON.stringify(lastAn)}`);
+  assert.match(cells[3], new RegExp(`^${lastRk.rank}(st|nd|rd|th) of ${lastRk.of}\\b`), `table ${cells} vs API ${JSON.stringify(lastRk)}`);
   await page.locator('.records-summary').waitFor();
   await shot(page, 'monthly-gmst-noaa');
   assert.deepEqual(errors, []);

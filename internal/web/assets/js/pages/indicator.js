@@ -345,7 +345,10 @@ async function periodic(main, ctx, info, id) {
     }).catch(() => {});
   } else {
     const low = info.records === 'low';
-    const all = rankWithinSlot(pts, () => 'all', low ? 'min' : 'max').get(latest.date);
+    // The server ranks (GET /api/ranks, the records engine's tie rule).
+    const rk = await get(`/api/ranks/${apiPath(id)}`, {kind: low ? 'min' : 'max'});
+    if (ctx.stale()) return;
+    const all = rk.ranks[rk.ranks.length - 1];
     const word = low ? 'lowest' : 'highest';
     latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', latestText, ` ${when}`,
       all ? `: ${ranked(all.rank, word, all.tie)} of all ${all.of} ${info.frequency === 'weekly' ? 'weekly values' : 'values'} since ${dateText(pts[0].date)}` : '',
@@ -386,26 +389,17 @@ async function periodic(main, ctx, info, id) {
 
   const draw = async () => {
     chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, monthly ? 'Month by month' : 'Values'), h('p', {class: 'loading'}, 'Loading…'));
-    // Anomalies: published, or against a baseline's mean for the same
-    // calendar month (the API's climatology) or, for annual series, the
-    // mean of the baseline's years.
-    let offset = () => 0;
+    // Anomalies: published, or computed by the server (GET /api/anomalies):
+    // against a baseline's mean for the same calendar month or, for annual
+    // series, the mean of the baseline's years. The page computes none.
+    let anomaly = null;
     let basisText = published ? `anomaly vs ${published}, as published` : 'values as published';
     let bars = !!published;
     if (state.basis !== 'published' && state.basis !== 'values') {
       bars = true;
       try {
-        if (monthly) {
-          const c = await get(`/api/climatology/${apiPath(id)}`, {baseline: state.basis});
-          const means = c.slots.map((s) => s.mean);
-          offset = (p) => means[+p.date.slice(5, 7) - 1];
-        } else {
-          const [y0, y1] = state.basis.split('-').map(Number);
-          const inBase = pts.filter((p) => +p.date.slice(0, 4) >= y0 && +p.date.slice(0, 4) <= y1);
-          if (!inBase.length) throw new Error(`no values in ${state.basis}`);
-          const mean = inBase.reduce((a, p) => a + p.value, 0) / inBase.length;
-          offset = () => mean;
-        }
+        const an = await get(`/api/anomalies/${apiPath(id)}`, {baseline: state.basis});
+        anomaly = new Map(an.points.map((p) => [p.date, p.value]));
         basisText = `anomaly vs the ${state.basis} mean${monthly ? ' of the same month' : ''}${published ? ` (re-based from ${published})` : ''}`;
       } catch (e) {
         chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Values'), errorBox(e, `Re-basing to ${state.basis}`));
@@ -414,12 +408,14 @@ async function periodic(main, ctx, info, id) {
     }
     if (ctx.stale()) return;
     const kind = await kindP;
+    const rk = await get(`/api/ranks/${apiPath(id)}`, {kind});
+    if (ctx.stale()) return;
     const lastYear = +latest.date.slice(0, 4);
     const from = state.span === 'all' ? -Infinity : lastYear - +state.span + 1;
-    const shown = pts.filter((p) => +p.date.slice(0, 4) >= from);
-    const ranks = rankWithinSlot(pts, monthly ? (p) => p.date.slice(5, 7) : () => 'all', kind);
+    const shown = pts.filter((p) => +p.date.slice(0, 4) >= from && (!anomaly || anomaly.has(p.date)));
+    const ranks = new Map(rk.ranks.map((r) => [r.date, r]));
     const xs = shown.map((p) => toTime(p.date));
-    const vals = shown.map((p) => roundTo(p.value - offset(p), 6));
+    const vals = shown.map((p) => (anomaly ? anomaly.get(p.date) : p.value));
     const t = theme();
     const u = unitSuffix(series.unit);
     chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, monthly ? 'Month by month' : 'Values'));
@@ -474,7 +470,7 @@ async function periodic(main, ctx, info, id) {
           const r = ranks.get(p.date);
           const i = pts.indexOf(p);
           return [dateText(p.date), num(p.value) + u,
-            bars ? signed(p.value - offset(p), 2) : (i > 0 ? signed(p.value - pts[i - 1].value, 2) : '–'),
+            bars ? signed(anomaly ? anomaly.get(p.date) : p.value, 2) : (i > 0 ? signed(p.value - pts[i - 1].value, 2) : '–'),
             r ? `${ordinal(r.rank)} of ${r.of}${r.tie ? ' (tie)' : ''}${r.rank === 1 && !r.tie ? ' (highest on record)'.replace('highest', word) : ''}` : '–'];
         }), {numeric: [1, 2, 3]}));
   };
@@ -485,29 +481,6 @@ async function periodic(main, ctx, info, id) {
   };
   await draw();
   await drawRecords();
-}
-
-// rankWithinSlot ranks every point among the points of the same slot
-// (calendar month, or all) by value: 1 is the highest (kind max) or lowest
-// (kind min); ties share the better rank.
-function rankWithinSlot(pts, slotOf, kind) {
-  const groups = new Map();
-  for (const p of pts) {
-    const k = slotOf(p);
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k).push(p);
-  }
-  const out = new Map();
-  for (const g of groups.values()) {
-    const sorted = [...g].sort((a, b) => (kind === 'min' ? a.value - b.value : b.value - a.value));
-    sorted.forEach((p, i) => {
-      let r = i + 1;
-      if (i > 0 && sorted[i - 1].value === p.value) r = out.get(sorted[i - 1].date).rank;
-      const tie = (i > 0 && sorted[i - 1].value === p.value) || (i + 1 < sorted.length && sorted[i + 1].value === p.value);
-      out.set(p.date, {rank: r, of: g.length, tie});
-    });
-  }
-  return out;
 }
 
 // zeroRange is the y range of a bar chart: the data's range widened to
@@ -527,9 +500,3 @@ function toTime(date) {
   if (p.length === 2) return Date.UTC(p[0], p[1] - 1, 15) / 1000;
   return Date.UTC(p[0], p[1] - 1, p[2], 12) / 1000;
 }
-
-function roundTo(x, d) {
-  const f = 10 ** d;
-  return Math.round(x * f) / f;
-}
-

@@ -1,0 +1,201 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/stocktake/stocktake/internal/alerts"
+	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/store"
+)
+
+// This file holds the endpoints that are not questions about data: the
+// lists of indicators, datasets and versions, events, the feed, health,
+// metrics and the OpenAPI document.
+
+// handleIndicators answers GET /api/indicators: the rows of `stocktake list
+// --json` (with all=true, also the catalog indicators not stored yet).
+func handleIndicators(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	all, err := q.boolean("all")
+	if err != nil {
+		return reply{}, err
+	}
+	rows, err := present.Indicators(ctx, s.st, all)
+	if err != nil {
+		return reply{}, err
+	}
+	return jsonReply(rows)
+}
+
+// handleVersions answers GET /api/versions: the provenance history of
+// `stocktake list --datasets --json` (store.Version rows, newest first), for
+// one dataset or all.
+func handleVersions(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	ds := q.Get("dataset")
+	vs, err := s.st.Versions(ctx, ds)
+	if err != nil {
+		return reply{}, err
+	}
+	if ds != "" && len(vs) == 0 {
+		if _, ok := catalog.DatasetByID(ds); !ok {
+			return reply{}, notFound("unknown dataset %q (see /api/datasets)", ds)
+		}
+	}
+	if vs == nil {
+		vs = []store.Version{}
+	}
+	return jsonReply(vs)
+}
+
+// DatasetInfo is one row of GET /api/datasets: a catalog dataset (or a
+// gridded series' dataset), its current stored version (null when nothing
+// is stored) and its fetch state (null when it was never fetched from the
+// producer, e.g. ingested from a mirror).
+type DatasetInfo struct {
+	ID         string            `json:"id"`
+	Title      string            `json:"title"`
+	Producer   string            `json:"producer"`
+	Citation   string            `json:"citation,omitempty"`
+	Licence    string            `json:"licence"`
+	Version    string            `json:"version"`
+	URLs       []string          `json:"urls"`
+	Indicators []string          `json:"indicators"`
+	Current    *store.Version    `json:"current"`
+	Fetch      *store.FetchState `json:"fetch"`
+}
+
+// handleDatasets answers GET /api/datasets.
+func handleDatasets(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	vs, err := s.st.Versions(ctx, "")
+	if err != nil {
+		return reply{}, err
+	}
+	states, err := s.st.FetchStates(ctx)
+	if err != nil {
+		return reply{}, err
+	}
+	current := map[string]store.Version{}
+	for _, v := range vs {
+		if _, seen := current[v.Dataset]; !seen && v.Current {
+			current[v.Dataset] = v
+		}
+	}
+	fetch := map[string]store.FetchState{}
+	for _, f := range states {
+		fetch[f.Dataset] = f
+	}
+	var out []DatasetInfo
+	add := func(d DatasetInfo) {
+		if v, ok := current[d.ID]; ok {
+			d.Current = &v
+			delete(current, d.ID)
+		}
+		if f, ok := fetch[d.ID]; ok {
+			d.Fetch = &f
+		}
+		out = append(out, d)
+	}
+	for _, d := range catalog.Datasets() {
+		info := DatasetInfo{ID: d.ID, Title: d.Title, Producer: d.Producer, Citation: d.Citation, Licence: d.Licence,
+			Version: d.Version, URLs: []string{}, Indicators: []string{}}
+		for _, f := range d.Files {
+			info.URLs = append(info.URLs, f.URL)
+		}
+		for _, ind := range d.Indicators {
+			info.Indicators = append(info.Indicators, ind.ID)
+		}
+		add(info)
+	}
+	for _, id := range sortedKeys(current) {
+		ind := strings.TrimPrefix(id, "grid:")
+		ref := present.GridRef(id, ind, "", "")
+		add(DatasetInfo{ID: id, Title: ref.Dataset.Title, Producer: ref.Dataset.Producer, Licence: ref.Dataset.Licence,
+			Version: ref.Dataset.Version, URLs: []string{}, Indicators: []string{ind}})
+	}
+	return jsonReply(out)
+}
+
+// handleOpenAPI answers GET /api/openapi.json.
+func handleOpenAPI(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	return jsonReply(s.openAPI())
+}
+
+// Health is the body of GET /healthz.
+type Health struct {
+	Status      string `json:"status"` // "ok", or "unavailable" when the store cannot be read
+	Version     string `json:"version"`
+	DataVersion string `json:"data_version"`
+	Datasets    int    `json:"datasets"` // datasets with a current version
+}
+
+// handleHealth answers GET /healthz: 200 when the store can be read, 503
+// otherwise.
+func handleHealth(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	vs, err := s.st.Versions(ctx, "")
+	if err != nil {
+		s.log.Error("health check", "err", err)
+		return reply{}, &apiError{http.StatusServiceUnavailable, "store unavailable"}
+	}
+	n := map[string]bool{}
+	for _, v := range vs {
+		if v.Current {
+			n[v.Dataset] = true
+		}
+	}
+	rp, err := jsonReply(Health{Status: "ok", Version: s.opts.Version, DataVersion: gc.version, Datasets: len(n)})
+	rp.noStore = true
+	return rp, err
+}
+
+// handleMetrics answers GET /metrics in the Prometheus text format.
+func handleMetrics(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	var b bytes.Buffer
+	if err := s.writeMetrics(ctx, &b); err != nil {
+		return reply{}, err
+	}
+	return reply{body: b.Bytes(), ctype: "text/plain; version=0.0.4; charset=utf-8", noStore: true}, nil
+}
+
+// handleEvents answers GET /api/events: one page of record events
+// (alerts.EventsPage), newest update first. The parameters are read by
+// alerts.ParseEventsQuery (after the route table refused unknown and
+// repeated ones); an unknown indicator is a 404.
+func handleEvents(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	aq, err := alerts.ParseEventsQuery(q.Values)
+	if err != nil {
+		return reply{}, alertsErr(err)
+	}
+	evs, next, err := alerts.List(ctx, s.st, aq)
+	if err != nil {
+		return reply{}, err
+	}
+	return jsonReply(alerts.NewEventsPage(evs, next))
+}
+
+// handleFeed answers GET /feed.xml: the Atom 1.0 feed of the latest
+// delivered record events, optionally for some indicators only.
+func handleFeed(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	inds, err := alerts.ParseFeedQuery(q.Values)
+	if err != nil {
+		return reply{}, alertsErr(err)
+	}
+	opt := alerts.HTTPOptions{}
+	evs, _, err := alerts.List(ctx, s.st, alerts.Query{Indicators: inds, Limit: opt.FeedLimitOrDefault()})
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{body: opt.FeedXML(r, evs, inds), ctype: "application/atom+xml; charset=utf-8"}, nil
+}
+
+// alertsErr gives a parameter error of the alerts package the status it
+// answers with (400 or 404).
+func alertsErr(err error) error {
+	status := alerts.StatusOf(err)
+	if status >= 500 {
+		return err
+	}
+	return &apiError{status, err.Error()}
+}

@@ -1,0 +1,556 @@
+package query
+
+import (
+	"context"
+	"errors"
+
+	"github.com/stocktake/stocktake/internal/analysis"
+	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/present"
+)
+
+// ClimatologyRequest asks for per-slot statistics over a baseline
+// (stocktake climatology, GET /api/climatology/{id}). Empty fields take the
+// indicator's defaults: DefaultBaseline and DefaultConvention.
+type ClimatologyRequest struct {
+	ID, Entity string
+	Baseline   string // Y0-Y1
+	Convention string // calendar or daycount
+	Smooth     string
+}
+
+// ClimatologyResult is the climatology and the series it was computed from.
+type ClimatologyResult struct {
+	Loaded
+	Climatology *analysis.Climatology
+}
+
+// JSON is the result's JSON shape.
+func (r ClimatologyResult) JSON() present.WithSource[analysis.Climatology] {
+	return present.NewWithSource(*r.Climatology, r.Source)
+}
+
+// ClimatologyOptions is the one definition of a climatology used by every
+// question that needs one (climatology, anomalies, the overview's anomaly):
+// single missing days of daily series are filled by linear interpolation
+// first (NSIDC's every-other-day era), and NSIDC sea ice in the day-count
+// convention fills day 366 from common years' following 1 January, as
+// NSIDC's own climatology file does (analysis.NSIDCClimatology), so that
+// the 1981-2010 day-count climatology of NSIDC sea ice reproduces NSIDC's.
+func ClimatologyOptions(l Loaded, b analysis.Baseline, conv analysis.Convention, sm analysis.Smoothing) analysis.ClimatologyOptions {
+	opt := analysis.ClimatologyOptions{Baseline: b, Convention: conv, Smoothing: sm}
+	if l.Series.Frequency == obs.Daily {
+		opt.Fill = 1
+		opt.Day366FromNextYear = conv == analysis.DayCount && IsNSIDCSeaIce(l.Ref)
+	}
+	return opt
+}
+
+// ClimatologyOf computes the climatology of a loaded series with
+// ClimatologyOptions.
+func ClimatologyOf(l Loaded, b analysis.Baseline, conv analysis.Convention, sm analysis.Smoothing) (*analysis.Climatology, error) {
+	c, err := analysis.NewClimatology(l.Series, ClimatologyOptions(l, b, conv, sm))
+	return c, analysisErr(err)
+}
+
+// climatologyParams reads the baseline, convention and smoothing of a
+// request once the series is loaded.
+func climatologyParams(l Loaded, rb, rc, rs string) (analysis.Baseline, analysis.Convention, analysis.Smoothing, error) {
+	sm, err := smoothing(rs)
+	if err != nil {
+		return analysis.Baseline{}, 0, sm, err
+	}
+	b, err := baseline(rb, l.Ref)
+	if err != nil {
+		return b, 0, sm, err
+	}
+	conv, err := convention(rc, DefaultConvention(l.Ref))
+	if err != nil {
+		return b, conv, sm, err
+	}
+	return b, conv, sm, checkSmoothing(l.Series, sm)
+}
+
+// Climatology answers a ClimatologyRequest.
+func Climatology(ctx context.Context, st Store, req ClimatologyRequest) (ClimatologyResult, error) {
+	if _, err := smoothing(req.Smooth); err != nil {
+		return ClimatologyResult{}, err
+	}
+	if _, err := convention(req.Convention, analysis.Calendar); err != nil {
+		return ClimatologyResult{}, err
+	}
+	l, err := load(ctx, st, req.ID, req.Entity)
+	if err != nil {
+		return ClimatologyResult{}, err
+	}
+	b, conv, sm, err := climatologyParams(l, req.Baseline, req.Convention, req.Smooth)
+	if err != nil {
+		return ClimatologyResult{}, err
+	}
+	c, err := ClimatologyOf(l, b, conv, sm)
+	if err != nil {
+		return ClimatologyResult{}, err
+	}
+	return ClimatologyResult{Loaded: l, Climatology: c}, nil
+}
+
+// AnomaliesRequest asks for departures from a baseline's mean for the same
+// slot (stocktake anomalies, GET /api/anomalies/{id}); for series that are
+// already anomalies this re-bases them. Empty fields take the indicator's
+// defaults as in ClimatologyRequest; from..to cut the output only.
+type AnomaliesRequest struct {
+	ID, Entity string
+	Baseline   string
+	Convention string
+	Smooth     string
+	From, To   string
+}
+
+// AnomaliesResult holds the anomalies in the window, the climatology they
+// depart from and the series.
+type AnomaliesResult struct {
+	Loaded
+	Baseline    analysis.Baseline
+	Climatology *analysis.Climatology // nil for annual series
+	Smoothing   analysis.Smoothing
+	Points      []obs.Point
+}
+
+// JSON is the result's JSON shape (present.AnomalySeries). The convention
+// of annual series is "year" (one slot: the mean of the baseline's years).
+func (r AnomaliesResult) JSON() present.AnomalySeries {
+	se := r.Series
+	se.Points = r.Points
+	out := present.AnomalySeries{Series: present.NewSeries(se, r.Source, SmoothingName(r.Smoothing)), Baseline: r.Baseline.String(), Convention: "year"}
+	if r.Climatology != nil {
+		out.Convention = r.Climatology.Convention.String()
+	}
+	return out
+}
+
+// annualAnomalies departs every value of an annual series from the mean
+// of the values dated in the baseline's years (all of them needed: a
+// baseline the data do not cover is NotFound).
+func annualAnomalies(l Loaded, b analysis.Baseline, w Window) (AnomaliesResult, error) {
+	var sum float64
+	n := 0
+	for _, p := range l.Series.Points {
+		if y := p.Date.Year(); y >= b.From && y <= b.To {
+			sum += p.Value
+			n++
+		}
+	}
+	if n < b.To-b.From+1 {
+		return AnomaliesResult{}, notFound("anomalies of %s vs %s: the data have %d of its %d years", l.Series.Indicator, b, n, b.To-b.From+1)
+	}
+	mean := sum / float64(n)
+	pts := make([]obs.Point, len(l.Series.Points))
+	for i, p := range l.Series.Points {
+		pts[i] = obs.Point{Date: p.Date, Value: round6(p.Value - mean)}
+	}
+	return AnomaliesResult{Loaded: l, Baseline: b, Points: w.Keep(pts)}, nil
+}
+
+// AnomalyPoints returns every value of a loaded series minus the mean of
+// its slot in c (computed with ClimatologyOf and the same smoothing), after
+// the same gap filling and smoothing as the climatology, rounded to 1e-6
+// (differences of means carry float noise in the last bits, finer than any
+// producer's precision). Values whose slot has no mean are left out.
+func AnomalyPoints(l Loaded, c *analysis.Climatology, sm analysis.Smoothing) []obs.Point {
+	pts := l.Series.Points
+	if l.Series.Frequency == obs.Daily {
+		pts = analysis.FillGaps(pts, 1)
+		if !sm.None() {
+			pts = sm.Apply(pts)
+		}
+	}
+	out := analysis.Anomalies(pts, c)
+	for i := range out {
+		out[i].Value = round6(out[i].Value)
+	}
+	return out
+}
+
+// Anomalies answers an AnomaliesRequest.
+func Anomalies(ctx context.Context, st Store, req AnomaliesRequest) (AnomaliesResult, error) {
+	w, err := window(req.From, req.To)
+	if err != nil {
+		return AnomaliesResult{}, err
+	}
+	if _, err := smoothing(req.Smooth); err != nil {
+		return AnomaliesResult{}, err
+	}
+	if _, err := convention(req.Convention, analysis.Calendar); err != nil {
+		return AnomaliesResult{}, err
+	}
+	l, err := load(ctx, st, req.ID, req.Entity)
+	if err != nil {
+		return AnomaliesResult{}, err
+	}
+	b, conv, sm, err := climatologyParams(l, req.Baseline, req.Convention, req.Smooth)
+	if err != nil {
+		return AnomaliesResult{}, err
+	}
+	if f := l.Series.Frequency; f == obs.Annual {
+		return annualAnomalies(l, b, w)
+	} else if f != obs.Daily && f != obs.Monthly {
+		return AnomaliesResult{}, invalid("anomalies need daily, monthly or annual data; %s is %s", l.Series.Indicator, f)
+	}
+	c, err := ClimatologyOf(l, b, conv, sm)
+	if err != nil {
+		return AnomaliesResult{}, err
+	}
+	return AnomaliesResult{Loaded: l, Baseline: b, Climatology: c, Smoothing: sm, Points: w.Keep(AnomalyPoints(l, c, sm))}, nil
+}
+
+// ExtremesRequest asks for the maximum or minimum in a year, a month or the
+// whole record (stocktake extremes, GET /api/extremes/{id}). At most one of
+// Year, Month and All; none means the whole record.
+type ExtremesRequest struct {
+	ID, Entity string
+	Year       string
+	Month      string // YYYY-MM
+	All        string // true or false
+	Kind       string // max or min; empty is the indicator's headline extreme
+	Smooth     string
+}
+
+// ExtremesResult is the extreme with its series.
+type ExtremesResult struct {
+	Loaded
+	Extreme analysis.Extreme
+}
+
+// JSON is the result's JSON shape.
+func (r ExtremesResult) JSON() present.WithSource[analysis.Extreme] {
+	return present.NewWithSource(r.Extreme, r.Source).WithBaseline(r.Ref.Indicator.Baseline)
+}
+
+// Extremes answers an ExtremesRequest.
+func Extremes(ctx context.Context, st Store, req ExtremesRequest) (ExtremesResult, error) {
+	y, hasYear, err := year("year", req.Year)
+	if err != nil {
+		return ExtremesResult{}, err
+	}
+	all, err := boolean("all", req.All)
+	if err != nil {
+		return ExtremesResult{}, err
+	}
+	if given(hasYear, req.Month != "", all) > 1 {
+		return ExtremesResult{}, invalid("give one of {year} Y, {month} YYYY-MM or {all}")
+	}
+	p := analysis.AllPeriod()
+	switch {
+	case hasYear:
+		p = analysis.YearPeriod(y)
+	case req.Month != "":
+		m, err := month("month", req.Month)
+		if err != nil {
+			return ExtremesResult{}, err
+		}
+		p = analysis.MonthPeriod(m.Year(), m.Month())
+	}
+	sm, err := smoothing(req.Smooth)
+	if err != nil {
+		return ExtremesResult{}, err
+	}
+	l, err := load(ctx, st, req.ID, req.Entity)
+	if err != nil {
+		return ExtremesResult{}, err
+	}
+	k, err := kind(req.Kind, l.Ref)
+	if err != nil {
+		return ExtremesResult{}, err
+	}
+	if err := checkSmoothing(l.Series, sm); err != nil {
+		return ExtremesResult{}, err
+	}
+	e, err := analysis.Extremes(l.Series, k, p, sm)
+	if err != nil {
+		return ExtremesResult{}, analysisErr(err)
+	}
+	return ExtremesResult{Loaded: l, Extreme: e}, nil
+}
+
+// RecordsRequest asks "was it a record?" (stocktake records, GET
+// /api/records/{id}) with exactly one of On (a date), Month (YYYY-MM) or
+// Year. AsOf given as a year or a month means its last day.
+type RecordsRequest struct {
+	ID, Entity string
+	On         string
+	Month      string
+	Year       string
+	AsOf       string
+	Kind       string
+	Smooth     string
+	Convention string // calendar (default) or daycount
+}
+
+// RecordsResult holds exactly one of On, Month and Year.
+type RecordsResult struct {
+	Loaded
+	On    *analysis.OnResult
+	Month *analysis.MonthResult
+	Year  *analysis.YearResult
+}
+
+// JSON is the result's JSON shape: the one result with its source and the
+// indicator's anomaly baseline.
+func (r RecordsResult) JSON() any {
+	b := r.Ref.Indicator.Baseline
+	switch {
+	case r.On != nil:
+		return present.NewWithSource(*r.On, r.Source).WithBaseline(b)
+	case r.Month != nil:
+		return present.NewWithSource(*r.Month, r.Source).WithBaseline(b)
+	}
+	return present.NewWithSource(*r.Year, r.Source).WithBaseline(b)
+}
+
+// Records answers a RecordsRequest. Single missing days of daily series are
+// filled before monthly means are taken.
+func Records(ctx context.Context, st Store, req RecordsRequest) (RecordsResult, error) {
+	y, hasYear, err := year("year", req.Year)
+	if err != nil {
+		return RecordsResult{}, err
+	}
+	if given(req.On != "", req.Month != "", hasYear) != 1 {
+		return RecordsResult{}, invalid("give exactly one of {on} DATE, {month} YYYY-MM or {year} Y")
+	}
+	asOf, hasAsOf, err := dateEnd("as_of", req.AsOf)
+	if err != nil {
+		return RecordsResult{}, err
+	}
+	conv, err := convention(req.Convention, analysis.Calendar)
+	if err != nil {
+		return RecordsResult{}, err
+	}
+	opt := analysis.Options{Convention: conv}
+	if hasAsOf {
+		opt.AsOf = &asOf
+	}
+	var on, mon obs.Date
+	switch {
+	case req.On != "":
+		if on, _, err = date("on", req.On); err != nil {
+			return RecordsResult{}, err
+		}
+		if hasAsOf && on > asOf {
+			return RecordsResult{}, invalid("{on=}%s is after {as_of=}%s", req.On, req.AsOf)
+		}
+	case req.Month != "":
+		if mon, err = month("month", req.Month); err != nil {
+			return RecordsResult{}, err
+		}
+		if hasAsOf && mon > asOf {
+			return RecordsResult{}, invalid("{month=}%s starts after {as_of=}%s", req.Month, req.AsOf)
+		}
+	default:
+		if hasAsOf && asOf.Year() < y {
+			return RecordsResult{}, invalid("{year=}%d starts after {as_of=}%s", y, req.AsOf)
+		}
+	}
+	if opt.Smoothing, err = smoothing(req.Smooth); err != nil {
+		return RecordsResult{}, err
+	}
+	l, err := load(ctx, st, req.ID, req.Entity)
+	if err != nil {
+		return RecordsResult{}, err
+	}
+	se := l.Series
+	if opt.Kind, err = kind(req.Kind, l.Ref); err != nil {
+		return RecordsResult{}, err
+	}
+	if err := checkSmoothing(se, opt.Smoothing); err != nil {
+		return RecordsResult{}, err
+	}
+	opt.Fill = recordFill(se)
+	out := RecordsResult{Loaded: l}
+	switch {
+	case req.On != "":
+		if len(req.On) != 10 && (se.Frequency == obs.Daily || se.Frequency == obs.Weekly) {
+			return out, invalid("{on=}%s: %s is %s, give a day YYYY-MM-DD (or use {month})", req.On, se.Indicator, se.Frequency)
+		}
+		r, err := analysis.RecordOn(se, on, opt)
+		if err != nil {
+			return out, analysisErr(err)
+		}
+		out.On = &r
+	case req.Month != "":
+		r, err := analysis.RecordMonth(se, mon, opt)
+		if err != nil {
+			return out, analysisErr(err)
+		}
+		out.Month = &r
+	default:
+		r, err := analysis.RecordYear(se, y, opt)
+		if err != nil {
+			return out, analysisErr(err)
+		}
+		out.Year = &r
+	}
+	return out, nil
+}
+
+// recordFill is the gap filling of every records question: single missing
+// days of daily series are interpolated (NSIDC's every-other-day era), so
+// that the years compared for a date or month are the same everywhere.
+func recordFill(se obs.Series) int {
+	if se.Frequency == obs.Daily {
+		return 1
+	}
+	return 0
+}
+
+// RecordOn is the records question for one date of a loaded series with
+// all data, the calendar convention, no smoothing and kind: what
+// `records --on DATE --kind KIND` answers, for the overview's latest values.
+func RecordOn(l Loaded, d obs.Date, k analysis.Kind) (analysis.OnResult, error) {
+	r, err := analysis.RecordOn(l.Series, d, analysis.Options{Kind: k, Convention: analysis.Calendar, Fill: recordFill(l.Series)})
+	return r, analysisErr(err)
+}
+
+// TrendRequest asks for the linear trend per decade (stocktake trend, GET
+// /api/trend/{id}). Basis is annual (annual means of complete years; the
+// default for daily and monthly series), monthly (monthly means of
+// complete months) or raw (the values as published; the default
+// otherwise). From..To select the fitted periods by their start date.
+type TrendRequest struct {
+	ID, Entity string
+	From, To   string
+	Basis      string
+}
+
+// TrendResult is the trend with its series.
+type TrendResult struct {
+	Loaded
+	Trend analysis.TrendResult
+}
+
+// JSON is the result's JSON shape.
+func (r TrendResult) JSON() present.WithSource[analysis.TrendResult] {
+	return present.NewWithSource(r.Trend, r.Source).WithBaseline(r.Ref.Indicator.Baseline)
+}
+
+// Trend answers a TrendRequest. The one basis: single missing days of
+// daily series are filled first, then the means of the periods are taken
+// over the whole series, then the periods starting inside from..to are
+// kept; incomplete periods in the window are left out and listed
+// (Incomplete), never silently used.
+func Trend(ctx context.Context, st Store, req TrendRequest) (TrendResult, error) {
+	w, err := window(req.From, req.To)
+	if err != nil {
+		return TrendResult{}, err
+	}
+	if b := req.Basis; b != "" && b != "raw" && b != "monthly" && b != "annual" {
+		return TrendResult{}, invalid("{basis=}%q: want one of raw, monthly, annual", b)
+	}
+	l, err := load(ctx, st, req.ID, req.Entity)
+	if err != nil {
+		return TrendResult{}, err
+	}
+	se := l.Series
+	basis := req.Basis
+	if basis == "" {
+		// Monthly anomalies are autocorrelated, which would make the
+		// interval too narrow: daily and monthly series are fitted on
+		// annual means by default.
+		basis = "raw"
+		if se.Frequency == obs.Daily || se.Frequency == obs.Monthly {
+			basis = "annual"
+		}
+	}
+	in := se.Points
+	if se.Frequency == obs.Daily && basis != "raw" {
+		in = analysis.FillGaps(in, 1)
+	}
+	var aggs []analysis.Aggregate
+	var words string
+	switch {
+	case basis == "raw", basis == "monthly" && se.Frequency == obs.Monthly, basis == "annual" && se.Frequency == obs.Annual:
+		words = "values as published"
+	case basis == "monthly" && se.Frequency == obs.Daily:
+		aggs = analysis.Monthly(in, analysis.WMO511)
+		words = "monthly means (complete months, WMO 5/11 rule; single missing days interpolated)"
+	case basis == "monthly":
+		return TrendResult{}, invalid("{basis} monthly needs a daily or monthly series; %s is %s", se.Indicator, se.Frequency)
+	case se.Frequency == obs.Daily:
+		aggs = analysis.Annual(in, obs.Daily, analysis.WMO511)
+		words = "annual means (complete years, WMO 5/11 rule for every month; single missing days interpolated)"
+	case se.Frequency == obs.Monthly:
+		aggs = analysis.Annual(in, obs.Monthly, analysis.WMO511)
+		words = "annual means (years with all 12 months)"
+	default:
+		aggs = analysis.Annual(in, se.Frequency, analysis.WMO511)
+		words = "annual means (every year with a value)"
+	}
+	var pts []obs.Point
+	var incomplete []string
+	if aggs == nil {
+		pts = w.Keep(in)
+	} else {
+		freq := obs.Annual
+		if basis == "monthly" {
+			freq = obs.Monthly
+		}
+		for _, a := range aggs {
+			if w.HasFrom && a.Date < w.From || w.HasTo && a.Date > w.To {
+				continue
+			}
+			if !a.Complete {
+				incomplete = append(incomplete, a.Date.Format(freq))
+				continue
+			}
+			pts = append(pts, obs.Point{Date: a.Date, Value: a.Value})
+		}
+	}
+	tr, err := analysis.Trend(pts)
+	if err != nil {
+		return TrendResult{}, analysisErr(err)
+	}
+	tr.Indicator, tr.Entity, tr.Unit, tr.Basis, tr.Incomplete = se.Indicator, analysis.Entity(se.Entity), se.Unit, words, incomplete
+	return TrendResult{Loaded: l, Trend: tr}, nil
+}
+
+// IsNoData reports whether err means nothing is stored for the request.
+func IsNoData(err error) bool {
+	var qe *Error
+	return errors.As(err, &qe) && qe.Kind == NotFound
+}
+
+// DailyRequest asks for the daily view of an indicator (every year by
+// calendar day with the climatology band; GET /api/daily/{id} and the
+// spaghetti chart).
+type DailyRequest struct {
+	ID, Entity string
+	Smooth     string
+	Baseline   string // default: DefaultBaseline
+}
+
+// DailyInput is what the daily view is computed from: the loaded series
+// and the checked smoothing and baseline.
+type DailyInput struct {
+	Loaded
+	Smoothing analysis.Smoothing
+	Baseline  analysis.Baseline
+}
+
+// Daily validates a DailyRequest and loads its series.
+func Daily(ctx context.Context, st Store, req DailyRequest) (DailyInput, error) {
+	sm, err := smoothing(req.Smooth)
+	if err != nil {
+		return DailyInput{}, err
+	}
+	l, err := load(ctx, st, req.ID, req.Entity)
+	if err != nil {
+		return DailyInput{}, err
+	}
+	b, err := baseline(req.Baseline, l.Ref)
+	if err != nil {
+		return DailyInput{}, err
+	}
+	if err := checkSmoothing(l.Series, sm); err != nil {
+		return DailyInput{}, err
+	}
+	return DailyInput{Loaded: l, Smoothing: sm, Baseline: b}, nil
+}
