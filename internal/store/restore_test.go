@@ -71,7 +71,7 @@ func TestRestoreRevisedValues(t *testing.T) {
 	s := openTemp(t)
 	d0 := obs.NewDate(2020, 1, 1)
 	v1 := &obs.Parsed{
-		Series: []obs.Series{daily("x", d0, 1, 2, 3, 4, 5), daily("y", d0, 10, 11)},
+		Series:        []obs.Series{daily("x", d0, 1, 2, 3, 4, 5), daily("y", d0, 10, 11)},
 		Climatologies: []obs.Climatology{{Indicator: "x", Baseline: "1991-2020", Convention: "c", Values: []float64{0.5, math.NaN(), 0.7}}},
 	}
 	r1 := ingestDS(t, s, "a", v1)
