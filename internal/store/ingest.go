@@ -222,16 +222,9 @@ func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mod
 	if err := storeClimatologies(ctx, tx, v.Dataset, p.Climatologies, res.VersionID, mode == Replace); err != nil {
 		return res, err
 	}
-	if mode == Replace {
-		// A series that lost its values keeps its row while the history
-		// tables refer to it, so that a restore can bring it back.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM series WHERE dataset = ? AND n = 0
-			AND NOT EXISTS (SELECT 1 FROM observation_history h WHERE h.series_id = series.id)
-			AND NOT EXISTS (SELECT 1 FROM climatology_history h WHERE h.series_id = series.id)
-			AND NOT EXISTS (SELECT 1 FROM climatologies c WHERE c.series_id = series.id)`, v.Dataset); err != nil {
-			return res, err
-		}
-	}
+	// A series that lost all its values keeps its row (n = 0, which every
+	// read skips): the history tables refer to it, and a restore brings
+	// it back.
 	if err := refreshCoverage(ctx, tx, v.Dataset); err != nil {
 		return res, err
 	}

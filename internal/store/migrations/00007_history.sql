@@ -8,13 +8,16 @@
 -- with version_id <= N plus the history rows with
 -- version_id <= N < superseded_by. Rows are never deleted. Gridded datasets
 -- (Merge mode, "grid:..."), whose days are separate files, keep no history.
+-- The key starts with superseded_by, so an ingest appends its rows at the
+-- end of the table, and restoring version N reads only the rows superseded
+-- after N.
 CREATE TABLE observation_history (
     series_id     INTEGER NOT NULL REFERENCES series (id),
     date          INTEGER NOT NULL,
     value         REAL    NOT NULL,
     version_id    INTEGER NOT NULL REFERENCES dataset_versions (id),
     superseded_by INTEGER NOT NULL REFERENCES dataset_versions (id),
-    PRIMARY KEY (series_id, date, superseded_by)
+    PRIMARY KEY (superseded_by, series_id, date)
 ) WITHOUT ROWID;
 
 -- climatology_history does the same for producer climatologies: a slot's
@@ -28,7 +31,7 @@ CREATE TABLE climatology_history (
     value         REAL,
     version_id    INTEGER NOT NULL REFERENCES dataset_versions (id),
     superseded_by INTEGER NOT NULL REFERENCES dataset_versions (id),
-    PRIMARY KEY (series_id, baseline, slot, superseded_by)
+    PRIMARY KEY (superseded_by, series_id, baseline, slot)
 ) WITHOUT ROWID;
 
 -- history is 1 for a version whose ingest recorded in the history tables
