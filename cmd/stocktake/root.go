@@ -77,6 +77,9 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newRankCmd(), newPeaksCmd(), newCompareCmd(), newPledgesCmd(), newGrowthCmd())
 	root.AddCommand(newWatchCmd(), newWebhookCmd(), newEventsCmd())
 	root.AddCommand(newGridCmd(), newServeCmd())
+	for _, f := range registered {
+		root.AddCommand(f())
+	}
 	return root
 }
 

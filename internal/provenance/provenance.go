@@ -19,6 +19,9 @@ type Version struct {
 	Ingested        time.Time `json:"ingested"`
 	Rows            int       `json:"rows"`
 	Current         bool      `json:"current"`
+	// RestoredFrom is, for a version written by 'stocktake restore', the
+	// id of the earlier version whose values it brought back (0 otherwise).
+	RestoredFrom int64 `json:"restored_from,omitempty"`
 }
 
 // Source is the provenance shown next to a number: the dataset, its

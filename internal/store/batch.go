@@ -17,7 +17,7 @@ type batch struct {
 }
 
 func newBatch(tx *sql.Tx, head, row, tail string, per, max int) *batch {
-	return &batch{tx: tx, head: head, row: row, tail: tail, per: per, max: max, args: make([]any, 0, per*max)}
+	return &batch{tx: tx, head: head, row: row, tail: tail, per: per, max: max}
 }
 
 func (b *batch) statement(rows int) string {
@@ -26,6 +26,9 @@ func (b *batch) statement(rows int) string {
 
 // add queues one row (per arguments); a full batch is executed.
 func (b *batch) add(ctx context.Context, args ...any) error {
+	if b.args == nil { // allocated on first use: most history batches stay empty
+		b.args = make([]any, 0, b.per*b.max)
+	}
 	b.args = append(b.args, args...)
 	b.n++
 	if b.n < b.max {

@@ -74,26 +74,47 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 		return IngestResult{}, err
 	}
 	defer tx.Rollback()
-	var res IngestResult
 	if mode == Replace {
 		var cur string
 		err := tx.QueryRowContext(ctx, "SELECT sha256 FROM dataset_versions WHERE dataset = ? AND current = 1 ORDER BY id DESC LIMIT 1", v.Dataset).Scan(&cur)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return res, err
+			return IngestResult{}, err
 		}
 		if cur == v.SHA256 {
 			return IngestResult{Unchanged: true}, nil
 		}
 	}
+	res, err := ingestTx(ctx, tx, v, p, mode, 0)
+	if err != nil {
+		return res, err
+	}
+	if err := tx.Commit(); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// ingestTx writes p as a new version of v.Dataset inside tx (see Ingest).
+// restoredFrom is the version a restore brings back (0 for a file). In
+// Replace mode every value the new version revises or deletes, and every
+// climatology slot it changes or removes, is copied to the history tables
+// first, so the version being replaced can be restored (Store.Restore).
+func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mode Mode, restoredFrom int64) (IngestResult, error) {
+	var res IngestResult
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	retrieved := v.Retrieved.UTC()
 	if v.Retrieved.IsZero() {
 		retrieved = time.Now().UTC()
 	}
+	var restored any
+	if restoredFrom != 0 {
+		restored = restoredFrom
+	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO dataset_versions
-		(dataset, producer_version, source, sha256, size, retrieved_at, ingested_at, etag, last_modified, row_count, current)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-		v.Dataset, v.ProducerVersion, v.Source, v.SHA256, v.Size, retrieved.Format(time.RFC3339Nano), now, v.ETag, v.LastModified, p.Rows())
+		(dataset, producer_version, source, sha256, size, retrieved_at, ingested_at, etag, last_modified, row_count, current, history, restored_from)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		v.Dataset, v.ProducerVersion, v.Source, v.SHA256, v.Size, retrieved.Format(time.RFC3339Nano), now, v.ETag, v.LastModified, p.Rows(),
+		mode == Replace, restored)
 	if err != nil {
 		return res, err
 	}
@@ -101,9 +122,6 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 	stored := 0
 	if mode == Replace {
 		if _, err := tx.ExecContext(ctx, "UPDATE dataset_versions SET current = 0 WHERE dataset = ? AND id <> ?", v.Dataset, res.VersionID); err != nil {
-			return res, err
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM climatologies WHERE series_id IN (SELECT id FROM series WHERE dataset = ?)", v.Dataset); err != nil {
 			return res, err
 		}
 		var n sql.NullInt64
@@ -128,11 +146,14 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 		return res, err
 	}
 	defer setSummary.Close()
-	readOld, err := tx.PrepareContext(ctx, "SELECT date, value FROM observations WHERE series_id = ? ORDER BY date")
+	readOld, err := tx.PrepareContext(ctx, "SELECT date, value, version_id FROM observations WHERE series_id = ? ORDER BY date")
 	if err != nil {
 		return res, err
 	}
 	defer readOld.Close()
+	hist := newBatch(tx, "INSERT INTO observation_history (series_id, date, value, version_id, superseded_by) VALUES ", "(?, ?, ?, ?, ?)",
+		"", 5, obsBatch)
+	defer hist.close()
 
 	kept := map[int64]bool{}
 	var guard shrinkGuard
@@ -167,12 +188,13 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 				}
 			}
 			var old []obs.Point
+			var oldVersions []int64
 			if n > 0 { // a new or emptied series has nothing to compare with
-				if old, err = storedPoints(ctx, readOld, id); err != nil {
+				if old, oldVersions, err = storedPoints(ctx, readOld, id); err != nil {
 					return res, err
 				}
 			}
-			sum, err = replaceSeries(ctx, tx, obsw, id, old, se, res.VersionID, &res, &guard)
+			sum, err = replaceSeries(ctx, tx, obsw, hist, id, old, oldVersions, se, res.VersionID, &res, &guard)
 		} else {
 			sum, err = mergeSeries(ctx, tx, obsw, id, n, se, res.VersionID, &res)
 		}
@@ -186,31 +208,29 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 	if err := obsw.flush(ctx); err != nil {
 		return res, err
 	}
+	if err := hist.flush(ctx); err != nil {
+		return res, err
+	}
 	if mode == Replace {
-		if err := deleteGoneSeries(ctx, tx, v.Dataset, kept, &res, &guard); err != nil {
+		if err := deleteGoneSeries(ctx, tx, v.Dataset, kept, res.VersionID, &res, &guard); err != nil {
 			return res, err
 		}
 		if err := guard.check(v, res.Deleted, stored); err != nil {
 			return IngestResult{}, err
 		}
 	}
-	if err := storeClimatologies(ctx, tx, v.Dataset, p.Climatologies, res.VersionID); err != nil {
+	if err := storeClimatologies(ctx, tx, v.Dataset, p.Climatologies, res.VersionID, mode == Replace); err != nil {
 		return res, err
 	}
-	if mode == Replace {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM series WHERE dataset = ? AND n = 0`, v.Dataset); err != nil {
-			return res, err
-		}
-	}
+	// A series that lost all its values keeps its row (n = 0, which every
+	// read skips): the history tables refer to it, and a restore brings
+	// it back.
 	if err := refreshCoverage(ctx, tx, v.Dataset); err != nil {
 		return res, err
 	}
 	// A version that changed nothing records the largest date, so that
 	// NULL keeps meaning "unknown".
 	if _, err := tx.ExecContext(ctx, "UPDATE dataset_versions SET changed_from = ? WHERE id = ?", int64(res.ChangedFrom), res.VersionID); err != nil {
-		return res, err
-	}
-	if err := tx.Commit(); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -262,13 +282,14 @@ func appendSeries(ctx context.Context, obsw *batch, id int64, se obs.Series, k i
 	return summaryOf(se.Points, k < len(se.Points)), nil
 }
 
-// replaceSeries makes the stored values of series id (old, in date order)
-// equal se's points:
+// replaceSeries makes the stored values of series id (old, in date order,
+// supplied by the versions oldVersions) equal se's points:
 // new and revised values are queued on obsw, values the file no longer has
-// are deleted, unchanged values keep their version. The stored values are
+// are deleted, unchanged values keep their version. The old value of every
+// revised or deleted date is queued on hist (observation_history). The stored values are
 // read in date order and merged with the (sorted) new points, so the cost
 // is one pass over both. Lost values are reported to guard.
-func replaceSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, old []obs.Point, se obs.Series, versionID int64, res *IngestResult, guard *shrinkGuard) (seriesSummary, error) {
+func replaceSeries(ctx context.Context, tx *sql.Tx, obsw, hist *batch, id int64, old []obs.Point, oldVersions []int64, se obs.Series, versionID int64, res *IngestResult, guard *shrinkGuard) (seriesSummary, error) {
 	pts := se.Points
 	rows := res.Rows
 	var gone []obs.Date
@@ -278,6 +299,9 @@ func replaceSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, old [
 		switch {
 		case j == len(pts) || (i < len(old) && old[i].Date < pts[j].Date):
 			gone = append(gone, old[i].Date)
+			if err := hist.add(ctx, id, int64(old[i].Date), old[i].Value, oldVersions[i], versionID); err != nil {
+				return seriesSummary{}, err
+			}
 			res.ChangedFrom = min(res.ChangedFrom, old[i].Date)
 			i++
 		case i == len(old) || pts[j].Date < old[i].Date:
@@ -292,6 +316,9 @@ func replaceSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, old [
 			j++
 		default: // same date
 			if old[i].Value != pts[j].Value {
+				if err := hist.add(ctx, id, int64(old[i].Date), old[i].Value, oldVersions[i], versionID); err != nil {
+					return seriesSummary{}, err
+				}
 				if err := obsw.add(ctx, id, int64(pts[j].Date), pts[j].Value, versionID); err != nil {
 					return seriesSummary{}, err
 				}
@@ -353,8 +380,9 @@ func mergeSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, n int, 
 // deleteGoneSeries deletes the observations of the dataset's series that the
 // new version no longer has. A series the new file lacks altogether is the
 // clearest sign of a file cut short (at an entity boundary, say): it counts
-// against the guard like a series that stops early.
-func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[int64]bool, res *IngestResult, guard *shrinkGuard) error {
+// against the guard like a series that stops early. The deleted values are
+// copied to observation_history, superseded by version versionID.
+func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[int64]bool, versionID int64, res *IngestResult, guard *shrinkGuard) error {
 	rows, err := tx.QueryContext(ctx, "SELECT id, indicator, entity, n, first_date FROM series WHERE dataset = ? AND n > 0", dataset)
 	if err != nil {
 		return err
@@ -381,6 +409,10 @@ func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[
 		return err
 	}
 	for _, g := range gone {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO observation_history (series_id, date, value, version_id, superseded_by)
+			SELECT series_id, date, value, version_id, ? FROM observations WHERE series_id = ?`, versionID, g.id); err != nil {
+			return err
+		}
 		r, err := tx.ExecContext(ctx, "DELETE FROM observations WHERE series_id = ?", g.id)
 		if err != nil {
 			return err
@@ -398,24 +430,27 @@ func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[
 	return nil
 }
 
-// storedPoints returns the stored values of one series in date order,
-// read with the prepared statement readOld (see Ingest).
-func storedPoints(ctx context.Context, readOld *sql.Stmt, seriesID int64) ([]obs.Point, error) {
+// storedPoints returns the stored values of one series in date order and
+// the version that supplied each, read with the prepared statement readOld
+// (see ingestTx).
+func storedPoints(ctx context.Context, readOld *sql.Stmt, seriesID int64) ([]obs.Point, []int64, error) {
 	rows, err := readOld.QueryContext(ctx, seriesID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	var out []obs.Point
+	var vers []int64
 	for rows.Next() {
-		var d int64
+		var d, ver int64
 		var v float64
-		if err := rows.Scan(&d, &v); err != nil {
-			return nil, err
+		if err := rows.Scan(&d, &v, &ver); err != nil {
+			return nil, nil, err
 		}
 		out = append(out, obs.Point{Date: obs.Date(d), Value: v})
+		vers = append(vers, ver)
 	}
-	return out, rows.Err()
+	return out, vers, rows.Err()
 }
 
 // storedDates returns the stored dates of one series within [from, to].
@@ -454,14 +489,44 @@ func deleteDates(ctx context.Context, tx *sql.Tx, seriesID int64, dates []obs.Da
 	return nil
 }
 
-// storeClimatologies writes a file's producer climatologies.
-func storeClimatologies(ctx context.Context, tx *sql.Tx, dataset string, cs []obs.Climatology, versionID int64) error {
-	if len(cs) == 0 {
+// climKey identifies one stored climatology slot.
+type climKey struct {
+	series   int64
+	baseline string
+	slot     int
+}
+
+// climRow is one stored climatology slot's content and the version that
+// supplied it.
+type climRow struct {
+	convention string
+	value      sql.NullFloat64
+	version    int64
+}
+
+// storeClimatologies writes a file's producer climatologies. With replace
+// (Replace mode) the dataset's stored climatologies become exactly cs: a
+// slot whose value and convention are unchanged keeps its row and version,
+// a changed or removed slot is copied to climatology_history (superseded by
+// versionID) before it is overwritten or deleted. Without replace (Merge
+// mode) the slots of cs are upserted and the others stay.
+func storeClimatologies(ctx context.Context, tx *sql.Tx, dataset string, cs []obs.Climatology, versionID int64, replace bool) error {
+	var old map[climKey]climRow
+	if replace {
+		var err error
+		if old, err = storedClimatologies(ctx, tx, dataset); err != nil {
+			return err
+		}
+	}
+	if len(cs) == 0 && len(old) == 0 {
 		return nil
 	}
 	b := newBatch(tx, "INSERT INTO climatologies (series_id, baseline, convention, slot, value, version_id) VALUES ", "(?, ?, ?, ?, ?, ?)",
 		" ON CONFLICT (series_id, baseline, slot) DO UPDATE SET value = excluded.value, convention = excluded.convention, version_id = excluded.version_id", 6, 100)
 	defer b.close()
+	hist := newBatch(tx, "INSERT INTO climatology_history (series_id, baseline, slot, convention, value, version_id, superseded_by) VALUES ",
+		"(?, ?, ?, ?, ?, ?, ?)", "", 7, 100)
+	defer hist.close()
 	for _, c := range cs {
 		var id int64
 		err := tx.QueryRowContext(ctx, "SELECT id FROM series WHERE dataset = ? AND indicator = ? AND entity = ?", dataset, c.Indicator, c.Entity).Scan(&id)
@@ -473,10 +538,52 @@ func storeClimatologies(ctx context.Context, tx *sql.Tx, dataset string, cs []ob
 			if !math.IsNaN(val) {
 				value = val
 			}
+			k := climKey{id, c.Baseline, slot}
+			if o, ok := old[k]; ok {
+				delete(old, k)
+				if o.convention == c.Convention && o.value.Valid == !math.IsNaN(val) && (!o.value.Valid || o.value.Float64 == val) {
+					continue // unchanged: keeps its row and version
+				}
+				if err := hist.add(ctx, id, c.Baseline, slot, o.convention, o.value, o.version, versionID); err != nil {
+					return err
+				}
+			}
 			if err := b.add(ctx, id, c.Baseline, c.Convention, slot, value, versionID); err != nil {
 				return err
 			}
 		}
 	}
-	return b.flush(ctx)
+	if err := b.flush(ctx); err != nil {
+		return err
+	}
+	// The slots left in old are not in the new file: kept in history, deleted.
+	for k, o := range old {
+		if err := hist.add(ctx, k.series, k.baseline, k.slot, o.convention, o.value, o.version, versionID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM climatologies WHERE series_id = ? AND baseline = ? AND slot = ?", k.series, k.baseline, k.slot); err != nil {
+			return err
+		}
+	}
+	return hist.flush(ctx)
+}
+
+// storedClimatologies reads every stored climatology slot of a dataset.
+func storedClimatologies(ctx context.Context, tx *sql.Tx, dataset string) (map[climKey]climRow, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT c.series_id, c.baseline, c.slot, c.convention, c.value, c.version_id
+		FROM climatologies c JOIN series s ON s.id = c.series_id WHERE s.dataset = ?`, dataset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[climKey]climRow{}
+	for rows.Next() {
+		var k climKey
+		var r climRow
+		if err := rows.Scan(&k.series, &k.baseline, &k.slot, &r.convention, &r.value, &r.version); err != nil {
+			return nil, err
+		}
+		out[k] = r
+	}
+	return out, rows.Err()
 }

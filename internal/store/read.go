@@ -71,7 +71,7 @@ func (sn *Snapshot) SeriesWindow(ctx context.Context, dataset, indicator, entity
 	var id int64
 	se := obs.Series{Indicator: indicator, Entity: entity}
 	var freq string
-	err := sn.tx.QueryRowContext(ctx, "SELECT id, unit, frequency FROM series WHERE dataset = ? AND indicator = ? AND entity = ?",
+	err := sn.tx.QueryRowContext(ctx, "SELECT id, unit, frequency FROM series WHERE dataset = ? AND indicator = ? AND entity = ? AND n > 0",
 		dataset, indicator, entity).Scan(&id, &se.Unit, &freq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return se, Source{}, notFound(dataset, indicator, entity)

@@ -136,8 +136,8 @@ func (s *Store) HasVersion(ctx context.Context, dataset, sha256 string) (bool, e
 }
 
 func versions(ctx context.Context, q querier, where string, args ...any) ([]Version, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, dataset, producer_version, source, sha256, size, retrieved_at, ingested_at, row_count, current
-		FROM dataset_versions `+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT id, dataset, producer_version, source, sha256, size, retrieved_at, ingested_at, row_count, current,
+		COALESCE(restored_from, 0) FROM dataset_versions `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func versions(ctx context.Context, q querier, where string, args ...any) ([]Vers
 	for rows.Next() {
 		var v Version
 		var ret, ing string
-		if err := rows.Scan(&v.ID, &v.Dataset, &v.ProducerVersion, &v.Source, &v.SHA256, &v.Size, &ret, &ing, &v.Rows, &v.Current); err != nil {
+		if err := rows.Scan(&v.ID, &v.Dataset, &v.ProducerVersion, &v.Source, &v.SHA256, &v.Size, &ret, &ing, &v.Rows, &v.Current, &v.RestoredFrom); err != nil {
 			return nil, err
 		}
 		v.Retrieved, _ = time.Parse(time.RFC3339Nano, ret)

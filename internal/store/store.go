@@ -17,6 +17,11 @@
 //     version. So a value's lineage says since when it has been what it is.
 //   - In Merge mode (gridded files, one file per day), each file is its own
 //     version row and its points are upserted; the other points stay.
+//   - In Replace mode every value a new version revises or deletes (and
+//     every producer climatology slot it changes or removes) is kept in the
+//     history tables with the version that supplied it and the one that
+//     replaced it, so Restore can rebuild any later-recorded version
+//     exactly, as a new version row. Merge mode keeps no history.
 //   - Every read method reads inside one read transaction (a Snapshot), so
 //     the values, the version and the checksum it returns belong to the same
 //     committed state; an ingest running at the same time is either wholly
