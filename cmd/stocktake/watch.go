@@ -66,7 +66,7 @@ stay stored and served. Stop with Ctrl-C.`,
 			go func() { srvErr <- srv.Serve(ln) }()
 			fmt.Fprintf(cmd.ErrOrStderr(), "stocktake watch: serving http://%s, updating every %s, database %s\n", ln.Addr(), every, st.Path())
 
-			d := alerts.NewDeliverer(st, alerts.DelivererOptions{Logger: slog.Default()})
+			d := alerts.NewDeliverer(st, alerts.DelivererOptions{Logger: slog.Default(), AllowPrivateTargets: source.allowPrivate})
 			delDone := make(chan struct{})
 			go func() { _ = d.Run(ctx); close(delDone) }()
 
