@@ -145,6 +145,9 @@ func meanFile(path, varName string, regions []Region, weighting Weighting) ([]Re
 	} else if st.IsDir() {
 		return nil, "", errors.New("is a directory")
 	}
+	if err := checkDeclaredSize(path); err != nil {
+		return nil, "", err
+	}
 	lockC()
 	defer unlockC()
 	f, err := openNC(path)
@@ -184,6 +187,15 @@ func meanFile(path, varName string, regions []Region, weighting Weighting) ([]Re
 	if elsize == 0 || v.typ == ncChar {
 		return nil, "", fmt.Errorf("variable %s has type %s, not a number", v.name, v.typ)
 	}
+	if nlat*nlon > MaxGridCells || nlat > MaxGridCells || nlon > MaxGridCells {
+		return nil, "", fmt.Errorf("variable %s: a grid of %d x %d cells exceeds the limit of %d cells", v.name, nlat, nlon, MaxGridCells)
+	}
+	// Every valid cell is checked: an infinite value always, a value
+	// outside the physical range of a temperature or percentage unit too.
+	lo, hi, ranged := cellRange(unit)
+	if !ranged {
+		lo, hi = math.Inf(-1), math.Inf(1)
+	}
 	buf := scratchBuf(nlat * nlon * elsize)
 	start := make([]int, len(shape))
 	count := make([]int, len(shape))
@@ -202,6 +214,18 @@ func meanFile(path, varName string, regions []Region, weighting Weighting) ([]Re
 		data := buf
 		if lay.iLon < lay.iLat {
 			data = transpose(buf, nlon, nlat, elsize)
+		}
+		if i, val, bad := badCell(data, v.typ, &pk, lo, hi); bad {
+			when := date
+			if when == "" {
+				when = "the only time step"
+			}
+			what := "is not finite"
+			if ranged && !math.IsInf(val, 0) {
+				what = fmt.Sprintf("is outside the physical range %g to %g %s (a missing-value marker without _FillValue?)", lo, hi, unit)
+			}
+			return nil, "", fmt.Errorf("variable %s, %s, cell at latitude %g longitude %g: value %g %s %s",
+				v.name, when, lay.lat[i/nlon], lay.lon[i%nlon], val, unit, what)
 		}
 		for i, s := range sels {
 			val, cells := reduce(data, v.typ, &pk, &lay, s, nlon)
