@@ -411,4 +411,3 @@ func scanCells[T int8 | uint8 | int16 | uint16 | int32 | uint32 | int64 | uint64
 	}
 	return 0, 0, false
 }
-

@@ -12,7 +12,7 @@ import (
 // the alert tables use), so that they compare as strings.
 
 // WebhookRow is one registered receiver as stored. Indicators is the
-// comma-separated list of indicator ids ('' = all).
+// comma-separated list of indicator ids (” = all).
 type WebhookRow struct {
 	ID         int64
 	URL        string
@@ -175,4 +175,3 @@ func (s *Store) RestrictPermissions() error {
 	}
 	return nil
 }
-

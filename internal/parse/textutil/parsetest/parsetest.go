@@ -7,9 +7,9 @@ package parsetest
 import (
 	"errors"
 	"math"
-	"strings"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
