@@ -118,7 +118,7 @@ func TestSniff(t *testing.T) {
 // TestSniffBinary: NUL bytes and non-UTF-8 bytes are refused with their line.
 func TestSniffBinary(t *testing.T) {
 	for data, want := range map[string]string{
-		"a,b\n1,2\n3,\x00\n": "f.csv:3: binary data (a NUL byte at offset 11)",
+		"a,b\n1,2\n3,\x00\n": "f.csv:3: binary data (a NUL byte at offset 10)",
 		"a,b\n1,\xff2\n":     "f.csv:2: byte 0xff at offset 6 is not UTF-8",
 		"\xff\xfea\x00,\x00": "f.csv:1: binary data",
 	} {
