@@ -70,6 +70,36 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 		return reply{}, err
 	}
 	width, height = snapSize(min(width, MaxChartWidth), chartWidths), snapSize(min(height, MaxChartHeight), chartHeights)
+	if ext == "csv" {
+		return chartReply(s, ctx, gc, q, id, ext, kind, width, height)
+	}
+	// A picture is built once per canonical request (sizes snapped, the
+	// other parameters sorted), whatever width or height was asked: the
+	// plot and its render are shared by every request that maps to it.
+	canon := make([]string, 0, len(q.Values))
+	for _, k := range sortedKeys(q.Values) {
+		if k != "width" && k != "height" {
+			canon = append(canon, k+"="+q.Get(k))
+		}
+	}
+	key := fmt.Sprintf("render|%s|%s|%dx%d|%s", id, ext, width, height, strings.Join(canon, "&"))
+	e, _, err := gc.get(key, func() (reply, error) { return chartReply(s, ctx, gc, q, id, ext, kind, width, height) })
+	if err != nil {
+		return reply{}, err
+	}
+	rp := e.reply
+	// A request for another size than the one drawn is answered but not
+	// cached under its own query string, so that a stream of distinct sizes
+	// cannot fill the response cache and evict the cheap endpoints.
+	if (q.Get("width") != "" && q.Get("width") != strconv.Itoa(width)) || (q.Get("height") != "" && q.Get("height") != strconv.Itoa(height)) {
+		rp.noStore = true
+	}
+	return rp, nil
+}
+
+// chartReply builds the chart or CSV download of handleChart at the given
+// (already bounded) size; the render runs in a render slot (boundedRender).
+func chartReply(s *Server, ctx context.Context, gc *genCache, q query, id, ext, kind string, width, height int) (reply, error) {
 	ref, err := s.resolve(ctx, gc, id)
 	if err != nil {
 		return reply{}, err
@@ -135,29 +165,8 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	if ref.Dataset.Licence != "" {
 		footer = append(footer, "Licence: "+ref.Dataset.Licence+". Chart: stocktake.")
 	}
-	// The render is shared by every request with the same canonical
-	// parameters (sizes snapped), bounded in concurrency and in time.
-	canon := make([]string, 0, len(q.Values))
-	for _, k := range sortedKeys(q.Values) {
-		if k != "width" && k != "height" {
-			canon = append(canon, k+"="+q.Get(k))
-		}
-	}
-	key := fmt.Sprintf("render|%s|%s|%dx%d|%s", id, ext, width, height, strings.Join(canon, "&"))
-	e, _, err := gc.get(key, func() (reply, error) {
-		body, err := s.boundedRender(ctx, func() ([]byte, error) { return render(p, ext, width, height, footer) })
-		if err != nil {
-			return reply{}, err
-		}
-		r := rp
-		r.body = body
-		return r, nil
-	})
-	if err != nil {
-		return reply{}, err
-	}
-	rp.body = e.body
-	return rp, nil
+	rp.body, err = s.boundedRender(ctx, func() ([]byte, error) { return render(p, ext, width, height, footer) })
+	return rp, err
 }
 
 // boundedRender runs fn in one of the server's render slots. It waits at

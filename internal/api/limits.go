@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -124,5 +126,30 @@ func HTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// isPicture reports whether path is a PNG or SVG chart download.
+func isPicture(path string) bool {
+	return strings.HasPrefix(path, "/api/chart/") && (strings.HasSuffix(path, ".png") || strings.HasSuffix(path, ".svg"))
+}
+
+// chartSlot takes one of the picture slots, waiting at most renderWait, and
+// returns its release; ok is false when none came free.
+func (s *Server) chartSlot(ctx context.Context) (release func(), ok bool) {
+	select {
+	case s.pictures <- struct{}{}:
+		return func() { <-s.pictures }, true
+	default:
+	}
+	t := time.NewTimer(renderWait)
+	defer t.Stop()
+	select {
+	case s.pictures <- struct{}{}:
+		return func() { <-s.pictures }, true
+	case <-t.C:
+		return nil, false
+	case <-ctx.Done():
+		return nil, false
 	}
 }
