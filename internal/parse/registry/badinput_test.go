@@ -239,4 +239,3 @@ func snapshot(t *testing.T, st *store.Store, ds catalog.Dataset) string {
 	}
 	return b.String()
 }
-
