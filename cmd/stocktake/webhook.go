@@ -45,7 +45,8 @@ whsec_ secret read from --secret-file or the environment variable named by
 --secret-env, or else generated and printed once (store it in the receiver;
 it is not shown again). A secret is never accepted on the command line, where
 ps and the shell history would show it. --unsigned registers without one.
-The database file is made readable by its owner only (0600).`,
+The database file is made readable by its owner only (0600). With --json:
+{"webhook": {...}, "secret": "whsec_..."} (secret only when generated).`,
 		Example: `  stocktake webhook add https://example.org/hook --indicator seaice.south,sst.world
   STOCKTAKE_WEBHOOK_SECRET=whsec_... stocktake webhook add https://example.org/hook --secret-env STOCKTAKE_WEBHOOK_SECRET
   stocktake webhook add http://127.0.0.1:9000/alerts --allow-private-targets --json`,

@@ -441,7 +441,7 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (int, error) {
 // another deliverer need not wait for the lease to lapse.
 func (d *Deliverer) release(list []store.DueDelivery) {
 	for _, x := range list {
-		_, _ = d.st.FinishDelivery(context.Background(), x.ID, d.owner, "pending", x.Attempts, "", "", "")
+		_ = d.st.ReleaseDelivery(context.Background(), x.ID, d.owner)
 	}
 }
 

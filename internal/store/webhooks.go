@@ -135,6 +135,13 @@ func (s *Store) FinishDelivery(ctx context.Context, id int64, owner, state strin
 	return n == 1, err
 }
 
+// ReleaseDelivery gives back owner's lease on a delivery it did not
+// attempt, leaving everything else as it was.
+func (s *Store) ReleaseDelivery(ctx context.Context, id int64, owner string) error {
+	_, err := s.db.ExecContext(ctx, "UPDATE deliveries SET lease_owner = '', lease_until = '' WHERE id = ? AND lease_owner = ?", id, owner)
+	return err
+}
+
 // DeliveryRow is the stored state of one delivery.
 type DeliveryRow struct {
 	ID, Webhook, Event int64
