@@ -117,6 +117,10 @@ are registered).`,
 				return err
 			}
 			defer st.Close()
+			// The database may hold webhook secrets: owner-only (0600).
+			if err := st.RestrictPermissions(); err != nil {
+				return err
+			}
 			// Record events (new records, retractions) are detected after every
 			// dataset that changed, and queued for webhooks.
 			opts.AfterIngest = alerts.Hook(st, nil)

@@ -53,6 +53,10 @@ stay stored and served. Stop with Ctrl-C.`,
 				return err
 			}
 			defer st.Close()
+			// The database may hold webhook secrets: owner-only (0600).
+			if err := st.RestrictPermissions(); err != nil {
+				return err
+			}
 			ctx, cancel := context.WithCancel(cmd.Context())
 			defer cancel()
 

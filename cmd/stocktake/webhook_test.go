@@ -72,6 +72,9 @@ func TestUpdateDeliversWebhooks(t *testing.T) {
 	if r := runCLI(t, db, "update", "--only", "co2.mlo", "--from", mirror); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
+	if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("database made by update: mode %v, want 0600 (%v)", fi.Mode().Perm(), err)
+	}
 	if r := runCLI(t, db, "webhook", "add", receiver.URL, "--indicator", "co2.mlo", "--secret", hookSecret, "--allow-private-targets"); r.code != 2 || !strings.Contains(r.stderr, "not accepted on the command line") {
 		t.Fatalf("--secret on the command line: exit %d, %s", r.code, r.stderr)
 	}
