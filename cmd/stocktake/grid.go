@@ -18,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"text/tabwriter"
 	"time"
 
@@ -77,14 +76,10 @@ func (g *gridFlags) add(cmd *cobra.Command, regionHelp string) {
 	cmd.Flags().IntVar(&g.workers, "workers", defaultGridWorkers(), "worker processes; 0 reads in this process without crash isolation")
 }
 
-// defaultGridWorkers is one worker per CPU, or in-process inside test
-// binaries, which cannot re-execute themselves as "stocktake grid worker".
-func defaultGridWorkers() int {
-	if testing.Testing() {
-		return 0
-	}
-	return runtime.NumCPU()
-}
+// defaultGridWorkers is the --workers default: one worker per CPU. The
+// package's tests replace it with 0 (in-process), since a test binary
+// cannot re-execute itself as "stocktake grid worker".
+var defaultGridWorkers = runtime.NumCPU
 
 // gridWorkerCommand returns the command that starts one worker process:
 // this executable with the hidden subcommand "grid worker".
@@ -347,23 +342,40 @@ func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files [
 		reqs = append(reqs, grid.Request{File: f, Var: varName, Regions: []grid.Region{region}, Weighting: w})
 		reqSums = append(reqSums, s)
 	}
-	var storeErr error
-	// claimed maps each date stored in this run to its file: two files of
-	// one run that give the same day are a mistake in the folder (a copy, a
-	// mislabelled file), so the later one fails instead of silently
-	// replacing the first. A file given in a later run for a stored day
-	// replaces it on purpose (a preliminary OISST day made final). The pool
-	// hands results back in the order of the files, so which of two files
-	// is kept does not depend on worker timing: the first in that order.
-	claimed := map[string]string{}
-	runErr := pool.Run(ctx, reqs, func(r grid.Response) {
-		if storeErr != nil {
-			return
+	// Every file is reduced first and stored after: two files of one run
+	// that give the same day are a mistake in the folder (a copy, a
+	// mislabelled file), so both fail and neither is stored, whatever
+	// the order; the other files are stored. A file given in a later run for
+	// a stored day replaces it on purpose (a preliminary OISST day made
+	// final).
+	var resps []grid.Response
+	runErr := pool.Run(ctx, reqs, func(r grid.Response) { resps = append(resps, r) })
+	byDate := map[string][]string{}
+	for _, r := range resps {
+		if r.Err != "" {
+			continue
 		}
+		seen := map[string]bool{}
+		for _, x := range r.Results {
+			if x.Date != "" && !seen[x.Date] {
+				seen[x.Date] = true
+				byDate[x.Date] = append(byDate[x.Date], r.File)
+			}
+		}
+	}
+	var storeErr error
+	for _, r := range resps {
 		if r.Err == "" {
 			for _, x := range r.Results {
-				if other, dup := claimed[x.Date]; dup && x.Date != "" {
-					r.Err = fmt.Sprintf("%s: %s is also the date of %s in this run; one day needs one file (remove one and run again)", r.File, x.Date, other)
+				if files := byDate[x.Date]; x.Date != "" && len(files) > 1 {
+					others := make([]string, 0, len(files)-1)
+					for _, f := range files {
+						if f != r.File {
+							others = append(others, f)
+						}
+					}
+					r.Err = fmt.Sprintf("%s: %s is also the date of %s in this run; one day needs one file (neither was stored: remove one and run again)",
+						r.File, x.Date, strings.Join(others, ", "))
 					break
 				}
 			}
@@ -372,30 +384,23 @@ func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files [
 			sum.Failed++
 			sum.Errors = append(sum.Errors, r.Err)
 			slog.Error("grid ingest: file failed", "err", r.Err)
-			return
+			continue
 		}
 		n, err := storeGridFile(ctx, st, dataset, id, r, reqSums[r.Seq])
-		if err == nil {
-			for _, x := range r.Results {
-				if x.Date != "" {
-					claimed[x.Date] = r.File
-				}
-			}
-		}
 		if err != nil {
 			var fe *gridFileError
 			if errors.As(err, &fe) {
 				sum.Failed++
 				sum.Errors = append(sum.Errors, fe.Error())
 				slog.Error("grid ingest: file failed", "err", fe.Error())
-				return
+				continue
 			}
 			storeErr = err
-			return
+			break
 		}
 		sum.Ingested++
 		sum.Points += n
-	})
+	}
 	if storeErr != nil {
 		return storeErr
 	}

@@ -16,6 +16,10 @@ import (
 
 // TestGridCLI computes Climate Reanalyzer's regional means from NOAA's grid
 // and turns a folder of daily files into a stored series.
+// The tests run grid reads in-process: a test binary cannot re-execute
+// itself as "stocktake grid worker".
+func init() { defaultGridWorkers = func() int { return 0 } }
+
 func TestGridCLI(t *testing.T) {
 	nc := filepath.Join(testutil.SharedData(t), "noaa-oisst-v2.1", "oisst-avhrr-v02r01.20240724.nc")
 	db := filepath.Join(t.TempDir(), "g.db")
@@ -77,8 +81,19 @@ func TestGridCLI(t *testing.T) {
 	b2, _ := os.ReadFile(day2)
 	os.WriteFile(filepath.Join(dir, "zz-copy.nc"), b2, 0o644)
 	r = runCLI(t, db, "grid", "ingest", dir, "--as", "sst.world.oisst", "--region", "world", "--workers", "0")
-	if r.code != 1 || !strings.Contains(r.stderr, "zz-copy.nc: 2024-07-25 is also the date of") {
+	if r.code != 1 || !strings.Contains(r.stderr, "zz-copy.nc: 2024-07-25 is also the date of") ||
+		!strings.Contains(r.stderr, "20240725.nc: 2024-07-25 is also the date of") {
 		t.Fatalf("duplicate day: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// Neither file of the conflicting pair is stored (finding 8): the
+	// series still has its one day until the folder is fixed.
+	r = runCLI(t, db, "show", "sst.world.oisst", "--json")
+	if got = decode[present.Series](t, r.stdout); len(got.Points) != 1 {
+		t.Fatalf("after a duplicate-date run the series has %d points, want 1 (unchanged)", len(got.Points))
+	}
+	os.Remove(filepath.Join(dir, "zz-copy.nc"))
+	if r = runCLI(t, db, "grid", "ingest", dir, "--as", "sst.world.oisst", "--region", "world", "--workers", "0"); r.code != 0 {
+		t.Fatalf("after removing the copy: exit %d\n%s", r.code, r.stderr)
 	}
 	r = runCLI(t, db, "show", "sst.world.oisst", "--json")
 	got = decode[present.Series](t, r.stdout)

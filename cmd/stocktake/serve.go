@@ -72,14 +72,7 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
 			}
 			h := httpHandler(st)
 			defer h.Close()
-			srv := &http.Server{
-				Handler:           h,
-				ReadHeaderTimeout: 10 * time.Second,
-				ReadTimeout:       30 * time.Second,
-				WriteTimeout:      2 * time.Minute,
-				IdleTimeout:       2 * time.Minute,
-				ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
-			}
+			srv := api.HTTPServer(h, slog.Default())
 			fmt.Fprintf(cmd.OutOrStdout(), "stocktake: serving %s on http://%s/ (API: http://%s/api/openapi.json)\n", st.Path(), ln.Addr(), ln.Addr())
 			ctx := cmd.Context()
 			done := make(chan error, 1)

@@ -27,12 +27,16 @@ type sourceFlags struct {
 	timeout     time.Duration
 	retries     int
 	allowShrink bool
+	// allowPrivate lifts the outbound address policy (downloads and webhook
+	// deliveries may reach loopback, private and link-local addresses).
+	allowPrivate bool
 }
 
 func (f *sourceFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.from, "from", "", "read files from this local mirror folder instead of downloading")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 60*time.Second, "timeout of one download attempt")
 	cmd.Flags().IntVar(&f.retries, "retries", 3, "extra attempts after a failed download")
+	cmd.Flags().BoolVar(&f.allowPrivate, "allow-private-targets", false, "let downloads, their redirects and webhook deliveries reach loopback, private and link-local addresses (refused by default; for a lab)")
 	cmd.Flags().BoolVar(&f.allowShrink, "allow-shrink", false, "accept a file that loses a series' latest dates or more than 2% of the stored values (refused by default as probably truncated)")
 }
 
@@ -47,7 +51,7 @@ func (f *sourceFlags) apply(opts *ingest.Options) error {
 	}
 	opts.AllowShrink = f.allowShrink
 	if f.from == "" {
-		opts.Fetcher = fetch.New(fetch.Options{Timeout: f.timeout, Retries: f.retries, Logger: slog.Default()})
+		opts.Fetcher = fetch.New(fetch.Options{Timeout: f.timeout, Retries: f.retries, Logger: slog.Default(), AllowPrivateTargets: f.allowPrivate})
 		return nil
 	}
 	abs, err := filepath.Abs(f.from)
@@ -113,6 +117,10 @@ are registered).`,
 				return err
 			}
 			defer st.Close()
+			// The database may hold webhook secrets: owner-only (0600).
+			if err := st.RestrictPermissions(); err != nil {
+				return err
+			}
 			// Record events (new records, retractions) are detected after every
 			// dataset that changed, and queued for webhooks.
 			opts.AfterIngest = alerts.Hook(st, nil)
@@ -134,7 +142,7 @@ are registered).`,
 					slog.Warn("record-event detection failed; it will be retried on the next update", "err", err)
 				}
 			}
-			hooks, err := deliverWebhooks(cmd.Context(), st)
+			hooks, err := deliverWebhooks(cmd.Context(), st, source.allowPrivate)
 			if err != nil {
 				slog.Warn("webhook deliveries failed; they stay queued for the next update or 'stocktake watch'", "err", err)
 			}
@@ -195,13 +203,13 @@ type webhookTally struct {
 // this update queued included, so that 'update' run from cron notifies as
 // 'watch' does. A failed attempt stays queued with its backoff for the next
 // update or watch. It returns nil when no webhook is registered.
-func deliverWebhooks(ctx context.Context, st *store.Store) (*webhookTally, error) {
+func deliverWebhooks(ctx context.Context, st *store.Store, allowPrivate bool) (*webhookTally, error) {
 	hooks, err := alerts.Webhooks(ctx, st)
 	if err != nil || len(hooks) == 0 {
 		return nil, err
 	}
 	var t webhookTally
-	t.Delivered, err = alerts.NewDeliverer(st, alerts.DelivererOptions{Logger: slog.Default()}).DeliverDue(ctx)
+	t.Delivered, err = alerts.NewDeliverer(st, alerts.DelivererOptions{Logger: slog.Default(), AllowPrivateTargets: allowPrivate}).DeliverDue(ctx)
 	if err != nil {
 		return &t, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stocktake/stocktake/internal/alerts"
+	"github.com/stocktake/stocktake/internal/api"
 	"github.com/stocktake/stocktake/internal/ingest"
 	"github.com/stocktake/stocktake/internal/watch"
 )
@@ -53,6 +54,10 @@ stay stored and served. Stop with Ctrl-C.`,
 				return err
 			}
 			defer st.Close()
+			// The database may hold webhook secrets: owner-only (0600).
+			if err := st.RestrictPermissions(); err != nil {
+				return err
+			}
 			ctx, cancel := context.WithCancel(cmd.Context())
 			defer cancel()
 
@@ -62,12 +67,12 @@ stay stored and served. Stop with Ctrl-C.`,
 			}
 			handler := httpHandler(st)
 			defer handler.Close()
-			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+			srv := api.HTTPServer(handler, slog.Default())
 			srvErr := make(chan error, 1)
 			go func() { srvErr <- srv.Serve(ln) }()
 			fmt.Fprintf(cmd.ErrOrStderr(), "stocktake watch: serving http://%s, updating every %s, database %s\n", ln.Addr(), every, st.Path())
 
-			d := alerts.NewDeliverer(st, alerts.DelivererOptions{Logger: slog.Default()})
+			d := alerts.NewDeliverer(st, alerts.DelivererOptions{Logger: slog.Default(), AllowPrivateTargets: source.allowPrivate})
 			delDone := make(chan struct{})
 			go func() { _ = d.Run(ctx); close(delDone) }()
 
@@ -90,15 +95,24 @@ stay stored and served. Stop with Ctrl-C.`,
 				})
 			}()
 			var runErr error
+			watchDone := false
 			select {
 			case runErr = <-srvErr:
 			case runErr = <-watchErr:
+				watchDone = true
 			case <-ctx.Done():
 			}
 			cancel()
 			shutCtx, done := context.WithTimeout(context.Background(), 5*time.Second)
 			defer done()
 			_ = srv.Shutdown(shutCtx)
+			// Stop cleanly: the update loop and the deliverer end before the
+			// deferred st.Close, so no ingest is cut off by a closed store.
+			if !watchDone {
+				if err := <-watchErr; runErr == nil {
+					runErr = err
+				}
+			}
 			<-delDone
 			if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, http.ErrServerClosed) {
 				return runErr

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,27 +19,37 @@ func newWebhookCmd() *cobra.Command {
 		Short: "Register, list and remove receivers of record alerts",
 		Long: `Webhooks receive every record event detected after they are registered, as a
 JSON POST (the event, its "action" — new, retracted or reinstated — and its
-"sentence"). With --secret, the header X-Stocktake-Signature carries
-"sha256=" and the hex HMAC-SHA256 of the body under the secret. Failed
+"sentence"), signed per Standard Webhooks: headers webhook-id, webhook-timestamp
+and webhook-signature ("v1," and the base64 HMAC-SHA256 of "id.timestamp.body"
+under the base64-decoded whsec_ secret), so stock verification libraries work.
+Receivers on loopback, private or link-local addresses are refused unless
+--allow-private-targets is given (here and to update/watch). Failed
 deliveries are retried with exponential backoff; their state is kept in the
 database, so nothing is lost when stocktake restarts. 'stocktake watch'
 delivers them.`,
-		Example: `  stocktake webhook add https://example.org/hook --indicator seaice.south --secret s3cret
+		Example: `  stocktake webhook add https://example.org/hook --indicator seaice.south
   stocktake webhook list --json
   stocktake webhook remove 1`,
 		Args: cobra.NoArgs,
 	}
 	var indicators []string
-	var secret string
+	var secretFile, secretEnv, secretArg string
+	var unsigned, allowPrivate bool
 	add := &cobra.Command{
-		Use:   "add URL [--indicator ID,...] [--secret S]",
+		Use:   "add URL [--indicator ID,...] [--secret-file F | --secret-env VAR | --unsigned]",
 		Short: "Register a webhook",
 		Long: `add registers URL (absolute http or https) to receive the record events
 detected from now on, of every indicator or only of those given with
---indicator (catalog ids). With --secret each POST is signed: the header
-X-Stocktake-Signature is "sha256=" and the hex HMAC-SHA256 of the body.`,
-		Example: `  stocktake webhook add https://example.org/hook --indicator seaice.south,sst.world --secret s3cret
-  stocktake webhook add http://127.0.0.1:9000/alerts --json`,
+--indicator (catalog ids). Each POST is signed (Standard Webhooks) with a
+whsec_ secret read from --secret-file or the environment variable named by
+--secret-env, or else generated and printed once (store it in the receiver;
+it is not shown again). A secret is never accepted on the command line, where
+ps and the shell history would show it. --unsigned registers without one.
+The database file is made readable by its owner only (0600). With --json:
+{"webhook": {...}, "secret": "whsec_..."} (secret only when generated).`,
+		Example: `  stocktake webhook add https://example.org/hook --indicator seaice.south,sst.world
+  STOCKTAKE_WEBHOOK_SECRET=whsec_... stocktake webhook add https://example.org/hook --secret-env STOCKTAKE_WEBHOOK_SECRET
+  stocktake webhook add http://127.0.0.1:9000/alerts --allow-private-targets --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, id := range indicators {
@@ -46,24 +57,39 @@ X-Stocktake-Signature is "sha256=" and the hex HMAC-SHA256 of the body.`,
 					return usageError{fmt.Errorf("--indicator: %w", err)}
 				}
 			}
+			secret, generated, err := webhookSecret(secretArg, secretFile, secretEnv, unsigned)
+			if err != nil {
+				return err
+			}
 			st, err := openStore(cmd)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			h, err := alerts.AddWebhook(cmd.Context(), st, args[0], indicators, secret)
+			h, err := alerts.AddWebhook(cmd.Context(), st, args[0], indicators, secret, allowPrivate)
 			if err != nil {
 				return usageError{err}
 			}
 			if jsonFlag(cmd) {
-				return printJSON(cmd, h)
+				if generated {
+					return printJSON(cmd, map[string]any{"webhook": h, "secret": secret})
+				}
+				return printJSON(cmd, map[string]any{"webhook": h})
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "webhook %d added: %s\n", h.ID, h.URL)
+			fmt.Fprintf(cmd.OutOrStdout(), "webhook %d added: %s\n", h.ID, alerts.MaskURL(h.URL))
+			if generated {
+				fmt.Fprintf(cmd.OutOrStdout(), "signing secret (shown once): %s\n", secret)
+			}
 			return nil
 		},
 	}
 	add.Flags().StringSliceVar(&indicators, "indicator", nil, "send only events of these indicators (comma-separated; default all)")
-	add.Flags().StringVar(&secret, "secret", "", "HMAC-SHA256 signing secret")
+	add.Flags().StringVar(&secretArg, "secret", "", "refused: secrets are read from --secret-file or --secret-env")
+	_ = add.Flags().MarkHidden("secret")
+	add.Flags().StringVar(&secretFile, "secret-file", "", "read the whsec_ signing secret from this file")
+	add.Flags().StringVar(&secretEnv, "secret-env", "", "read the whsec_ signing secret from this environment variable")
+	add.Flags().BoolVar(&unsigned, "unsigned", false, "register without a signing secret")
+	add.Flags().BoolVar(&allowPrivate, "allow-private-targets", false, "accept a receiver on a loopback, private or link-local address")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List webhooks with their delivery counts",
@@ -121,7 +147,7 @@ delivered and failed. With --json: {"webhooks":[{...webhook, "pending",
 				if inds == "" {
 					inds = "all"
 				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%v\t%d\t%d\t%d\n", r.ID, r.URL, inds, r.HasSecret, r.Pending, r.Delivered, r.Failed)
+				fmt.Fprintf(w, "%d\t%s\t%s\t%v\t%d\t%d\t%d\n", r.ID, alerts.MaskURL(r.URL), inds, r.HasSecret, r.Pending, r.Delivered, r.Failed)
 			}
 			return w.Flush()
 		},
@@ -155,6 +181,45 @@ with its pending deliveries. With --json: {"removed": ID}.`,
 	}
 	cmd.AddCommand(add, list, remove)
 	return cmd
+}
+
+// webhookSecret returns the secret of 'webhook add': from a file, from an
+// environment variable, none when unsigned, or a new one (generated true).
+// A secret given on the command line is a usage error.
+func webhookSecret(arg, file, env string, unsigned bool) (secret string, generated bool, err error) {
+	if arg != "" {
+		return "", false, usagef("--secret: secrets are not accepted on the command line (ps and shell history show them); use --secret-file or --secret-env")
+	}
+	n := 0
+	for _, set := range []bool{file != "", env != "", unsigned} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return "", false, usagef("give at most one of --secret-file, --secret-env and --unsigned")
+	}
+	switch {
+	case unsigned:
+		return "", false, nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", false, usagef("--secret-file: %v", err)
+		}
+		secret = strings.TrimSpace(string(b))
+	case env != "":
+		secret = strings.TrimSpace(os.Getenv(env))
+		if secret == "" {
+			return "", false, usagef("--secret-env %s: the variable is empty or unset", env)
+		}
+	default:
+		return alerts.NewSecret(), true, nil
+	}
+	if err := alerts.CheckSecret(secret); err != nil {
+		return "", false, usageError{err}
+	}
+	return secret, false, nil
 }
 
 func newEventsCmd() *cobra.Command {

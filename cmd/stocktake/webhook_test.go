@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/store"
@@ -22,6 +23,9 @@ import (
 // the record events it detects to the registered webhooks, signed, and that
 // a receiver that fails keeps its deliveries queued without failing the
 // update.
+// hookSecret is a fixed Standard Webhooks secret for the tests.
+const hookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw7h6Y6Vb2ZTs="
+
 func TestUpdateDeliversWebhooks(t *testing.T) {
 	// A mirror whose Mauna Loa monthly file ends in December 2023; the full
 	// file then adds 2024 and 2025, which set new all-time highs.
@@ -51,7 +55,7 @@ func TestUpdateDeliversWebhooks(t *testing.T) {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
 		}
-		if r.Header.Get(alerts.SignatureHeader) != alerts.Sign("s3cret", body) {
+		if alerts.VerifyStandard(hookSecret, r.Header, body, time.Now()) != nil || r.Header.Get(alerts.SignatureHeader) != alerts.Sign(hookSecret, body) {
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}
@@ -68,11 +72,24 @@ func TestUpdateDeliversWebhooks(t *testing.T) {
 	if r := runCLI(t, db, "update", "--only", "co2.mlo", "--from", mirror); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	if r := runCLI(t, db, "webhook", "add", receiver.URL, "--indicator", "co2.mlo", "--secret", "s3cret"); r.code != 0 {
+	if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("database made by update: mode %v, want 0600 (%v)", fi.Mode().Perm(), err)
+	}
+	if r := runCLI(t, db, "webhook", "add", receiver.URL, "--indicator", "co2.mlo", "--secret", hookSecret, "--allow-private-targets"); r.code != 2 || !strings.Contains(r.stderr, "not accepted on the command line") {
+		t.Fatalf("--secret on the command line: exit %d, %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, db, "webhook", "add", receiver.URL, "--indicator", "co2.mlo"); r.code != 2 || !strings.Contains(r.stderr, "refused outbound target") {
+		t.Fatalf("loopback receiver without --allow-private-targets: exit %d, %s", r.code, r.stderr)
+	}
+	t.Setenv("TEST_HOOK_SECRET", hookSecret)
+	if r := runCLI(t, db, "webhook", "add", receiver.URL, "--indicator", "co2.mlo", "--secret-env", "TEST_HOOK_SECRET", "--allow-private-targets"); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
+	if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("database mode %v, want 0600 (%v)", fi.Mode().Perm(), err)
+	}
 	// The receiver is down: the update still succeeds and says what is queued.
-	r := runCLI(t, db, "update", "--only", "co2.mlo", "--from", testutil.SharedData(t), "--json")
+	r := runCLI(t, db, "update", "--only", "co2.mlo", "--from", testutil.SharedData(t), "--json", "--allow-private-targets")
 	if r.code != 0 {
 		t.Fatalf("update with a failing receiver: exit %d\n%s", r.code, r.stderr)
 	}
@@ -99,7 +116,7 @@ func TestUpdateDeliversWebhooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	r = runCLI(t, db, "update", "--only", "co2.mlo", "--from", testutil.SharedData(t))
+	r = runCLI(t, db, "update", "--only", "co2.mlo", "--from", testutil.SharedData(t), "--allow-private-targets")
 	if r.code != 0 || !strings.Contains(r.stdout, "webhooks: "+strconv.Itoa(first.Webhooks.Pending)+" delivered, 0 pending") {
 		t.Fatalf("second update: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -119,5 +136,24 @@ func TestUpdateDeliversWebhooks(t *testing.T) {
 	}
 	if !sawRecord {
 		t.Errorf("no all-time record among %d payloads", len(bodies))
+	}
+}
+
+// TestWebhookListMasksCredentials: credentials in a receiver URL and the
+// secret never appear in 'webhook list' (finding 6); a generated secret is
+// printed once, by add.
+func TestWebhookListMasksCredentials(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hooks.db")
+	r := runCLI(t, db, "webhook", "add", "https://user:hunter2@hooks.example.org/in?token=tok123", "--allow-private-targets")
+	if r.code != 0 || !strings.Contains(r.stdout, "signing secret (shown once): whsec_") || strings.Contains(r.stdout, "hunter2") {
+		t.Fatalf("add: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	secret := strings.TrimSpace(r.stdout[strings.Index(r.stdout, "whsec_"):])
+	for _, args := range [][]string{{"webhook", "list"}, {"webhook", "list", "--json"}} {
+		r := runCLI(t, db, args...)
+		out := r.stdout + r.stderr
+		if r.code != 0 || strings.Contains(out, "hunter2") || strings.Contains(out, "tok123") || strings.Contains(out, secret) || !strings.Contains(out, "hooks.example.org") {
+			t.Errorf("%v: exit %d, output exposes a credential or lacks the host:\n%s", args, r.code, out)
+		}
 	}
 }

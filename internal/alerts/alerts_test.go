@@ -120,7 +120,7 @@ func TestRetractionAndReinstatement(t *testing.T) {
 	ctx := context.Background()
 	f := newSSTFixture(t)
 	f.ingest(t, truncate(t, f.rows, day(2023, 3, 10)))
-	h, err := AddWebhook(ctx, f.st, "http://127.0.0.1:1/hook", nil, "s3cret")
+	h, err := AddWebhook(ctx, f.st, "http://127.0.0.1:1/hook", nil, testSecret, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func TestWebhookSurvivesFailuresAndRestart(t *testing.T) {
 			http.Error(w, "not yet", http.StatusServiceUnavailable)
 			return
 		}
-		if !hmac.Equal([]byte(r.Header.Get(SignatureHeader)), []byte(Sign("s3cret", body))) {
+		if !hmac.Equal([]byte(r.Header.Get(SignatureHeader)), []byte(Sign(testSecret, body))) {
 			t.Errorf("delivery %s: bad signature %q", id, r.Header.Get(SignatureHeader))
 		}
 		var p Payload
@@ -310,17 +310,17 @@ func TestWebhookSurvivesFailuresAndRestart(t *testing.T) {
 	}))
 	defer recv.Close()
 	f.ingest(t, truncate(t, f.rows, day(2023, 3, 14)))
-	if _, err := AddWebhook(ctx, f.st, recv.URL, []string{"sst.world"}, "s3cret"); err != nil {
+	if _, err := AddWebhook(ctx, f.st, recv.URL, []string{"sst.world"}, testSecret, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := AddWebhook(ctx, f.st, recv.URL+"/other", []string{"seaice.south"}, ""); err != nil {
+	if _, err := AddWebhook(ctx, f.st, recv.URL+"/other", []string{"seaice.south"}, "", true); err != nil {
 		t.Fatal(err)
 	}
 	f.ingest(t, truncate(t, f.rows, day(2023, 3, 17)))
 	if len(f.fired) < 3 {
 		t.Fatalf("fired %d events", len(f.fired))
 	}
-	opt := DelivererOptions{Backoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, Poll: 10 * time.Millisecond}
+	opt := DelivererOptions{AllowPrivateTargets: true, Backoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, Poll: 10 * time.Millisecond}
 	if n, err := NewDeliverer(f.st, opt).DeliverDue(ctx); err != nil || n != 0 {
 		t.Fatalf("first pass delivered %d (%v), want 0", n, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -58,14 +59,47 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	if err != nil {
 		return reply{}, err
 	}
-	width, err := q.integerOr("width", 300, 4000, defaultChartWidth)
+	// Sizes are clamped to the maximum and rounded up to a few steps
+	// (limits.go), so that any request maps to one of a few renders.
+	width, err := q.integerOr("width", 300, 1<<20, defaultChartWidth)
 	if err != nil {
 		return reply{}, err
 	}
-	height, err := q.integerOr("height", 200, 4000, defaultChartHeight)
+	height, err := q.integerOr("height", 200, 1<<20, defaultChartHeight)
 	if err != nil {
 		return reply{}, err
 	}
+	width, height = snapSize(min(width, MaxChartWidth), chartWidths), snapSize(min(height, MaxChartHeight), chartHeights)
+	if ext == "csv" {
+		return chartReply(s, ctx, gc, q, id, ext, kind, width, height)
+	}
+	// A picture is built once per canonical request (sizes snapped, the
+	// other parameters sorted), whatever width or height was asked: the
+	// plot and its render are shared by every request that maps to it.
+	canon := make([]string, 0, len(q.Values))
+	for _, k := range sortedKeys(q.Values) {
+		if k != "width" && k != "height" {
+			canon = append(canon, k+"="+q.Get(k))
+		}
+	}
+	key := fmt.Sprintf("render|%s|%s|%dx%d|%s", id, ext, width, height, strings.Join(canon, "&"))
+	e, _, err := gc.get(key, func() (reply, error) { return chartReply(s, ctx, gc, q, id, ext, kind, width, height) })
+	if err != nil {
+		return reply{}, err
+	}
+	rp := e.reply
+	// A request for another size than the one drawn is answered but not
+	// cached under its own query string, so that a stream of distinct sizes
+	// cannot fill the response cache and evict the cheap endpoints.
+	if (q.Get("width") != "" && q.Get("width") != strconv.Itoa(width)) || (q.Get("height") != "" && q.Get("height") != strconv.Itoa(height)) {
+		rp.noStore = true
+	}
+	return rp, nil
+}
+
+// chartReply builds the chart or CSV download of handleChart at the given
+// (already bounded) size; the render runs in a render slot (boundedRender).
+func chartReply(s *Server, ctx context.Context, gc *genCache, q query, id, ext, kind string, width, height int) (reply, error) {
 	ref, err := s.resolve(ctx, gc, id)
 	if err != nil {
 		return reply{}, err
@@ -131,8 +165,44 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 	if ref.Dataset.Licence != "" {
 		footer = append(footer, "Licence: "+ref.Dataset.Licence+". Chart: stocktake.")
 	}
-	rp.body, err = render(p, ext, width, height, footer)
+	rp.body, err = s.boundedRender(ctx, func() ([]byte, error) { return render(p, ext, width, height, footer) })
 	return rp, err
+}
+
+// boundedRender runs fn in one of the server's render slots. It waits at
+// most renderWait for a slot and renderBudget for the render; either wait
+// exceeded is a 503 (Retry-After is added by ServeHTTP). A render past its
+// budget keeps its slot until it ends, so at most Options.MaxRenders renders
+// ever use the CPUs.
+func (s *Server) boundedRender(ctx context.Context, fn func() ([]byte, error)) ([]byte, error) {
+	wait := time.NewTimer(renderWait)
+	defer wait.Stop()
+	select {
+	case s.renders <- struct{}{}:
+	case <-wait.C:
+		s.log.Warn("chart render refused: every render slot busy", "slots", cap(s.renders))
+		return nil, errBusy("chart renderer busy; retry shortly")
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() { <-s.renders }()
+		b, err := fn()
+		done <- result{b, err}
+	}()
+	budget := time.NewTimer(renderBudget)
+	defer budget.Stop()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-budget.C:
+		return nil, errBusy("chart render exceeded its time budget; retry shortly")
+	}
 }
 
 // chartTitle names the indicator, the entity of a national series and the

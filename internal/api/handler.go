@@ -274,7 +274,7 @@ type errorBody struct {
 // writeError writes an errorBody with status (never cached) and returns the
 // status and the number of body bytes written.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, msg string) (int, int) {
-	b, _ := json.Marshal(errorBody{msg, status})
+	b, _ := json.Marshal(errorBody{limitText(msg, maxErrorText), status})
 	b = append(b, '\n')
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")

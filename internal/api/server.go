@@ -72,6 +72,11 @@ type Options struct {
 	CacheBytes int
 	// MaxAge is the max-age of data responses; 0 means 60 seconds.
 	MaxAge time.Duration
+	// MaxRenders is the number of charts (PNG, SVG) rendered at once, and
+	// the number of PNG or SVG requests served at once; a request that finds
+	// every slot taken for 250 ms gets 503 with Retry-After. 0 means half
+	// the CPUs, at least one.
+	MaxRenders int
 }
 
 // Server is the API handler. It is safe for concurrent use.
@@ -92,6 +97,8 @@ type Server struct {
 	spillMu  sync.Mutex               // guards spillDir
 	spillDir string                   // private folder of large cached bodies, made on first use
 	noSpill  bool                     // the folder could not be made: keep bodies in memory only
+	renders  chan struct{}            // one token per chart render in progress (Options.MaxRenders)
+	pictures chan struct{}            // one token per PNG or SVG request in progress (Options.MaxRenders)
 }
 
 // New returns the API handler for st (see the package comment for the
@@ -119,8 +126,13 @@ func NewServer(st *store.Store, opts Options) *Server {
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
+	if opts.MaxRenders <= 0 {
+		opts.MaxRenders = defaultMaxRenders()
+	}
 	s := &Server{st: st, opts: opts, log: opts.Logger, mux: http.NewServeMux(),
 		dataCC: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second)) + ", must-revalidate"}}
+	s.renders = make(chan struct{}, opts.MaxRenders)
+	s.pictures = make(chan struct{}, opts.MaxRenders)
 	s.routes = s.routeTable()
 	s.metrics = newMetrics(s.routes)
 	for _, rt := range s.routes {
@@ -184,8 +196,24 @@ func (s *Server) Close() error {
 	return os.RemoveAll(dir)
 }
 
-// ServeHTTP routes the request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP routes the request. Every response carries
+// X-Content-Type-Options: nosniff, and a 503 carries Retry-After.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	sw := securityHeaders{w}
+	if isPicture(r.URL.Path) {
+		// Pictures are large (up to about a megabyte): at most
+		// Options.MaxRenders of them are built or sent at once, so that
+		// chart traffic cannot take every CPU from the other endpoints.
+		release, ok := s.chartSlot(r.Context())
+		if !ok {
+			s.writeError(sw, r, http.StatusServiceUnavailable, "chart server busy; retry shortly")
+			return
+		}
+		defer release()
+	}
+	s.mux.ServeHTTP(sw, r)
+}
 
 // Invalidate re-reads the data version from the store and, when it
 // changed, swaps in the cache of the new version: it keeps the loaded

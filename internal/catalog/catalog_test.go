@@ -96,4 +96,37 @@ func TestEveryIndicatorHasAPlausibleRange(t *testing.T) {
 	f("gmst.noaa", -10, 10)
 	f("sst.world", -3, 40)
 	f("electricity.coal.share", 0, 100)
+	f("gmsl", -90, 500)
+	f("solar.capacity", 0, 8000)
+	f("co2.emissions", 0, 1e11)
+	f("forest.loss", 0, 1.5e10)
+}
+
+// TestPlausibleRefusesMarkers is the catalog half of finding 4: the values a
+// broken producer file was seen to carry are outside every range they were
+// stored under, and the real extremes are inside.
+func TestPlausibleRefusesMarkers(t *testing.T) {
+	in := func(id string, v float64) bool {
+		ref, err := Resolve(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := ref.Indicator.Plausible()
+		return v >= r.Min && v <= r.Max
+	}
+	for _, c := range []struct {
+		id   string
+		v    float64
+		want bool
+	}{
+		{"solar.capacity", 1e30, false}, {"solar.capacity", 9999, false}, {"solar.capacity", 2200, true},
+		{"wind.capacity", 9999, false}, {"gmsl", -999, false}, {"gmsl", -99.99, false}, {"gmsl", -21.363, true},
+		{"gmsl", 98.973, true}, {"co2.emissions", 3.8e10, true}, {"co2.emissions", 1e30, false},
+		{"electricity.total", 99999.9, true}, {"electricity.total", 9.999e9, false}, {"forest.loss", -999, false},
+		{"t2m.world", -203, false}, {"sst.world", -999, false},
+	} {
+		if got := in(c.id, c.v); got != c.want {
+			t.Errorf("%s = %v inside the plausible range: %v, want %v", c.id, c.v, got, c.want)
+		}
+	}
 }

@@ -37,11 +37,26 @@ func (i Indicator) Plausible() (Range, bool) {
 	case i.Unit == "10^22 J":
 		return Range{-200, 200}, true
 	case i.Unit == "mm":
-		return Range{-1000, 1000}, true
+		// Satellite-era global mean sea level is about -25 to +100 mm
+		// against its 1993 start; -90 keeps the -99.99 and -999 markers
+		// out, 500 leaves room for a century of rise.
+		return Range{-90, 500}, true
 	case i.Unit == "%":
 		return Range{0, 100}, true
 	case i.National:
-		// Emissions, generation, capacity, areas: never negative.
+		// Emissions, generation, capacity, areas: never negative, and
+		// bounded well above the world total (the largest entity), so that
+		// 1e30 or a 9999-style marker is refused.
+		switch i.Unit {
+		case "t", "t CO2e", "Mg CO2e":
+			return Range{0, 1e11}, true // World fossil CO2 is about 3.8e10 t a year.
+		case "TWh":
+			return Range{0, 1e5}, true // World generation is about 3e4 TWh a year.
+		case "GW":
+			return Range{0, 8000}, true // World solar about 2200 GW and wind 1100 GW at the end of 2024.
+		case "ha":
+			return Range{0, 1.5e10}, true // The land area of the Earth is about 1.49e10 ha.
+		}
 		return Range{0, inf}, true
 	}
 	return Range{}, false

@@ -11,7 +11,6 @@
 package fetch
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -96,9 +95,16 @@ type Options struct {
 	// BrowserUserAgent is sent when Request.BrowserUA is set. Empty means
 	// DefaultBrowserUserAgent.
 	BrowserUserAgent string
-	// Client performs the requests. Nil means a client with the default
-	// transport and no overall timeout (the per-attempt Timeout applies).
+	// Client performs the requests. Nil means NewClient(Policy{AllowPrivate:
+	// AllowPrivateTargets, FollowRedirects: true}): redirects are followed
+	// (at most MaxRedirects) and every connection, redirects included, is
+	// refused when it would reach a loopback, private, link-local,
+	// multicast or reserved address. A caller-supplied Client carries its
+	// own policy.
 	Client *http.Client
+	// AllowPrivateTargets lifts the address check of the default client
+	// (--allow-private-targets, for a lab or a local test server).
+	AllowPrivateTargets bool
 	// Logger receives one Debug record per attempt and one Warn record per
 	// retry. Nil means logs are discarded.
 	Logger *slog.Logger
@@ -180,7 +186,7 @@ func New(opts Options) *Fetcher {
 	}
 	client := opts.Client
 	if client == nil {
-		client = &http.Client{}
+		client = NewClient(Policy{AllowPrivate: opts.AllowPrivateTargets, FollowRedirects: true})
 	}
 	logger := opts.Logger
 	if logger == nil {
@@ -312,7 +318,8 @@ func (f *Fetcher) do(ctx context.Context, req Request) outcome {
 			err = ue.Err
 		}
 		out.err = timedOut(err)
-		out.retryable = true
+		// A refused target or redirect is final: retrying cannot change it.
+		out.retryable = !errors.Is(err, ErrForbiddenTarget) && !errors.Is(err, ErrRedirect)
 		return out
 	}
 	defer resp.Body.Close()
@@ -368,17 +375,38 @@ func (f *Fetcher) do(ctx context.Context, req Request) outcome {
 // readBody reads at most max bytes of body. A body longer than max is
 // ErrTooLarge (refused up front when contentLength says so); a read error or
 // fewer bytes than a known contentLength (-1 when unknown) is ErrTruncated.
+//
+// The cap is enforced while streaming: a compressed or chunked body is
+// counted as it is decompressed and read. With a known length the body is
+// read into one buffer of that size. With an unknown length it is read into
+// a list of chunks (64 KiB doubling to 4 MiB) that are joined at the end, so
+// a body refused at the cap has cost about max bytes, and an accepted one at
+// most twice its size for the moment of the join.
 func readBody(body io.Reader, contentLength, max int64) ([]byte, error) {
 	if contentLength > max {
 		return nil, fmt.Errorf("%w of %d bytes (announced size %d bytes)", ErrTooLarge, max, contentLength)
 	}
-	var buf bytes.Buffer
-	if contentLength > 0 {
-		buf.Grow(int(contentLength))
+	limit := max + 1
+	var chunks [][]byte
+	var n int64
+	var err error
+	size := int64(64 << 10)
+	if contentLength >= 0 {
+		size = contentLength + 1 // +1 so that EOF is seen without another chunk.
 	}
-	n, err := io.Copy(&buf, io.LimitReader(body, max+1))
+	for n < limit && err == nil {
+		c := make([]byte, min(size, limit-n))
+		var k int
+		k, err = fill(body, c)
+		chunks = append(chunks, c[:k])
+		n += int64(k)
+		size = min(size*2, 4<<20)
+	}
 	if n > max {
 		return nil, fmt.Errorf("%w of %d bytes", ErrTooLarge, max)
+	}
+	if err == io.EOF {
+		err = nil
 	}
 	if err != nil {
 		if contentLength >= 0 {
@@ -389,7 +417,29 @@ func readBody(body io.Reader, contentLength, max int64) ([]byte, error) {
 	if contentLength >= 0 && n < contentLength {
 		return nil, fmt.Errorf("%w: got %d of %d bytes", ErrTruncated, n, contentLength)
 	}
-	return buf.Bytes(), nil
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	out := make([]byte, 0, n)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out, nil
+}
+
+// fill reads into c until it is full or the reader fails; unlike
+// io.ReadFull it returns the reader's own error (io.EOF at a clean end), so
+// a connection cut mid-body stays distinguishable from the end of the body.
+func fill(r io.Reader, c []byte) (int, error) {
+	n := 0
+	for n < len(c) {
+		k, err := r.Read(c[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // timeoutError is a per-attempt timeout. It matches context.DeadlineExceeded

@@ -41,6 +41,9 @@ func testFetcher(t *testing.T, opts Options) (*Fetcher, *[]time.Duration) {
 	if opts.Backoff == 0 {
 		opts.Backoff = time.Millisecond
 	}
+	// The test servers listen on 127.0.0.1, which the default policy refuses
+	// (see outbound_test.go for the refusals).
+	opts.AllowPrivateTargets = true
 	f := New(opts)
 	var delays []time.Duration
 	f.sleep = func(ctx context.Context, d time.Duration) error {
@@ -510,7 +513,7 @@ func TestHTMLErrorPage(t *testing.T) {
 
 func TestCancelDuringBackoff(t *testing.T) {
 	srv, hits := flaky(t, 503, 1<<30, nil, nil)
-	f := New(Options{Backoff: 20 * time.Second, Timeout: 5 * time.Second}) // Real sleep.
+	f := New(Options{Backoff: 20 * time.Second, Timeout: 5 * time.Second, AllowPrivateTargets: true}) // Real sleep.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	time.AfterFunc(100*time.Millisecond, cancel)
@@ -570,7 +573,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestBackoffSchedule(t *testing.T) {
-	f := New(Options{Backoff: time.Second})
+	f := New(Options{Backoff: time.Second, AllowPrivateTargets: true})
 	for _, tc := range []struct {
 		jitter float64
 		n      int

@@ -314,7 +314,7 @@ func TestHTTPUpdate(t *testing.T) {
 	datasets := vitalSigns(t)
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	opts := Options{
-		Fetcher: fetch.New(fetch.Options{Timeout: 5 * time.Second, Retries: 1, Backoff: time.Millisecond}),
+		Fetcher: fetch.New(fetch.Options{Timeout: 5 * time.Second, Retries: 1, Backoff: time.Millisecond, AllowPrivateTargets: true}),
 		URLFor:  func(f catalog.File) string { return srv.URL + "/" + f.Path },
 		Now:     func() time.Time { return now },
 	}

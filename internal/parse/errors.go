@@ -6,6 +6,7 @@ package parse
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -26,22 +27,46 @@ type Error struct {
 	Msg  string // what was found and what was expected
 }
 
+// MaxMsg is the longest message an Error carries, in bytes: a message that
+// quotes a huge field (a broken producer file can hold a 50 MB cell) is cut
+// there, so that logs, fetch_state.last_error and the API stay small. The
+// path and line are kept whole.
+const MaxMsg = 240
+
+// MaxPath bounds File and Path the same way.
+const MaxPath = 200
+
 func (e *Error) Error() string {
+	file, msg := Limit(e.File, MaxPath), Limit(e.Msg, MaxMsg)
 	switch {
 	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+		return fmt.Sprintf("%s:%d: %s", file, e.Line, msg)
 	case e.Path != "":
-		return fmt.Sprintf("%s: at %s: %s", e.File, e.Path, e.Msg)
+		return fmt.Sprintf("%s: at %s: %s", file, Limit(e.Path, MaxPath), msg)
 	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	return fmt.Sprintf("%s: %s", file, msg)
 }
 
-// Errorf returns an *Error for file at line.
+// Errorf returns an *Error for file at line, its message cut to MaxMsg.
 func Errorf(file string, line int, format string, args ...any) *Error {
-	return &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+	return &Error{File: file, Line: line, Msg: Limit(fmt.Sprintf(format, args...), MaxMsg)}
 }
 
-// PathErrorf returns an *Error for file at a JSON path.
+// PathErrorf returns an *Error for file at a JSON path, its message cut to
+// MaxMsg.
 func PathErrorf(file, path string, format string, args ...any) *Error {
-	return &Error{File: file, Path: path, Msg: fmt.Sprintf(format, args...)}
+	return &Error{File: file, Path: path, Msg: Limit(fmt.Sprintf(format, args...), MaxMsg)}
+}
+
+// Limit cuts s to at most n bytes at a rune boundary and says how long it
+// was, so that no message quotes more than n bytes of its input.
+func Limit(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… [cut: %d bytes in all]", s[:cut], len(s))
 }

@@ -32,7 +32,7 @@ import (
 	"strings"
 
 	"github.com/stocktake/stocktake/internal/catalog"
-	"github.com/stocktake/stocktake/internal/national"
+	"github.com/stocktake/stocktake/internal/countries"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/parse"
 	"github.com/stocktake/stocktake/internal/parse/textutil"
@@ -112,7 +112,7 @@ func Parse(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, err
 		}
 		line, _ := r.FieldPos(0)
 		iso := strings.TrimSpace(rec[isoCol])
-		if err := national.CheckCode(iso); err != nil {
+		if err := countries.CheckCode(iso); err != nil {
 			return nil, parse.Errorf(file, line, "%v", err)
 		}
 		year := 0

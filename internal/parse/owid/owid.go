@@ -28,7 +28,7 @@
 //
 // Entities: a row's Code is an ISO 3166 alpha-3 code, an OWID_ code (OWID_WRL
 // is World), or empty for OWID's aggregates (continents, income groups,
-// "European Union (27)"), which get the code national.AggregateCode(name),
+// "European Union (27)"), which get the code countries.AggregateCode(name),
 // e.g. "OWID_EUROPEAN_UNION_27". An unknown three-letter code is an error
 // naming the line.
 //
@@ -47,7 +47,7 @@ import (
 	"strings"
 
 	"github.com/stocktake/stocktake/internal/catalog"
-	"github.com/stocktake/stocktake/internal/national"
+	"github.com/stocktake/stocktake/internal/countries"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/parse"
 	"github.com/stocktake/stocktake/internal/parse/textutil"
@@ -240,7 +240,7 @@ func parseCSV(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, 
 			return nil, parse.Errorf(file, line, "row has neither an entity name nor a code")
 		}
 		if code == "" {
-			c, err := national.AggregateCode(name)
+			c, err := countries.AggregateCode(name)
 			if err != nil {
 				return nil, parse.Errorf(file, line, "%v", err)
 			}
@@ -249,7 +249,7 @@ func parseCSV(file string, data []byte, inds []catalog.Indicator) (*obs.Parsed, 
 			}
 			names[c] = name
 			code = c
-		} else if err := national.CheckCode(code); err != nil {
+		} else if err := countries.CheckCode(code); err != nil {
 			return nil, parse.Errorf(file, line, "entity %q: %v", name, err)
 		}
 		year, err := strconv.Atoi(strings.TrimSpace(rec[2]))

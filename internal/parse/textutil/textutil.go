@@ -84,8 +84,11 @@ func LineOf(data []byte, off int64) int {
 }
 
 // Sniff rejects data that cannot be the producer file at all: an empty or
-// blank file, and an HTML or XML page (what a server sends for a missing page,
-// a login wall or a rate limit) instead of data. what names the expected
+// blank file, an HTML or XML page (what a server sends for a missing page,
+// a login wall or a rate limit) instead of data, and binary or mis-encoded
+// bytes (a NUL byte, or bytes that are not UTF-8: every producer text file
+// is ASCII or UTF-8), which a parser could otherwise skip over inside a
+// column it does not read. what names the expected
 // content in the error, e.g. "NSIDC daily extent CSV". It returns nil when
 // data may be the expected file.
 func Sniff(file string, data []byte, what string) error {
@@ -96,6 +99,20 @@ func Sniff(file string, data []byte, what string) error {
 	if t[0] == '<' {
 		return parse.Errorf(file, LineOf(data, int64(len(data)-len(t))),
 			"got HTML or XML (starts %s) instead of %s; the server probably returned an error page", Quote(string(t)), what)
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return parse.Errorf(file, LineOf(data, int64(i)), "binary data (a NUL byte at offset %d) instead of %s", i, what)
+	}
+	if !utf8.Valid(data) {
+		bad := 0
+		for bad < len(data) {
+			r, n := utf8.DecodeRune(data[bad:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			bad += n
+		}
+		return parse.Errorf(file, LineOf(data, int64(bad)), "byte 0x%02x at offset %d is not UTF-8: expected %s as ASCII or UTF-8 text", data[bad], bad, what)
 	}
 	return nil
 }
@@ -398,6 +415,11 @@ func SeriesOf(file string, inds []catalog.Indicator, cs []Collector) (*obs.Parse
 // error at line 1 saying that what was expected (e.g. "the header
 // Entity,Code,Year,<indicator>"); a malformed header is a CSVError.
 func CSVHeader(file string, data []byte, what string) (*csv.Reader, []string, error) {
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		if err := Sniff(file, data, "CSV with "+what); err != nil {
+			return nil, nil, err
+		}
+	}
 	r := csv.NewReader(bytes.NewReader(TrimBOM(data)))
 	r.ReuseRecord = true
 	header, err := r.Read()

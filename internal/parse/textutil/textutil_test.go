@@ -2,6 +2,7 @@ package textutil
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stocktake/stocktake/internal/catalog"
@@ -111,5 +112,22 @@ func TestSniff(t *testing.T) {
 	}
 	if err := Sniff("f", []byte("Year,"), "x"); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestSniffBinary: NUL bytes and non-UTF-8 bytes are refused with their line.
+func TestSniffBinary(t *testing.T) {
+	for data, want := range map[string]string{
+		"a,b\n1,2\n3,\x00\n": "f.csv:3: binary data (a NUL byte at offset 10)",
+		"a,b\n1,\xff2\n":     "f.csv:2: byte 0xff at offset 6 is not UTF-8",
+		"\xff\xfea\x00,\x00": "f.csv:1: binary data",
+	} {
+		err := Sniff("f.csv", []byte(data), "a CSV")
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("Sniff(%q) = %v, want %q", data, err, want)
+		}
+	}
+	if err := Sniff("f.csv", []byte("a,b\nÅland,2\n"), "a CSV"); err != nil {
+		t.Errorf("UTF-8 text refused: %v", err)
 	}
 }

@@ -7,8 +7,9 @@ package parsetest
 import (
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
-	"testing"
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -16,8 +17,34 @@ import (
 	"github.com/stocktake/stocktake/internal/testutil"
 )
 
+// TB is the part of testing.TB the helpers use; *testing.T, *testing.B
+// and *testing.F satisfy it. It keeps package testing out of this non-test
+// file.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+}
+
+// readShared returns a file of the shared data folder (see
+// testutil.SharedData: $STOCKTAKE_SHARED_DATA or ../shared/data beside the
+// repository), failing the test when it cannot be read.
+func readShared(t TB, rel string) []byte {
+	t.Helper()
+	dir := os.Getenv("STOCKTAKE_SHARED_DATA")
+	if dir == "" {
+		dir = filepath.Join(testutil.Root(), "..", "shared", "data")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatalf("shared data: %v", err)
+	}
+	return b
+}
+
 // Dataset returns the catalog dataset with the given id or fails the test.
-func Dataset(t testing.TB, id string) catalog.Dataset {
+func Dataset(t TB, id string) catalog.Dataset {
 	t.Helper()
 	d, ok := catalog.DatasetByID(id)
 	if !ok {
@@ -30,12 +57,12 @@ func Dataset(t testing.TB, id string) catalog.Dataset {
 // shared data, with fn and the dataset's indicators, and returns the series
 // and climatologies of all its files together. A parse error, or output that
 // fails (*obs.Parsed).Check, fails the test.
-func ParseDataset(t testing.TB, fn parse.Func, id string) *obs.Parsed {
+func ParseDataset(t TB, fn parse.Func, id string) *obs.Parsed {
 	t.Helper()
 	d := Dataset(t, id)
 	out := &obs.Parsed{}
 	for _, f := range d.Files {
-		p, err := fn(f.Path, testutil.ReadShared(t, f.Path), d.Indicators)
+		p, err := fn(f.Path, readShared(t, f.Path), d.Indicators)
 		if err != nil {
 			t.Fatalf("%s: %v", f.Path, err)
 		}
@@ -51,7 +78,7 @@ func ParseDataset(t testing.TB, fn parse.Func, id string) *obs.Parsed {
 // AnnualValue returns the value of indicator ind for entity on 1 January of
 // year in p; it fails the test when the series is missing, is not annual, or
 // has no such point.
-func AnnualValue(t testing.TB, p *obs.Parsed, ind, entity string, year int) float64 {
+func AnnualValue(t TB, p *obs.Parsed, ind, entity string, year int) float64 {
 	t.Helper()
 	for _, s := range p.Series {
 		if s.Indicator != ind || s.Entity != entity {
@@ -87,7 +114,7 @@ type Want struct {
 
 // Series checks that p holds a series for w.Indicator matching w, and that p
 // passes (*obs.Parsed).Check.
-func Series(t testing.TB, p *obs.Parsed, w Want) {
+func Series(t TB, p *obs.Parsed, w Want) {
 	t.Helper()
 	if err := p.Check(); err != nil {
 		t.Fatalf("Check: %v", err)
@@ -137,7 +164,7 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 // Error checks that err is a *parse.Error whose message (with its file, line
 // or path) contains every one of want.
-func Error(t testing.TB, err error, want ...string) {
+func Error(t TB, err error, want ...string) {
 	t.Helper()
 	var pe *parse.Error
 	if !errors.As(err, &pe) {
@@ -153,7 +180,7 @@ func Error(t testing.TB, err error, want ...string) {
 
 // ErrorLine checks that err is a *parse.Error at the 1-based line whose Msg
 // (the message without file and line) contains want.
-func ErrorLine(t testing.TB, err error, line int, want string) {
+func ErrorLine(t TB, err error, line int, want string) {
 	t.Helper()
 	var pe *parse.Error
 	if !errors.As(err, &pe) {
@@ -166,7 +193,7 @@ func ErrorLine(t testing.TB, err error, line int, want string) {
 
 // Bad parses data (a bad input) with fn and checks that it yields no result
 // and a *parse.Error whose message contains every one of want (see Error).
-func Bad(t testing.TB, fn parse.Func, file string, data []byte, inds []catalog.Indicator, want ...string) {
+func Bad(t TB, fn parse.Func, file string, data []byte, inds []catalog.Indicator, want ...string) {
 	t.Helper()
 	p, err := fn(file, data, inds)
 	if p != nil {
@@ -179,7 +206,7 @@ func Bad(t testing.TB, fn parse.Func, file string, data []byte, inds []catalog.I
 // parser, whose number of series depends on the data: whatever the input, fn
 // must not panic, and must either fail with a *parse.Error or return output
 // that passes Check.
-func FuzzEntities(t *testing.T, fn parse.Func, file string, data []byte, inds []catalog.Indicator) {
+func FuzzEntities(t TB, fn parse.Func, file string, data []byte, inds []catalog.Indicator) {
 	t.Helper()
 	p, err := fn(file, data, inds)
 	if err != nil {
@@ -197,7 +224,7 @@ func FuzzEntities(t *testing.T, fn parse.Func, file string, data []byte, inds []
 // Fuzz is the body of a parser's fuzz test: whatever the input, fn must not
 // panic; it must either fail with a *parse.Error or return output that passes
 // Check, with one non-empty series per indicator.
-func Fuzz(t *testing.T, fn parse.Func, file string, data []byte, inds []catalog.Indicator) {
+func Fuzz(t TB, fn parse.Func, file string, data []byte, inds []catalog.Indicator) {
 	p, err := fn(file, data, inds)
 	if err != nil {
 		var pe *parse.Error
