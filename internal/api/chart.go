@@ -83,7 +83,10 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 		}
 	}
 	key := fmt.Sprintf("render|%s|%s|%dx%d|%s", id, ext, width, height, strings.Join(canon, "&"))
-	e, _, err := gc.get(key, func() (reply, error) { return chartReply(s, ctx, gc, q, id, ext, kind, width, height) })
+	// The render is not tracked for rebuilds (rt nil): an update drops it.
+	e, _, err := gc.get(ctx, key, nil, "", func(ctx context.Context) (reply, error) {
+		return chartReply(s, ctx, gc, q, id, ext, kind, width, height)
+	})
 	if err != nil {
 		return reply{}, err
 	}

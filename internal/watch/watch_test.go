@@ -154,7 +154,7 @@ func TestWatchFailingProducer(t *testing.T) {
 	err = Run(wctx, st, Options{
 		Datasets: []catalog.Dataset{dataset(t, "climate-reanalyzer-sst.world"), sea},
 		Ingest: ingest.Options{
-			Fetcher: fetch.New(fetch.Options{Retries: -1, Timeout: 10 * time.Second}),
+			Fetcher: fetch.New(fetch.Options{Retries: -1, Timeout: 10 * time.Second, AllowPrivateTargets: true}),
 			URLFor:  func(f catalog.File) string { return srv.URL + "/" + f.Path },
 		},
 		Every: 20 * time.Millisecond,
