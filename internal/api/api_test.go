@@ -1410,7 +1410,11 @@ func BenchmarkOverviewAfterUpdate(b *testing.B) {
 		if _, ok := ds["climate-reanalyzer-sst.world"]; !ok {
 			b.Fatal("no sst.world dataset in the store")
 		}
-		ds["climate-reanalyzer-sst.world"]++ // as if a new version of the SST file was ingested
+		// As if a new version of the SST file had been ingested: the
+		// current cache is made to hold an older version of it (loads are
+		// checked against the store, so the new cache keeps the real one).
+		cur.datasets = maps.Clone(ds)
+		cur.datasets["climate-reanalyzer-sst.world"]--
 		t0 = time.Now()
 		s.genMu.Lock()
 		s.swapTo(cur.gen+1, ds)

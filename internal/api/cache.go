@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"net/http"
 	"os"
 	"runtime"
 	"strings"
@@ -52,6 +53,11 @@ type entry struct {
 	// for the next data version (see Server.rebuild).
 	rt     *route
 	target string
+	// versionH, when not nil, is the X-Stocktake-Data-Version header of an
+	// answer computed from data newer than its cache's version (the store
+	// moved on while it was computed; see genCache.consistent). Such an
+	// entry is never kept in the cache.
+	versionH []string
 }
 
 // newEntry computes the strong ETags of a reply: the first 128 bits of the
@@ -143,9 +149,15 @@ type loadedAll struct {
 // depend on the datasets that changed (see inherit). Cached series are
 // shared and must never be modified.
 type genCache struct {
-	gen      uint64
-	datasets map[string]uint64 // per dataset, the hash of its version rows (see readGeneration)
-	spill    func(*entry)      // writes a large body to disk (nil: keep in memory only)
+	gen uint64
+	// datasets holds, per dataset, the id of its newest version row (see
+	// readGeneration); top is the largest of them, the store's Generation
+	// when the cache was made. Loads check the data they read against them.
+	datasets map[string]uint64
+	top      uint64
+	st       *store.Store // the store the computations read (nil: no consistency check)
+	recheck  func()       // asks the server to re-read the data version soon (nil: nothing)
+	spill    func(*entry) // writes a large body to disk (nil: keep in memory only)
 	version  string            // dataVersion(gen)
 	versionH []string          // the X-Stocktake-Data-Version header value
 	maxBytes int
@@ -212,17 +224,24 @@ func (c *genCache) get(ctx context.Context, key string, rt *route, target string
 
 	dctx, deps := withDeps(ctx)
 	rp, err := fn(dctx)
+	var newer *view
+	if err == nil {
+		newer, err = c.consistent(ctx, rt, deps)
+	}
 	if err == nil {
 		cl.e = newEntry(rp)
 		cl.e.deps, cl.e.tracked, cl.e.rt, cl.e.target = deps.list(), rt != nil && !rt.untracked, rt, target
-		if c.spill != nil && !rp.noStore && len(rp.body) >= spillMin {
+		if newer != nil {
+			cl.e.versionH = []string{dataVersion(newer.gen)}
+		}
+		if c.spill != nil && !rp.noStore && newer == nil && len(rp.body) >= spillMin {
 			c.spill(cl.e)
 		}
 	}
 	cl.err = err
 	c.mu.Lock()
 	delete(c.inflight, key)
-	if err == nil && !rp.noStore {
+	if err == nil && !rp.noStore && newer == nil {
 		c.put(key, cl.e)
 	}
 	c.mu.Unlock()
@@ -258,18 +277,24 @@ func (c *genCache) stats() (entries, bytes int) {
 
 // loadSeries returns one stored series and its provenance, reading it from
 // the store on first use. Not-found answers are cached too; other errors
-// (a cancelled request) are not.
+// (a cancelled request) are not. A series is cached only when it is the
+// data of the cache's version (see read).
 func (c *genCache) loadSeries(ctx context.Context, st *store.Store, dataset, indicator, entity string) (obs.Series, store.Source, error) {
-	recordDep(ctx, dataset)
 	k := seriesKey{dataset, indicator, entity}
 	c.smu.Lock()
 	l, ok := c.series[k]
 	c.smu.Unlock()
 	if ok {
+		recordLoad(ctx, dataset, c.datasets[dataset], nil)
 		return l.se, l.src, l.err
 	}
-	se, src, err := st.SeriesByID(ctx, dataset, indicator, entity)
-	if err == nil || errors.Is(err, store.ErrNotFound) {
+	var se obs.Series
+	var src store.Source
+	current, err := c.read(ctx, st, dataset, func(sn *store.Snapshot) (err error) {
+		se, src, err = sn.SeriesByID(ctx, dataset, indicator, entity)
+		return err
+	})
+	if current && (err == nil || errors.Is(err, store.ErrNotFound)) {
 		c.smu.Lock()
 		c.series[k] = &loaded{se, src, err}
 		c.smu.Unlock()
@@ -280,16 +305,22 @@ func (c *genCache) loadSeries(ctx context.Context, st *store.Store, dataset, ind
 // loadAll returns every entity's series of a national indicator, reading
 // them on first use (see loadSeries for what is cached).
 func (c *genCache) loadAll(ctx context.Context, st *store.Store, ref catalog.Ref) ([]obs.Series, store.Source, error) {
-	recordDep(ctx, ref.Dataset.ID)
-	k := ref.Dataset.ID + "\x00" + ref.Indicator.ID
+	dataset := ref.Dataset.ID
+	k := dataset + "\x00" + ref.Indicator.ID
 	c.smu.Lock()
 	l, ok := c.all[k]
 	c.smu.Unlock()
 	if ok {
+		recordLoad(ctx, dataset, c.datasets[dataset], nil)
 		return l.all, l.src, l.err
 	}
-	all, src, err := st.AllSeries(ctx, ref)
-	if err == nil || errors.Is(err, store.ErrNotFound) {
+	var all []obs.Series
+	var src store.Source
+	current, err := c.read(ctx, st, dataset, func(sn *store.Snapshot) (err error) {
+		all, src, err = sn.AllSeries(ctx, ref)
+		return err
+	})
+	if current && (err == nil || errors.Is(err, store.ErrNotFound)) {
 		c.smu.Lock()
 		c.all[k] = &loadedAll{all, src, err}
 		c.smu.Unlock()
@@ -297,10 +328,118 @@ func (c *genCache) loadAll(ctx context.Context, st *store.Store, ref catalog.Ref
 	return all, src, err
 }
 
-// depSet collects the datasets one computation reads.
+// view is the data version of a store snapshot: its generation hash and
+// the newest version id of each dataset (see generationOf).
+type view struct {
+	gen      uint64
+	datasets map[string]uint64
+	top      uint64
+}
+
+// read runs f (a read of dataset's data) in one store snapshot, together
+// with the dataset's newest version id, and reports whether the data read
+// are those of the cache's version. When they are not (an ingest committed
+// after the cache's version was read), the snapshot's whole data version is
+// recorded on ctx, so that the answer is sent with that version and not
+// cached (see consistent), and the server is asked to re-read the data
+// version. f's error is returned as it is; a not-found error still counts
+// as a read of the dataset.
+func (c *genCache) read(ctx context.Context, st *store.Store, dataset string, f func(*store.Snapshot) error) (bool, error) {
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer sn.Close()
+	ferr := f(sn)
+	if ferr != nil && !errors.Is(ferr, store.ErrNotFound) {
+		return false, ferr
+	}
+	id, err := sn.DataVersion(ctx, dataset)
+	if err != nil {
+		return false, err
+	}
+	if want, ok := c.datasets[dataset]; c.datasets != nil && uint64(id) == want && (ok || id == 0) {
+		recordLoad(ctx, dataset, want, nil)
+		return true, ferr
+	}
+	vs, err := sn.Versions(ctx, "")
+	if err != nil {
+		return false, err
+	}
+	v := generationOf(vs)
+	recordLoad(ctx, dataset, uint64(id), &v)
+	if c.recheck != nil {
+		c.recheck()
+	}
+	return false, ferr
+}
+
+// errChanged answers a computation that read data of different versions
+// (the store changed in the middle of it): it is retried once on the new
+// version, then the client is told to retry.
+var errChanged = &apiError{http.StatusServiceUnavailable, "the data changed while the answer was computed; retry"}
+
+// consistent checks that a finished computation read the data of one
+// version. It returns nil when everything it read is the cache's version;
+// a view when every dataset it read is that newer version's (the answer is
+// then sent with that view's data version and not cached); errChanged when
+// its reads mix versions. Reads not checked by read (untracked routes, the
+// lineage of a value) are checked by re-reading the store's generation:
+// unchanged since the cache's version was read means that every read in
+// between saw that version, since version ids only grow.
+func (c *genCache) consistent(ctx context.Context, rt *route, d *depSet) (*view, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c.st != nil && (d.unchecked || rt != nil && rt.untracked) {
+		top, err := c.st.Generation(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if uint64(top) != c.top || d.newest != nil {
+			if c.recheck != nil {
+				c.recheck()
+			}
+			return nil, errChanged
+		}
+	}
+	if d.newest == nil {
+		return nil, nil
+	}
+	for ds, id := range d.used {
+		if d.newest.datasets[ds] != id {
+			return nil, errChanged
+		}
+	}
+	return d.newest, nil
+}
+
+// readsCurrent reports whether every read made so far by the computation
+// of ctx is of the cache's data version, so that what it derived may be
+// memoised in the cache.
+func readsCurrent(ctx context.Context) bool {
+	d, ok := ctx.Value(depKey{}).(*depSet)
+	if !ok {
+		return true
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.newest == nil
+}
+
+// depSet collects the datasets one computation reads and, for the reads
+// checked by genCache.read, the version of each dataset they saw.
 type depSet struct {
 	mu sync.Mutex
 	m  map[string]bool
+	// used is the newest version id of each dataset as the computation's
+	// checked reads saw it.
+	used map[string]uint64
+	// newest is the data version of the newest snapshot among the reads
+	// that found the store ahead of the cache; nil when none did.
+	newest *view
+	// unchecked is set when the computation read the store directly
+	// (recordDep without a checked load).
+	unchecked bool
 }
 
 type depKey struct{}
@@ -308,16 +447,35 @@ type depKey struct{}
 // withDeps returns a context whose reads through the cache are recorded in
 // the returned set.
 func withDeps(ctx context.Context) (context.Context, *depSet) {
-	d := &depSet{m: map[string]bool{}}
+	d := &depSet{m: map[string]bool{}, used: map[string]uint64{}}
 	return context.WithValue(ctx, depKey{}, d), d
 }
 
-// recordDep notes that the computation of ctx read dataset.
+// recordDep notes that the computation of ctx read dataset directly from
+// the store, a read that genCache.consistent checks afterwards.
 func recordDep(ctx context.Context, dataset string) {
 	if d, ok := ctx.Value(depKey{}).(*depSet); ok {
 		d.mu.Lock()
 		d.m[dataset] = true
+		d.unchecked = true
 		d.mu.Unlock()
+	}
+}
+
+// recordLoad notes that the computation of ctx read dataset's data of
+// version id (its newest version row), from a snapshot whose data version
+// is v when that is newer than the cache's (nil otherwise).
+func recordLoad(ctx context.Context, dataset string, id uint64, v *view) {
+	d, ok := ctx.Value(depKey{}).(*depSet)
+	if !ok {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.m[dataset] = true
+	d.used[dataset] = id
+	if v != nil && (d.newest == nil || v.top > d.newest.top) {
+		d.newest = v
 	}
 }
 

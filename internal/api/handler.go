@@ -156,9 +156,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 				e = newEntry(rp)
 			}
 		} else {
-			e, hit, err = gc.get(context.WithoutCancel(ctx), key, rt, r.URL.RequestURI(), func(ctx context.Context) (reply, error) {
-				return rt.fn(s, ctx, gc, r, query{vals})
-			})
+			e, hit, err = s.compute(ctx, &gc, key, rt, r, vals)
 		}
 		if err != nil {
 			status, msg := classify(err)
@@ -174,6 +172,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 	h := w.Header()
 	h["Content-Type"] = []string{e.ctype}
 	h["X-Stocktake-Data-Version"] = gc.versionH
+	if e.versionH != nil {
+		// Computed from data newer than the cache's version (and not
+		// cached): it names the version it was computed from.
+		h["X-Stocktake-Data-Version"] = e.versionH
+	}
 	switch {
 	case rt.policy == policyNone || e.noStore:
 		h["Cache-Control"] = []string{"no-store"}
@@ -181,7 +184,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 		h["Cache-Control"] = []string{"public, max-age=86400"}
 	case rt.policy == policyRevalidate:
 		h["Cache-Control"] = noCacheCC
-	case strings.Contains(r.URL.RawQuery, "v="+gc.version) && r.URL.Query().Get("v") == gc.version:
+	case e.versionH == nil && strings.Contains(r.URL.RawQuery, "v="+gc.version) && r.URL.Query().Get("v") == gc.version:
 		h["Cache-Control"] = immutableCC
 	default:
 		h["Cache-Control"] = s.dataCC
@@ -227,6 +230,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 	}
 	n, _ := w.Write(body)
 	return http.StatusOK, n
+}
+
+// compute returns the answer of a cacheable route from the cache *gc. When
+// the store changed in the middle of the computation (errChanged), the data
+// version is re-read, *gc becomes the new version's cache and the answer is
+// computed once more there.
+func (s *Server) compute(ctx context.Context, gc **genCache, key string, rt *route, r *http.Request, vals url.Values) (*entry, bool, error) {
+	for attempt := 0; ; attempt++ {
+		c := *gc
+		e, hit, err := c.get(context.WithoutCancel(ctx), key, rt, r.URL.RequestURI(), func(ctx context.Context) (reply, error) {
+			return rt.fn(s, ctx, c, r, query{vals})
+		})
+		if err != errChanged || attempt == 1 {
+			return e, hit, err
+		}
+		s.Invalidate()
+		*gc = s.gen.Load()
+	}
 }
 
 // cacheKey is the key of a request's answer in the cache: path and raw

@@ -33,9 +33,12 @@ func (s *Server) memoSign(ctx context.Context, gc *genCache, ref catalog.Ref, to
 			return sg, ok, err
 		}
 		m = signMemo{sg, ok, sg.Latest.Date}
-		gc.smu.Lock()
-		gc.signs[k] = m
-		gc.smu.Unlock()
+		if readsCurrent(ctx) {
+			// Only a sign of the cache's own data version is memoised.
+			gc.smu.Lock()
+			gc.signs[k] = m
+			gc.smu.Unlock()
+		}
 	}
 	sg := m.sg
 	if m.ok && today != nil {

@@ -36,7 +36,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"hash"
 	"hash/fnv"
 	"log/slog"
 	"net/http"
@@ -150,7 +149,9 @@ func NewServer(st *store.Store, opts Options) *Server {
 		s.log.Error("reading dataset versions", "err", err)
 	}
 	c := s.newCache(gen)
-	c.datasets = ds
+	if err == nil {
+		c.setDatasets(ds)
+	}
 	s.gen.Store(c)
 	s.checked.Store(time.Now().UnixNano())
 	return s
@@ -160,7 +161,18 @@ func NewServer(st *store.Store, opts Options) *Server {
 func (s *Server) newCache(gen uint64) *genCache {
 	c := newGenCache(gen, s.opts.CacheBytes)
 	c.spill = s.spill
+	c.st = s.st
+	c.recheck = func() { s.checked.Store(0) }
 	return c
+}
+
+// setDatasets records in c the newest version id of each dataset (from
+// readGeneration) and the largest of them.
+func (c *genCache) setDatasets(ds map[string]uint64) {
+	c.datasets, c.top = ds, 0
+	for _, id := range ds {
+		c.top = max(c.top, id)
+	}
 }
 
 // spill writes a large cached body to the server's private folder, made on
@@ -243,7 +255,7 @@ func (s *Server) swapTo(gen uint64, ds map[string]uint64) {
 		return
 	}
 	next := s.newCache(gen)
-	next.datasets = ds
+	next.setDatasets(ds)
 	stale := next.inherit(old)
 	s.rebuild(next, stale)
 	s.gen.Store(next)
@@ -335,35 +347,48 @@ func (s *Server) current(ctx context.Context) *genCache {
 	return s.gen.Load()
 }
 
-// readGeneration hashes the id and current flag of every dataset version
-// row, in all (the data version) and per dataset (which datasets changed). Every ingest that writes anything adds a version row (and a revert to
-// older bytes adds a new one), so the hash changes exactly when the stored
-// data may have changed.
+// readGeneration reads, in one store snapshot, every dataset version row
+// and returns the data version (see generationOf) and the newest version
+// id of each dataset (which datasets changed, and what a cached series must
+// have been read from).
 func (s *Server) readGeneration(ctx context.Context) (uint64, map[string]uint64, error) {
-	vs, err := s.st.Versions(ctx, "")
+	sn, err := s.st.Snapshot(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
+	defer sn.Close()
+	vs, err := sn.Versions(ctx, "")
+	if err != nil {
+		return 0, nil, err
+	}
+	v := generationOf(vs)
+	return v.gen, v.datasets, nil
+}
+
+// generationOf hashes the id and current flag of every dataset version
+// row: the data version. Every ingest that writes anything adds a version
+// row (and a revert to older bytes adds a new one), rows are never deleted
+// and a current flag changes only in the ingest that adds a row, so the
+// hash changes exactly when the stored data may have changed, and the
+// newest version id of a dataset (datasets) changes exactly when that
+// dataset's data may have changed.
+func generationOf(vs []store.Version) view {
 	h := fnv.New64a()
-	per := map[string]hash.Hash64{}
+	v := view{datasets: map[string]uint64{}}
 	var b [9]byte
-	for _, v := range vs {
-		binary.LittleEndian.PutUint64(b[:8], uint64(v.ID))
+	for _, r := range vs {
+		binary.LittleEndian.PutUint64(b[:8], uint64(r.ID))
 		b[8] = 0
-		if v.Current {
+		if r.Current {
 			b[8] = 1
 		}
 		h.Write(b[:])
-		if per[v.Dataset] == nil {
-			per[v.Dataset] = fnv.New64a()
-		}
-		per[v.Dataset].Write(b[:])
+		id := uint64(r.ID)
+		v.datasets[r.Dataset] = max(v.datasets[r.Dataset], id)
+		v.top = max(v.top, id)
 	}
-	ds := make(map[string]uint64, len(per))
-	for k, p := range per {
-		ds[k] = p.Sum64()
-	}
-	return h.Sum64(), ds, nil
+	v.gen = h.Sum64()
+	return v
 }
 
 // dataVersion writes a generation as the opaque string clients see.
