@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/query"
 )
 
 func newWebhookCmd() *cobra.Command {
@@ -224,49 +225,66 @@ func webhookSecret(arg, file, env string, unsigned bool) (secret string, generat
 
 func newEventsCmd() *cobra.Command {
 	var indicators []string
+	var since, cursor string
 	var limit int
-	var historical bool
+	var historical, all bool
 	cmd := &cobra.Command{
-		Use:   "events [--indicator ID,...] [--limit N] [--historical]",
-		Short: "List recent record events with their sentences",
+		Use:   "events [--indicator ID,...] [--since T] [--limit N] [--cursor C | --all] [--historical]",
+		Short: "List recent record events with their sentences, a page at a time",
 		Long: `events lists the record events detected by 'update' and 'watch', most recently
 updated first: records for the date, the month and all time, record streaks
 and annual extremes, with retractions. Events found by a dataset's first scan
-are historical and only listed with --historical. See docs/alerts.md.`,
+are historical and only listed with --historical. See docs/alerts.md.
+
+Events come in pages of --limit (1 to 1000, default 50), like GET /api/events:
+the next page's cursor is printed last ("next page: --cursor C") and given
+back with --cursor; --all follows every page. With --json the output is the
+API's body, {"events": [...], "next": cursor or null} (--all: every page's
+events and "next": null).`,
 		Example: `  stocktake events --indicator seaice.south --limit 10
-  stocktake events --json`,
+  stocktake events --limit 10 --cursor 2026-12-01T06:00:00.123Z/4312
+  stocktake events --historical --since 2024-01-01 --all --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if limit < 1 || limit > 1000 {
-				return usagef("--limit %d: want 1 to 1000", limit)
+			if all && cursor != "" {
+				return usagef("give --cursor or --all, not both (--all starts at the newest event)")
 			}
+			req := query.EventsRequest{Indicator: strings.Join(indicators, ","), Since: since, Limit: strconv.Itoa(limit), Cursor: cursor,
+				Historical: strconv.FormatBool(historical)}
 			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			evs, _, err := alerts.List(cmd.Context(), st, alerts.Query{Indicators: indicators, Limit: limit, Historical: historical})
+			answer := query.Events
+			if all {
+				answer = query.AllEvents
+			}
+			res, err := answer(cmd.Context(), st, req)
 			if err != nil {
-				return err
+				return cliErr(err)
 			}
 			if jsonFlag(cmd) {
-				if evs == nil {
-					evs = []alerts.Event{}
-				}
-				return printJSON(cmd, map[string]any{"events": evs})
+				return printJSON(cmd, res.JSON())
 			}
-			if len(evs) == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "no events")
-				return nil
+			out := cmd.OutOrStdout()
+			if len(res.Events) == 0 {
+				fmt.Fprintln(out, "no events")
 			}
-			for _, e := range evs {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s  %s\n", e.UpdatedAt.UTC().Format("2006-01-02 15:04"), e.Sentence)
+			for _, e := range res.Events {
+				fmt.Fprintf(out, "%s  %s\n", e.UpdatedAt.UTC().Format("2006-01-02 15:04"), e.Sentence)
+			}
+			if res.Next != "" {
+				fmt.Fprintf(out, "next page: --cursor %s\n", res.Next)
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringSliceVar(&indicators, "indicator", nil, "only these indicators (comma-separated)")
-	cmd.Flags().IntVar(&limit, "limit", 20, "number of events")
+	cmd.Flags().StringSliceVar(&indicators, "indicator", nil, "only these indicators (comma-separated catalog ids)")
+	cmd.Flags().StringVar(&since, "since", "", "only events updated at or after this time (RFC 3339 or YYYY-MM-DD)")
+	cmd.Flags().IntVar(&limit, "limit", query.DefaultEventsLimit, "events per page (1 to 1000)")
+	cmd.Flags().StringVar(&cursor, "cursor", "", "continue after a previous page (its next cursor)")
+	cmd.Flags().BoolVar(&all, "all", false, "follow every page")
 	cmd.Flags().BoolVar(&historical, "historical", false, "include events of the baseline scans")
 	return cmd
 }

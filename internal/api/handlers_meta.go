@@ -159,22 +159,6 @@ func handleMetrics(s *Server, ctx context.Context, gc *genCache, r *http.Request
 	return reply{body: b.Bytes(), ctype: "text/plain; version=0.0.4; charset=utf-8", noStore: true}, nil
 }
 
-// handleEvents answers GET /api/events: one page of record events
-// (alerts.EventsPage), newest update first. The parameters are read by
-// alerts.ParseEventsQuery (after the route table refused unknown and
-// repeated ones); an unknown indicator is a 404.
-func handleEvents(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
-	aq, err := alerts.ParseEventsQuery(q.Values)
-	if err != nil {
-		return reply{}, alertsErr(err)
-	}
-	evs, next, err := alerts.List(ctx, s.st, aq)
-	if err != nil {
-		return reply{}, err
-	}
-	return jsonReply(alerts.NewEventsPage(evs, next))
-}
-
 // handleFeed answers GET /feed.xml: the Atom 1.0 feed of the latest
 // delivered record events, optionally for some indicators only.
 func handleFeed(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
