@@ -158,8 +158,8 @@ type genCache struct {
 	st       *store.Store // the store the computations read (nil: no consistency check)
 	recheck  func()       // asks the server to re-read the data version soon (nil: nothing)
 	spill    func(*entry) // writes a large body to disk (nil: keep in memory only)
-	version  string            // dataVersion(gen)
-	versionH []string          // the X-Stocktake-Data-Version header value
+	version  string       // dataVersion(gen)
+	versionH []string     // the X-Stocktake-Data-Version header value
 	maxBytes int
 
 	mu       sync.Mutex

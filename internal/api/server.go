@@ -30,6 +30,12 @@
 //     (call it after an ingest in the same process). Record events and the
 //     feed are read on every request instead: detection writes events
 //     without a new data version.
+//   - An answer never mixes data versions, and its X-Stocktake-Data-Version
+//     names the data it was computed from: a series is cached only when it
+//     was read, in one store snapshot, at the cache's version; an answer
+//     computed from newer data (an ingest not yet noticed) names that
+//     data's version and is not cached (see genCache.read and
+//     genCache.consistent).
 package api
 
 import (
