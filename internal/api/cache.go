@@ -358,8 +358,10 @@ func (c *genCache) read(ctx context.Context, st *store.Store, dataset string, f 
 	if err != nil {
 		return false, err
 	}
-	if want, ok := c.datasets[dataset]; c.datasets != nil && uint64(id) == want && (ok || id == 0) {
-		recordLoad(ctx, dataset, want, nil)
+	// An absent dataset counts as id 0 (nothing stored), which
+	// DataVersion also returns for it.
+	if c.datasets != nil && uint64(id) == c.datasets[dataset] {
+		recordLoad(ctx, dataset, uint64(id), nil)
 		return true, ferr
 	}
 	vs, err := sn.Versions(ctx, "")
