@@ -1,0 +1,706 @@
+// Package stations keeps GHCN-Daily station values in a Parquet archive on
+// disk, queried in-process with DuckDB, and derives station records from it
+// (all-time, calendar-month and calendar-day highs and lows, runs above a
+// threshold, national records, records set in a window of days).
+//
+// # Layout
+//
+// An archive is a folder:
+//
+//	manifest.json                 provenance of every ingested file (name, sha256, size, retrieval and ingest time, counts)
+//	values/b=NNN/d=YYYY/part.parquet
+//
+// Values are partitioned by station bucket b (a hash of the station id modulo
+// the archive's bucket count, fixed when the archive is created) and decade d
+// (the first year of the decade). A partition file holds the rows of its
+// stations and decade sorted by station, element and date, compressed with
+// zstd. Because a .dly or by-station file replaces one station, it rewrites only
+// that station's bucket; a by-year file replaces one year, so it rewrites only
+// that decade's partitions. Every partition is written under a temporary name
+// and renamed over the old one, so a reader sees either the old or the new
+// file, never half of one. The hive layout is what Spark, Trino and BigQuery
+// read as an external table (see docs/stations.md).
+//
+// # Columns
+//
+// station VARCHAR, element VARCHAR, date DATE, value INTEGER (GHCN units:
+// tenths of °C for temperatures, tenths of mm for PRCP), mflag, qflag, sflag
+// VARCHAR ("" when blank), obs_time SMALLINT (HHMM, NULL when not given).
+// Values with a quality flag are kept in the archive and excluded from every
+// record query, as NOAA does.
+//
+// SQL lives in this package, not in internal/store: the archive is its own
+// DuckDB engine over Parquet, separate from the catalog database.
+package stations
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
+
+	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/parse/ghcnd"
+)
+
+// DefaultBuckets is the number of station buckets of a new archive. With 64
+// buckets the whole GHCN-Daily archive (about 3 billion values) makes
+// partitions of roughly 2 million values per decade.
+const DefaultBuckets = 64
+
+// Options configure Open.
+type Options struct {
+	// Buckets is the station bucket count of a new archive (DefaultBuckets
+	// when 0). An existing archive keeps the count in its manifest.
+	Buckets int
+	// MemoryLimit caps DuckDB's memory, e.g. "1GB" (the default); DuckDB
+	// spills to the archive's .tmp folder beyond it.
+	MemoryLimit string
+	// Threads is DuckDB's worker thread count (DuckDB's default when 0).
+	Threads int
+	// BatchBytes bounds the input bytes parsed into one batch before its
+	// partitions are written (256 MiB when 0). It bounds memory during ingest.
+	BatchBytes int64
+}
+
+// FileProvenance records one ingested file.
+type FileProvenance struct {
+	Name      string      `json:"name"`   // base name of the file, e.g. "USW00094728.dly" or "2019.csv.gz"
+	Unit      string      `json:"unit"`   // what the file replaces: "station:USW00094728" or "year:2019"
+	SHA256    string      `json:"sha256"` // of the file's bytes as given (compressed if compressed)
+	Size      int64       `json:"size"`
+	Retrieved time.Time   `json:"retrieved"`
+	Ingested  time.Time   `json:"ingested"`
+	Stats     ghcnd.Stats `json:"stats"` // values, missing slots and quality-flagged values
+}
+
+type manifest struct {
+	Format  int                       `json:"format"`
+	Buckets int                       `json:"buckets"`
+	Files   map[string]FileProvenance `json:"files"` // by Name
+}
+
+// Archive is an open station archive. It is safe for one writer and many
+// concurrent queries from one process.
+type Archive struct {
+	dir  string
+	db   *sql.DB
+	man  manifest
+	opts Options
+}
+
+// Open opens (creating if needed) the archive in dir.
+func Open(dir string, opts Options) (*Archive, error) {
+	if opts.MemoryLimit == "" {
+		opts.MemoryLimit = "1GB"
+	}
+	if opts.BatchBytes == 0 {
+		opts.BatchBytes = 256 << 20
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "values"), 0o755); err != nil {
+		return nil, err
+	}
+	a := &Archive{dir: dir, opts: opts}
+	b, err := os.ReadFile(a.manifestPath())
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		a.man = manifest{Format: 1, Buckets: opts.Buckets, Files: map[string]FileProvenance{}}
+		if a.man.Buckets <= 0 {
+			a.man.Buckets = DefaultBuckets
+		}
+	case err != nil:
+		return nil, err
+	default:
+		if err := json.Unmarshal(b, &a.man); err != nil {
+			return nil, fmt.Errorf("%s: %w", a.manifestPath(), err)
+		}
+		if a.man.Format != 1 || a.man.Buckets <= 0 {
+			return nil, fmt.Errorf("%s: unsupported format %d or bucket count %d", a.manifestPath(), a.man.Format, a.man.Buckets)
+		}
+		if a.man.Files == nil {
+			a.man.Files = map[string]FileProvenance{}
+		}
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, fmt.Errorf("opening duckdb: %w", err)
+	}
+	db.SetMaxOpenConns(1) // one in-memory database shared by every query of this Archive
+	a.db = db
+	tmp := filepath.Join(dir, ".tmp")
+	stmts := []string{
+		"SET memory_limit=" + quote(opts.MemoryLimit),
+		"SET temp_directory=" + quote(tmp),
+		"SET preserve_insertion_order=true",
+	}
+	if opts.Threads > 0 {
+		stmts = append(stmts, fmt.Sprintf("SET threads=%d", opts.Threads))
+	}
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("duckdb %s: %w", s, err)
+		}
+	}
+	return a, nil
+}
+
+// Close releases the DuckDB engine.
+func (a *Archive) Close() error { return a.db.Close() }
+
+// Dir returns the archive folder.
+func (a *Archive) Dir() string { return a.dir }
+
+// Buckets returns the archive's station bucket count.
+func (a *Archive) Buckets() int { return a.man.Buckets }
+
+// Files returns the provenance of every ingested file, sorted by name.
+func (a *Archive) Files() []FileProvenance {
+	out := make([]FileProvenance, 0, len(a.man.Files))
+	for _, f := range a.man.Files {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func (a *Archive) manifestPath() string { return filepath.Join(a.dir, "manifest.json") }
+
+func decade(year int) int { return year / 10 * 10 }
+
+// partRel returns the path of a partition relative to the archive folder.
+func partRel(bucket, dec int) string {
+	return filepath.Join("values", fmt.Sprintf("b=%03d", bucket), fmt.Sprintf("d=%04d", dec), "part.parquet")
+}
+
+// Partitions lists the partition files of the archive, relative to its folder.
+func (a *Archive) Partitions() ([]string, error) {
+	m, err := filepath.Glob(filepath.Join(a.dir, "values", "b=*", "d=*", "part.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	for i := range m {
+		m[i], _ = filepath.Rel(a.dir, m[i])
+	}
+	sort.Strings(m)
+	return m, nil
+}
+
+// Source is one input file for Ingest.
+type Source struct {
+	Path      string    // local path of a .dly, .csv, .dly.gz or .csv.gz file
+	Retrieved time.Time // when the file was downloaded (its modification time when zero)
+}
+
+// IngestReport says what an Ingest did.
+type IngestReport struct {
+	Ingested  []FileProvenance // files parsed and written, with their provenance
+	Unchanged []string         // names of files whose checksum matched the manifest
+	Rewritten []string         // partition files written or removed, relative to the archive folder
+	Stats     ghcnd.Stats      // totals over the ingested files
+}
+
+var (
+	stationName = regexp.MustCompile(`^([A-Za-z0-9]{11})\.(dly|csv)(\.gz)?$`)
+	yearName    = regexp.MustCompile(`^(\d{4})\.csv(\.gz)?$`)
+)
+
+// unitOf returns what a file replaces, from its name: a station (ID.dly,
+// ID.csv) or a year (YYYY.csv).
+func unitOf(name string) (kind, key string, csv bool, err error) {
+	if m := stationName.FindStringSubmatch(name); m != nil {
+		return "station", m[1], m[2] == "csv", nil
+	}
+	if m := yearName.FindStringSubmatch(name); m != nil {
+		return "year", m[1], true, nil
+	}
+	return "", "", false, fmt.Errorf("%s: not a GHCN-Daily data file name (want STATIONID.dly, STATIONID.csv or YYYY.csv, optionally .gz)", name)
+}
+
+type pending struct {
+	src    Source
+	prov   FileProvenance
+	kind   string // "station" or "year"
+	key    string
+	csv    bool
+	bucket int // for station files
+}
+
+// Ingest parses the files whose checksum differs from the manifest and
+// rewrites the partitions they touch. A station file replaces every value of
+// its station; a year file replaces every value of its year. Files are
+// processed in batches of at most Options.BatchBytes of input: within a batch
+// every file is parsed before any partition is renamed into place, so a file
+// with bad input leaves the partitions and manifest of its batch unchanged and
+// returns its *parse.Error. Batches finished before a failure stay ingested and
+// recorded in the manifest, so running Ingest again resumes where it stopped.
+func (a *Archive) Ingest(ctx context.Context, srcs []Source) (*IngestReport, error) {
+	rep := &IngestReport{}
+	var todo []pending
+	seen := map[string]bool{}
+	for _, s := range srcs {
+		name := filepath.Base(s.Path)
+		if seen[name] {
+			return nil, fmt.Errorf("%s: given twice", name)
+		}
+		seen[name] = true
+		kind, key, csv, err := unitOf(name)
+		if err != nil {
+			return nil, err
+		}
+		sum, size, mod, err := hashFile(s.Path)
+		if err != nil {
+			return nil, err
+		}
+		if old, ok := a.man.Files[name]; ok && old.SHA256 == sum && old.Size == size {
+			rep.Unchanged = append(rep.Unchanged, name)
+			continue
+		}
+		ret := s.Retrieved
+		if ret.IsZero() {
+			ret = mod
+		}
+		p := pending{src: s, kind: kind, key: key, csv: csv,
+			prov: FileProvenance{Name: name, Unit: kind + ":" + key, SHA256: sum, Size: size, Retrieved: ret.UTC()}}
+		if kind == "station" {
+			p.bucket = a.Bucket(key)
+		}
+		todo = append(todo, p)
+	}
+	// Station files grouped by bucket so that a bucket is rewritten once per
+	// batch; year files after them, in order.
+	sort.SliceStable(todo, func(i, j int) bool {
+		if todo[i].kind != todo[j].kind {
+			return todo[i].kind == "station"
+		}
+		if todo[i].kind == "station" {
+			return todo[i].bucket < todo[j].bucket
+		}
+		return todo[i].key < todo[j].key
+	})
+	for len(todo) > 0 {
+		n, bytes := 0, int64(0)
+		for n < len(todo) && (n == 0 || bytes+todo[n].prov.Size <= a.opts.BatchBytes) {
+			// Keep a bucket's files in one batch where possible.
+			bytes += todo[n].prov.Size
+			n++
+		}
+		for n < len(todo) && todo[n].kind == "station" && todo[n-1].kind == "station" && todo[n].bucket == todo[n-1].bucket {
+			bytes += todo[n].prov.Size
+			n++
+		}
+		if err := a.ingestBatch(ctx, todo[:n], rep); err != nil {
+			return rep, err
+		}
+		todo = todo[n:]
+	}
+	return rep, nil
+}
+
+func hashFile(path string) (sum string, size int64, mod time.Time, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, time.Time{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	size, err = io.Copy(h, f)
+	if err != nil {
+		return "", 0, time.Time{}, fmt.Errorf("%s: %w", path, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return "", 0, time.Time{}, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), size, fi.ModTime(), nil
+}
+
+// Bucket returns the station bucket of a station id: the polynomial hash
+// sum(c_i * 31^(11-i)) of its 11 characters modulo the bucket count. The same
+// function is written in SQL by bucketSQL; both must agree.
+func (a *Archive) Bucket(station string) int {
+	var h int64
+	for i := 0; i < len(station); i++ {
+		h = h*31 + int64(station[i])
+	}
+	return int(h % int64(a.man.Buckets))
+}
+
+// bucketSQL returns the SQL expression of Bucket over an 11-character
+// VARCHAR column; the sum stays below 2^57, inside BIGINT.
+func (a *Archive) bucketSQL(col string) string {
+	var b strings.Builder
+	b.WriteString("((")
+	w := int64(1)
+	for i := 10; i >= 0; i-- {
+		if i < 10 {
+			b.WriteString(" + ")
+		}
+		fmt.Fprintf(&b, "ascii(substr(%s, %d, 1))::BIGINT * %d", col, i+1, w)
+		w *= 31
+	}
+	fmt.Fprintf(&b, ") %% %d)::INTEGER", a.man.Buckets)
+	return b.String()
+}
+
+// dlySQL returns a query reading .dly files with DuckDB's CSV reader (one
+// column holding the whole line) and unpivoting the 31 day slots, in the
+// column order of the incoming table. Files are validated by the Go parser
+// first, so the fixed columns are known to be well formed.
+func dlySQL(paths []string) string {
+	return `WITH l AS (SELECT line FROM read_csv(` + sqlList(paths) + `, columns={'line': 'VARCHAR'},
+		header=false, delim='\t', quote='', escape='', auto_detect=false, compression='auto'))
+	SELECT station, element, date, value, mflag, qflag, sflag, NULL::SMALLINT AS obs_time FROM (
+		SELECT substr(line, 1, 11) AS station, substr(line, 18, 4) AS element,
+			make_date(substr(line, 12, 4)::INTEGER, substr(line, 16, 2)::INTEGER, 1) + i::INTEGER AS date,
+			trim(substr(line, 22 + 8 * i, 5))::INTEGER AS value,
+			trim(substr(line, 27 + 8 * i, 1)) AS mflag,
+			trim(substr(line, 28 + 8 * i, 1)) AS qflag,
+			trim(substr(line, 29 + 8 * i, 1)) AS sflag
+		FROM l, range(31) r(i))
+	WHERE value <> -9999`
+}
+
+// csvSQL returns a query reading by-station or by-year CSV files; skip is 1
+// for files with a header line.
+func csvSQL(paths []string, skip int) string {
+	return fmt.Sprintf(`SELECT station, element, strptime(ymd, '%%Y%%m%%d')::DATE AS date, value,
+		coalesce(mflag, '') AS mflag, coalesce(qflag, '') AS qflag, coalesce(sflag, '') AS sflag,
+		obs_time::SMALLINT AS obs_time
+	FROM read_csv(%s, columns={'station': 'VARCHAR', 'ymd': 'VARCHAR', 'element': 'VARCHAR', 'value': 'INTEGER',
+		'mflag': 'VARCHAR', 'qflag': 'VARCHAR', 'sflag': 'VARCHAR', 'obs_time': 'VARCHAR'},
+		header=false, skip=%d, delim=',', quote='', escape='', auto_detect=false, compression='auto')
+	WHERE value <> -9999`, sqlList(paths), skip)
+}
+
+func sqlList(paths []string) string {
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = quote(p)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// ingestBatch validates the batch's files with the Go parsers, loads them
+// into a table with DuckDB's readers, then writes every affected partition
+// under a temporary name and renames it into place.
+func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestReport) (err error) {
+	stations := map[string]bool{}
+	years := map[int]bool{}
+	affected := map[[2]int]bool{} // (bucket, decade)
+	var dly, csv0, csv1 []string
+	for i := range batch {
+		p := &batch[i]
+		header, err := a.validate(p, affected)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !p.csv:
+			dly = append(dly, p.src.Path)
+		case header:
+			csv1 = append(csv1, p.src.Path)
+		default:
+			csv0 = append(csv0, p.src.Path)
+		}
+		if p.kind == "station" {
+			stations[p.key] = true
+		} else {
+			y, _ := strconv.Atoi(p.key)
+			years[y] = true
+		}
+	}
+	debugf("validated batch of %d files", len(batch))
+	conn, err := a.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var parts []string
+	if len(dly) > 0 {
+		parts = append(parts, dlySQL(dly))
+	}
+	if len(csv0) > 0 {
+		parts = append(parts, csvSQL(csv0, 0))
+	}
+	if len(csv1) > 0 {
+		parts = append(parts, csvSQL(csv1, 1))
+	}
+	// The bucket is computed once per distinct station and joined on.
+	load := "CREATE OR REPLACE TABLE incoming AS WITH raw AS MATERIALIZED (" + strings.Join(parts, " UNION ALL ") + "), " +
+		"sb AS (SELECT station, " + a.bucketSQL("station") + " AS b FROM (SELECT DISTINCT station FROM raw)) " +
+		"SELECT raw.*, sb.b, (year(raw.date) // 10 * 10)::INTEGER AS d FROM raw JOIN sb USING (station)"
+	if _, err := conn.ExecContext(ctx, load); err != nil {
+		return fmt.Errorf("loading batch: %w", err)
+	}
+	defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS incoming")
+	debugf("loaded batch")
+
+	// Partitions that lose rows without gaining any: every existing decade of
+	// a replaced station's bucket, every existing bucket of a replaced year's
+	// decade.
+	existing, err := a.Partitions()
+	if err != nil {
+		return err
+	}
+	for _, rel := range existing {
+		b, d, ok := parsePartRel(rel)
+		if !ok {
+			continue
+		}
+		for s := range stations {
+			if a.Bucket(s) == b {
+				affected[[2]int{b, d}] = true
+			}
+		}
+		for y := range years {
+			if decade(y) == d {
+				affected[[2]int{b, d}] = true
+			}
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE replaced_stations AS SELECT unnest("+sqlStrings(keys(stations))+"::VARCHAR[]) AS station"); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE replaced_years AS SELECT unnest("+sqlInts(intKeys(years))+"::INTEGER[]) AS year"); err != nil {
+		return err
+	}
+
+	// Write every affected partition to a staging name first.
+	type staged struct{ tmp, final string }
+	var done []staged
+	defer func() {
+		for _, s := range done {
+			if s.tmp != "" {
+				os.Remove(s.tmp) // a no-op once renamed
+			}
+		}
+	}()
+	order := make([][2]int, 0, len(affected))
+	for k := range affected {
+		order = append(order, k)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		return order[i][0] < order[j][0] || order[i][0] == order[j][0] && order[i][1] < order[j][1]
+	})
+	for _, k := range order {
+		final := filepath.Join(a.dir, partRel(k[0], k[1]))
+		tmp := filepath.Join(filepath.Dir(final), ".part.parquet.tmp")
+		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+			return err
+		}
+		q := fmt.Sprintf(`SELECT station, element, date, value, mflag, qflag, sflag, obs_time
+			FROM incoming WHERE b = %d AND d = %d`, k[0], k[1])
+		if _, err := os.Stat(final); err == nil {
+			q = "SELECT station, element, date, value, mflag, qflag, sflag, obs_time FROM read_parquet(" + quote(final) + ") " +
+				"WHERE station NOT IN (SELECT station FROM replaced_stations) AND year(date) NOT IN (SELECT year FROM replaced_years)" +
+				" UNION ALL " + q
+		}
+		var n int64
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM ("+q+")").Scan(&n); err != nil {
+			return fmt.Errorf("counting %s: %w", partRel(k[0], k[1]), err)
+		}
+		if n == 0 {
+			done = append(done, staged{"", final}) // the partition empties: remove it
+			continue
+		}
+		copySQL := "COPY (" + q + " ORDER BY station, element, date) TO " + quote(tmp) +
+			" (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+		if _, err := conn.ExecContext(ctx, copySQL); err != nil {
+			return fmt.Errorf("writing %s: %w", partRel(k[0], k[1]), err)
+		}
+		done = append(done, staged{tmp, final})
+	}
+	debugf("wrote %d partitions", len(done))
+	// Rename into place, then record the files.
+	for _, s := range done {
+		rel, _ := filepath.Rel(a.dir, s.final)
+		if s.tmp == "" {
+			if err := os.Remove(s.final); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		} else if err := os.Rename(s.tmp, s.final); err != nil {
+			return err
+		}
+		rep.Rewritten = append(rep.Rewritten, rel)
+	}
+	now := time.Now().UTC()
+	for i := range batch {
+		batch[i].prov.Ingested = now
+		a.man.Files[batch[i].prov.Name] = batch[i].prov
+		rep.Ingested = append(rep.Ingested, batch[i].prov)
+		rep.Stats.Add(batch[i].prov.Stats)
+	}
+	return a.writeManifest()
+}
+
+func parsePartRel(rel string) (b, d int, ok bool) {
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	if len(parts) != 4 || !strings.HasPrefix(parts[1], "b=") || !strings.HasPrefix(parts[2], "d=") {
+		return 0, 0, false
+	}
+	b, err1 := strconv.Atoi(parts[1][2:])
+	d, err2 := strconv.Atoi(parts[2][2:])
+	return b, d, err1 == nil && err2 == nil
+}
+
+// validate parses one file with the Go parser, checking that every value
+// belongs to the file's station or year and noting the partitions it
+// touches. It reports whether a CSV file starts with a header line.
+func (a *Archive) validate(p *pending, affected map[[2]int]bool) (header bool, err error) {
+	f, err := os.Open(p.src.Path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(p.src.Path, ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			return false, fmt.Errorf("%s: %w", p.prov.Name, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	if p.csv {
+		first, _ := br.Peek(3)
+		header = string(first) == "ID,"
+	}
+	wantYear := 0
+	if p.kind == "year" {
+		wantYear, _ = strconv.Atoi(p.key)
+	}
+	lastStation, lastBucket := "", 0
+	lastKey := [2]int{-1, -1}
+	fn := func(v ghcnd.Value) error {
+		y := v.Date.Year()
+		if p.kind == "station" && v.Station != p.key {
+			return fmt.Errorf("%s: holds station %s on %s; a station file holds only %s", p.prov.Name, v.Station, v.Date, p.key)
+		}
+		if p.kind == "year" && y != wantYear {
+			return fmt.Errorf("%s: holds a value dated %s; a year file holds only %d", p.prov.Name, v.Date, wantYear)
+		}
+		if v.Station != lastStation {
+			lastStation, lastBucket = v.Station, a.Bucket(v.Station)
+		}
+		if k := [2]int{lastBucket, decade(y)}; k != lastKey {
+			affected[k] = true
+			lastKey = k
+		}
+		return nil
+	}
+	var st ghcnd.Stats
+	if p.csv {
+		st, err = ghcnd.ParseCSV(p.prov.Name, br, fn)
+	} else {
+		st, err = ghcnd.ParseDLY(p.prov.Name, br, fn)
+	}
+	if err != nil {
+		return false, err
+	}
+	p.prov.Stats = st
+	return header, nil
+}
+
+func sqlStrings(ss []string) string { return sqlList(ss) }
+
+func sqlInts(xs []int32) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = strconv.Itoa(int(x))
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+func (a *Archive) writeManifest() error {
+	b, err := json.MarshalIndent(a.man, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := a.manifestPath() + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, a.manifestPath())
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func intKeys(m map[int]bool) []int32 {
+	out := make([]int32, 0, len(m))
+	for k := range m {
+		out = append(out, int32(k))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// quote returns s as a SQL string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// dateOf converts a DuckDB DATE scanned as time.Time.
+func dateOf(t time.Time) obs.Date { return obs.FromTime(t) }
+
+var debugStart = time.Now()
+
+func debugf(format string, args ...any) {
+	if os.Getenv("STATIONS_DEBUG") != "" {
+		fmt.Fprintf(os.Stderr, "%8.3fs "+format+"\n", append([]any{time.Since(debugStart).Seconds()}, args...)...)
+	}
+}
+
+// Summary describes the archive's contents.
+type Summary struct {
+	Values     int64 // values stored (flagged ones included)
+	Flagged    int64 // values with a quality flag
+	Stations   int64 // distinct stations
+	Partitions int   // partition files
+	Bytes      int64 // size of the partition files on disk
+}
+
+// Summarize counts the archive's values, flagged values, stations and bytes.
+func (a *Archive) Summarize(ctx context.Context) (Summary, error) {
+	var s Summary
+	parts, err := a.Partitions()
+	if err != nil {
+		return s, err
+	}
+	s.Partitions = len(parts)
+	for _, p := range parts {
+		fi, err := os.Stat(filepath.Join(a.dir, p))
+		if err != nil {
+			return s, err
+		}
+		s.Bytes += fi.Size()
+	}
+	if len(parts) == 0 {
+		return s, nil
+	}
+	glob := filepath.Join(a.dir, "values", "*", "*", "part.parquet")
+	err = a.db.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE qflag <> ''), count(DISTINCT station) FROM read_parquet("+quote(glob)+", hive_partitioning=false)").
+		Scan(&s.Values, &s.Flagged, &s.Stations)
+	return s, err
+}
