@@ -74,7 +74,7 @@ type Options struct {
 	// Threads is DuckDB's worker thread count (DuckDB's default when 0).
 	Threads int
 	// BatchBytes bounds the input bytes parsed into one batch before its
-	// partitions are written (256 MiB when 0). It bounds memory during ingest.
+	// partitions are written (128 MiB when 0). It bounds memory during ingest.
 	BatchBytes int64
 }
 
@@ -110,7 +110,7 @@ func Open(dir string, opts Options) (*Archive, error) {
 		opts.MemoryLimit = "1GB"
 	}
 	if opts.BatchBytes == 0 {
-		opts.BatchBytes = 256 << 20
+		opts.BatchBytes = 128 << 20
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "values"), 0o755); err != nil {
 		return nil, err
@@ -441,10 +441,12 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 	if len(csv1) > 0 {
 		parts = append(parts, csvSQL(csv1, 1))
 	}
-	// The bucket is computed once per distinct station and joined on.
+	// The bucket is computed once per distinct station and joined on; rows
+	// are sorted by partition so that each partition's scan below skips the
+	// rest through DuckDB's zone maps.
 	load := "CREATE OR REPLACE TABLE incoming AS WITH raw AS MATERIALIZED (" + strings.Join(parts, " UNION ALL ") + "), " +
 		"sb AS (SELECT station, " + a.bucketSQL("station") + " AS b FROM (SELECT DISTINCT station FROM raw)) " +
-		"SELECT raw.*, sb.b, (year(raw.date) // 10 * 10)::INTEGER AS d FROM raw JOIN sb USING (station)"
+		"SELECT raw.*, sb.b, (year(raw.date) // 10 * 10)::INTEGER AS d FROM raw JOIN sb USING (station) ORDER BY b, d, station, element, date"
 	if _, err := conn.ExecContext(ctx, load); err != nil {
 		return fmt.Errorf("loading batch: %w", err)
 	}
@@ -511,18 +513,16 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 				"WHERE station NOT IN (SELECT station FROM replaced_stations) AND year(date) NOT IN (SELECT year FROM replaced_years)" +
 				" UNION ALL " + q
 		}
-		var n int64
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM ("+q+")").Scan(&n); err != nil {
-			return fmt.Errorf("counting %s: %w", partRel(k[0], k[1]), err)
-		}
-		if n == 0 {
-			done = append(done, staged{"", final}) // the partition empties: remove it
-			continue
-		}
 		copySQL := "COPY (" + q + " ORDER BY station, element, date) TO " + quote(tmp) +
 			" (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
-		if _, err := conn.ExecContext(ctx, copySQL); err != nil {
+		res, err := conn.ExecContext(ctx, copySQL)
+		if err != nil {
 			return fmt.Errorf("writing %s: %w", partRel(k[0], k[1]), err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			os.Remove(tmp)
+			done = append(done, staged{"", final}) // the partition empties: remove it
+			continue
 		}
 		done = append(done, staged{tmp, final})
 	}

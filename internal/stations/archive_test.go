@@ -466,6 +466,22 @@ func TestIncrementalRewritesOnlyChangedPartitions(t *testing.T) {
 	if sum, _ := a.Summarize(context.Background()); sum.Values != 60+61 {
 		t.Errorf("archive holds %d values, want 121", sum.Values)
 	}
+	// Station 1 now starts in 1991: the partitions of its bucket for the
+	// 1960s to 1980s empty and are removed.
+	p1 = writeDLY(t, dir, s1, yearsOf(1991, 2020, 300))
+	rep = ingest(t, a, p1, p2, yf)
+	if len(rep.Rewritten) != 7 { // 1960s-1980s removed, 1990s-2020s rewritten
+		t.Errorf("rewritten %v, want 7 partitions", rep.Rewritten)
+	}
+	parts, _ := a.Partitions()
+	for _, p := range parts {
+		if strings.Contains(p, b1) && p < filepath.Join("values", b1, "d=1990") {
+			t.Errorf("partition %s survived", p)
+		}
+	}
+	if sum, _ := a.Summarize(context.Background()); sum.Values != 30+61 {
+		t.Errorf("archive holds %d values, want 91", sum.Values)
+	}
 }
 
 func TestBadInputLeavesArchiveUnchanged(t *testing.T) {
