@@ -331,61 +331,14 @@ func hashFile(path string) (sum string, size int64, mod time.Time, err error) {
 }
 
 // Bucket returns the station bucket of a station id: the polynomial hash
-// sum(c_i * 31^(11-i)) of its 11 characters modulo the bucket count. The same
-// function is written in SQL by bucketSQL; both must agree.
+// sum(c_i * 31^(11-i)) of its 11 characters modulo the bucket count. It is
+// part of the archive format: changing it moves stations between partitions.
 func (a *Archive) Bucket(station string) int {
 	var h int64
 	for i := 0; i < len(station); i++ {
 		h = h*31 + int64(station[i])
 	}
 	return int(h % int64(a.man.Buckets))
-}
-
-// bucketSQL returns the SQL expression of Bucket over an 11-character
-// VARCHAR column; the sum stays below 2^57, inside BIGINT.
-func (a *Archive) bucketSQL(col string) string {
-	var b strings.Builder
-	b.WriteString("((")
-	w := int64(1)
-	for i := 10; i >= 0; i-- {
-		if i < 10 {
-			b.WriteString(" + ")
-		}
-		fmt.Fprintf(&b, "ascii(substr(%s, %d, 1))::BIGINT * %d", col, i+1, w)
-		w *= 31
-	}
-	fmt.Fprintf(&b, ") %% %d)::INTEGER", a.man.Buckets)
-	return b.String()
-}
-
-// dlySQL returns a query reading .dly files with DuckDB's CSV reader (one
-// column holding the whole line) and unpivoting the 31 day slots, in the
-// column order of the incoming table. Files are validated by the Go parser
-// first, so the fixed columns are known to be well formed.
-func dlySQL(paths []string) string {
-	return `WITH l AS (SELECT line FROM read_csv(` + sqlList(paths) + `, columns={'line': 'VARCHAR'},
-		header=false, delim='\t', quote='', escape='', auto_detect=false, compression='auto'))
-	SELECT station, element, date, value, mflag, qflag, sflag, NULL::SMALLINT AS obs_time FROM (
-		SELECT substr(line, 1, 11) AS station, substr(line, 18, 4) AS element,
-			make_date(substr(line, 12, 4)::INTEGER, substr(line, 16, 2)::INTEGER, 1) + i::INTEGER AS date,
-			trim(substr(line, 22 + 8 * i, 5))::INTEGER AS value,
-			trim(substr(line, 27 + 8 * i, 1)) AS mflag,
-			trim(substr(line, 28 + 8 * i, 1)) AS qflag,
-			trim(substr(line, 29 + 8 * i, 1)) AS sflag
-		FROM l, range(31) r(i))
-	WHERE value <> -9999`
-}
-
-// csvSQL returns a query reading by-station or by-year CSV files; skip is 1
-// for files with a header line.
-func csvSQL(paths []string, skip int) string {
-	return fmt.Sprintf(`SELECT station, element, strptime(ymd, '%%Y%%m%%d')::DATE AS date, value,
-		coalesce(mflag, '') AS mflag, coalesce(qflag, '') AS qflag, coalesce(sflag, '') AS sflag,
-		obs_time::SMALLINT AS obs_time
-	FROM read_csv(%s, columns={'station': 'VARCHAR', 'ymd': 'VARCHAR', 'element': 'VARCHAR', 'value': 'INTEGER',
-		'mflag': 'VARCHAR', 'qflag': 'VARCHAR', 'sflag': 'VARCHAR', 'obs_time': 'VARCHAR'},
-		header=false, skip=%d, delim=',', quote='', escape='', auto_detect=false, compression='auto')
-	WHERE value <> -9999`, sqlList(paths), skip)
 }
 
 func sqlList(paths []string) string {
@@ -396,27 +349,26 @@ func sqlList(paths []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// ingestBatch validates the batch's files with the Go parsers, loads them
-// into a table with DuckDB's readers, then writes every affected partition
-// under a temporary name and renames it into place.
+// ingestBatch parses the batch's files with the Go parsers into one
+// normalised CSV file per affected partition (one line per value), then, for
+// each affected partition, has DuckDB merge the partition's surviving rows
+// with that CSV, sort them and write the Parquet file under a temporary name,
+// and finally renames every written partition into place. Nothing is renamed
+// before every file of the batch has parsed and every partition is written.
 func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestReport) (err error) {
 	stations := map[string]bool{}
 	years := map[int]bool{}
-	affected := map[[2]int]bool{} // (bucket, decade)
-	var dly, csv0, csv1 []string
+	tmpDir, err := os.MkdirTemp(filepath.Join(a.dir), ".batch-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmpDir)
+	out := &partWriters{dir: tmpDir, w: map[[2]int]*partWriter{}}
+	defer out.close()
 	for i := range batch {
 		p := &batch[i]
-		header, err := a.validate(p, affected)
-		if err != nil {
+		if err := a.parseTo(p, out); err != nil {
 			return err
-		}
-		switch {
-		case !p.csv:
-			dly = append(dly, p.src.Path)
-		case header:
-			csv1 = append(csv1, p.src.Path)
-		default:
-			csv0 = append(csv0, p.src.Path)
 		}
 		if p.kind == "station" {
 			stations[p.key] = true
@@ -425,33 +377,19 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 			years[y] = true
 		}
 	}
-	debugf("validated batch of %d files", len(batch))
+	if err := out.close(); err != nil {
+		return err
+	}
+	affected := map[[2]int]bool{} // (bucket, decade)
+	for k := range out.w {
+		affected[k] = true
+	}
+	debugf("parsed batch of %d files", len(batch))
 	conn, err := a.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	var parts []string
-	if len(dly) > 0 {
-		parts = append(parts, dlySQL(dly))
-	}
-	if len(csv0) > 0 {
-		parts = append(parts, csvSQL(csv0, 0))
-	}
-	if len(csv1) > 0 {
-		parts = append(parts, csvSQL(csv1, 1))
-	}
-	// The bucket is computed once per distinct station and joined on; rows
-	// are sorted by partition so that each partition's scan below skips the
-	// rest through DuckDB's zone maps.
-	load := "CREATE OR REPLACE TABLE incoming AS WITH raw AS MATERIALIZED (" + strings.Join(parts, " UNION ALL ") + "), " +
-		"sb AS (SELECT station, " + a.bucketSQL("station") + " AS b FROM (SELECT DISTINCT station FROM raw)) " +
-		"SELECT raw.*, sb.b, (year(raw.date) // 10 * 10)::INTEGER AS d FROM raw JOIN sb USING (station) ORDER BY b, d, station, element, date"
-	if _, err := conn.ExecContext(ctx, load); err != nil {
-		return fmt.Errorf("loading batch: %w", err)
-	}
-	defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS incoming")
-	debugf("loaded batch")
 
 	// Partitions that lose rows without gaining any: every existing decade of
 	// a replaced station's bucket, every existing bucket of a replaced year's
@@ -506,13 +444,19 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 			return err
 		}
-		q := fmt.Sprintf(`SELECT station, element, date, value, mflag, qflag, sflag, obs_time
-			FROM incoming WHERE b = %d AND d = %d`, k[0], k[1])
-		if _, err := os.Stat(final); err == nil {
-			q = "SELECT station, element, date, value, mflag, qflag, sflag, obs_time FROM read_parquet(" + quote(final) + ") " +
-				"WHERE station NOT IN (SELECT station FROM replaced_stations) AND year(date) NOT IN (SELECT year FROM replaced_years)" +
-				" UNION ALL " + q
+		var sel []string
+		if pw := out.w[k]; pw != nil {
+			sel = append(sel, `SELECT station, element, DATE '1970-01-01' + day AS date, value,
+				coalesce(mflag, '') AS mflag, coalesce(qflag, '') AS qflag, coalesce(sflag, '') AS sflag, obs_time
+			FROM read_csv(`+quote(pw.f.Name())+`, columns={'station': 'VARCHAR', 'element': 'VARCHAR',
+				'day': 'INTEGER', 'value': 'INTEGER', 'mflag': 'VARCHAR', 'qflag': 'VARCHAR', 'sflag': 'VARCHAR', 'obs_time': 'SMALLINT'},
+				header=false, delim=',', quote='', escape='', auto_detect=false)`)
 		}
+		if _, err := os.Stat(final); err == nil {
+			sel = append(sel, "SELECT station, element, date, value, mflag, qflag, sflag, obs_time FROM read_parquet("+quote(final)+") "+
+				"WHERE station NOT IN (SELECT station FROM replaced_stations) AND year(date) NOT IN (SELECT year FROM replaced_years)")
+		}
+		q := strings.Join(sel, " UNION ALL ")
 		copySQL := "COPY (" + q + " ORDER BY station, element, date) TO " + quote(tmp) +
 			" (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
 		res, err := conn.ExecContext(ctx, copySQL)
@@ -559,35 +503,43 @@ func parsePartRel(rel string) (b, d int, ok bool) {
 	return b, d, err1 == nil && err2 == nil
 }
 
-// validate parses one file with the Go parser, checking that every value
-// belongs to the file's station or year and noting the partitions it
-// touches. It reports whether a CSV file starts with a header line.
-func (a *Archive) validate(p *pending, affected map[[2]int]bool) (header bool, err error) {
+// parseTo parses one file with the Go parser, checking that every value
+// belongs to the file's station or year, and writes one normalised CSV line
+// per value to the file of its partition: station, element, days since
+// 1970-01-01, value, the three flags ("" when blank) and the observation time
+// ("" when absent). Flags are printable ASCII other
+// than a comma, which the parser guarantees for everything but ',' itself;
+// a comma flag is refused.
+func (a *Archive) parseTo(p *pending, out *partWriters) error {
 	f, err := os.Open(p.src.Path)
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer f.Close()
 	var r io.Reader = f
 	if strings.HasSuffix(p.src.Path, ".gz") {
 		gz, err := gzip.NewReader(f)
 		if err != nil {
-			return false, fmt.Errorf("%s: %w", p.prov.Name, err)
+			return fmt.Errorf("%s: %w", p.prov.Name, err)
 		}
 		defer gz.Close()
 		r = gz
-	}
-	br := bufio.NewReaderSize(r, 1<<16)
-	if p.csv {
-		first, _ := br.Peek(3)
-		header = string(first) == "ID,"
 	}
 	wantYear := 0
 	if p.kind == "year" {
 		wantYear, _ = strconv.Atoi(p.key)
 	}
-	lastStation, lastBucket := "", 0
-	lastKey := [2]int{-1, -1}
+	lastStation := ""
+	var w *bufio.Writer
+	var prefix []byte // "station," of the current station
+	lastDec := -1
+	buf := make([]byte, 0, 64)
+	flag := func(b []byte, c byte) []byte {
+		if c != ' ' {
+			b = append(b, c)
+		}
+		return append(b, ',')
+	}
 	fn := func(v ghcnd.Value) error {
 		y := v.Date.Year()
 		if p.kind == "station" && v.Station != p.key {
@@ -596,26 +548,85 @@ func (a *Archive) validate(p *pending, affected map[[2]int]bool) (header bool, e
 		if p.kind == "year" && y != wantYear {
 			return fmt.Errorf("%s: holds a value dated %s; a year file holds only %d", p.prov.Name, v.Date, wantYear)
 		}
-		if v.Station != lastStation {
-			lastStation, lastBucket = v.Station, a.Bucket(v.Station)
+		if v.MFlag == ',' || v.QFlag == ',' || v.SFlag == ',' {
+			return fmt.Errorf("%s: value of %s on %s has a comma as a flag", p.prov.Name, v.Station, v.Date)
 		}
-		if k := [2]int{lastBucket, decade(y)}; k != lastKey {
-			affected[k] = true
-			lastKey = k
+		if v.Station != lastStation || decade(y) != lastDec {
+			lastStation, lastDec = v.Station, decade(y)
+			if w, err = out.get([2]int{a.Bucket(v.Station), lastDec}); err != nil {
+				return err
+			}
+			prefix = append(append(prefix[:0], v.Station...), ',')
 		}
-		return nil
+		buf = append(buf[:0], prefix...)
+		buf = append(buf, v.Element...)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(v.Date), 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(v.Value), 10)
+		buf = append(buf, ',')
+		buf = flag(buf, v.MFlag)
+		buf = flag(buf, v.QFlag)
+		buf = flag(buf, v.SFlag)
+		if v.ObsTime >= 0 {
+			buf = strconv.AppendInt(buf, int64(v.ObsTime), 10)
+		}
+		buf = append(buf, '\n')
+		_, err := w.Write(buf)
+		return err
 	}
 	var st ghcnd.Stats
 	if p.csv {
-		st, err = ghcnd.ParseCSV(p.prov.Name, br, fn)
+		st, err = ghcnd.ParseCSV(p.prov.Name, r, fn)
 	} else {
-		st, err = ghcnd.ParseDLY(p.prov.Name, br, fn)
+		st, err = ghcnd.ParseDLY(p.prov.Name, r, fn)
 	}
 	if err != nil {
-		return false, err
+		return err
 	}
 	p.prov.Stats = st
-	return header, nil
+	return nil
+}
+
+// partWriters holds one normalised CSV file per partition of a batch.
+type partWriters struct {
+	dir string
+	w   map[[2]int]*partWriter
+}
+
+type partWriter struct {
+	f *os.File
+	w *bufio.Writer
+}
+
+func (p *partWriters) get(k [2]int) (*bufio.Writer, error) {
+	if pw := p.w[k]; pw != nil {
+		return pw.w, nil
+	}
+	f, err := os.Create(filepath.Join(p.dir, fmt.Sprintf("b%03d-d%04d.csv", k[0], k[1])))
+	if err != nil {
+		return nil, err
+	}
+	pw := &partWriter{f: f, w: bufio.NewWriterSize(f, 64<<10)}
+	p.w[k] = pw
+	return pw.w, nil
+}
+
+// close flushes and closes every file; it may be called more than once.
+func (p *partWriters) close() error {
+	var first error
+	for _, pw := range p.w {
+		if pw.w != nil {
+			if err := pw.w.Flush(); err != nil && first == nil {
+				first = err
+			}
+			pw.w = nil
+			if err := pw.f.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }
 
 func sqlStrings(ss []string) string { return sqlList(ss) }
