@@ -540,3 +540,19 @@ func TestBadInputLeavesArchiveUnchanged(t *testing.T) {
 		t.Errorf("odd name: %v", err)
 	}
 }
+
+func TestSentence(t *testing.T) {
+	r := SetRecord{Record: Record{Station: "USW00094728", Element: "TMAX", Highest: true, Scope: Day, Month: 7, Day: 22,
+		Value: 400, Date: obs.NewDate(2011, 7, 22)}, Previous: 383, PreviousDate: obs.NewDate(1957, 7, 22)}
+	want := "NY CITY CNTRL PARK (USW00094728) set a record high for 22 July of 40.0 °C (104 °F) on 22 July 2011, beating 38.3 °C (101 °F) set on 22 July 1957."
+	if got := r.Sentence("NY CITY CNTRL PARK"); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	r.Tie, r.Value, r.Scope = true, 383, AllTime
+	if got := r.Sentence(""); got != "USW00094728 tied an all-time record high of 38.3 °C (101 °F) on 22 July 2011, equalling 38.3 °C (101 °F) set on 22 July 1957." {
+		t.Errorf("tie: %s", got)
+	}
+	if r.UID() != "ghcnd:USW00094728:TMAX:max:all-time:2011-07-22" {
+		t.Errorf("uid %s", r.UID())
+	}
+}
