@@ -2,6 +2,7 @@ package stations
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -554,5 +555,50 @@ func TestSentence(t *testing.T) {
 	}
 	if r.UID() != "ghcnd:USW00094728:TMAX:max:all-time:2011-07-22" {
 		t.Errorf("uid %s", r.UID())
+	}
+}
+
+// TestGzipAndCSVInputs ingests the real file gzipped and, converted to
+// by-station CSV, into a second archive; both hold the same values as the
+// plain file.
+func TestGzipAndCSVInputs(t *testing.T) {
+	data, err := os.ReadFile(centralParkPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(data)
+	zw.Close()
+	gzPath := filepath.Join(dir, "USW00094728.dly.gz")
+	os.WriteFile(gzPath, gz.Bytes(), 0o644)
+	var csv bytes.Buffer
+	csv.WriteString("ID,DATE,ELEMENT,DATA_VALUE,M_FLAG,Q_FLAG,S_FLAG,OBS_TIME\n")
+	fl := func(c byte) string {
+		if c == ' ' {
+			return ""
+		}
+		return string(c)
+	}
+	ghcnd.ParseDLY("x", bytes.NewReader(data), func(v ghcnd.Value) error {
+		y, m, d := v.Date.YMD()
+		fmt.Fprintf(&csv, "%s,%04d%02d%02d,%s,%d,%s,%s,%s,0700\n", v.Station, y, m, d, v.Element, v.Value, fl(v.MFlag), fl(v.QFlag), fl(v.SFlag))
+		return nil
+	})
+	csvPath := filepath.Join(dir, "USW00094728.csv")
+	os.WriteFile(csvPath, csv.Bytes(), 0o644)
+	ctx := context.Background()
+	for _, p := range []string{gzPath, csvPath} {
+		a := open(t, 4)
+		rep := ingest(t, a, p)
+		sum, err := a.Summarize(ctx)
+		if err != nil || sum.Values != 391566 || sum.Flagged != 128 || rep.Stats.Values != 391566 {
+			t.Errorf("%s: %+v %+v %v", p, sum, rep.Stats, err)
+		}
+		rs, err := a.StationRecords(ctx, "USW00094728", RecordLow, AllTime, Query{MinYears: 30})
+		if err != nil || len(rs) != 1 || rs[0].Value != -261 || rs[0].Date != obs.NewDate(1934, 2, 9) {
+			t.Errorf("%s: record low %+v %v", p, rs, err)
+		}
 	}
 }
