@@ -9,6 +9,7 @@
 //
 //	manifest.json                 provenance of every ingested file (name, sha256, size, retrieval and ingest time, counts)
 //	values/b=NNN/d=YYYY/part.parquet
+//	values/b=NNN/d=YYYY/extremes.parquet   monthly extremes of the partition's unflagged values
 //
 // Values are partitioned by station bucket b (a hash of the station id modulo
 // the archive's bucket count, fixed when the archive is created) and decade d
@@ -428,6 +429,7 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 		for _, s := range done {
 			if s.tmp != "" {
 				os.Remove(s.tmp) // a no-op once renamed
+				os.Remove(s.tmp + ".extremes")
 			}
 		}
 	}()
@@ -468,18 +470,36 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 			done = append(done, staged{"", final}) // the partition empties: remove it
 			continue
 		}
+		// The partition's monthly extremes of unflagged values, for the
+		// all-time and month scopes of RecordsSet.
+		sumSQL := `COPY (SELECT station, element, year(date)::INTEGER AS y, month(date)::INTEGER AS m,
+			max(value) AS hi, arg_max(date, value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS hi_date,
+			min(value) AS lo, arg_max(date, -value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS lo_date
+			FROM read_parquet(` + quote(tmp) + `) WHERE qflag = '' GROUP BY ALL ORDER BY station, element, y, m)
+			TO ` + quote(tmp+".extremes") + ` (FORMAT parquet, COMPRESSION zstd)`
+		if _, err := conn.ExecContext(ctx, sumSQL); err != nil {
+			return fmt.Errorf("writing the monthly extremes of %s: %w", partRel(k[0], k[1]), err)
+		}
 		done = append(done, staged{tmp, final})
 	}
 	debugf("wrote %d partitions", len(done))
 	// Rename into place, then record the files.
 	for _, s := range done {
 		rel, _ := filepath.Rel(a.dir, s.final)
+		ext := extremesPath(s.final)
 		if s.tmp == "" {
-			if err := os.Remove(s.final); err != nil && !errors.Is(err, os.ErrNotExist) {
+			for _, f := range []string{s.final, ext} {
+				if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return err
+				}
+			}
+		} else {
+			if err := os.Rename(s.tmp, s.final); err != nil {
 				return err
 			}
-		} else if err := os.Rename(s.tmp, s.final); err != nil {
-			return err
+			if err := os.Rename(s.tmp+".extremes", ext); err != nil {
+				return err
+			}
 		}
 		rep.Rewritten = append(rep.Rewritten, rel)
 	}
@@ -492,6 +512,11 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 	}
 	return a.writeManifest()
 }
+
+// extremesPath returns the path of the monthly-extremes file beside a
+// partition file: one row per station, element, year and month with the
+// highest and lowest unflagged value and the first day each was reached.
+func extremesPath(part string) string { return filepath.Join(filepath.Dir(part), "extremes.parquet") }
 
 func parsePartRel(rel string) (b, d int, ok bool) {
 	parts := strings.Split(filepath.ToSlash(rel), "/")

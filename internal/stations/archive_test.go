@@ -602,3 +602,42 @@ func TestGzipAndCSVInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsSetPathsAgree checks the monthly-extremes path of RecordsSet
+// (all-time and month scopes) against the full scan of daily values, over
+// windows that start mid-month, span months and a year end, on the real file.
+func TestRecordsSetPathsAgree(t *testing.T) {
+	a := open(t, 4)
+	ingest(t, a, centralParkPath(t))
+	ctx := context.Background()
+	windows := [][2]obs.Date{
+		{obs.NewDate(1936, 7, 9), obs.NewDate(1936, 7, 9)},
+		{obs.NewDate(1936, 7, 1), obs.NewDate(1936, 7, 31)},
+		{obs.NewDate(1934, 1, 20), obs.NewDate(1934, 3, 5)},
+		{obs.NewDate(1917, 12, 15), obs.NewDate(1918, 1, 20)},
+		{obs.NewDate(2011, 7, 22), obs.NewDate(2011, 7, 22)},
+		{obs.NewDate(1870, 1, 1), obs.NewDate(1872, 12, 31)},
+	}
+	total := 0
+	for _, w := range windows {
+		for _, e := range []Extreme{RecordHigh, RecordLow, WettestDay} {
+			for _, sc := range []Scope{AllTime, Month} {
+				for _, min := range []int{0, 2} {
+					q := Query{MinYears: min}
+					fast, err1 := a.RecordsSet(ctx, w[0], w[1], e, sc, q)
+					slow, err2 := a.recordsSetScan(ctx, w[0], w[1], e, sc, q)
+					if err1 != nil || err2 != nil {
+						t.Fatal(err1, err2)
+					}
+					if fmt.Sprint(fast) != fmt.Sprint(slow) {
+						t.Errorf("%v %v %s min %d:\nextremes %v\nscan     %v", w, e, sc, min, fast, slow)
+					}
+					total += len(fast)
+				}
+			}
+		}
+	}
+	if total < 20 {
+		t.Errorf("only %d records compared", total)
+	}
+}
