@@ -714,7 +714,7 @@ type Summary struct {
 	Flagged    int64 // values with a quality flag
 	Stations   int64 // distinct stations
 	Partitions int   // partition files
-	Bytes      int64 // size of the partition files on disk
+	Bytes      int64 // size on disk of the partition files and their monthly-extremes files
 }
 
 // Summarize counts the archive's values, flagged values, stations and bytes.
@@ -726,11 +726,14 @@ func (a *Archive) Summarize(ctx context.Context) (Summary, error) {
 	}
 	s.Partitions = len(parts)
 	for _, p := range parts {
-		fi, err := os.Stat(filepath.Join(a.dir, p))
-		if err != nil {
-			return s, err
+		full := filepath.Join(a.dir, p)
+		for _, f := range []string{full, extremesPath(full)} {
+			fi, err := os.Stat(f)
+			if err != nil {
+				return s, err
+			}
+			s.Bytes += fi.Size()
 		}
-		s.Bytes += fi.Size()
 	}
 	if len(parts) == 0 {
 		return s, nil
