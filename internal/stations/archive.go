@@ -45,6 +45,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -700,12 +701,9 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'
 // dateOf converts a DuckDB DATE scanned as time.Time.
 func dateOf(t time.Time) obs.Date { return obs.FromTime(t) }
 
-var debugStart = time.Now()
-
+// debugf logs a step of an ingest at debug level, for timing batches.
 func debugf(format string, args ...any) {
-	if os.Getenv("STATIONS_DEBUG") != "" {
-		fmt.Fprintf(os.Stderr, "%8.3fs "+format+"\n", append([]any{time.Since(debugStart).Seconds()}, args...)...)
-	}
+	slog.Debug("stations: " + fmt.Sprintf(format, args...))
 }
 
 // Summary describes the archive's contents.
