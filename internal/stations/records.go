@@ -1,0 +1,481 @@
+package stations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stocktake/stocktake/internal/obs"
+)
+
+// DefaultMinYears is the minimum length of record NOAA uses for its station
+// records tools: a station needs values in at least 30 distinct years.
+const DefaultMinYears = 30
+
+// Extreme names a kind of record: the highest or lowest value of an element.
+type Extreme struct {
+	Element string // GHCN element code
+	Highest bool   // true for the highest value, false for the lowest
+}
+
+// The extremes that station records are kept for.
+var (
+	RecordHigh = Extreme{"TMAX", true}  // highest daily maximum temperature
+	RecordLow  = Extreme{"TMIN", false} // lowest daily minimum temperature
+	HighestLow = Extreme{"TMIN", true}  // highest daily minimum (warmest night)
+	LowestHigh = Extreme{"TMAX", false} // lowest daily maximum (coldest day)
+	WettestDay = Extreme{"PRCP", true}  // highest daily precipitation
+)
+
+// Scope says which earlier values a record is compared with.
+type Scope string
+
+const (
+	AllTime Scope = "all-time" // every earlier day
+	Month   Scope = "month"    // every earlier day of the same calendar month
+	Day     Scope = "day"      // the same calendar day (month and day) of every earlier year
+)
+
+// keys returns the SQL expressions of the scope's grouping keys (km, kd).
+func (s Scope) keys() (string, string, error) {
+	switch s {
+	case AllTime:
+		return "0", "0", nil
+	case Month:
+		return "month(date)", "0", nil
+	case Day:
+		return "month(date)", "day(date)", nil
+	}
+	return "", "", fmt.Errorf("unknown record scope %q (want all-time, month or day)", s)
+}
+
+// Query holds what every record query shares.
+type Query struct {
+	// AsOf, when set, uses only values dated on or before it: the record as
+	// it stood that day. Nil uses every value in the archive.
+	AsOf *obs.Date
+	// MinYears is the minimum length of record: a station counts only when it
+	// has unflagged values of the element in at least this many distinct
+	// years (up to AsOf). 0 means no minimum; DefaultMinYears is NOAA's.
+	MinYears int
+}
+
+func (q Query) asOf() string {
+	if q.AsOf == nil {
+		return "9999-12-31"
+	}
+	return q.AsOf.String()
+}
+
+// Record is a station record: the extreme value of an element over a scope
+// and the date it was first reached. Values are in GHCN units (tenths of °C
+// for temperatures, tenths of mm for PRCP).
+type Record struct {
+	Station string
+	Element string
+	Highest bool
+	Scope   Scope
+	Month   int        // 1-12 for the month and day scopes, 0 otherwise
+	Day     int        // 1-31 for the day scope, 0 otherwise
+	Value   int32      // in GHCN units
+	Date    obs.Date   // the first day the value was reached
+	Ties    []obs.Date // later days that equalled it, oldest first
+	Years   int        // the station's length of record in years (up to AsOf)
+}
+
+// Float returns the value in the element's everyday unit: °C for
+// temperatures, mm for precipitation (GHCN's tenths divided by ten).
+func (r Record) Float() float64 { return float64(r.Value) / 10 }
+
+// ErrEmpty is returned by queries on an archive that holds no values.
+var ErrEmpty = errors.New("station archive holds no values")
+
+// source returns the read_parquet call over the station's bucket, or over
+// every partition when station is "".
+func (a *Archive) source(station string) (string, error) {
+	parts, err := a.Partitions()
+	if err != nil {
+		return "", err
+	}
+	if len(parts) == 0 {
+		return "", ErrEmpty
+	}
+	glob := filepath.Join(a.dir, "values", "*", "*", "part.parquet")
+	if station != "" {
+		bucket := filepath.Join("values", fmt.Sprintf("b=%03d", a.Bucket(station)))
+		found := false
+		for _, p := range parts {
+			if strings.HasPrefix(p, bucket+string(filepath.Separator)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return "", fmt.Errorf("station %s: %w", station, ErrNoStation)
+		}
+		glob = filepath.Join(a.dir, bucket, "*", "part.parquet")
+	}
+	return "read_parquet(" + quote(glob) + ", hive_partitioning=false)", nil
+}
+
+// ErrNoStation is returned when a station has no values in the archive.
+var ErrNoStation = errors.New("no values in the archive")
+
+// sign returns 1 for highest and -1 for lowest: queries take the maximum of
+// sign*value so that one SQL text serves both.
+func sign(e Extreme) int {
+	if e.Highest {
+		return 1
+	}
+	return -1
+}
+
+func dates(v any) ([]obs.Date, error) {
+	l, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("unexpected date list %T", v)
+	}
+	out := make([]obs.Date, len(l))
+	for i, x := range l {
+		t, ok := x.(time.Time)
+		if !ok {
+			return nil, fmt.Errorf("unexpected date %T", x)
+		}
+		out[i] = obs.FromTime(t)
+	}
+	return out, nil
+}
+
+// StationRecords returns the station's records of one extreme over a scope:
+// one record for AllTime, one per calendar month for Month, one per calendar
+// day for Day (only those with values). Values with a quality flag are
+// ignored. It returns no records when the station's length of record is
+// shorter than q.MinYears, and ErrNoStation when it has no values at all.
+func (a *Archive) StationRecords(ctx context.Context, station string, e Extreme, scope Scope, q Query) ([]Record, error) {
+	km, kd, err := scope.keys()
+	if err != nil {
+		return nil, err
+	}
+	src, err := a.source(station)
+	if err != nil {
+		return nil, err
+	}
+	s := sign(e)
+	sqlText := fmt.Sprintf(`WITH v AS (
+		SELECT date, %d * value AS sv, %s AS km, %s AS kd FROM %s
+		WHERE station = ? AND element = ? AND qflag = '' AND date <= ?::DATE),
+	n AS (SELECT count(DISTINCT year(date)) AS years FROM v),
+	best AS (SELECT km, kd, max(sv) AS best FROM v GROUP BY km, kd)
+	SELECT best.km, best.kd, best.best, list(v.date ORDER BY v.date), n.years
+	FROM best JOIN v ON v.km = best.km AND v.kd = best.kd AND v.sv = best.best CROSS JOIN n
+	WHERE n.years >= ?
+	GROUP BY best.km, best.kd, best.best, n.years ORDER BY best.km, best.kd`, s, km, kd, src)
+	rows, err := a.db.QueryContext(ctx, sqlText, station, e.Element, q.asOf(), q.MinYears)
+	if err != nil {
+		return nil, fmt.Errorf("station records of %s: %w", station, err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var m, d, best, years int64
+		var list any
+		if err := rows.Scan(&m, &d, &best, &list, &years); err != nil {
+			return nil, err
+		}
+		ds, err := dates(list)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Record{Station: station, Element: e.Element, Highest: e.Highest, Scope: scope,
+			Month: int(m), Day: int(d), Value: int32(int64(s) * best), Date: ds[0], Ties: ds[1:], Years: int(years)})
+	}
+	return out, rows.Err()
+}
+
+// Run is a spell of consecutive days on which an element stayed at or above
+// (or at or below) a threshold.
+type Run struct {
+	Station   string
+	Element   string
+	Threshold int32 // in GHCN units
+	Above     bool  // true for at or above the threshold, false for at or below
+	Start     obs.Date
+	End       obs.Date
+	Days      int
+}
+
+// TenthsFromCelsius converts a threshold quoted in °C to GHCN tenths of °C,
+// rounded to the nearest tenth.
+func TenthsFromCelsius(c float64) int32 { return int32(math.Round(c * 10)) }
+
+// TenthsFromFahrenheit converts a threshold quoted in °F to GHCN tenths of
+// °C, rounded to the nearest tenth. U.S. observations are whole °F converted
+// to tenths of °C and rounded the same way, so a day of exactly 90 °F (322)
+// counts as "at or above 90 °F".
+func TenthsFromFahrenheit(f float64) int32 { return int32(math.Round((f - 32) * 50 / 9)) }
+
+// Runs returns the station's runs of at least minDays consecutive days on
+// which the element was at or above the threshold (above=true) or at or below
+// it, longest first (then oldest first), at most limit of them (all when
+// limit <= 0). A missing or quality-flagged day ends a run: a run counts only
+// days that were observed. q.MinYears is not applied; q.AsOf is.
+func (a *Archive) Runs(ctx context.Context, station, element string, threshold int32, above bool, minDays, limit int, q Query) ([]Run, error) {
+	src, err := a.source(station)
+	if err != nil {
+		return nil, err
+	}
+	cmp := ">="
+	if !above {
+		cmp = "<="
+	}
+	lim := ""
+	if limit > 0 {
+		lim = fmt.Sprintf(" LIMIT %d", limit)
+	}
+	sqlText := fmt.Sprintf(`WITH v AS (
+		SELECT date FROM %s WHERE station = ? AND element = ? AND qflag = '' AND date <= ?::DATE AND value %s ?),
+	g AS (SELECT date, date - (row_number() OVER (ORDER BY date))::INTEGER AS grp FROM v)
+	SELECT min(date), max(date), count(*) AS n FROM g GROUP BY grp HAVING count(*) >= ?
+	ORDER BY n DESC, min(date)%s`, src, cmp, lim)
+	rows, err := a.db.QueryContext(ctx, sqlText, station, element, q.asOf(), threshold, minDays)
+	if err != nil {
+		return nil, fmt.Errorf("runs of %s: %w", station, err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var s, e time.Time
+		var n int64
+		if err := rows.Scan(&s, &e, &n); err != nil {
+			return nil, err
+		}
+		out = append(out, Run{Station: station, Element: element, Threshold: threshold, Above: above,
+			Start: obs.FromTime(s), End: obs.FromTime(e), Days: int(n)})
+	}
+	return out, rows.Err()
+}
+
+// NationalRecord returns the all-time national record of a country (a FIPS
+// code, the first two characters of GHCN station ids): the extreme value over
+// the country's stations that meet q.MinYears, with the station and date. When
+// several stations share the value, each is returned (earliest first).
+func (a *Archive) NationalRecord(ctx context.Context, country string, e Extreme, q Query) ([]Record, error) {
+	if len(country) != 2 {
+		return nil, fmt.Errorf("country %q: want a 2-character FIPS code", country)
+	}
+	src, err := a.source("")
+	if err != nil {
+		return nil, err
+	}
+	s := sign(e)
+	sqlText := fmt.Sprintf(`WITH v AS (
+		SELECT station, date, %d * value AS sv FROM %s
+		WHERE starts_with(station, ?) AND element = ? AND qflag = '' AND date <= ?::DATE),
+	ok AS (SELECT station, count(DISTINCT year(date)) AS years FROM v GROUP BY station HAVING count(DISTINCT year(date)) >= ?),
+	w AS (SELECT v.*, ok.years FROM v JOIN ok USING (station)),
+	best AS (SELECT max(sv) AS best FROM w)
+	SELECT station, w.sv, list(date ORDER BY date), any_value(years) FROM w, best WHERE w.sv = best.best
+	GROUP BY station, w.sv ORDER BY min(date), station`, s, src)
+	rows, err := a.db.QueryContext(ctx, sqlText, country, e.Element, q.asOf(), q.MinYears)
+	if err != nil {
+		return nil, fmt.Errorf("national record of %s: %w", country, err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var st string
+		var sv, years int64
+		var list any
+		if err := rows.Scan(&st, &sv, &list, &years); err != nil {
+			return nil, err
+		}
+		ds, err := dates(list)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Record{Station: st, Element: e.Element, Highest: e.Highest, Scope: AllTime,
+			Value: int32(int64(s) * sv), Date: ds[0], Ties: ds[1:], Years: int(years)})
+	}
+	return out, rows.Err()
+}
+
+// SetRecord is a record set (or tied) on a day: the value beat (or equalled)
+// every earlier value of its scope at its station.
+type SetRecord struct {
+	Record                // Date is the day it was set; Ties is empty
+	Previous     int32    // the record it beat or tied, in GHCN units
+	PreviousDate obs.Date // the first day Previous was reached
+	Tie          bool     // true when the value equalled Previous rather than beating it
+}
+
+// RecordsSet returns every record of one extreme and scope set or tied on a
+// day from..to (inclusive) at any station, following the product's rule: a
+// record is strictly above (highest) or below (lowest) every earlier value of
+// its scope, ties are reported as ties, and only data up to each day count. A
+// station counts when it has values in at least q.MinYears distinct years
+// before from, and a scope needs at least one earlier value. Quality-flagged
+// values are ignored. q.AsOf is ignored: each record is judged as of its day.
+// Results are ordered by date, then station.
+func (a *Archive) RecordsSet(ctx context.Context, from, to obs.Date, e Extreme, scope Scope, q Query) ([]SetRecord, error) {
+	if _, _, err := scope.keys(); err != nil {
+		return nil, err
+	}
+	if to < from {
+		return nil, fmt.Errorf("records set from %s to %s: the window ends before it starts", from, to)
+	}
+	if _, err := a.source(""); err != nil {
+		return nil, err
+	}
+	if scope != Day {
+		return a.recordsSetFromExtremes(ctx, from, to, e, scope, q)
+	}
+	return a.recordsSetScan(ctx, from, to, e, scope, q)
+}
+
+// recordsSetScan answers RecordsSet for any scope by reading every daily
+// value of the element up to `to`.
+func (a *Archive) recordsSetScan(ctx context.Context, from, to obs.Date, e Extreme, scope Scope, q Query) ([]SetRecord, error) {
+	km, kd, err := scope.keys()
+	if err != nil {
+		return nil, err
+	}
+	src, err := a.source("")
+	if err != nil {
+		return nil, err
+	}
+	s := sign(e)
+	// The rank key orders by value, then prefers the earlier date, so that
+	// arg_max picks the first day a value was reached.
+	sqlText := fmt.Sprintf(`WITH h AS (
+		SELECT station, date, %d * value AS sv, %s AS km, %s AS kd FROM %s
+		WHERE element = ? AND qflag = '' AND date <= ?::DATE),
+	w AS (SELECT * FROM h WHERE date >= ?::DATE),
+	yrs AS (SELECT station, count(DISTINCT year(date)) AS years FROM h WHERE date < ?::DATE GROUP BY station HAVING count(DISTINCT year(date)) >= ?),
+	prev AS (
+		SELECT station, km, kd, max(sv) AS prev, arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) AS prev_date
+		FROM h WHERE date < ?::DATE AND (station, km, kd) IN (SELECT station, km, kd FROM w)
+		GROUP BY station, km, kd),
+	c AS (SELECT *,
+		max(sv) OVER win AS wprev,
+		arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) OVER win AS wprev_date
+		FROM w WINDOW win AS (PARTITION BY station, km, kd ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
+	SELECT c.station, c.date, c.sv, c.km, c.kd, yrs.years,
+		CASE WHEN c.wprev > p.prev THEN c.wprev ELSE p.prev END AS eff,
+		CASE WHEN c.wprev > p.prev THEN c.wprev_date ELSE p.prev_date END AS eff_date
+	FROM c JOIN prev p USING (station, km, kd) JOIN yrs USING (station)
+	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
+	ORDER BY c.date, c.station`, s, km, kd, src)
+	rows, err := a.db.QueryContext(ctx, sqlText, e.Element, to.String(), from.String(), from.String(), q.MinYears, from.String())
+	if err != nil {
+		return nil, fmt.Errorf("records set %s..%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	var out []SetRecord
+	for rows.Next() {
+		var st string
+		var d, pd time.Time
+		var sv, m, day, years, eff int64
+		if err := rows.Scan(&st, &d, &sv, &m, &day, &years, &eff, &pd); err != nil {
+			return nil, err
+		}
+		out = append(out, SetRecord{
+			Record: Record{Station: st, Element: e.Element, Highest: e.Highest, Scope: scope, Month: int(m), Day: int(day),
+				Value: int32(int64(s) * sv), Date: obs.FromTime(d), Years: int(years)},
+			Previous: int32(int64(s) * eff), PreviousDate: obs.FromTime(pd), Tie: sv == eff,
+		})
+	}
+	return out, rows.Err()
+}
+
+// recordsSetFromExtremes answers RecordsSet for the all-time and month
+// scopes from the monthly-extremes files for the months before from's month
+// and the daily values from the first of that month to `to`, which it reads
+// only from the partitions of the decades concerned. It gives the same answer
+// as a scan of every daily value (the tests check both paths against each
+// other) at a fraction of the reading.
+func (a *Archive) recordsSetFromExtremes(ctx context.Context, from, to obs.Date, e Extreme, scope Scope, q Query) ([]SetRecord, error) {
+	km, _, err := scope.keys()
+	if err != nil {
+		return nil, err
+	}
+	fy, fm, _ := from.YMD()
+	monthStart := obs.NewDate(fy, fm, 1)
+	parts, err := a.Partitions()
+	if err != nil {
+		return nil, err
+	}
+	var daily, extremes []string
+	for _, p := range parts {
+		_, d, ok := parsePartRel(p)
+		if !ok {
+			continue
+		}
+		full := filepath.Join(a.dir, p)
+		extremes = append(extremes, quote(extremesPath(full)))
+		if d >= decade(monthStart.Year()) && d <= decade(to.Year()) {
+			daily = append(daily, quote(full))
+		}
+	}
+	if len(daily) == 0 {
+		return nil, nil // no values in the window
+	}
+	s := sign(e)
+	hi, hiDate := "hi", "hi_date"
+	if !e.Highest {
+		hi, hiDate = "-lo", "lo_date"
+	}
+	smKey := "0"
+	if scope == Month {
+		smKey = "m"
+	}
+	sqlText := fmt.Sprintf(`WITH sm AS (
+		SELECT station, y, %s AS km, 0 AS kd, %s AS sv, %s AS date FROM read_parquet([%s])
+		WHERE element = ? AND make_date(y, m, 1) < ?::DATE),
+	dl AS (
+		SELECT station, date, %d * value AS sv, %s AS km, 0 AS kd FROM read_parquet([%s])
+		WHERE element = ? AND qflag = '' AND date >= ?::DATE AND date <= ?::DATE),
+	w AS (SELECT * FROM dl WHERE date >= ?::DATE),
+	hp AS (SELECT station, km, kd, sv, date FROM sm UNION ALL SELECT station, km, kd, sv, date FROM dl WHERE date < ?::DATE),
+	yrs AS (SELECT station, count(DISTINCT y) AS years FROM (
+			SELECT station, y FROM sm UNION ALL SELECT station, year(date) AS y FROM dl WHERE date < ?::DATE)
+		GROUP BY station HAVING count(DISTINCT y) >= ?),
+	prev AS (
+		SELECT station, km, kd, max(sv) AS prev, arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) AS prev_date
+		FROM hp WHERE (station, km, kd) IN (SELECT station, km, kd FROM w)
+		GROUP BY station, km, kd),
+	c AS (SELECT *,
+		max(sv) OVER win AS wprev,
+		arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) OVER win AS wprev_date
+		FROM w WINDOW win AS (PARTITION BY station, km, kd ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
+	SELECT c.station, c.date, c.sv, c.km, c.kd, yrs.years,
+		CASE WHEN c.wprev > p.prev THEN c.wprev ELSE p.prev END AS eff,
+		CASE WHEN c.wprev > p.prev THEN c.wprev_date ELSE p.prev_date END AS eff_date
+	FROM c JOIN prev p USING (station, km, kd) JOIN yrs USING (station)
+	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
+	ORDER BY c.date, c.station`, smKey, hi, hiDate, strings.Join(extremes, ", "), s, km, strings.Join(daily, ", "))
+	ms := monthStart.String()
+	rows, err := a.db.QueryContext(ctx, sqlText, e.Element, ms, e.Element, ms, to.String(), from.String(), from.String(), from.String(), q.MinYears)
+	if err != nil {
+		return nil, fmt.Errorf("records set %s..%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	var out []SetRecord
+	for rows.Next() {
+		var st string
+		var d, pd time.Time
+		var sv, m, day, years, eff int64
+		if err := rows.Scan(&st, &d, &sv, &m, &day, &years, &eff, &pd); err != nil {
+			return nil, err
+		}
+		out = append(out, SetRecord{
+			Record: Record{Station: st, Element: e.Element, Highest: e.Highest, Scope: scope, Month: int(m), Day: int(day),
+				Value: int32(int64(s) * sv), Date: obs.FromTime(d), Years: int(years)},
+			Previous: int32(int64(s) * eff), PreviousDate: obs.FromTime(pd), Tie: sv == eff,
+		})
+	}
+	return out, rows.Err()
+}
