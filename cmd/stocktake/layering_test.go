@@ -43,8 +43,9 @@ var layers = [][]string{
 	// Goals of the Global Stocktake, beside the presentation types shared
 	// by the questions, the CLI and the API.
 	{"internal/goals", "internal/present"},
-	// The store (SQLite): observations and their provenance.
-	{"internal/store"},
+	// The stores: observations and their provenance (SQLite or
+	// PostgreSQL), beside the station archive (Parquet queried by DuckDB).
+	{"internal/store", "internal/stations"},
 	// Writers and event detection: ingest (fetch, parse, store) beside
 	// alerts (record events, feed, webhooks); neither imports the other.
 	{"internal/ingest", "internal/alerts"},
