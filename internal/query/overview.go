@@ -185,7 +185,12 @@ func VitalSign(ctx context.Context, st Store, ref catalog.Ref, today *obs.Date) 
 	}
 	// The rank is the records question's (RecordOn), so the card and
 	// /api/records?on=<latest> agree.
-	rec, err := RecordOn(Loaded{Ref: ref, Series: se, Source: src}, last.Date, kind)
+	l := Loaded{Ref: ref, Series: se, Source: src}
+	prec, err := PrecisionOf(ctx, st, l)
+	if err != nil {
+		return sg, false, err
+	}
+	rec, err := RecordOnAt(l, prec, last.Date, kind)
 	if err != nil {
 		return sg, false, err
 	}
@@ -199,7 +204,7 @@ func VitalSign(ctx context.Context, st Store, ref catalog.Ref, today *obs.Date) 
 		if txt := annualRecordSentence(rec); txt != "" {
 			sg.Sentence = &txt
 		}
-	} else if txt := present.RecordSentence(rec); txt != "" {
+	} else if txt := present.RecordSentence(rec, present.SentenceStyle{Resolution: ref.Indicator.Resolution, Seasonal: ref.Indicator.Seasonal}); txt != "" {
 		sg.Sentence = &txt
 	}
 	return sg, true, nil
@@ -216,9 +221,18 @@ func annualRecordSentence(rec analysis.OnResult) string {
 	if rec.Kind == analysis.Min {
 		word = "Lowest"
 	}
-	s := fmt.Sprintf("%s year on record: %s %s", word, present.Round2(rec.Value), present.Unit(rec.Unit))
+	res := 0.0
+	if rec.Comparison != nil {
+		res = rec.Comparison.Resolution
+	}
+	v := present.Round2(rec.Value)
+	if res > 0 {
+		v = analysis.Format(rec.Value, res)
+	}
+	s := fmt.Sprintf("%s year on record: %s %s", word, v, present.Unit(rec.Unit))
 	if rec.PreviousForDate != nil {
 		s += ", previous record " + rec.PreviousForDate.Date
+		s += present.VerdictClause(rec.Comparison, rec.PreviousForDate.Date, rec.Unit)
 	}
 	return s
 }
