@@ -139,7 +139,8 @@ func handleLineage(s *Server, ctx context.Context, gc *genCache, r *http.Request
 // handleExtremes answers GET /api/extremes/{id}: qry.Extremes.
 func handleExtremes(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	res, err := qry.Extremes(ctx, s.qs(gc), qry.ExtremesRequest{ID: r.PathValue("id"), Entity: q.Get("entity"),
-		Year: q.Get("year"), Month: q.Get("month"), All: q.Get("all"), Kind: q.Get("kind"), Smooth: q.Get("smooth")})
+		Year: q.Get("year"), Month: q.Get("month"), All: q.Get("all"), Kind: q.Get("kind"), Smooth: q.Get("smooth"),
+		AnnualRanking: q.Get("annual_ranking")})
 	if err != nil {
 		return reply{}, err
 	}
@@ -149,7 +150,7 @@ func handleExtremes(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 // handleRecords answers GET /api/records/{id}: qry.Records.
 func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	res, err := qry.Records(ctx, s.qs(gc), qry.RecordsRequest{ID: r.PathValue("id"), Entity: q.Get("entity"),
-		On: q.Get("on"), Month: q.Get("month"), Year: q.Get("year"), AsOf: q.Get("as_of"), Kind: q.Get("kind"),
+		On: q.Get("on"), Month: q.Get("month"), Year: q.Get("year"), Annual: q.Get("annual"), AsOf: q.Get("as_of"), Kind: q.Get("kind"),
 		Smooth: q.Get("smooth"), Convention: q.Get("convention")})
 	if err != nil {
 		return reply{}, err
@@ -160,7 +161,17 @@ func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request
 // handleTrend answers GET /api/trend/{id}: qry.Trend.
 func handleTrend(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	res, err := qry.Trend(ctx, s.qs(gc), qry.TrendRequest{ID: r.PathValue("id"), Entity: q.Get("entity"),
-		From: q.Get("from"), To: q.Get("to"), Basis: q.Get("basis")})
+		From: q.Get("from"), To: q.Get("to"), Basis: q.Get("basis"), Fit: q.Get("fit")})
+	if err != nil {
+		return reply{}, err
+	}
+	return sourcedReply(res.JSON(), res.Source)
+}
+
+// handleAnnual answers GET /api/annual/{id}: qry.AnnualValues.
+func handleAnnual(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	res, err := qry.AnnualValues(ctx, s.qs(gc), qry.AnnualTableRequest{ID: r.PathValue("id"), Entity: q.Get("entity"),
+		Kind: q.Get("kind"), AsOf: q.Get("as_of"), Top: q.Get("top")})
 	if err != nil {
 		return reply{}, err
 	}

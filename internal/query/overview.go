@@ -168,7 +168,9 @@ func VitalSign(ctx context.Context, st Store, ref catalog.Ref, today *obs.Date) 
 		if c, err := ClimatologyOf(l, b, DefaultConvention(ref), analysis.Smoothing{}); err == nil {
 			slot := c.Slots[c.Convention.Slot(last.Date)]
 			if an := AnomalyPoints(l, c, analysis.Smoothing{}); slot.N > 0 && len(an) > 0 && an[len(an)-1].Date == last.Date {
-				sg.Anomaly = &Anomaly{Value: an[len(an)-1].Value, Baseline: b.String(), Basis: "climatology", Years: slot.N}
+				// A baseline the data only partly cover is named by the
+				// years used ("2001–2020, 20 of 30 years").
+				sg.Anomaly = &Anomaly{Value: an[len(an)-1].Value, Baseline: CoverageOf(l, b).Label, Basis: "climatology", Years: slot.N}
 			}
 		} else if !IsNoData(err) {
 			return sg, false, err

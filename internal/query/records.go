@@ -23,11 +23,24 @@ type ClimatologyRequest struct {
 type ClimatologyResult struct {
 	Loaded
 	Climatology *analysis.Climatology
+	// Coverage is the part of the baseline the data cover.
+	Coverage analysis.Coverage
 }
 
-// JSON is the result's JSON shape.
+// JSON is the result's JSON shape, with "baseline_used" (the baseline
+// labelled with the years actually covered, see CoverageOf).
 func (r ClimatologyResult) JSON() present.WithSource[analysis.Climatology] {
-	return present.NewWithSource(*r.Climatology, r.Source)
+	return present.NewWithSource(*r.Climatology, r.Source).With("baseline_used", r.Coverage.Label)
+}
+
+// CoverageOf reports which years of baseline b a loaded series covers
+// (complete years; single missing days of daily series filled first), so
+// that every surface labels a partly covered baseline with the years
+// actually used: N2O from 2001 against 1991-2020 is "2001–2020, 20 of 30
+// years". A baseline with no covered year is refused by the climatology
+// itself (no values in the baseline).
+func CoverageOf(l Loaded, b analysis.Baseline) analysis.Coverage {
+	return analysis.BaselineCoverage(l.Series.Points, l.Series.Frequency, b, recordFill(l.Series))
 }
 
 // ClimatologyOptions is the one definition of a climatology used by every
@@ -91,7 +104,7 @@ func Climatology(ctx context.Context, st Store, req ClimatologyRequest) (Climato
 	if err != nil {
 		return ClimatologyResult{}, err
 	}
-	return ClimatologyResult{Loaded: l, Climatology: c}, nil
+	return ClimatologyResult{Loaded: l, Climatology: c, Coverage: CoverageOf(l, b)}, nil
 }
 
 // AnomaliesRequest asks for departures from a baseline's mean for the same
@@ -114,6 +127,7 @@ type AnomaliesResult struct {
 	Climatology *analysis.Climatology // nil for annual series
 	Smoothing   analysis.Smoothing
 	Points      []obs.Point
+	Coverage    analysis.Coverage
 }
 
 // JSON is the result's JSON shape (present.AnomalySeries). The convention
@@ -121,7 +135,8 @@ type AnomaliesResult struct {
 func (r AnomaliesResult) JSON() present.AnomalySeries {
 	se := r.Series
 	se.Points = r.Points
-	out := present.AnomalySeries{Series: present.NewSeries(se, r.Source, SmoothingName(r.Smoothing)), Baseline: r.Baseline.String(), Convention: "year"}
+	out := present.AnomalySeries{Series: present.NewSeries(se, r.Source, SmoothingName(r.Smoothing)), Baseline: r.Baseline.String(),
+		BaselineUsed: r.Coverage.Label, Convention: "year"}
 	if r.Climatology != nil {
 		out.Convention = r.Climatology.Convention.String()
 	}
@@ -148,7 +163,7 @@ func annualAnomalies(l Loaded, b analysis.Baseline, w Window) (AnomaliesResult, 
 	for i, p := range l.Series.Points {
 		pts[i] = obs.Point{Date: p.Date, Value: round6(p.Value - mean)}
 	}
-	return AnomaliesResult{Loaded: l, Baseline: b, Points: w.Keep(pts)}, nil
+	return AnomaliesResult{Loaded: l, Baseline: b, Points: w.Keep(pts), Coverage: CoverageOf(l, b)}, nil
 }
 
 // AnomalyPoints returns every value of a loaded series minus the mean of
@@ -200,7 +215,7 @@ func Anomalies(ctx context.Context, st Store, req AnomaliesRequest) (AnomaliesRe
 	if err != nil {
 		return AnomaliesResult{}, err
 	}
-	return AnomaliesResult{Loaded: l, Baseline: b, Climatology: c, Smoothing: sm, Points: w.Keep(AnomalyPoints(l, c, sm))}, nil
+	return AnomaliesResult{Loaded: l, Baseline: b, Climatology: c, Smoothing: sm, Points: w.Keep(AnomalyPoints(l, c, sm)), Coverage: CoverageOf(l, b)}, nil
 }
 
 // ExtremesRequest asks for the maximum or minimum in a year, a month or the

@@ -142,7 +142,7 @@ func Means(ctx context.Context, st Store, req MeansRequest) (present.PeriodMeans
 		freq = obs.Annual
 	}
 	out = present.PeriodMeans{Indicator: se.Indicator, Unit: se.Unit, Means: req.Means, Rule: MeansRule(se.Frequency, req.Means),
-		Periods: []present.PeriodMean{}, Source: present.NewSource(src)}
+		Resolution: analysis.MeanResolution(l.Ref.Indicator.Resolution), Periods: []present.PeriodMean{}, Source: present.NewSource(src)}
 	if se.Entity != "" {
 		e := se.Entity
 		out.Entity = &e
