@@ -39,6 +39,10 @@ func (c cachedStore) Lineage(ctx context.Context, dataset, indicator, entity str
 	return c.s.st.Lineage(ctx, dataset, indicator, entity, date)
 }
 
+func (c cachedStore) VersionFiles(ctx context.Context, id int64) ([]store.VersionFile, error) {
+	return c.s.st.VersionFiles(ctx, id)
+}
+
 // qs returns the qry.Store of the cache's data version.
 func (s *Server) qs(gc *genCache) qry.Store { return cachedStore{s, gc} }
 

@@ -101,7 +101,7 @@ func (s *Server) routeTable() []*route {
 			description: "corrected is the slope's 95% interval corrected for lag-1 autocorrelation of the residuals (AR(1) effective sample size, method named), at every frequency; ci95_per_decade assumes independent residuals. basis=annual fits annual means of complete years (default for daily and monthly series), basis=monthly monthly means of complete months, basis=raw the values as published (default otherwise). Single missing days of daily series are filled first, the means are taken over the whole series, then the periods starting inside from..to are kept; incomplete periods in the window are left out and listed in incomplete_excluded.",
 			params: []param{pID, pEntity, pFrom, pTo, {name: "basis", in: "query", typ: "string", enum: []string{"raw", "monthly", "annual"}, desc: "What is fitted."},
 				{name: "fit", in: "query", typ: "string", enum: []string{"linear", "quadratic"}, desc: "linear (default) or quadratic: adds \"quadratic\" with the acceleration (unit per year²) and its OLS and AR(1)-corrected 95% intervals."}},
-			result:      present.WithSource[analysis.TrendResult]{}},
+			result: present.WithSource[analysis.TrendResult]{}},
 		{path: "/api/daily/{id}", name: "getDailyYears", example: "/api/daily/seaice.south?smooth=5d", tag: "charts", fn: handleDaily,
 			summary:     "Every year of a daily indicator by calendar day, with the climatology band and the record year (spaghetti chart data)",
 			description: "Calendar convention: 366 slots, slot 0 = 1 January, slot 59 = 29 February (null in common years), slot 60 = 1 March, slot 365 = 31 December; null where a year has no value. The band (mean, ±2σ, 10th-90th percentiles) is computed over the baseline from the same smoothed values.",

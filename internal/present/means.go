@@ -4,18 +4,18 @@ package present
 // /api/means/{id}: the monthly or annual means of a series with the
 // completeness of each period.
 type PeriodMeans struct {
-	Indicator string       `json:"indicator"`
-	Entity    *string      `json:"entity"`
-	Unit      string       `json:"unit"`
-	Means     string       `json:"means"` // "monthly" or "annual"
-	Rule      string       `json:"rule"`  // the completeness rule in words
-	Smoothing *string      `json:"smoothing"`
+	Indicator string  `json:"indicator"`
+	Entity    *string `json:"entity"`
+	Unit      string  `json:"unit"`
+	Means     string  `json:"means"` // "monthly" or "annual"
+	Rule      string  `json:"rule"`  // the completeness rule in words
+	Smoothing *string `json:"smoothing"`
 	// Resolution is the resolution means are written at: one more digit
 	// than the producer's published values (0 when none is declared);
 	// Value keeps the exact mean.
 	Resolution float64      `json:"resolution,omitempty"`
 	Periods    []PeriodMean `json:"periods"`
-	Source    Source       `json:"source"`
+	Source     Source       `json:"source"`
 }
 
 // PeriodMean is one month or year: N published values of Expected, the

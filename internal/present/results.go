@@ -217,6 +217,12 @@ type ValueLineage struct {
 	Value     float64       `json:"value"`
 	Unit      string        `json:"unit"`
 	Version   store.Version `json:"version"`
+	// Files are the version's files, each with its own sha256 and size;
+	// for a multi-file dataset (an Our World in Data CSV with its
+	// metadata.json) Version.SHA256 is the sha256 of the files' checksums,
+	// which is no file's. Empty for versions stored before files were
+	// recorded.
+	Files []store.VersionFile `json:"files"`
 }
 
 // NewValueLineage describes point p of se as supplied by version v.

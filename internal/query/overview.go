@@ -90,22 +90,25 @@ type Rise struct {
 // December for an annual value) to today (UTC), omitted when the request
 // names the data version (see Overview).
 type Sign struct {
-	Indicator   string             `json:"indicator"`
-	Title       string             `json:"title"`
-	Unit        string             `json:"unit"`
-	UnitText    string             `json:"unit_text"`
-	Frequency   obs.Frequency      `json:"frequency"`
-	Latest      present.Point      `json:"latest"`
-	Anomaly     *Anomaly           `json:"anomaly"`
-	Record      *analysis.OnResult `json:"record,omitempty"`
-	Sentence    *string            `json:"sentence"`
-	Change      *Change            `json:"change,omitempty"`
-	Rise        *Rise              `json:"rise,omitempty"`
-	DataAgeDays *int               `json:"data_age_days,omitempty"`
-	Source      present.Source     `json:"source"`
-	SourceLine  string             `json:"source_line"`
-	Producer    string             `json:"producer"`
-	Licence     string             `json:"licence"`
+	Indicator string             `json:"indicator"`
+	Title     string             `json:"title"`
+	Unit      string             `json:"unit"`
+	UnitText  string             `json:"unit_text"`
+	Frequency obs.Frequency      `json:"frequency"`
+	Latest    present.Point      `json:"latest"`
+	Anomaly   *Anomaly           `json:"anomaly"`
+	Record    *analysis.OnResult `json:"record,omitempty"`
+	// Season labels the latest value of a three-month series (ONI) by its
+	// season, "MJJ 2026"; omitted for other series.
+	Season      string         `json:"season,omitempty"`
+	Sentence    *string        `json:"sentence"`
+	Change      *Change        `json:"change,omitempty"`
+	Rise        *Rise          `json:"rise,omitempty"`
+	DataAgeDays *int           `json:"data_age_days,omitempty"`
+	Source      present.Source `json:"source"`
+	SourceLine  string         `json:"source_line"`
+	Producer    string         `json:"producer"`
+	Licence     string         `json:"licence"`
 }
 
 // slowSigns are the annual and irregular indicators shown as vital signs
@@ -197,6 +200,9 @@ func VitalSign(ctx context.Context, st Store, ref catalog.Ref, today *obs.Date) 
 		return sg, false, err
 	}
 	sg.Record = &rec
+	if ref.Indicator.Seasonal {
+		sg.Season = SeasonOf(rec.Date)
+	}
 	if se.Frequency == obs.Annual {
 		if n := len(se.Points); n >= 2 {
 			prev := se.Points[n-2]

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -34,13 +35,34 @@ func (r ClimatologyResult) JSON() present.WithSource[analysis.Climatology] {
 }
 
 // CoverageOf reports which years of baseline b a loaded series covers
-// (complete years; single missing days of daily series filled first), so
+// (years with at least one value: every value of the baseline enters the
+// climatology, and the climatology's per-slot N says how many years each
+// day or month used; analysis.BaselineCoverage, which counts complete
+// years only, would call NSIDC's 1981-2010 "28 of 30 years" because of the
+// 1987-88 gap), so
 // that every surface labels a partly covered baseline with the years
 // actually used: N2O from 2001 against 1991-2020 is "2001–2020, 20 of 30
 // years". A baseline with no covered year is refused by the climatology
 // itself (no values in the baseline).
 func CoverageOf(l Loaded, b analysis.Baseline) analysis.Coverage {
-	return analysis.BaselineCoverage(l.Series.Points, l.Series.Frequency, b, recordFill(l.Series))
+	c := analysis.Coverage{Baseline: b, Of: b.To - b.From + 1, Years: []int{}}
+	for _, p := range l.Series.Points {
+		if y := p.Date.Year(); b.Contains(y) && (len(c.Years) == 0 || c.Years[len(c.Years)-1] != y) {
+			c.Years = append(c.Years, y)
+		}
+	}
+	c.Covered = len(c.Years)
+	c.Full = c.Covered == c.Of
+	switch {
+	case c.Covered == 0:
+		c.Label = "no year of " + b.String()
+	case c.Full:
+		c.Label, c.From, c.To = b.String(), b.From, b.To
+	default:
+		c.From, c.To = c.Years[0], c.Years[c.Covered-1]
+		c.Label = fmt.Sprintf("%04d–%04d, %d of %d years", c.From, c.To, c.Covered, c.Of)
+	}
+	return c
 }
 
 // ClimatologyOptions is the one definition of a climatology used by every
