@@ -254,3 +254,24 @@ func TestEntityAliasAndLineageFilesCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestUncertaintyCompanionListedOnlyOnRequest: JMA's error column
+// (ohc.jma.err95) is stored but is not an observation: list shows it only
+// with --all.
+func TestUncertaintyCompanionListedOnlyOnRequest(t *testing.T) {
+	db := sharedDB(t)
+	has := func(args ...string) bool {
+		rows := decode[[]struct {
+			Indicator string `json:"indicator"`
+		}](t, runCLI(t, db, append(args, "--json")...).stdout)
+		for _, r := range rows {
+			if r.Indicator == "ohc.jma.err95" {
+				return true
+			}
+		}
+		return false
+	}
+	if has("list") || !has("list", "--all") {
+		t.Errorf("ohc.jma.err95: in list %v, in list --all %v; want false, true", has("list"), has("list", "--all"))
+	}
+}

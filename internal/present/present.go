@@ -186,6 +186,12 @@ func Indicators(ctx context.Context, st *store.Store, all bool) ([]Indicator, er
 	}
 	for _, ref := range catalog.Indicators() {
 		c, ok := byKey[[2]string{ref.Dataset.ID, ref.Indicator.ID}]
+		// An uncertainty companion (ohc.jma.err95) holds error half-widths,
+		// not observations: it is listed only when all is asked for; the
+		// indicator it accompanies uses it.
+		if ref.Indicator.IsUncertainty() && !all {
+			continue
+		}
 		if ok || all {
 			if err := add(ref, c, ok); err != nil {
 				return nil, err

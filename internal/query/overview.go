@@ -122,7 +122,10 @@ func VitalSigns() []catalog.Ref {
 	var out []catalog.Ref
 	for _, d := range catalog.Datasets() {
 		for _, ind := range d.Indicators {
-			if !ind.Default || ind.National {
+			// Companions (uncertainty half-widths, confidence limits,
+			// published annual values) are read with the indicator they
+			// accompany and get no card of their own.
+			if !ind.Default || ind.National || ind.CompanionOf != "" {
 				continue
 			}
 			if ind.Frequency == obs.Daily || ind.Frequency == obs.Monthly || slowSigns[ind.ID] {
