@@ -70,6 +70,8 @@ type AnnualTable struct {
 	Unit       string               `json:"unit"`
 	Basis      analysis.AnnualBasis `json:"basis"`
 	Resolution float64              `json:"resolution"`
+	// Of counts the years ranked (before Top cuts the list).
+	Of int `json:"of"`
 	// Years are in rank order (rank 1 first, ties by year), each with its
 	// competition rank at Resolution, its natural-side label and the years
 	// it cannot be separated from (within the combined 95% uncertainty;
@@ -158,6 +160,7 @@ func AnnualValues(ctx context.Context, st Store, req AnnualTableRequest) (Annual
 			Label: r.Label, Tied: r.TiedAtPrecision, Uncertainty95: r.Uncertainty95, Indistinguishable: r.Indistinguishable})
 	}
 	sortRows(t.Years)
+	t.Of = len(t.Years)
 	if top > 0 && top < len(t.Years) {
 		t.Years = t.Years[:top]
 	}
