@@ -197,7 +197,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					prevWhen = r.PreviousForDate.Date
 				}
 				if ref.Indicator.Seasonal {
-					when = r.Date + " (season " + query.SeasonOf(r.Date) + ")"
+					when = r.Date + ", season " + query.SeasonOf(r.Date)
 					if prevWhen != "" {
 						prevWhen = query.SeasonOf(prevWhen)
 					}
