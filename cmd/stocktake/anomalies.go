@@ -52,7 +52,10 @@ subtracted). --smooth applies to daily data before anything else.`,
 			out := se
 			out.Points = kept
 			js := res.JSON()
-			b, convName := js.Baseline, js.Convention
+			b, convName := js.BaselineUsed, js.Convention
+			if b != js.Baseline {
+				b += " of " + js.Baseline
+			}
 			switch format {
 			case "json":
 				return printJSON(cmd, res.JSON())

@@ -99,6 +99,25 @@ var crossCases = []crossCase{
 	// lineage
 	{cli: []string{"lineage", "seaice.south", "2023-02-21"}, api: "/api/lineage/seaice.south?date=2023-02-21"},
 	{cli: []string{"lineage", "co2.emissions", "2023", "--entity", "CHN"}, api: "/api/lineage/co2.emissions?entity=CHN&date=2023"},
+	// issue 12: annual rankings (GISTEMP J-D, NOAA's annual, JMA with its
+	// 95% uncertainty, means of complete years), annual extremes, the
+	// quadratic fit, a seasonal ONI record, N2O's partly covered baseline,
+	// the EU by OWID's code, and lineage of a two-file dataset
+	{cli: []string{"records", "gmst.gistemp", "--annual", "2024"}, api: "/api/records/gmst.gistemp?annual=2024"},
+	{cli: []string{"records", "gmst.noaa", "--annual", "2025", "--as-of", "2025"}, api: "/api/records/gmst.noaa?annual=2025&as_of=2025"},
+	{cli: []string{"records", "ohc.jma", "--annual", "2024"}, api: "/api/records/ohc.jma?annual=2024"},
+	{cli: []string{"records", "sst.world", "--annual", "2024"}, api: "/api/records/sst.world?annual=2024"},
+	{cli: []string{"extremes", "seaice.south", "--annual-ranking", "--kind", "max", "--smooth", "5d"}, api: "/api/extremes/seaice.south?annual_ranking=true&kind=max&smooth=5d"},
+	{cli: []string{"extremes", "seaice.north", "--annual-ranking", "--kind", "min"}, api: "/api/extremes/seaice.north?annual_ranking=true&kind=min"},
+	{cli: []string{"trend", "gmsl", "--fit", "quadratic"}, api: "/api/trend/gmsl?fit=quadratic"},
+	{cli: []string{"records", "oni", "--month", "2026-06"}, api: "/api/records/oni?month=2026-06"},
+	{cli: []string{"records", "oni", "--on", "2025-09", "--kind", "min"}, api: "/api/records/oni?on=2025-09&kind=min"},
+	{cli: []string{"anomalies", "n2o.global", "--from", "2024-01", "--to", "2024-03"}, api: "/api/anomalies/n2o.global?from=2024-01&to=2024-03"},
+	{cli: []string{"climatology", "n2o.global"}, api: "/api/climatology/n2o.global"},
+	{cli: []string{"show", "co2.emissions", "--entity", "OWID_EU27", "--from", "2020"}, api: "/api/series/co2.emissions?entity=OWID_EU27&from=2020"},
+	{cli: []string{"lineage", "co2.emissions", "2023", "--entity", "OWID_EU27"}, api: "/api/lineage/co2.emissions?entity=OWID_EU27&date=2023"},
+	{cli: []string{"records", "gmst.gistemp", "--on", "2024"}, api: "/api/records/gmst.gistemp?on=2024", exit: 2, status: 400, fragment: "names a year, but gmst.gistemp is monthly"},
+	{cli: []string{"records", "co2.mlo", "--on", "2024"}, api: "/api/records/co2.mlo?on=2024", exit: 2, status: 400, fragment: "names a year, but co2.mlo is monthly"},
 	// the same validation on both surfaces
 	{cli: []string{"records", "sst.world"}, api: "/api/records/sst.world", exit: 2, status: 400, fragment: "give exactly one of"},
 	{cli: []string{"records", "sst.world", "--on", "2023-08-21", "--as-of", "2023-01-01"}, api: "/api/records/sst.world?on=2023-08-21&as_of=2023-01-01", exit: 2, status: 400, fragment: "2023-08-21 is after"},

@@ -27,7 +27,10 @@ names the folder and the number of files, and lineage names the day's file.
 
 With --json: {"indicator", "entity", "date", "value", "unit", "version":
 {"id", "dataset", "version", "source", "sha256", "size", "retrieved",
-"ingested", "rows", "current"}}.`,
+"ingested", "rows", "current"}, "files": [{"path", "sha256", "size"}]}. A
+dataset of several files (an Our World in Data CSV with its metadata.json)
+has a version sha256 that is the sha256 of its files' sha256 in catalog
+order; "files" gives each file's own.`,
 		Example: `  stocktake lineage seaice.south 2023-02-21
   stocktake lineage co2.emissions 2023 --entity CHN --json
   stocktake lineage sst.world.oisst 2024-07-24`,
@@ -48,8 +51,18 @@ With --json: {"indicator", "entity", "date", "value", "unit", "version":
 			fmt.Fprintf(tw, "value\t%s on %s: %s %s\n", label(se.Indicator, se.Entity), out.Date, present.FormatValue(point.Value), unitWithBaseline(ref, se.Unit))
 			fmt.Fprintf(tw, "dataset\t%s (%s)\n", v.Dataset, ref.Dataset.Title)
 			fmt.Fprintf(tw, "version\t%s (stored version %d, current: %s)\n", v.ProducerVersion, v.ID, yesNo(v.Current))
-			fmt.Fprintf(tw, "file\t%s\n", v.Source)
-			fmt.Fprintf(tw, "sha256\t%s (%d bytes)\n", v.SHA256, v.Size)
+			if len(res.Files) > 1 {
+				// A multi-file version's checksum is a hash of the files'
+				// hashes: name each file with its own.
+				for i, f := range res.Files {
+					fmt.Fprintf(tw, "file %d\t%s\n", i+1, f.Path)
+					fmt.Fprintf(tw, "  sha256\t%s (%d bytes)\n", f.SHA256, f.Size)
+				}
+				fmt.Fprintf(tw, "version sha256\t%s (sha256 of the %d files' sha256 in catalog order, not a file's)\n", v.SHA256, len(res.Files))
+			} else {
+				fmt.Fprintf(tw, "file\t%s\n", v.Source)
+				fmt.Fprintf(tw, "sha256\t%s (%d bytes)\n", v.SHA256, v.Size)
+			}
 			fmt.Fprintf(tw, "retrieved\t%s\n", v.Retrieved.UTC().Format("2006-01-02 15:04:05 UTC"))
 			fmt.Fprintf(tw, "ingested\t%s\n", v.Ingested.UTC().Format("2006-01-02 15:04:05 UTC"))
 			return tw.Flush()

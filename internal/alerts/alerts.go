@@ -30,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/store"
 )
@@ -112,7 +113,14 @@ type Event struct {
 	// RetractionReason is "revised" (the producer's data changed) or
 	// "superseded" (a later day went further in the same year).
 	RetractionReason string `json:"retraction_reason,omitempty"`
-	Sentence         string `json:"sentence"`
+	// Comparison is the verdict of a record event (record-all-time,
+	// record-day, record-month) against Previous at the resolution the
+	// fact was judged at (ResolutionFor) with the exact values, and, when
+	// the producer publishes a 95% uncertainty for both values, the two
+	// half-widths, their combination and "record_not_distinguishable" when
+	// the margin lies inside it (docs/records.md). Nil for other kinds.
+	Comparison *analysis.Comparison `json:"comparison,omitempty"`
+	Sentence   string               `json:"sentence"`
 
 	date obs.Date
 }
@@ -167,6 +175,7 @@ func eventFrom(r store.EventRow) Event {
 			e.RetractedVersion = &VersionRef{ID: r.RetractedVersion, ProducerVersion: r.RetractedProducer, SHA256: r.RetractedSHA256}
 		}
 	}
+	e.Comparison = comparisonOf(e, nil, nil)
 	e.Sentence = Sentence(e)
 	return e
 }
@@ -222,6 +231,9 @@ func List(ctx context.Context, st store.EventStore, q Query) ([]Event, string, e
 	for _, r := range rows {
 		evs = append(evs, eventFrom(r))
 	}
+	if err := withUncertainty(ctx, st, evs); err != nil {
+		return nil, "", err
+	}
 	next := ""
 	if len(evs) > limit {
 		evs = evs[:limit]
@@ -237,7 +249,11 @@ func Get(ctx context.Context, st store.EventStore, id int64) (Event, error) {
 	if err != nil {
 		return Event{}, fmt.Errorf("alerts: %w", err)
 	}
-	return eventFrom(r), nil
+	evs := []Event{eventFrom(r)}
+	if err := withUncertainty(ctx, st, evs); err != nil {
+		return Event{}, err
+	}
+	return evs[0], nil
 }
 
 // querier is what the webhook registry reads through (a *sql.DB or a

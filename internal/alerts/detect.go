@@ -150,7 +150,9 @@ func computeDataset(ctx context.Context, st store.EventStore, ds catalog.Dataset
 	defer sn.Close()
 	var all []indFacts
 	for _, ind := range ds.Indicators {
-		if !ind.Default {
+		// Uncertainty companions hold error half-widths, not observations:
+		// they are never announced.
+		if !ind.Default || ind.IsUncertainty() {
 			continue
 		}
 		ref := catalog.Ref{Indicator: ind, Dataset: ds}
@@ -180,7 +182,7 @@ func computeDataset(ctx context.Context, st store.EventStore, ds catalog.Dataset
 				}
 				sf.from = obs.NewDate(se.Points[len(se.Points)-1].Date.Year()-NationalWindowYears+1, 1, 1)
 				for _, dir := range Directions(ind) {
-					for _, f := range allTimeFacts(se.Points, dir) {
+					for _, f := range allTimeFacts(se.Points, dir, judge{ind.Resolution}) {
 						if f.date >= sf.from {
 							sf.facts = append(sf.facts, f)
 						}

@@ -103,6 +103,46 @@ func beats(dir string, a, b float64) bool {
 	return a > b
 }
 
+// judge compares values for facts at a resolution (docs/records.md): with
+// res > 0 two values are compared as whole units of res
+// (analysis.Units), so that values equal at the published precision tie
+// and never make an event; with res = 0 (no published resolution, such as
+// Our World in Data's national series) the floating-point tie rule applies.
+type judge struct{ res float64 }
+
+// beats reports whether a is strictly beyond b in direction dir at the
+// judge's resolution.
+func (j judge) beats(dir string, a, b float64) bool {
+	if j.res <= 0 {
+		return beats(dir, a, b)
+	}
+	u := analysis.Units(a, j.res) - analysis.Units(b, j.res)
+	if dir == "min" {
+		u = -u
+	}
+	return u > 0
+}
+
+// equal reports whether a and b tie at the judge's resolution.
+func (j judge) equal(a, b float64) bool {
+	if j.res <= 0 {
+		return equal(a, b)
+	}
+	return analysis.Units(a, j.res) == analysis.Units(b, j.res)
+}
+
+// ResolutionFor returns the resolution at which facts of kind k of an
+// indicator are judged: the published resolution for published values, one
+// more digit (analysis.MeanResolution) for means (smoothed daily values and
+// month records of daily series), 0 (exact) when none is declared.
+func ResolutionFor(ind catalog.Indicator, freq obs.Frequency, k Kind, smoothing string) float64 {
+	res := ind.Resolution
+	if freq == obs.Daily && (k == MonthRec || (smoothing != "" && smoothing != "none")) {
+		return analysis.MeanResolution(res)
+	}
+	return res
+}
+
 // margin is how far a goes beyond b in direction dir (positive when it beats).
 func margin(dir string, a, b float64) float64 {
 	if dir == "min" {
@@ -128,20 +168,26 @@ func computeFacts(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing) [
 	if sm.Fill > 0 {
 		fill = sm.Fill
 	}
+	smName := "none"
+	if se.Frequency == obs.Daily {
+		smName = sm.String()
+	}
+	jv := judge{ResolutionFor(ind, se.Frequency, AllTime, smName)}
+	jm := judge{ResolutionFor(ind, se.Frequency, MonthRec, "none")}
 	var out []fact
 	for _, dir := range Directions(ind) {
-		out = append(out, allTimeFacts(pts, dir)...)
+		out = append(out, allTimeFacts(pts, dir, jv)...)
 		switch se.Frequency {
 		case obs.Daily:
-			days := slotFacts(pts, dir, analysis.Calendar, DayRecord)
+			days := slotFacts(pts, dir, analysis.Calendar, DayRecord, jv)
 			out = append(out, days...)
 			out = append(out, streakFacts(afterWarmUp(days, pts[0].Date), dir, func(a, b obs.Date) bool { return b == a+1 }, DailyStreakMilestones)...)
-			out = append(out, monthFacts(raw, dir, fill)...)
+			out = append(out, monthFacts(raw, dir, fill, jm)...)
 			if ind.Direction == catalog.Both {
-				out = append(out, yearExtremeFacts(pts, dir)...)
+				out = append(out, yearExtremeFacts(pts, dir, jv)...)
 			}
 		case obs.Monthly:
-			months := slotFacts(pts, dir, analysis.Month, MonthRec)
+			months := slotFacts(pts, dir, analysis.Month, MonthRec, jv)
 			out = append(out, months...)
 			out = append(out, streakFacts(afterWarmUp(months, pts[0].Date), dir, func(a, b obs.Date) bool { return monthIndex(b) == monthIndex(a)+1 }, MonthlyStreakMilestones)...)
 		}
@@ -155,14 +201,14 @@ func monthIndex(d obs.Date) int {
 }
 
 // allTimeFacts: each value strictly beyond every earlier value.
-func allTimeFacts(pts []obs.Point, dir string) []fact {
+func allTimeFacts(pts []obs.Point, dir string, j judge) []fact {
 	var out []fact
 	best := -1
 	for i, p := range pts {
-		if best >= 0 && beats(dir, p.Value, pts[best].Value) {
+		if best >= 0 && j.beats(dir, p.Value, pts[best].Value) {
 			out = append(out, withPrev(fact{kind: AllTime, dir: dir, date: p.Date, value: round6(p.Value)}, pts[best]))
 		}
-		if best < 0 || beats(dir, p.Value, pts[best].Value) {
+		if best < 0 || j.beats(dir, p.Value, pts[best].Value) {
 			best = i
 		}
 	}
@@ -178,16 +224,16 @@ func withPrev(f fact, prev obs.Point) fact {
 // slotFacts: each value strictly beyond every earlier value of the same
 // slot (calendar date, or calendar month for monthly series). Points are
 // sorted with unique dates, so earlier values of a slot are earlier years'.
-func slotFacts(pts []obs.Point, dir string, conv analysis.Convention, k Kind) []fact {
+func slotFacts(pts []obs.Point, dir string, conv analysis.Convention, k Kind, j judge) []fact {
 	var out []fact
 	best := make([]int, conv.Slots()) // index+1 of the slot's record holder; 0 = none
 	for i, p := range pts {
 		s := conv.Slot(p.Date)
 		b := best[s] - 1
-		if b >= 0 && beats(dir, p.Value, pts[b].Value) {
+		if b >= 0 && j.beats(dir, p.Value, pts[b].Value) {
 			out = append(out, withPrev(fact{kind: k, dir: dir, date: p.Date, value: round6(p.Value)}, pts[b]))
 		}
-		if b < 0 || beats(dir, p.Value, pts[b].Value) {
+		if b < 0 || j.beats(dir, p.Value, pts[b].Value) {
 			best[s] = i + 1
 		}
 	}
@@ -239,7 +285,7 @@ func streakFacts(recs []fact, dir string, next func(a, b obs.Date) bool, milesto
 // daily values (runs of at most fill missing days interpolated first, as
 // analysis.RecordMonth does). A month takes part once it is complete under
 // the WMO 5/11 rule and the data reach its last day.
-func monthFacts(raw []obs.Point, dir string, fill int) []fact {
+func monthFacts(raw []obs.Point, dir string, fill int, j judge) []fact {
 	months := analysis.Monthly(analysis.FillGaps(raw, fill), analysis.WMO511)
 	last := raw[len(raw)-1].Date
 	var out []fact
@@ -251,10 +297,10 @@ func monthFacts(raw []obs.Point, dir string, fill int) []fact {
 			continue
 		}
 		b := best[m-1]
-		if b != nil && beats(dir, a.Value, b.Value) {
+		if b != nil && j.beats(dir, a.Value, b.Value) {
 			out = append(out, withPrev(fact{kind: MonthRec, dir: dir, date: a.Date, value: round6(a.Value)}, obs.Point{Date: b.Date, Value: b.Value}))
 		}
-		if b == nil || beats(dir, a.Value, b.Value) {
+		if b == nil || j.beats(dir, a.Value, b.Value) {
 			best[m-1] = a
 		}
 	}
@@ -264,7 +310,7 @@ func monthFacts(raw []obs.Point, dir string, fill int) []fact {
 // yearExtremeFacts: for each year, its most extreme value (first date on
 // ties) once confirmed (see YearExtremeHold), ranked against the annual
 // extremes of the earlier years that have data in all twelve months.
-func yearExtremeFacts(pts []obs.Point, dir string) []fact {
+func yearExtremeFacts(pts []obs.Point, dir string, j judge) []fact {
 	var out []fact
 	last := pts[len(pts)-1].Date
 	var earlier []obs.Point // annual extremes of earlier full years
@@ -274,7 +320,7 @@ func yearExtremeFacts(pts []obs.Point, dir string) []fact {
 		var months [13]bool
 		for ; hi < len(pts) && pts[hi].Date.Year() == y; hi++ {
 			months[pts[hi].Date.Month()] = true
-			if beats(dir, pts[hi].Value, pts[e].Value) {
+			if j.beats(dir, pts[hi].Value, pts[e].Value) {
 				e = hi
 			}
 		}
@@ -285,11 +331,11 @@ func yearExtremeFacts(pts []obs.Point, dir string) []fact {
 		// precedes them (NSIDC's record starts on 26 October 1978, after
 		// that year's Arctic minimum and Antarctic maximum).
 		ok := last >= d+YearExtremeHold && pts[0].Date <= d-YearExtremeHold
-		for j := hi; ok && j < len(pts) && pts[j].Date <= d+YearExtremeHold; j++ {
-			ok = !beats(dir, pts[j].Value, v)
+		for i := hi; ok && i < len(pts) && pts[i].Date <= d+YearExtremeHold; i++ {
+			ok = !j.beats(dir, pts[i].Value, v)
 		}
-		for j := lo - 1; ok && j >= 0 && pts[j].Date >= d-YearExtremeHold; j-- {
-			ok = !beats(dir, pts[j].Value, v) && !equal(pts[j].Value, v)
+		for i := lo - 1; ok && i >= 0 && pts[i].Date >= d-YearExtremeHold; i-- {
+			ok = !j.beats(dir, pts[i].Value, v) && !j.equal(pts[i].Value, v)
 		}
 		if ok {
 			opp := "min"
@@ -300,13 +346,13 @@ func yearExtremeFacts(pts []obs.Point, dir string) []fact {
 			tie, oppTie, oppRecord := false, false, len(earlier) > 0
 			var prev *obs.Point
 			for i, p := range earlier {
-				if beats(dir, p.Value, v) {
+				if j.beats(dir, p.Value, v) {
 					f.rank++
 				}
-				tie = tie || equal(p.Value, v)
-				oppTie = oppTie || equal(p.Value, v)
-				oppRecord = oppRecord && beats(opp, v, p.Value)
-				if prev == nil || beats(dir, p.Value, prev.Value) {
+				tie = tie || j.equal(p.Value, v)
+				oppTie = oppTie || j.equal(p.Value, v)
+				oppRecord = oppRecord && j.beats(opp, v, p.Value)
+				if prev == nil || j.beats(dir, p.Value, prev.Value) {
 					prev = &earlier[i]
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -141,6 +142,16 @@ func humanPeriod(k Kind, f obs.Frequency, date string) string {
 	return humanDate(d)
 }
 
+// seasonPeriod writes the date of a three-month season (dated by its
+// centre month) as "MJJ 2026".
+func seasonPeriod(date string) string {
+	d, err := obs.ParseDate(date)
+	if err != nil {
+		return date
+	}
+	return analysis.FormatSeason(d)
+}
+
 func ordinal(n int) string {
 	suf := "th"
 	if n%100 < 11 || n%100 > 13 {
@@ -154,6 +165,35 @@ func ordinal(n int) string {
 		}
 	}
 	return strconv.Itoa(n) + suf
+}
+
+// valueAt writes v with its unit at resolution res (analysis.Format) when
+// res is known, as FormatValue otherwise.
+func valueAt(v, res float64, unit string) string {
+	if res <= 0 {
+		return FormatValue(v, unit)
+	}
+	u := unitText[unit]
+	if u == "" {
+		u = unit
+	}
+	if u == "%" {
+		return analysis.Format(v, res) + "%"
+	}
+	return analysis.Format(v, res) + " " + u
+}
+
+// distinct returns the number of extra decimals (0..4) that FormatValue
+// needs to write a and b as different numbers, for values without a
+// published resolution (national series with floating-point noise): a
+// sentence never shows a record as two equal numbers.
+func distinct(a, b float64, unit string) int {
+	for extra := 0; extra < 4; extra++ {
+		if formatValue(a, unit, extra) != formatValue(b, unit, extra) {
+			return extra
+		}
+	}
+	return 4
 }
 
 // Sentence writes the event for people, from its data alone, e.g.
@@ -173,7 +213,29 @@ func Sentence(e Event) string {
 	if e.Kind == MonthRec || e.Frequency == obs.Monthly || e.Frequency == obs.Annual {
 		on = "in " + when
 	}
-	val := FormatValue(e.Value, e.Unit)
+	ind, _ := indicatorOf(e.Dataset, e.Indicator)
+	res := ResolutionFor(ind, e.Frequency, e.Kind, e.Smoothing)
+	if e.Comparison != nil {
+		res = e.Comparison.Resolution
+	}
+	extra := 0
+	if res <= 0 && e.Previous != nil && e.Kind != Streak {
+		extra = distinct(e.Value, e.Previous.Value, e.Unit)
+	}
+	fv := func(v float64) string {
+		if res > 0 {
+			return valueAt(v, res, e.Unit)
+		}
+		return formatValue(v, e.Unit, extra)
+	}
+	seasonal := ind.Seasonal && (e.Frequency == obs.Monthly)
+	if seasonal {
+		// A three-month season is named by its season, not its centre
+		// month: the ONI value dated June 2026 is "MJJ 2026".
+		when = seasonPeriod(e.Date)
+		on = "in " + when
+	}
+	val := fv(e.Value)
 	if e.Smoothing != "" && e.Smoothing != "none" {
 		val += " (" + strings.TrimSuffix(e.Smoothing, "d") + "-day mean)"
 	}
@@ -182,12 +244,26 @@ func Sentence(e Event) string {
 			return ""
 		}
 		p := humanPeriod(e.Kind, e.Frequency, e.Previous.Date)
-		s := ", previous " + FormatValue(e.Previous.Value, e.Unit) + " on " + p
+		if seasonal {
+			p = seasonPeriod(e.Previous.Date)
+		}
+		s := ", previous " + fv(e.Previous.Value) + " on " + p
 		if e.Kind == MonthRec || e.Frequency == obs.Monthly || e.Frequency == obs.Annual {
-			s = ", previous " + FormatValue(e.Previous.Value, e.Unit) + " in " + p
+			s = ", previous " + fv(e.Previous.Value) + " in " + p
 		}
 		if e.Margin != nil {
-			s += " (by " + formatMargin(*e.Margin, e.Unit) + ")"
+			if res > 0 {
+				s += " (by " + valueAt(*e.Margin, res, e.Unit) + ")"
+			} else {
+				s += " (by " + formatMargin(*e.Margin, e.Unit) + ")"
+			}
+		}
+		if c := e.Comparison; c != nil && c.Verdict == analysis.VerdictIndistinguishable {
+			s += "; not statistically distinguishable from " + p
+			if c.Uncertainty95 != nil && c.PreviousUncertainty95 != nil {
+				s += fmt.Sprintf(" (%s ± %s vs %s ± %s, 95%%)", analysis.Format(c.Value, res), analysis.Format(*c.Uncertainty95, res),
+					analysis.Format(c.Previous, res), valueAt(*c.PreviousUncertainty95, res, e.Unit))
+			}
 		}
 		return s
 	}
@@ -205,7 +281,11 @@ func Sentence(e Event) string {
 			what = val
 		}
 		d, _ := obs.ParseDate(e.Date + "-01")
-		s = fmt.Sprintf("%s %s %s — %s %s on record%s.", name, what, on, high, monthName(d.Month()), prev())
+		period := monthName(d.Month())
+		if seasonal {
+			period = analysis.SeasonLabel(d.Month())
+		}
+		s = fmt.Sprintf("%s %s %s — %s %s on record%s.", name, what, on, high, period, prev())
 	case Streak:
 		unit := "day"
 		if e.Frequency == obs.Monthly {
@@ -240,7 +320,14 @@ func Sentence(e Event) string {
 		case e.RecordOpposite:
 			s += fmt.Sprintf(" — %s annual %s on record.", opp, most)
 		case e.Years > 1:
-			s += fmt.Sprintf(" — %s %s annual %s of %d years.", ordinal(e.Rank), high, most, e.Years)
+			// The nearer end of the ranking: "2nd lowest annual maximum of
+			// 46 years", not "45th highest" (the rank from the other end is
+			// Years-Rank+1 when no earlier year ties at the resolution).
+			hi, lo := e.Rank, e.Years-e.Rank+1
+			if e.Direction == "min" {
+				hi, lo = lo, hi
+			}
+			s += fmt.Sprintf(" — %s annual %s of %d years.", analysis.NaturalOrdinal(hi, lo), most, e.Years)
 		default:
 			s += "."
 		}

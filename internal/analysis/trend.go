@@ -41,6 +41,9 @@ type TrendResult struct {
 	// Corrected is the slope's 95% interval corrected for autocorrelation
 	// (per decade), set by TrendAR1; nil from Trend.
 	Corrected *Corrected `json:"corrected,omitempty"`
+	// CorrectedNote says why Corrected is absent when a caller asked for
+	// it and the effective sample size left too few degrees of freedom.
+	CorrectedNote string `json:"corrected_note,omitempty"`
 }
 
 // Trend fits pts (sorted, unique dates; at least 3 points) against time in

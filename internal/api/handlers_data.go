@@ -39,6 +39,10 @@ func (c cachedStore) Lineage(ctx context.Context, dataset, indicator, entity str
 	return c.s.st.Lineage(ctx, dataset, indicator, entity, date)
 }
 
+func (c cachedStore) VersionFiles(ctx context.Context, id int64) ([]store.VersionFile, error) {
+	return c.s.st.VersionFiles(ctx, id)
+}
+
 // qs returns the qry.Store of the cache's data version.
 func (s *Server) qs(gc *genCache) qry.Store { return cachedStore{s, gc} }
 
@@ -139,7 +143,8 @@ func handleLineage(s *Server, ctx context.Context, gc *genCache, r *http.Request
 // handleExtremes answers GET /api/extremes/{id}: qry.Extremes.
 func handleExtremes(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	res, err := qry.Extremes(ctx, s.qs(gc), qry.ExtremesRequest{ID: r.PathValue("id"), Entity: q.Get("entity"),
-		Year: q.Get("year"), Month: q.Get("month"), All: q.Get("all"), Kind: q.Get("kind"), Smooth: q.Get("smooth")})
+		Year: q.Get("year"), Month: q.Get("month"), All: q.Get("all"), Kind: q.Get("kind"), Smooth: q.Get("smooth"),
+		AnnualRanking: q.Get("annual_ranking")})
 	if err != nil {
 		return reply{}, err
 	}
@@ -149,7 +154,7 @@ func handleExtremes(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 // handleRecords answers GET /api/records/{id}: qry.Records.
 func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	res, err := qry.Records(ctx, s.qs(gc), qry.RecordsRequest{ID: r.PathValue("id"), Entity: q.Get("entity"),
-		On: q.Get("on"), Month: q.Get("month"), Year: q.Get("year"), AsOf: q.Get("as_of"), Kind: q.Get("kind"),
+		On: q.Get("on"), Month: q.Get("month"), Year: q.Get("year"), Annual: q.Get("annual"), AsOf: q.Get("as_of"), Kind: q.Get("kind"),
 		Smooth: q.Get("smooth"), Convention: q.Get("convention")})
 	if err != nil {
 		return reply{}, err
@@ -160,7 +165,17 @@ func handleRecords(s *Server, ctx context.Context, gc *genCache, r *http.Request
 // handleTrend answers GET /api/trend/{id}: qry.Trend.
 func handleTrend(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	res, err := qry.Trend(ctx, s.qs(gc), qry.TrendRequest{ID: r.PathValue("id"), Entity: q.Get("entity"),
-		From: q.Get("from"), To: q.Get("to"), Basis: q.Get("basis")})
+		From: q.Get("from"), To: q.Get("to"), Basis: q.Get("basis"), Fit: q.Get("fit")})
+	if err != nil {
+		return reply{}, err
+	}
+	return sourcedReply(res.JSON(), res.Source)
+}
+
+// handleAnnual answers GET /api/annual/{id}: qry.AnnualValues.
+func handleAnnual(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	res, err := qry.AnnualValues(ctx, s.qs(gc), qry.AnnualTableRequest{ID: r.PathValue("id"), Entity: q.Get("entity"),
+		Kind: q.Get("kind"), AsOf: q.Get("as_of"), Top: q.Get("top")})
 	if err != nil {
 		return reply{}, err
 	}

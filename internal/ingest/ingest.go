@@ -141,8 +141,11 @@ type prepared struct {
 	ds      catalog.Dataset
 	version store.VersionInfo
 	parsed  *obs.Parsed
-	out     Outcome
-	start   time.Time
+	// files are the version's files with their own checksums, recorded
+	// with store.RecordVersionFiles once the version is stored.
+	files []store.VersionFile
+	out   Outcome
+	start time.Time
 }
 
 // Run updates each dataset and returns one Outcome per dataset, in the order
@@ -204,6 +207,12 @@ func Run(ctx context.Context, st *store.Store, datasets []catalog.Dataset, opts 
 				p.out.Status = Unchanged
 			default:
 				p.out.Status, p.out.Rows, p.out.Deleted = Ingested, res.Rows, res.Deleted
+				// Each file's own checksum, for lineage of multi-file
+				// datasets (the version's checksum is a hash of hashes).
+				if ferr := st.RecordVersionFiles(ctx, res.VersionID, p.files); ferr != nil {
+					p.out.Error = "recording the files' checksums: " + ferr.Error()
+					opts.Logger.Warn("recording version files failed", "dataset", p.ds.ID, "err", ferr)
+				}
 				if opts.AfterIngest != nil {
 					if herr := opts.AfterIngest(ctx, p.ds, res.VersionID); herr != nil {
 						p.out.Error = "after ingest: " + herr.Error()
@@ -330,6 +339,8 @@ func prepare(ctx context.Context, st *store.Store, index int, ds catalog.Dataset
 	for _, f := range files {
 		size += int64(len(f.data))
 		sources = append(sources, f.res.Source)
+		h := sha256.Sum256(f.data)
+		p.files = append(p.files, store.VersionFile{Path: f.res.Source, SHA256: hex.EncodeToString(h[:]), Size: int64(len(f.data))})
 	}
 	p.out.SHA256, p.out.Source = sum, strings.Join(sources, " ")
 	p.version = store.VersionInfo{

@@ -4,14 +4,18 @@ package present
 // /api/means/{id}: the monthly or annual means of a series with the
 // completeness of each period.
 type PeriodMeans struct {
-	Indicator string       `json:"indicator"`
-	Entity    *string      `json:"entity"`
-	Unit      string       `json:"unit"`
-	Means     string       `json:"means"` // "monthly" or "annual"
-	Rule      string       `json:"rule"`  // the completeness rule in words
-	Smoothing *string      `json:"smoothing"`
-	Periods   []PeriodMean `json:"periods"`
-	Source    Source       `json:"source"`
+	Indicator string  `json:"indicator"`
+	Entity    *string `json:"entity"`
+	Unit      string  `json:"unit"`
+	Means     string  `json:"means"` // "monthly" or "annual"
+	Rule      string  `json:"rule"`  // the completeness rule in words
+	Smoothing *string `json:"smoothing"`
+	// Resolution is the resolution means are written at: one more digit
+	// than the producer's published values (0 when none is declared);
+	// Value keeps the exact mean.
+	Resolution float64      `json:"resolution,omitempty"`
+	Periods    []PeriodMean `json:"periods"`
+	Source     Source       `json:"source"`
 }
 
 // PeriodMean is one month or year: N published values of Expected, the
@@ -35,6 +39,10 @@ type PeriodMean struct {
 // and the slot convention named.
 type AnomalySeries struct {
 	Series
-	Baseline   string `json:"baseline"`
-	Convention string `json:"convention"`
+	Baseline string `json:"baseline"`
+	// BaselineUsed labels the baseline with the years the data actually
+	// cover: the baseline itself when every year is covered, otherwise
+	// "2001–2020, 20 of 30 years" (analysis.BaselineCoverage).
+	BaselineUsed string `json:"baseline_used"`
+	Convention   string `json:"convention"`
 }

@@ -130,6 +130,13 @@ type Indicator struct {
 	Producer string  `json:"producer"`
 	Licence  string  `json:"licence"`
 	Note     string  `json:"note,omitempty"`
+	// Seasonal is true for a series of overlapping three-month seasons
+	// dated by their centre month (ONI): its values are labelled by season
+	// (DJF ... NDJ), never by month.
+	Seasonal bool `json:"seasonal,omitempty"`
+	// Resolution is one unit of the last digit the producer publishes
+	// (0 when none is declared): the precision records are judged at.
+	Resolution float64 `json:"resolution,omitempty"`
 }
 
 // Indicators lists the stored indicators in catalog order (by id, default
@@ -152,7 +159,8 @@ func Indicators(ctx context.Context, st *store.Store, all bool) ([]Indicator, er
 			Title: ref.Indicator.Title, Unit: ref.Indicator.Unit, Frequency: ref.Indicator.Frequency,
 			National: ref.Indicator.National, Baseline: ref.Indicator.Baseline, Records: "high",
 			Producer: ref.Dataset.Producer, Licence: ref.Dataset.Licence, Note: ref.Indicator.Note,
-			Source: Source{Dataset: ref.Dataset.ID, Version: ref.Dataset.Version},
+			Source:   Source{Dataset: ref.Dataset.ID, Version: ref.Dataset.Version},
+			Seasonal: ref.Indicator.Seasonal, Resolution: ref.Indicator.Resolution,
 		}
 		if ref.Indicator.HeadlineKind() == catalog.Low {
 			row.Records = "low"
@@ -186,6 +194,12 @@ func Indicators(ctx context.Context, st *store.Store, all bool) ([]Indicator, er
 	}
 	for _, ref := range catalog.Indicators() {
 		c, ok := byKey[[2]string{ref.Dataset.ID, ref.Indicator.ID}]
+		// An uncertainty companion (ohc.jma.err95) holds error half-widths,
+		// not observations: it is listed only when all is asked for; the
+		// indicator it accompanies uses it.
+		if ref.Indicator.IsUncertainty() && !all {
+			continue
+		}
 		if ok || all {
 			if err := add(ref, c, ok); err != nil {
 				return nil, err

@@ -26,24 +26,24 @@ func TestUnit(t *testing.T) {
 func TestRecordSentence(t *testing.T) {
 	r := analysis.OnResult{Kind: analysis.Min, Date: "2023-02-21", Value: 1.788, Unit: "10^6 km^2", RecordForDate: true,
 		PreviousForDate: &analysis.Holder{Date: "2017-02-21", Value: 2.1}}
-	if got, want := RecordSentence(r), "Record low for 21 February: 1.79 million km², previous 2017"; got != want {
+	if got, want := RecordSentence(r, SentenceStyle{}), "Record low for 21 February: 1.79 million km², previous 2017"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	r.RecordAllTime = true
-	if got, want := RecordSentence(r), "Record low for 21 February: 1.79 million km², previous 2017; also the lowest value on record"; got != want {
+	if got, want := RecordSentence(r, SentenceStyle{}), "Record low for 21 February: 1.79 million km², previous 2017; also the lowest value on record"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	m := analysis.OnResult{Kind: analysis.Max, Date: "2023-06", Value: 1.18, Unit: "degC", RecordForDate: true,
 		PreviousForDate: &analysis.Holder{Date: "2020-06", Value: 0.94}}
-	if got, want := RecordSentence(m), "Record high for June: 1.18 °C, previous 2020"; got != want {
+	if got, want := RecordSentence(m, SentenceStyle{}), "Record high for June: 1.18 °C, previous 2020"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if RecordSentence(analysis.OnResult{Date: "2023-06-01", Tie: true}) != "" {
+	if RecordSentence(analysis.OnResult{Date: "2023-06-01", Tie: true}, SentenceStyle{}) != "" {
 		t.Error("not a record: want no sentence")
 	}
 	mr := analysis.MonthResult{Kind: analysis.Max, Month: "2023-08", Value: 21.02, Unit: "degC", Record: true,
 		Previous: &analysis.MonthHolder{Month: "2016-08", Value: 20.8}}
-	if got, want := MonthRecordSentence(mr), "Record high for August: 21.02 °C, previous 2016"; got != want {
+	if got, want := MonthRecordSentence(mr, SentenceStyle{}), "Record high for August: 21.02 °C, previous 2016"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -83,5 +83,30 @@ func TestSourceLine(t *testing.T) {
 	}
 	if got := SourceLine("NASA GISTEMP", Source{Dataset: "x", Version: "v4"}); got != "Source: NASA GISTEMP, version v4" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestRecordSentenceAtPrecision: values are written at the resolution
+// compared, a three-month season by its season, and a record inside the
+// combined 95% uncertainty says so with both intervals (JMA 2024 against
+// 2022: 48.80 ± 2.53 and 46.77 ± 2.53, ohc_global_1955.txt).
+func TestRecordSentenceAtPrecision(t *testing.T) {
+	u, up := 2.53, 2.53
+	c := analysis.Compare(analysis.Max, 48.80, 46.77, 0.01, &u, &up)
+	r := analysis.OnResult{Date: "2024", Kind: analysis.Max, Value: 48.8, Unit: "10^22 J", RecordForDate: true,
+		PreviousForDate: &analysis.Holder{Date: "2022", Value: 46.77}, Comparison: &c}
+	if got, want := VerdictClause(r.Comparison, "2022", r.Unit), " (not statistically distinguishable from 2022: 48.80 ± 2.53 vs 46.77 ± 2.53 10²² J, 95%)"; got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	era5 := analysis.Compare(analysis.Max, 17.152, 17.151, 0.001, nil, nil)
+	d := analysis.OnResult{Date: "2024-07-23", Kind: analysis.Max, Value: 17.152, Unit: "degC", RecordForDate: true,
+		PreviousForDate: &analysis.Holder{Date: "2023-07-23", Value: 17.151}, Comparison: &era5}
+	if got, want := RecordSentence(d, SentenceStyle{}), "Record high for 23 July: 17.152 °C, previous 2023"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	oni := analysis.MonthResult{Month: "2026-06", Kind: analysis.Max, Value: 1.39, Unit: "degC", Record: true,
+		Previous: &analysis.MonthHolder{Month: "2015-06", Value: 1.19}}
+	if got, want := MonthRecordSentence(oni, SentenceStyle{Resolution: 0.01, Seasonal: true}), "Record high for MJJ: 1.39 °C, previous 2015"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -25,6 +25,23 @@ type WithSource[T any] struct {
 	// "1901-2000"), written as "baseline" before "source" when set: the
 	// unit "degC" alone does not say what a value of 1.06 is measured from.
 	Baseline string
+	// Extra are members written after Result's and before "baseline", in
+	// order: labels that depend on the indicator rather than the analysis
+	// (the season of a three-month series, the baseline years actually
+	// covered).
+	Extra []Member
+}
+
+// Member is one extra JSON member of a WithSource.
+type Member struct {
+	Name  string
+	Value any
+}
+
+// With returns w with an extra member appended (see Extra).
+func (w WithSource[T]) With(name string, v any) WithSource[T] {
+	w.Extra = append(append([]Member{}, w.Extra...), Member{name, v})
+	return w
 }
 
 // WithBaseline returns w with the anomaly baseline of the indicator
@@ -56,6 +73,17 @@ func (w WithSource[T]) MarshalJSON() ([]byte, error) {
 	out := make([]byte, 0, len(body)+len(src)+12)
 	out = append(out, body[:len(body)-1]...)
 	if len(bytes.TrimSpace(body[1:len(body)-1])) > 0 {
+		out = append(out, ',')
+	}
+	for _, m := range w.Extra {
+		b, err := json.Marshal(m.Value)
+		if err != nil {
+			return nil, err
+		}
+		k, _ := json.Marshal(m.Name)
+		out = append(out, k...)
+		out = append(out, ':')
+		out = append(out, b...)
 		out = append(out, ',')
 	}
 	if w.Baseline != "" {
@@ -189,6 +217,12 @@ type ValueLineage struct {
 	Value     float64       `json:"value"`
 	Unit      string        `json:"unit"`
 	Version   store.Version `json:"version"`
+	// Files are the version's files, each with its own sha256 and size;
+	// for a multi-file dataset (an Our World in Data CSV with its
+	// metadata.json) Version.SHA256 is the sha256 of the files' checksums,
+	// which is no file's. Empty for versions stored before files were
+	// recorded.
+	Files []store.VersionFile `json:"files"`
 }
 
 // NewValueLineage describes point p of se as supplied by version v.

@@ -69,15 +69,63 @@ func kindWord(k analysis.Kind) string {
 	return "high"
 }
 
+// SentenceStyle is how a record sentence writes its numbers and periods:
+// Resolution is the resolution of the values compared (Comparison.Resolution
+// of the result, or 0 to fall back to two decimals) and Seasonal names a
+// three-month series' values by season ("MJJ") instead of month.
+type SentenceStyle struct {
+	Resolution float64
+	Seasonal   bool
+}
+
+// number writes v at the style's resolution (two decimals without one).
+func (st SentenceStyle) number(v float64) string {
+	if st.Resolution > 0 {
+		return analysis.Format(v, st.Resolution)
+	}
+	return Round2(v)
+}
+
+// styleOf completes a style from a result's comparison: its resolution
+// when the style gives none.
+func styleOf(st SentenceStyle, c *analysis.Comparison) SentenceStyle {
+	if st.Resolution <= 0 && c != nil {
+		st.Resolution = c.Resolution
+	}
+	return st
+}
+
+// VerdictClause words a comparison that is not a plain record:
+// " (not statistically distinguishable from 2022: 48.80 ± 2.53 vs 46.77 ±
+// 2.53 10²² J, 95%)" for a record inside the combined uncertainty, "" for a
+// plain record. prevLabel names the value beaten (a year, a date).
+func VerdictClause(c *analysis.Comparison, prevLabel, unit string) string {
+	if c == nil || c.Verdict != analysis.VerdictIndistinguishable {
+		return ""
+	}
+	res := c.Resolution
+	s := " (not statistically distinguishable from " + prevLabel
+	if c.Uncertainty95 != nil && c.PreviousUncertainty95 != nil {
+		s += fmt.Sprintf(": %s ± %s vs %s ± %s %s, 95%%", analysis.Format(c.Value, res), analysis.Format(*c.Uncertainty95, res),
+			analysis.Format(c.Previous, res), analysis.Format(*c.PreviousUncertainty95, res), Unit(unit))
+	}
+	return s + ")"
+}
+
 // RecordSentence states in plain words that r is a record for its date, for
 // example "Record low for 21 February: 1.79 million km², previous 2017",
 // adding "; also the lowest value on record" when it is an all-time record
-// too. The previous holder is named by its year. It returns "" when r is not
-// a record for its date (ties are not records).
-func RecordSentence(r analysis.OnResult) string {
+// too. The previous holder is named by its year. Values are written at the
+// resolution compared (st, or r.Comparison's), a three-month season by its
+// season ("Record high for MJJ"), and a record inside the producers'
+// combined uncertainty says it is not statistically distinguishable. It
+// returns "" when r is not a record for its date (ties, also ties at the
+// published precision, are not records).
+func RecordSentence(r analysis.OnResult, st SentenceStyle) string {
 	if !r.RecordForDate {
 		return ""
 	}
+	st = styleOf(st, r.Comparison)
 	d, err := obs.ParseDate(r.Date)
 	if err != nil {
 		return ""
@@ -85,10 +133,14 @@ func RecordSentence(r analysis.OnResult) string {
 	when := DayMonth(d)
 	if len(r.Date) == 7 { // a monthly series dated by its month
 		when = MonthName(d.Month())
+		if st.Seasonal {
+			when = analysis.SeasonLabel(d.Month())
+		}
 	}
-	s := fmt.Sprintf("Record %s for %s: %s %s", kindWord(r.Kind), when, Round2(r.Value), Unit(r.Unit))
+	s := fmt.Sprintf("Record %s for %s: %s %s", kindWord(r.Kind), when, st.number(r.Value), Unit(r.Unit))
 	if r.PreviousForDate != nil && len(r.PreviousForDate.Date) >= 4 {
 		s += ", previous " + r.PreviousForDate.Date[:4]
+		s += VerdictClause(r.Comparison, r.PreviousForDate.Date[:4], r.Unit)
 	}
 	if r.RecordAllTime {
 		if r.Kind == analysis.Min {
@@ -101,18 +153,25 @@ func RecordSentence(r analysis.OnResult) string {
 }
 
 // MonthRecordSentence is RecordSentence for a monthly result: "Record high
-// for June: 1.18 °C, previous 2023". It returns "" when r is not a record.
-func MonthRecordSentence(r analysis.MonthResult) string {
+// for June: 1.18 °C, previous 2023" (means of daily data at one more digit
+// than the inputs). It returns "" when r is not a record.
+func MonthRecordSentence(r analysis.MonthResult, st SentenceStyle) string {
 	if !r.Record {
 		return ""
 	}
+	st = styleOf(st, r.Comparison)
 	d, err := obs.ParseDate(r.Month)
 	if err != nil {
 		return ""
 	}
-	s := fmt.Sprintf("Record %s for %s: %s %s", kindWord(r.Kind), MonthName(d.Month()), Round2(r.Value), Unit(r.Unit))
+	when := MonthName(d.Month())
+	if st.Seasonal {
+		when = analysis.SeasonLabel(d.Month())
+	}
+	s := fmt.Sprintf("Record %s for %s: %s %s", kindWord(r.Kind), when, st.number(r.Value), Unit(r.Unit))
 	if r.Previous != nil && len(r.Previous.Month) >= 4 {
 		s += ", previous " + r.Previous.Month[:4]
+		s += VerdictClause(r.Comparison, r.Previous.Month[:4], r.Unit)
 	}
 	return s
 }

@@ -90,22 +90,25 @@ type Rise struct {
 // December for an annual value) to today (UTC), omitted when the request
 // names the data version (see Overview).
 type Sign struct {
-	Indicator   string             `json:"indicator"`
-	Title       string             `json:"title"`
-	Unit        string             `json:"unit"`
-	UnitText    string             `json:"unit_text"`
-	Frequency   obs.Frequency      `json:"frequency"`
-	Latest      present.Point      `json:"latest"`
-	Anomaly     *Anomaly           `json:"anomaly"`
-	Record      *analysis.OnResult `json:"record,omitempty"`
-	Sentence    *string            `json:"sentence"`
-	Change      *Change            `json:"change,omitempty"`
-	Rise        *Rise              `json:"rise,omitempty"`
-	DataAgeDays *int               `json:"data_age_days,omitempty"`
-	Source      present.Source     `json:"source"`
-	SourceLine  string             `json:"source_line"`
-	Producer    string             `json:"producer"`
-	Licence     string             `json:"licence"`
+	Indicator string             `json:"indicator"`
+	Title     string             `json:"title"`
+	Unit      string             `json:"unit"`
+	UnitText  string             `json:"unit_text"`
+	Frequency obs.Frequency      `json:"frequency"`
+	Latest    present.Point      `json:"latest"`
+	Anomaly   *Anomaly           `json:"anomaly"`
+	Record    *analysis.OnResult `json:"record,omitempty"`
+	// Season labels the latest value of a three-month series (ONI) by its
+	// season, "MJJ 2026"; omitted for other series.
+	Season      string         `json:"season,omitempty"`
+	Sentence    *string        `json:"sentence"`
+	Change      *Change        `json:"change,omitempty"`
+	Rise        *Rise          `json:"rise,omitempty"`
+	DataAgeDays *int           `json:"data_age_days,omitempty"`
+	Source      present.Source `json:"source"`
+	SourceLine  string         `json:"source_line"`
+	Producer    string         `json:"producer"`
+	Licence     string         `json:"licence"`
 }
 
 // slowSigns are the annual and irregular indicators shown as vital signs
@@ -119,7 +122,10 @@ func VitalSigns() []catalog.Ref {
 	var out []catalog.Ref
 	for _, d := range catalog.Datasets() {
 		for _, ind := range d.Indicators {
-			if !ind.Default || ind.National {
+			// Companions (uncertainty half-widths, confidence limits,
+			// published annual values) are read with the indicator they
+			// accompany and get no card of their own.
+			if !ind.Default || ind.National || ind.CompanionOf != "" {
 				continue
 			}
 			if ind.Frequency == obs.Daily || ind.Frequency == obs.Monthly || slowSigns[ind.ID] {
@@ -168,7 +174,9 @@ func VitalSign(ctx context.Context, st Store, ref catalog.Ref, today *obs.Date) 
 		if c, err := ClimatologyOf(l, b, DefaultConvention(ref), analysis.Smoothing{}); err == nil {
 			slot := c.Slots[c.Convention.Slot(last.Date)]
 			if an := AnomalyPoints(l, c, analysis.Smoothing{}); slot.N > 0 && len(an) > 0 && an[len(an)-1].Date == last.Date {
-				sg.Anomaly = &Anomaly{Value: an[len(an)-1].Value, Baseline: b.String(), Basis: "climatology", Years: slot.N}
+				// A baseline the data only partly cover is named by the
+				// years used ("2001–2020, 20 of 30 years").
+				sg.Anomaly = &Anomaly{Value: an[len(an)-1].Value, Baseline: CoverageOf(l, b).Label, Basis: "climatology", Years: slot.N}
 			}
 		} else if !IsNoData(err) {
 			return sg, false, err
@@ -185,11 +193,19 @@ func VitalSign(ctx context.Context, st Store, ref catalog.Ref, today *obs.Date) 
 	}
 	// The rank is the records question's (RecordOn), so the card and
 	// /api/records?on=<latest> agree.
-	rec, err := RecordOn(Loaded{Ref: ref, Series: se, Source: src}, last.Date, kind)
+	l := Loaded{Ref: ref, Series: se, Source: src}
+	prec, err := PrecisionOf(ctx, st, l)
+	if err != nil {
+		return sg, false, err
+	}
+	rec, err := RecordOnAt(l, prec, last.Date, kind)
 	if err != nil {
 		return sg, false, err
 	}
 	sg.Record = &rec
+	if ref.Indicator.Seasonal {
+		sg.Season = SeasonOf(rec.Date)
+	}
 	if se.Frequency == obs.Annual {
 		if n := len(se.Points); n >= 2 {
 			prev := se.Points[n-2]
@@ -199,7 +215,7 @@ func VitalSign(ctx context.Context, st Store, ref catalog.Ref, today *obs.Date) 
 		if txt := annualRecordSentence(rec); txt != "" {
 			sg.Sentence = &txt
 		}
-	} else if txt := present.RecordSentence(rec); txt != "" {
+	} else if txt := present.RecordSentence(rec, present.SentenceStyle{Resolution: ref.Indicator.Resolution, Seasonal: ref.Indicator.Seasonal}); txt != "" {
 		sg.Sentence = &txt
 	}
 	return sg, true, nil
@@ -216,9 +232,18 @@ func annualRecordSentence(rec analysis.OnResult) string {
 	if rec.Kind == analysis.Min {
 		word = "Lowest"
 	}
-	s := fmt.Sprintf("%s year on record: %s %s", word, present.Round2(rec.Value), present.Unit(rec.Unit))
+	res := 0.0
+	if rec.Comparison != nil {
+		res = rec.Comparison.Resolution
+	}
+	v := present.Round2(rec.Value)
+	if res > 0 {
+		v = analysis.Format(rec.Value, res)
+	}
+	s := fmt.Sprintf("%s year on record: %s %s", word, v, present.Unit(rec.Unit))
 	if rec.PreviousForDate != nil {
 		s += ", previous record " + rec.PreviousForDate.Date
+		s += present.VerdictClause(rec.Comparison, rec.PreviousForDate.Date, rec.Unit)
 	}
 	return s
 }

@@ -42,6 +42,9 @@ type Store interface {
 	AllSeries(ctx context.Context, ref catalog.Ref) ([]obs.Series, store.Source, error)
 	// Lineage returns the dataset version that supplied the value on date.
 	Lineage(ctx context.Context, dataset, indicator, entity string, date obs.Date) (store.Version, error)
+	// VersionFiles returns the files of a dataset version, each with its
+	// own sha256 (empty for versions ingested before they were recorded).
+	VersionFiles(ctx context.Context, id int64) ([]store.VersionFile, error)
 }
 
 // Kind classifies an error by what the caller did wrong, which decides the
@@ -153,8 +156,24 @@ func Entity(ref catalog.Ref, raw string) (string, error) {
 	return resolveEntity(raw)
 }
 
-// resolveEntity resolves an entity code or name (Unknown when unknown).
+// entityAliases are codes users quote for entities stored under another
+// code: Our World in Data's own code for the European Union in its
+// owid-co2-data release (OWID_EU27), and the short forms EU27 and EU, all
+// meaning the entity the grapher files name "European Union (27)", stored
+// as OWID_EUROPEAN_UNION_27 (national.AggregateCode). Keys are upper case.
+var entityAliases = map[string]string{
+	"OWID_EU27": "OWID_EUROPEAN_UNION_27",
+	"EU27":      "OWID_EUROPEAN_UNION_27",
+	"EU":        "OWID_EUROPEAN_UNION_27",
+	"OWID_EU":   "OWID_EUROPEAN_UNION_27",
+}
+
+// resolveEntity resolves an entity code, name or alias (Unknown when
+// unknown).
 func resolveEntity(raw string) (string, error) {
+	if c, ok := entityAliases[strings.ToUpper(strings.TrimSpace(raw))]; ok {
+		return c, nil
+	}
 	code, err := national.Resolve(strings.TrimSpace(raw))
 	if err != nil {
 		return "", unknown("%v", err)

@@ -30,6 +30,10 @@ func (f fakeStore) Lineage(ctx context.Context, dataset, indicator, entity strin
 	return store.Version{}, store.ErrNotFound
 }
 
+func (f fakeStore) VersionFiles(ctx context.Context, id int64) ([]store.VersionFile, error) {
+	return nil, nil
+}
+
 // monthly returns a fake store with gmst.noaa holding the given values for
 // January of consecutive years from 2000.
 func monthly(t *testing.T, vals ...float64) fakeStore {

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -23,11 +24,45 @@ type ClimatologyRequest struct {
 type ClimatologyResult struct {
 	Loaded
 	Climatology *analysis.Climatology
+	// Coverage is the part of the baseline the data cover.
+	Coverage analysis.Coverage
 }
 
-// JSON is the result's JSON shape.
+// JSON is the result's JSON shape, with "baseline_used" (the baseline
+// labelled with the years actually covered, see CoverageOf).
 func (r ClimatologyResult) JSON() present.WithSource[analysis.Climatology] {
-	return present.NewWithSource(*r.Climatology, r.Source)
+	return present.NewWithSource(*r.Climatology, r.Source).With("baseline_used", r.Coverage.Label)
+}
+
+// CoverageOf reports which years of baseline b a loaded series covers
+// (years with at least one value: every value of the baseline enters the
+// climatology, and the climatology's per-slot N says how many years each
+// day or month used; analysis.BaselineCoverage, which counts complete
+// years only, would call NSIDC's 1981-2010 "28 of 30 years" because of the
+// 1987-88 gap), so
+// that every surface labels a partly covered baseline with the years
+// actually used: N2O from 2001 against 1991-2020 is "2001–2020, 20 of 30
+// years". A baseline with no covered year is refused by the climatology
+// itself (no values in the baseline).
+func CoverageOf(l Loaded, b analysis.Baseline) analysis.Coverage {
+	c := analysis.Coverage{Baseline: b, Of: b.To - b.From + 1, Years: []int{}}
+	for _, p := range l.Series.Points {
+		if y := p.Date.Year(); b.Contains(y) && (len(c.Years) == 0 || c.Years[len(c.Years)-1] != y) {
+			c.Years = append(c.Years, y)
+		}
+	}
+	c.Covered = len(c.Years)
+	c.Full = c.Covered == c.Of
+	switch {
+	case c.Covered == 0:
+		c.Label = "no year of " + b.String()
+	case c.Full:
+		c.Label, c.From, c.To = b.String(), b.From, b.To
+	default:
+		c.From, c.To = c.Years[0], c.Years[c.Covered-1]
+		c.Label = fmt.Sprintf("%04d–%04d, %d of %d years", c.From, c.To, c.Covered, c.Of)
+	}
+	return c
 }
 
 // ClimatologyOptions is the one definition of a climatology used by every
@@ -91,7 +126,7 @@ func Climatology(ctx context.Context, st Store, req ClimatologyRequest) (Climato
 	if err != nil {
 		return ClimatologyResult{}, err
 	}
-	return ClimatologyResult{Loaded: l, Climatology: c}, nil
+	return ClimatologyResult{Loaded: l, Climatology: c, Coverage: CoverageOf(l, b)}, nil
 }
 
 // AnomaliesRequest asks for departures from a baseline's mean for the same
@@ -114,6 +149,7 @@ type AnomaliesResult struct {
 	Climatology *analysis.Climatology // nil for annual series
 	Smoothing   analysis.Smoothing
 	Points      []obs.Point
+	Coverage    analysis.Coverage
 }
 
 // JSON is the result's JSON shape (present.AnomalySeries). The convention
@@ -121,7 +157,8 @@ type AnomaliesResult struct {
 func (r AnomaliesResult) JSON() present.AnomalySeries {
 	se := r.Series
 	se.Points = r.Points
-	out := present.AnomalySeries{Series: present.NewSeries(se, r.Source, SmoothingName(r.Smoothing)), Baseline: r.Baseline.String(), Convention: "year"}
+	out := present.AnomalySeries{Series: present.NewSeries(se, r.Source, SmoothingName(r.Smoothing)), Baseline: r.Baseline.String(),
+		BaselineUsed: r.Coverage.Label, Convention: "year"}
 	if r.Climatology != nil {
 		out.Convention = r.Climatology.Convention.String()
 	}
@@ -148,7 +185,7 @@ func annualAnomalies(l Loaded, b analysis.Baseline, w Window) (AnomaliesResult, 
 	for i, p := range l.Series.Points {
 		pts[i] = obs.Point{Date: p.Date, Value: round6(p.Value - mean)}
 	}
-	return AnomaliesResult{Loaded: l, Baseline: b, Points: w.Keep(pts)}, nil
+	return AnomaliesResult{Loaded: l, Baseline: b, Points: w.Keep(pts), Coverage: CoverageOf(l, b)}, nil
 }
 
 // AnomalyPoints returns every value of a loaded series minus the mean of
@@ -200,7 +237,7 @@ func Anomalies(ctx context.Context, st Store, req AnomaliesRequest) (AnomaliesRe
 	if err != nil {
 		return AnomaliesResult{}, err
 	}
-	return AnomaliesResult{Loaded: l, Baseline: b, Climatology: c, Smoothing: sm, Points: w.Keep(AnomalyPoints(l, c, sm))}, nil
+	return AnomaliesResult{Loaded: l, Baseline: b, Climatology: c, Smoothing: sm, Points: w.Keep(AnomalyPoints(l, c, sm)), Coverage: CoverageOf(l, b)}, nil
 }
 
 // ExtremesRequest asks for the maximum or minimum in a year, a month or the
@@ -213,16 +250,23 @@ type ExtremesRequest struct {
 	All        string // true or false
 	Kind       string // max or min; empty is the indicator's headline extreme
 	Smooth     string
+	// AnnualRanking ("true") lists every complete year's extreme of Kind
+	// in rank order instead (no Year, Month or All).
+	AnnualRanking string
 }
 
-// ExtremesResult is the extreme with its series.
+// ExtremesResult is the extreme with its series, or the annual ranking.
 type ExtremesResult struct {
 	Loaded
 	Extreme analysis.Extreme
+	Ranking *analysis.AnnualExtremesRanking
 }
 
 // JSON is the result's JSON shape.
-func (r ExtremesResult) JSON() present.WithSource[analysis.Extreme] {
+func (r ExtremesResult) JSON() any {
+	if r.Ranking != nil {
+		return present.NewWithSource(*r.Ranking, r.Source).WithBaseline(r.Ref.Indicator.Baseline)
+	}
 	return present.NewWithSource(r.Extreme, r.Source).WithBaseline(r.Ref.Indicator.Baseline)
 }
 
@@ -236,8 +280,12 @@ func Extremes(ctx context.Context, st Store, req ExtremesRequest) (ExtremesResul
 	if err != nil {
 		return ExtremesResult{}, err
 	}
-	if given(hasYear, req.Month != "", all) > 1 {
-		return ExtremesResult{}, invalid("give one of {year} Y, {month} YYYY-MM or {all}")
+	ranking, err := boolean("annual_ranking", req.AnnualRanking)
+	if err != nil {
+		return ExtremesResult{}, err
+	}
+	if given(hasYear, req.Month != "", all, ranking) > 1 {
+		return ExtremesResult{}, invalid("give one of {year} Y, {month} YYYY-MM, {all} or {annual_ranking}")
 	}
 	p := analysis.AllPeriod()
 	switch {
@@ -265,6 +313,16 @@ func Extremes(ctx context.Context, st Store, req ExtremesRequest) (ExtremesResul
 	if err := checkSmoothing(l.Series, sm); err != nil {
 		return ExtremesResult{}, err
 	}
+	if ranking {
+		r, err := analysis.RankAnnualExtremes(l.Series, k, sm, l.Ref.Indicator.Resolution, nil)
+		if err != nil {
+			if errors.Is(err, analysis.ErrNoData) {
+				return ExtremesResult{}, analysisErr(err)
+			}
+			return ExtremesResult{}, invalid("{annual_ranking}: %v", err)
+		}
+		return ExtremesResult{Loaded: l, Ranking: &r}, nil
+	}
 	e, err := analysis.Extremes(l.Series, k, p, sm)
 	if err != nil {
 		return ExtremesResult{}, analysisErr(err)
@@ -273,38 +331,69 @@ func Extremes(ctx context.Context, st Store, req ExtremesRequest) (ExtremesResul
 }
 
 // RecordsRequest asks "was it a record?" (stocktake records, GET
-// /api/records/{id}) with exactly one of On (a date), Month (YYYY-MM) or
-// Year. AsOf given as a year or a month means its last day.
+// /api/records/{id}) with exactly one of On (a date), Month (YYYY-MM), Year
+// or Annual (a year ranked among all years by its annual value). AsOf given
+// as a year or a month means its last day.
 type RecordsRequest struct {
 	ID, Entity string
 	On         string
 	Month      string
 	Year       string
+	Annual     string
 	AsOf       string
 	Kind       string
 	Smooth     string
 	Convention string // calendar (default) or daycount
 }
 
-// RecordsResult holds exactly one of On, Month and Year.
+// RecordsResult holds exactly one of On, Month, Year and Annual.
 type RecordsResult struct {
 	Loaded
-	On    *analysis.OnResult
-	Month *analysis.MonthResult
-	Year  *analysis.YearResult
+	On     *analysis.OnResult
+	Month  *analysis.MonthResult
+	Year   *analysis.YearResult
+	Annual *analysis.AnnualRank
 }
 
 // JSON is the result's JSON shape: the one result with its source and the
-// indicator's anomaly baseline.
+// indicator's anomaly baseline; for a three-month series (ONI) the season
+// of the value and of the previous record ("season", "previous_season").
 func (r RecordsResult) JSON() any {
 	b := r.Ref.Indicator.Baseline
 	switch {
 	case r.On != nil:
-		return present.NewWithSource(*r.On, r.Source).WithBaseline(b)
+		w := present.NewWithSource(*r.On, r.Source).WithBaseline(b)
+		if r.Ref.Indicator.Seasonal {
+			w = w.With("season", SeasonOf(r.On.Date))
+			if p := r.On.PreviousForDate; p != nil {
+				w = w.With("previous_season", SeasonOf(p.Date))
+			}
+		}
+		return w
 	case r.Month != nil:
-		return present.NewWithSource(*r.Month, r.Source).WithBaseline(b)
+		w := present.NewWithSource(*r.Month, r.Source).WithBaseline(b)
+		if r.Ref.Indicator.Seasonal {
+			w = w.With("season", SeasonOf(r.Month.Month))
+			if p := r.Month.Previous; p != nil {
+				w = w.With("previous_season", SeasonOf(p.Month))
+			}
+		}
+		return w
+	case r.Annual != nil:
+		return present.NewWithSource(*r.Annual, r.Source).WithBaseline(b)
 	}
 	return present.NewWithSource(*r.Year, r.Source).WithBaseline(b)
+}
+
+// SeasonOf labels a date of a three-month series (YYYY-MM or YYYY-MM-DD,
+// dated by the centre month) by its season, "MJJ 2026"; other text is
+// returned unchanged.
+func SeasonOf(d string) string {
+	t, err := obs.ParseDate(d)
+	if err != nil || len(d) < 7 {
+		return d
+	}
+	return analysis.FormatSeason(t)
 }
 
 // Records answers a RecordsRequest. Single missing days of daily series are
@@ -314,8 +403,12 @@ func Records(ctx context.Context, st Store, req RecordsRequest) (RecordsResult, 
 	if err != nil {
 		return RecordsResult{}, err
 	}
-	if given(req.On != "", req.Month != "", hasYear) != 1 {
-		return RecordsResult{}, invalid("give exactly one of {on} DATE, {month} YYYY-MM or {year} Y")
+	ay, hasAnnual, err := year("annual", req.Annual)
+	if err != nil {
+		return RecordsResult{}, err
+	}
+	if given(req.On != "", req.Month != "", hasYear, hasAnnual) != 1 {
+		return RecordsResult{}, invalid("give exactly one of {on} DATE, {month} YYYY-MM, {year} Y or {annual} Y")
 	}
 	asOf, hasAsOf, err := dateEnd("as_of", req.AsOf)
 	if err != nil {
@@ -345,6 +438,16 @@ func Records(ctx context.Context, st Store, req RecordsRequest) (RecordsResult, 
 		if hasAsOf && mon > asOf {
 			return RecordsResult{}, invalid("{month=}%s starts after {as_of=}%s", req.Month, req.AsOf)
 		}
+	case hasAnnual:
+		if req.Convention != "" && req.Convention != "calendar" {
+			return RecordsResult{}, invalid("{convention} does not apply to {annual}: a year is ranked by its annual value")
+		}
+		if req.Smooth != "" {
+			return RecordsResult{}, invalid("{smooth} does not apply to {annual}: a year is ranked by its annual value")
+		}
+		if hasAsOf && asOf.Year() < ay {
+			return RecordsResult{}, invalid("{annual=}%d starts after {as_of=}%s", ay, req.AsOf)
+		}
 	default:
 		if hasAsOf && asOf.Year() < y {
 			return RecordsResult{}, invalid("{year=}%d starts after {as_of=}%s", y, req.AsOf)
@@ -366,10 +469,25 @@ func Records(ctx context.Context, st Store, req RecordsRequest) (RecordsResult, 
 	}
 	opt.Fill = recordFill(se)
 	out := RecordsResult{Loaded: l}
+	prec, err := PrecisionOf(ctx, st, l)
+	if err != nil {
+		return out, err
+	}
+	opt = prec.options(opt)
 	switch {
+	case hasAnnual:
+		r, err := AnnualRankOf(ctx, st, l, prec, ay, opt.Kind, opt.AsOf)
+		if err != nil {
+			return out, err
+		}
+		out.Annual = &r
 	case req.On != "":
 		if len(req.On) != 10 && (se.Frequency == obs.Daily || se.Frequency == obs.Weekly) {
 			return out, invalid("{on=}%s: %s is %s, give a day YYYY-MM-DD (or use {month})", req.On, se.Indicator, se.Frequency)
+		}
+		if len(req.On) == 4 && se.Frequency == obs.Monthly {
+			// A year is not a month: "--on 2024" used to answer January.
+			return out, invalid("{on=}%s names a year, but %s is monthly: give {on} YYYY-MM (or {month=}%s-MM) for a month, {annual=}%s to rank the year's annual value, or {year=}%s for every record month of the year", req.On, se.Indicator, req.On, req.On, req.On)
 		}
 		r, err := analysis.RecordOn(se, on, opt)
 		if err != nil {
@@ -406,7 +524,14 @@ func recordFill(se obs.Series) int {
 // all data, the calendar convention, no smoothing and kind: what
 // `records --on DATE --kind KIND` answers, for the overview's latest values.
 func RecordOn(l Loaded, d obs.Date, k analysis.Kind) (analysis.OnResult, error) {
-	r, err := analysis.RecordOn(l.Series, d, analysis.Options{Kind: k, Convention: analysis.Calendar, Fill: recordFill(l.Series)})
+	return RecordOnAt(l, Precision{}, d, k)
+}
+
+// RecordOnAt is RecordOn at the precision and uncertainty of prec
+// (PrecisionOf): what `records --on DATE --kind KIND` answers.
+func RecordOnAt(l Loaded, prec Precision, d obs.Date, k analysis.Kind) (analysis.OnResult, error) {
+	opt := prec.options(analysis.Options{Kind: k, Convention: analysis.Calendar, Fill: recordFill(l.Series)})
+	r, err := analysis.RecordOn(l.Series, d, opt)
 	return r, analysisErr(err)
 }
 
@@ -419,17 +544,29 @@ type TrendRequest struct {
 	ID, Entity string
 	From, To   string
 	Basis      string
+	// Fit is linear (the default) or quadratic (adds the acceleration,
+	// twice the quadratic coefficient, with its intervals).
+	Fit string
 }
 
-// TrendResult is the trend with its series.
+// TrendResult is the trend with its series. The linear trend always
+// carries the interval corrected for autocorrelation (analysis.TrendAR1,
+// the lag-1 autocorrelation of the residuals at the fitted frequency);
+// Quadratic is set for Fit quadratic.
 type TrendResult struct {
 	Loaded
-	Trend analysis.TrendResult
+	Trend     analysis.TrendResult
+	Quadratic *analysis.QuadraticResult
 }
 
-// JSON is the result's JSON shape.
+// JSON is the result's JSON shape: the linear trend, with a "quadratic"
+// member for Fit quadratic.
 func (r TrendResult) JSON() present.WithSource[analysis.TrendResult] {
-	return present.NewWithSource(r.Trend, r.Source).WithBaseline(r.Ref.Indicator.Baseline)
+	w := present.NewWithSource(r.Trend, r.Source).WithBaseline(r.Ref.Indicator.Baseline)
+	if r.Quadratic != nil {
+		w = w.With("quadratic", r.Quadratic)
+	}
+	return w
 }
 
 // Trend answers a TrendRequest. The one basis: single missing days of
@@ -444,6 +581,9 @@ func Trend(ctx context.Context, st Store, req TrendRequest) (TrendResult, error)
 	}
 	if b := req.Basis; b != "" && b != "raw" && b != "monthly" && b != "annual" {
 		return TrendResult{}, invalid("{basis=}%q: want one of raw, monthly, annual", b)
+	}
+	if f := req.Fit; f != "" && f != "linear" && f != "quadratic" {
+		return TrendResult{}, invalid("{fit=}%q: want linear or quadratic", f)
 	}
 	l, err := load(ctx, st, req.ID, req.Entity)
 	if err != nil {
@@ -504,12 +644,29 @@ func Trend(ctx context.Context, st Store, req TrendRequest) (TrendResult, error)
 			pts = append(pts, obs.Point{Date: a.Date, Value: a.Value})
 		}
 	}
-	tr, err := analysis.Trend(pts)
-	if err != nil {
+	tr, err := analysis.TrendAR1(pts)
+	if err != nil && tr.N == 0 {
 		return TrendResult{}, analysisErr(err)
 	}
+	if err != nil {
+		// The fit exists but the effective sample size is too small for a
+		// corrected interval: say so rather than show only the OLS one.
+		tr.Corrected, tr.CorrectedNote = nil, err.Error()
+	}
 	tr.Indicator, tr.Entity, tr.Unit, tr.Basis, tr.Incomplete = se.Indicator, analysis.Entity(se.Entity), se.Unit, words, incomplete
-	return TrendResult{Loaded: l, Trend: tr}, nil
+	out := TrendResult{Loaded: l, Trend: tr}
+	if req.Fit == "quadratic" {
+		q, err := analysis.Quadratic(pts)
+		if err != nil && q.N == 0 {
+			return TrendResult{}, analysisErr(err)
+		}
+		q.Indicator, q.Entity, q.Unit = se.Indicator, analysis.Entity(se.Entity), se.Unit
+		if err != nil {
+			return TrendResult{}, notFound("{fit} quadratic: %v", err)
+		}
+		out.Quadratic = &q
+	}
+	return out, nil
 }
 
 // IsNoData reports whether err means nothing is stored for the request.

@@ -142,7 +142,7 @@ func Means(ctx context.Context, st Store, req MeansRequest) (present.PeriodMeans
 		freq = obs.Annual
 	}
 	out = present.PeriodMeans{Indicator: se.Indicator, Unit: se.Unit, Means: req.Means, Rule: MeansRule(se.Frequency, req.Means),
-		Periods: []present.PeriodMean{}, Source: present.NewSource(src)}
+		Resolution: analysis.MeanResolution(l.Ref.Indicator.Resolution), Periods: []present.PeriodMean{}, Source: present.NewSource(src)}
 	if se.Entity != "" {
 		e := se.Entity
 		out.Entity = &e
@@ -205,11 +205,20 @@ type LineageResult struct {
 	Loaded
 	Point   obs.Point
 	Version store.Version
+	// Files are the version's files with their own checksums (the
+	// version's sha256 of a multi-file dataset is a hash of the files'
+	// hashes).
+	Files []store.VersionFile
 }
 
 // JSON is the result's JSON shape (present.ValueLineage).
 func (r LineageResult) JSON() present.ValueLineage {
-	return present.NewValueLineage(r.Series, r.Point, r.Version)
+	out := present.NewValueLineage(r.Series, r.Point, r.Version)
+	out.Files = r.Files
+	if out.Files == nil {
+		out.Files = []store.VersionFile{}
+	}
+	return out
 }
 
 // Lineage answers a LineageRequest.
@@ -239,7 +248,11 @@ func Lineage(ctx context.Context, st Store, req LineageRequest) (LineageResult, 
 	if err != nil {
 		return LineageResult{}, storeErr(err)
 	}
-	return LineageResult{Loaded: l, Point: se.Points[i], Version: v}, nil
+	files, err := st.VersionFiles(ctx, v.ID)
+	if err != nil {
+		return LineageResult{}, err
+	}
+	return LineageResult{Loaded: l, Point: se.Points[i], Version: v, Files: files}, nil
 }
 
 // searchDate returns the index of the first point dated on or after d.

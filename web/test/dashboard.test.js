@@ -273,6 +273,87 @@ test('monthly page: anomaly bars, ranks, re-basing', async () => {
   await page.close();
 });
 
+test('monthly page: the warmest years table is /api/annual (GISTEMP J-D: 2024, 1.29 °C)', async () => {
+  const {page, errors} = await open('#/indicator/gmst.gistemp');
+  const rows = page.locator('table.annual-ranking tbody tr');
+  await rows.first().waitFor();
+  assert.match(await page.locator('#annual-h').innerText(), /Warmest years/);
+  const api = await page.evaluate(async () => (await fetch('/api/annual/gmst.gistemp?kind=max&top=10')).json());
+  assert.equal(await rows.count(), api.years.length);
+  for (let i = 0; i < api.years.length; i++) {
+    const cells = await rows.nth(i).locator('td, th').allInnerTexts();
+    const y = api.years[i];
+    assert.equal(cells[0], String(y.rank));
+    assert.equal(cells[1], String(y.year));
+    assert.equal(cells[2], `${y.text} °C`);
+    assert.equal(cells[3], `${y.label} of ${api.of}`);
+  }
+  const first = await rows.first().locator('td, th').allInnerTexts();
+  assert.deepEqual(first.slice(0, 4), ['1', '2024', '1.29 °C', 'highest of 145']);
+  assert.match(await page.locator('#annual-h + .table-wrap caption').innerText(), /published annual value/);
+  await shot(page, 'monthly-gmst-gistemp-warmest');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('annual page: a record inside the published uncertainty says so (JMA ocean heat)', async () => {
+  const {page, errors} = await open('#/indicator/ohc.jma');
+  await page.locator('.latest .verdict').waitFor();
+  const api = await page.evaluate(async () => {
+    const s = await (await fetch('/api/series/ohc.jma')).json();
+    const last = s.points[s.points.length - 1].date;
+    return (await fetch(`/api/records/ohc.jma?on=${last}`)).json();
+  });
+  assert.equal(api.comparison.verdict, 'record_not_distinguishable');
+  const c = api.comparison;
+  const want = `not statistically distinguishable from ${api.previous_for_date.date.slice(0, 4)}: ${c.value.toFixed(2)} ± ${c.uncertainty95.toFixed(2)} vs ${c.previous.toFixed(2)} ± ${c.previous_uncertainty95.toFixed(2)}`;
+  assert.ok((await page.locator('.latest').innerText()).includes(want), `${await page.locator('.latest').innerText()} lacks ${want}`);
+  // The annual table lists the years each cannot be separated from.
+  const top = await page.evaluate(async () => (await fetch('/api/annual/ohc.jma?kind=max&top=10')).json());
+  const cells = await page.locator('table.annual-ranking tbody tr').first().locator('td, th').allInnerTexts();
+  assert.equal(cells[5], top.years[0].indistinguishable.join(', '));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('monthly page: ONI values are named by their season', async () => {
+  const {page, errors} = await open('#/indicator/oni');
+  await page.locator('.latest').waitFor();
+  const s = await page.evaluate(async () => (await fetch('/api/series/oni')).json());
+  const last = s.points[s.points.length - 1].date;
+  const rec = await page.evaluate(async (d) => (await fetch(`/api/records/oni?on=${d}`)).json(), last);
+  assert.match(rec.season, /^[A-Z]{3} \d{4}$/);
+  await page.waitForFunction(() => document.querySelector('.latest')?.textContent.includes('seasons'));
+  assert.ok((await page.locator('.latest').innerText()).includes(`in ${rec.season}:`), await page.locator('.latest').innerText());
+  const head = await page.locator('#chart-h ~ h3 + .table-wrap th[scope=col]').first().innerText();
+  assert.equal(head, 'Season');
+  const firstCell = await page.locator('#chart-h ~ h3 + .table-wrap tbody tr').first().locator('th').innerText();
+  assert.equal(firstCell, rec.season);
+  assert.equal(await page.locator('table.annual-ranking').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('daily page: Antarctic annual extremes are /api/extremes annual_ranking (2023 maximum: lowest of 46)', async () => {
+  const {page, errors} = await open('#/indicator/seaice.south');
+  const rows = page.locator('table.annual-max tbody tr');
+  await rows.first().waitFor({timeout: 30000});
+  const api = await page.evaluate(async () => (await fetch('/api/extremes/seaice.south?annual_ranking=true&kind=max&smooth=5d')).json());
+  assert.equal(await rows.count(), api.years.length);
+  const last = await rows.last().locator('td, th').allInnerTexts();
+  const y = api.years[api.years.length - 1];
+  assert.deepEqual(last, [String(y.year), new Date(y.date + 'T00:00:00Z').getUTCDate() + ' September 2023', y.value.toFixed(4), `${y.label} of ${api.of}`]);
+  assert.deepEqual([y.year, y.label, api.of], [2023, 'lowest', 46]);
+  const mins = page.locator('table.annual-min tbody tr');
+  const apiMin = await page.evaluate(async () => (await fetch('/api/extremes/seaice.south?annual_ranking=true&kind=min&smooth=5d')).json());
+  const firstMin = await mins.first().locator('td, th').allInnerTexts();
+  assert.equal(firstMin[0], String(apiMin.years[0].year));
+  assert.equal(firstMin[3], `${apiMin.years[0].label} of ${apiMin.of}`);
+  await shot(page, 'daily-seaice-south-annual-extremes');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('monthly page: CO2 values as a line', async () => {
   const {page, errors} = await open('#/indicator/co2.mlo');
   await page.waitForFunction(() => window.__stocktake.charts.periodic);

@@ -140,6 +140,23 @@ export function dateText(date) {
   return String(date);
 }
 
+// seasonLabels name the three-month season centred on each month (the
+// dating of the ONI: the value dated June is May-June-July, "MJJ").
+const seasonLabels = ['DJF', 'JFM', 'FMA', 'MAM', 'AMJ', 'MJJ', 'JJA', 'JAS', 'ASO', 'SON', 'OND', 'NDJ'];
+
+// seasonText writes a date of a three-month series (YYYY-MM, dated by its
+// centre month) as its season, "MJJ 2026".
+export function seasonText(date) {
+  const p = String(date).split('-');
+  if (p.length < 2) return String(date);
+  return `${seasonLabels[+p[1] - 1]} ${p[0]}`;
+}
+
+// seasonName is the season centred on month m (1..12), "MJJ".
+export function seasonName(m) {
+  return seasonLabels[m - 1] || String(m);
+}
+
 // ageText writes a data age in days.
 export function ageText(days) {
   if (days === null || days === undefined) return '';

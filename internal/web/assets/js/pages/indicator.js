@@ -6,7 +6,7 @@
 // re-basing selector, ranks for the month, and the records of a year.
 
 import {get, sourceNote, chartLinks} from '../api.js';
-import {h, num, signed, ordinal, ranked, dateText, dayMonth, unitText, unitSuffix, monthName} from '../dom.js';
+import {h, num, signed, ordinal, ranked, dateText, dayMonth, unitText, unitSuffix, monthName, seasonText, seasonName} from '../dom.js';
 import {mount, theme, axis, dataTable, hasUPlot} from '../chart.js';
 import {select, errorBox, table} from '../ui.js';
 import {renderRecords} from './records.js';
@@ -87,8 +87,10 @@ async function daily(main, ctx, info, id) {
   const controls = h('form', {class: 'controls', onsubmit: (e) => e.preventDefault()});
   const chartSlot = h('section', {'aria-labelledby': 'chart-h'});
   const recordsSlot = h('div', {});
+  const extremesSlot = h('section', {'aria-labelledby': 'extremes-h'});
   main.append(controls, chartSlot,
     h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, 'Records of the year'), recordsSlot));
+  if (id.startsWith('seaice.')) main.append(extremesSlot);
 
   let data = null;
   const drawChart = async () => {
@@ -136,6 +138,7 @@ async function daily(main, ctx, info, id) {
     }),
     select('Records of', 'year', years.map((y) => [y, String(y)]), state.year || years[0], (v) => update('year', v)));
   await drawRecords();
+  if (id.startsWith('seaice.')) await annualExtremes(extremesSlot, id, data.unit);
 }
 
 // spaghetti draws the day-of-year chart of a /api/daily answer.
@@ -297,6 +300,10 @@ function bridgeSingleDays(y) {
 // the records of a year.
 async function periodic(main, ctx, info, id) {
   const monthly = info.frequency === 'monthly';
+  const seasonal = !!info.seasonal;
+  // A three-month season is named by its season: the ONI value dated June
+  // 2026 is "MJJ 2026".
+  const period = (date) => (seasonal ? seasonText(date) : dateText(date));
   const annual = info.frequency === 'annual';
   const canRebase = monthly || annual;
   const published = info.baseline || '';
@@ -310,8 +317,9 @@ async function periodic(main, ctx, info, id) {
   const latestSlot = h('div', {});
   const recordsSlot = h('div', {});
   main.append(latestSlot, controls, chartSlot);
+  const annualSlot = h('section', {'aria-labelledby': 'annual-h'});
   if (monthly || annual) {
-    main.append(h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, 'Records of the year'), recordsSlot));
+    main.append(annualSlot, h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, 'Records of the year'), recordsSlot));
   }
   const series = await get(`/api/series/${apiPath(id)}`);
   if (ctx.stale()) return;
@@ -323,7 +331,7 @@ async function periodic(main, ctx, info, id) {
   const latest = pts[pts.length - 1];
   // "on 16 August 2026" for a day, "in July 2026" or "in 2025" for a month
   // or a year.
-  const when = `${latest.date.length === 10 ? 'on' : 'in'} ${dateText(latest.date)}`;
+  const when = `${latest.date.length === 10 ? 'on' : 'in'} ${seasonal ? seasonText(latest.date) : dateText(latest.date)}`;
   const latestText = h('strong', {}, num(latest.value) + unitSuffix(series.unit));
   // A rank for the date means the same calendar month, or the year, in
   // every year. Weekly and irregular values fall on different days every
@@ -335,12 +343,16 @@ async function periodic(main, ctx, info, id) {
   if (rankedForDate) {
     get(`/api/records/${apiPath(id)}`, {on: latest.date}).then((r) => {
       const word = r.kind === 'min' ? 'lowest' : 'highest';
-      const slotName = monthly ? monthName(+latest.date.slice(5, 7)) + 's' : 'years';
+      const m = +latest.date.slice(5, 7);
+      const slotName = monthly ? (seasonal ? `${seasonName(m)} seasons` : monthName(m) + 's') : 'years';
+      const prevYear = r.previous_for_date ? r.previous_for_date.date.slice(0, 4) : '';
+      const verdict = verdictText(r.comparison, prevYear, series.unit);
       latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', latestText,
         ` ${when}: ${ranked(r.rank_for_date, word, r.tie)} of ${r.years_for_date} ${slotName}`,
         r.record_for_date ? h('strong', {class: 'record'}, ' — a record') : '',
-        r.tie ? h('strong', {}, ' — equal to the record') : '',
-        r.previous_for_date ? ` (${r.record_for_date ? 'previous record' : 'record'}: ${num(r.previous_for_date.value)} in ${r.previous_for_date.date.slice(0, 4)})` : '',
+        verdict ? h('span', {class: 'verdict'}, verdict) : '',
+        r.tie && !verdict ? h('strong', {}, ' — equal to the record') : '',
+        r.previous_for_date ? ` (${r.record_for_date ? 'previous record' : 'record'}: ${num(r.previous_for_date.value)} in ${prevYear})` : '',
         r.record_all_time ? `, and the ${word} value on record` : '', '.'));
     }).catch(() => {});
   } else {
@@ -453,9 +465,9 @@ async function periodic(main, ctx, info, id) {
       readout: (pl, idx) => {
         const p = byTime.get(xs[idx]);
         const r = ranks.get(p.date);
-        return [h('strong', {}, dateText(p.date)), ': ', num(vals[idx]) + u,
+        return [h('strong', {}, period(p.date)), ': ', num(vals[idx]) + u,
           bars && state.basis !== 'published' && state.basis !== 'values' ? ` (value ${num(p.value)}${u})` : '',
-          r ? ` · ${ranked(r.rank, word, r.tie)} of ${r.of} ${monthly ? monthName(+p.date.slice(5, 7)) + 's' : annual ? 'years' : 'values'}` : ''];
+          r ? ` · ${ranked(r.rank, word, r.tie)} of ${r.of} ${monthly ? (seasonal ? seasonName(+p.date.slice(5, 7)) + ' seasons' : monthName(+p.date.slice(5, 7)) + 's') : annual ? 'years' : 'values'}` : ''];
       },
       caption: [`${capitalise(basisText)}. `,
         chartLinks(id, {from: shown[0].date}),
@@ -463,13 +475,13 @@ async function periodic(main, ctx, info, id) {
     });
     // Ranks of the latest values, visible under the chart.
     const recent = shown.slice(-(monthly ? 24 : 20)).reverse();
-    chartSlot.append(h('h3', {}, monthly ? 'The last 24 months' : 'The latest values'),
-      table(`${info.title}: ${basisText}; rank among the same ${monthly ? 'calendar month' : 'values'} of every year (${word} first)`,
-        [monthly ? 'Month' : 'Period', 'Value', bars ? `Anomaly (${unitText(series.unit)})` : `Change on the ${monthly ? 'month' : 'value'} before`, 'Rank'],
+    chartSlot.append(h('h3', {}, monthly ? (seasonal ? 'The last 24 seasons' : 'The last 24 months') : 'The latest values'),
+      table(`${info.title}: ${basisText}; rank among the same ${monthly ? (seasonal ? 'three-month season' : 'calendar month') : 'values'} of every year (${word} first)`,
+        [monthly ? (seasonal ? 'Season' : 'Month') : 'Period', 'Value', bars ? `Anomaly (${unitText(series.unit)})` : `Change on the ${monthly ? 'month' : 'value'} before`, 'Rank'],
         recent.map((p) => {
           const r = ranks.get(p.date);
           const i = pts.indexOf(p);
-          return [dateText(p.date), num(p.value) + u,
+          return [period(p.date), num(p.value) + u,
             bars ? signed(anomaly ? anomaly.get(p.date) : p.value, 2) : (i > 0 ? signed(p.value - pts[i - 1].value, 2) : '–'),
             r ? `${ordinal(r.rank)} of ${r.of}${r.tie ? ' (tie)' : ''}${r.rank === 1 && !r.tie ? ' (highest on record)'.replace('highest', word) : ''}` : '–'];
         }), {numeric: [1, 2, 3]}));
@@ -477,9 +489,10 @@ async function periodic(main, ctx, info, id) {
   const drawRecords = async () => {
     if (!(monthly || annual)) return;
     const year = +state.year || years[0];
-    await renderRecords(recordsSlot, {id, year, kind: await kindP, unit: series.unit, frequency: info.frequency});
+    await renderRecords(recordsSlot, {id, year, kind: await kindP, unit: series.unit, frequency: info.frequency, seasonal});
   };
   await draw();
+  if ((monthly || annual) && !seasonal) await annualRanking(annualSlot, id, await kindP, series.unit, 10);
   await drawRecords();
 }
 
@@ -499,4 +512,87 @@ function toTime(date) {
   if (p.length === 1) return Date.UTC(p[0], 6, 1) / 1000;
   if (p.length === 2) return Date.UTC(p[0], p[1] - 1, 15) / 1000;
   return Date.UTC(p[0], p[1] - 1, p[2], 12) / 1000;
+}
+
+// verdictText words the comparison of a records answer (GET /api/records):
+// "" for a plain record, the tie at the published precision, or a record
+// not statistically distinguishable from the one it beat, with both 95%
+// intervals (docs/records.md).
+export function verdictText(c, prevLabel, unit) {
+  if (!c) return '';
+  const d = decimalsOf(c.resolution);
+  const f = (v) => (d >= 0 ? Number(v).toFixed(d) : num(v));
+  if (c.verdict === 'tie_at_precision') {
+    return ` — equal to the record at the published precision (${f(c.value)} = ${f(c.previous)}${unitSuffix(unit)})`;
+  }
+  if (c.verdict === 'record_not_distinguishable') {
+    const iv = c.uncertainty95 != null && c.previous_uncertainty95 != null
+      ? `: ${f(c.value)} ± ${f(c.uncertainty95)} vs ${f(c.previous)} ± ${f(c.previous_uncertainty95)}${unitSuffix(unit)}, 95%` : '';
+    return ` — not statistically distinguishable from ${prevLabel}${iv}`;
+  }
+  return '';
+}
+
+// decimalsOf is the number of decimals of a power-of-ten resolution
+// (0.001 → 3), or -1 when there is none.
+function decimalsOf(res) {
+  if (!res || res <= 0) return -1;
+  const l = Math.log10(res);
+  if (Math.abs(l - Math.round(l)) > 1e-9) return -1;
+  return Math.max(0, -Math.round(l));
+}
+
+// annualRanking renders every year's annual value in rank order (GET
+// /api/annual): the warmest years table of the global temperature pages,
+// with the producer's published annual value where there is one, the years
+// tied at the published precision and those that cannot be separated
+// within the published uncertainty.
+async function annualRanking(slot, id, kind, unit, top) {
+  let a;
+  try {
+    a = await get(`/api/annual/${apiPath(id)}`, {kind, top: String(top)});
+  } catch (e) {
+    slot.replaceChildren(errorBox(e, 'Loading the annual ranking'));
+    return;
+  }
+  const warm = unit === 'degC' && kind === 'max';
+  const title = warm ? 'Warmest years' : kind === 'min' ? 'Lowest years' : 'Highest years';
+  const u = unitSuffix(unit);
+  const hasU = a.years.some((y) => y.uncertainty95 != null);
+  const head = ['Rank', 'Year', 'Annual value', 'Place', 'Tied at the published precision'];
+  if (hasU) head.push('Cannot be separated from (95%)');
+  slot.replaceChildren(h('h2', {id: 'annual-h'}, title),
+    table(`${title}: ${a.basis}; ranked at the published precision (${a.resolution || 'exact'})` +
+      (a.incomplete_excluded.length ? `; incomplete years left out: ${a.incomplete_excluded.join(', ')}` : ''), head,
+      a.years.map((y) => {
+        const row = [String(y.rank), String(y.year), y.text + u + (y.uncertainty95 != null ? ` ± ${Number(y.uncertainty95).toFixed(decimalsOf(a.resolution))}` : ''),
+          `${y.label} of ${a.of}`, y.tied_at_precision.length ? y.tied_at_precision.join(', ') : '–'];
+        if (hasU) row.push(y.indistinguishable && y.indistinguishable.length ? y.indistinguishable.join(', ') : '–');
+        return row;
+      }), {numeric: [0, 2], cls: 'annual-ranking'}),
+    sourceNote(a.source));
+}
+
+// annualExtremes renders every complete year's maximum or minimum in rank
+// order (GET /api/extremes?annual_ranking=true), worded from the nearer end
+// of the ranking ("lowest of 46"), NSIDC's 5-day means for sea ice.
+async function annualExtremes(slot, id, unit) {
+  const parts = [h('h2', {id: 'extremes-h'}, 'Annual extremes')];
+  for (const kind of ['max', 'min']) {
+    let r;
+    try {
+      r = await get(`/api/extremes/${apiPath(id)}`, {annual_ranking: 'true', kind, smooth: '5d'});
+    } catch (e) {
+      parts.push(errorBox(e, `Loading the annual ${kind === 'max' ? 'maxima' : 'minima'}`));
+      continue;
+    }
+    const what = kind === 'max' ? 'maximum' : 'minimum';
+    const d = decimalsOf(r.resolution);
+    parts.push(h('h3', {}, `Annual ${what}, ${r.order}`),
+      table(`Every complete year's ${what} (5-day trailing mean, NSIDC's convention), ${r.of} years; partial years left out: ${r.incomplete_excluded.join(', ') || 'none'}`,
+        ['Year', 'Date', `Extent (${unitText(unit)})`, 'Place'],
+        r.years.map((y) => [String(y.year), dateText(y.date), d >= 0 ? Number(y.value).toFixed(d) : num(y.value), `${y.label} of ${r.of}`]),
+        {numeric: [2], cls: `annual-extremes annual-${kind}`}));
+  }
+  slot.replaceChildren(...parts);
 }

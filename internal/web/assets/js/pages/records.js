@@ -3,12 +3,14 @@
 // and the streaks. Shared by the daily and the monthly indicator pages.
 
 import {get, sourceNote, url} from '../api.js';
-import {h, num, signed, dateText, unitSuffix, csvBlobURL} from '../dom.js';
+import {h, num, signed, dateText as calendarText, seasonText, unitSuffix, csvBlobURL} from '../dom.js';
 import {errorBox, table} from '../ui.js';
 
 // renderRecords fills slot with the records of year. opts: id, year, kind
-// (max or min), smooth (daily only), unit, frequency.
-export async function renderRecords(slot, {id, year, kind, smooth, unit, frequency}) {
+// (max or min), smooth (daily only), unit, frequency, seasonal (a
+// three-month series, whose periods are named by season: "MJJ 2026").
+export async function renderRecords(slot, {id, year, kind, smooth, unit, frequency, seasonal = false}) {
+  const dateText = (d) => (seasonal ? seasonText(d) : calendarText(d));
   slot.replaceChildren(h('p', {class: 'loading'}, `Loading the records of ${year}…`));
   let res;
   try {
@@ -34,6 +36,14 @@ export async function renderRecords(slot, {id, year, kind, smooth, unit, frequen
     res.all_time_records.length ? `; ${res.all_time_records.length} set an all-time record ${word}` : '',
     res.smoothing && res.smoothing !== 'none' ? ` (values: ${res.smoothing} running mean)` : '',
     '.'));
+  // Ties are never records; they are listed with the value they equalled
+  // (equal at the producer's published precision).
+  const ties = [...res.tied_days.map((d) => ['for the ' + (frequency === 'daily' ? 'date' : per), d]),
+    ...res.tied_all_time.map((d) => ['all-time', d])];
+  if (ties.length) {
+    out.push(h('p', {class: 'ties'}, 'Tied, not records: ', ties.map(([what, d], i) =>
+      [i ? '; ' : '', `${dateText(d.date)}, ${num(d.value)}${u}, equal to the ${what} record of ${dateText(d.previous.date)}`]), '.'));
+  }
   if (res.all_time_records.length) {
     out.push(h('p', {}, 'All-time records: ', res.all_time_records.map((d, i) =>
       [i ? ', ' : '', `${num(d.value)}${u} on ${dateText(d.date)}`])));
