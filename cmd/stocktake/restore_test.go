@@ -97,7 +97,7 @@ func TestRestoreCommand(t *testing.T) {
 	}
 	first := vs.Versions[1].ID
 
-	r = runCLI(t, db, "restore", "co2.mlo", "--version", itoa(first), "--json")
+	r = runCLI(t, db, "restore", "co2.mlo", "--version", itoa64(first), "--json")
 	if r.code != 0 {
 		t.Fatalf("restore: %d %s", r.code, r.stderr)
 	}
@@ -113,12 +113,12 @@ func TestRestoreCommand(t *testing.T) {
 		t.Errorf("listing after the restore:\n%s\nwant:\n%s", after.stdout, before.stdout)
 	}
 	// Text output names what was done.
-	r = runCLI(t, db, "restore", "noaa-gml-co2-mlo-monthly", "--version", itoa(out.Version))
+	r = runCLI(t, db, "restore", "noaa-gml-co2-mlo-monthly", "--version", itoa64(out.Version))
 	if r.code != 0 || !strings.Contains(r.stdout, "is the current version; nothing changed") {
 		t.Errorf("restoring the current version: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = runCLI(t, db, "restore", "co2.mlo", "--list")
-	if r.code != 0 || !strings.Contains(r.stdout, "restored from version "+itoa(first)) {
+	if r.code != 0 || !strings.Contains(r.stdout, "restored from version "+itoa64(first)) {
 		t.Errorf("restore --list text: %d %q", r.code, r.stdout)
 	}
 
@@ -173,4 +173,4 @@ func TestBackupCommand(t *testing.T) {
 	}
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
