@@ -59,14 +59,7 @@ var layers = [][]string{
 
 // allowedUpward lists the imports that break the order today, each with the
 // change that removes it.
-var allowedUpward = map[string]string{
-	// TODO(issue 11): present names store.Source and store.Version only,
-	// which are aliases of internal/provenance's types; importing
-	// internal/provenance instead of internal/store in internal/present
-	// (store.Source → provenance.Source, store.Version →
-	// provenance.Version) removes this entry.
-	"internal/present -> internal/store": "present uses store's aliases of provenance types",
-}
+var allowedUpward = map[string]string{}
 
 // layerOf returns the layer of a package (path relative to the module) and
 // whether it is declared.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -34,7 +34,7 @@ ingested. --datasets lists the dataset versions (provenance history) instead.`,
 			if datasets {
 				return listDatasets(cmd, st)
 			}
-			rows, err := present.Indicators(cmd.Context(), st, all)
+			rows, err := query.Indicators(cmd.Context(), st, all)
 			if err != nil {
 				return err
 			}

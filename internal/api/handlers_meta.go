@@ -9,6 +9,7 @@ import (
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/present"
+	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -23,7 +24,7 @@ func handleIndicators(s *Server, ctx context.Context, gc *genCache, r *http.Requ
 	if err != nil {
 		return reply{}, err
 	}
-	rows, err := present.Indicators(ctx, s.st, all)
+	rows, err := qry.Indicators(ctx, s.st, all)
 	if err != nil {
 		return reply{}, err
 	}

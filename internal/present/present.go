@@ -7,16 +7,14 @@
 package present
 
 import (
-	"context"
 	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
-	"github.com/stocktake/stocktake/internal/store"
+	"github.com/stocktake/stocktake/internal/provenance"
 )
 
 // Point is one observation in JSON output. Date is written at the series'
@@ -45,7 +43,7 @@ type Source struct {
 }
 
 // NewSource converts the store's provenance into its JSON form.
-func NewSource(s store.Source) Source {
+func NewSource(s provenance.Source) Source {
 	out := Source{Dataset: s.Dataset, Version: s.Version, SHA256: s.SHA256, URL: s.URL, Files: s.Files}
 	if !s.Retrieved.IsZero() {
 		t := s.Retrieved
@@ -71,7 +69,7 @@ type Series struct {
 // NewSeries converts a stored series and its provenance into its JSON form;
 // smoothing is "" for unsmoothed values. Points is never nil, so an empty
 // range prints as [].
-func NewSeries(se obs.Series, src store.Source, smoothing string) Series {
+func NewSeries(se obs.Series, src provenance.Source, smoothing string) Series {
 	out := Series{Indicator: se.Indicator, Unit: se.Unit, Frequency: se.Frequency, Smoothing: smoothing,
 		Source: NewSource(src), Points: make([]Point, 0, len(se.Points))}
 	if se.Entity != "" {
@@ -95,7 +93,7 @@ var CSVHeader = []string{"date", "value", "indicator", "entity", "unit", "datase
 // carrying the indicator, entity, unit and provenance, so that a row copied
 // out of the file keeps its lineage. It is the format of `stocktake show
 // --format csv` and of GET /api/series/{id}?format=csv.
-func WriteSeriesCSV(w io.Writer, se obs.Series, src store.Source) error {
+func WriteSeriesCSV(w io.Writer, se obs.Series, src provenance.Source) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write(CSVHeader)
 	for _, p := range se.Points {
@@ -137,83 +135,6 @@ type Indicator struct {
 	// Resolution is one unit of the last digit the producer publishes
 	// (0 when none is declared): the precision records are judged at.
 	Resolution float64 `json:"resolution,omitempty"`
-}
-
-// Indicators lists the stored indicators in catalog order (by id, default
-// version first), then the gridded series ingested under "grid:<ID>". With
-// all set, catalog indicators that are not stored yet are listed too.
-func Indicators(ctx context.Context, st *store.Store, all bool) ([]Indicator, error) {
-	cov, err := st.Coverage(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byKey := map[[2]string]store.Coverage{}
-	for _, c := range cov {
-		byKey[[2]string{c.Dataset, c.Indicator}] = c
-	}
-	versions := map[string]store.Version{}
-	rows := []Indicator{}
-	add := func(ref catalog.Ref, c store.Coverage, ok bool) error {
-		row := Indicator{
-			Indicator: ref.Indicator.ID, Version: ref.Dataset.Version, Default: ref.Indicator.Default,
-			Title: ref.Indicator.Title, Unit: ref.Indicator.Unit, Frequency: ref.Indicator.Frequency,
-			National: ref.Indicator.National, Baseline: ref.Indicator.Baseline, Records: "high",
-			Producer: ref.Dataset.Producer, Licence: ref.Dataset.Licence, Note: ref.Indicator.Note,
-			Source:   Source{Dataset: ref.Dataset.ID, Version: ref.Dataset.Version},
-			Seasonal: ref.Indicator.Seasonal, Resolution: ref.Indicator.Resolution,
-		}
-		if ref.Indicator.HeadlineKind() == catalog.Low {
-			row.Records = "low"
-		}
-		if ok {
-			first, last := c.First.Format(c.Frequency), c.Last.Format(c.Frequency)
-			row.First, row.Last, row.Rows = &first, &last, c.Rows
-			row.Unit, row.Frequency = c.Unit, c.Frequency
-			if row.National {
-				row.Entities = c.Entities
-			}
-			v, has := versions[c.Dataset]
-			if _, seen := versions[c.Dataset]; !seen {
-				var err error
-				v, has, err = st.CurrentVersion(ctx, c.Dataset)
-				if err != nil {
-					return err
-				}
-				if has {
-					versions[c.Dataset] = v
-				}
-			}
-			if has {
-				row.Source.SHA256, row.Source.URL = v.SHA256, v.Source
-				t := v.Retrieved
-				row.Source.Retrieved = &t
-			}
-		}
-		rows = append(rows, row)
-		return nil
-	}
-	for _, ref := range catalog.Indicators() {
-		c, ok := byKey[[2]string{ref.Dataset.ID, ref.Indicator.ID}]
-		// An uncertainty companion (ohc.jma.err95) holds error half-widths,
-		// not observations: it is listed only when all is asked for; the
-		// indicator it accompanies uses it.
-		if ref.Indicator.IsUncertainty() && !all {
-			continue
-		}
-		if ok || all {
-			if err := add(ref, c, ok); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for _, c := range cov {
-		if strings.HasPrefix(c.Dataset, "grid:") {
-			if err := add(GridRef(c.Dataset, c.Indicator, c.Unit, c.Frequency), c, true); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return rows, nil
 }
 
 // GridRef is the catalog reference stocktake gives a gridded series that

@@ -2,15 +2,12 @@ package present
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
-	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
-	"github.com/stocktake/stocktake/internal/store"
+	"github.com/stocktake/stocktake/internal/provenance"
 )
 
 // WithSource is an analysis result printed with the provenance of the data
@@ -52,7 +49,7 @@ func (w WithSource[T]) WithBaseline(b string) WithSource[T] {
 }
 
 // NewWithSource pairs a result with the store's provenance.
-func NewWithSource[T any](r T, src store.Source) WithSource[T] {
+func NewWithSource[T any](r T, src provenance.Source) WithSource[T] {
 	return WithSource[T]{Result: r, Source: NewSource(src)}
 }
 
@@ -151,82 +148,26 @@ type PledgeReport struct {
 	Pledges []PledgeProgress `json:"pledges"`
 }
 
-// SeriesLoader reads one stored series of an indicator for an entity. It
-// returns an error wrapping store.ErrNotFound when nothing is stored.
-type SeriesLoader func(ctx context.Context, ref catalog.Ref, entity string) (obs.Series, store.Source, error)
-
-// ErrNoPledge is returned (wrapped) by AssessPledges when no pledge of the
-// registry concerns the entity asked about.
-var ErrNoPledge = errors.New("no pledge in the registry concerns the entity")
-
-// AssessPledges assesses every pledge of reg that concerns entity (every
-// pledge when entity is ""), reading the series each needs through load.
-// Series that are not stored are left to national.Assess, which reports them
-// in the measurement's error. rule decides peak-status.
-func AssessPledges(ctx context.Context, reg *national.Registry, entity string, rule national.PeakRule, load SeriesLoader) (PledgeReport, error) {
-	var focus []string
-	if entity != "" {
-		focus = []string{entity}
-	}
-	out := PledgeReport{Rule: rule.String(), Pledges: []PledgeProgress{}}
-	for _, p := range reg.Pledges {
-		if entity != "" && !p.AppliesTo(entity) {
-			continue
-		}
-		data := map[national.SeriesKey]obs.Series{}
-		sources := map[national.SeriesKey]store.Source{}
-		for _, k := range p.Needs(focus) {
-			ref, err := catalog.Resolve(k.Indicator)
-			if err != nil {
-				return out, err
-			}
-			s, src, err := load(ctx, ref, k.Entity)
-			if errors.Is(err, store.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return out, err
-			}
-			data[k], sources[k] = s, src
-		}
-		a := national.Assess(p, data, rule, focus)
-		pg := PledgeProgress{Pledge: a.Pledge, Measurable: a.Measurable, Measurements: []PledgeMeasurement{}}
-		for _, m := range a.Measurements {
-			mm := PledgeMeasurement{Measurement: m}
-			if src, ok := sources[national.SeriesKey{Indicator: m.Indicator, Entity: m.Entity}]; ok {
-				j := NewSource(src)
-				mm.Source = &j
-			}
-			pg.Measurements = append(pg.Measurements, mm)
-		}
-		out.Pledges = append(out.Pledges, pg)
-	}
-	if entity != "" && len(out.Pledges) == 0 {
-		return out, fmt.Errorf("%s (%s): %w", entity, national.Name(entity), ErrNoPledge)
-	}
-	return out, nil
-}
-
 // ValueLineage is the JSON of `stocktake lineage --json` and GET
 // /api/lineage/{id}: one stored value and the dataset version (the file)
 // that supplied it.
 type ValueLineage struct {
-	Indicator string        `json:"indicator"`
-	Entity    *string       `json:"entity"`
-	Date      string        `json:"date"`
-	Value     float64       `json:"value"`
-	Unit      string        `json:"unit"`
-	Version   store.Version `json:"version"`
+	Indicator string             `json:"indicator"`
+	Entity    *string            `json:"entity"`
+	Date      string             `json:"date"`
+	Value     float64            `json:"value"`
+	Unit      string             `json:"unit"`
+	Version   provenance.Version `json:"version"`
 	// Files are the version's files, each with its own sha256 and size;
 	// for a multi-file dataset (an Our World in Data CSV with its
 	// metadata.json) Version.SHA256 is the sha256 of the files' checksums,
 	// which is no file's. Empty for versions stored before files were
 	// recorded.
-	Files []store.VersionFile `json:"files"`
+	Files []provenance.VersionFile `json:"files"`
 }
 
 // NewValueLineage describes point p of se as supplied by version v.
-func NewValueLineage(se obs.Series, p obs.Point, v store.Version) ValueLineage {
+func NewValueLineage(se obs.Series, p obs.Point, v provenance.Version) ValueLineage {
 	out := ValueLineage{Indicator: se.Indicator, Date: p.Date.Format(se.Frequency), Value: p.Value, Unit: se.Unit, Version: v}
 	if se.Entity != "" {
 		e := se.Entity

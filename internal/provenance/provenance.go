@@ -34,3 +34,12 @@ type Source struct {
 	Files     int       `json:"files,omitempty"` // >1 for a series assembled from many files; SHA256 is then empty
 	Retrieved time.Time `json:"retrieved"`
 }
+
+// VersionFile is one file of a dataset version, with its own checksum and
+// size in bytes: a dataset read from several files (an Our World in Data CSV
+// with its metadata.json) has one per file.
+type VersionFile struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}

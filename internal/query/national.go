@@ -379,8 +379,8 @@ func Pledges(ctx context.Context, st Store, req PledgesRequest) (present.PledgeR
 	load := func(ctx context.Context, ref catalog.Ref, entity string) (obs.Series, store.Source, error) {
 		return st.SeriesByID(ctx, ref.Dataset.ID, ref.Indicator.ID, entity)
 	}
-	rep, err := present.AssessPledges(ctx, reg, entity, rule, load)
-	if errors.Is(err, present.ErrNoPledge) {
+	rep, err := AssessPledges(ctx, reg, entity, rule, load)
+	if errors.Is(err, ErrNoPledge) {
 		return rep, notFound("%v", err)
 	}
 	return rep, storeErr(err)

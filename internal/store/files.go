@@ -3,17 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/stocktake/stocktake/internal/provenance"
 )
 
 // VersionFile is one file of a dataset version: where it was read, its own
 // sha256 and its size. A single-file version's file has the version's
 // checksum; for several files the version's checksum is the sha256 of their
 // checksums (see internal/ingest), so lineage lists the files.
-type VersionFile struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-	Size   int64  `json:"size"`
-}
+type VersionFile = provenance.VersionFile
 
 // RecordVersionFiles stores the files of version id in catalog order,
 // replacing any stored for it (a re-run of the same ingest writes the same
