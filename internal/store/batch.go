@@ -2,21 +2,20 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 )
 
 // batch accumulates the rows of a multi-row INSERT and executes them max
 // rows per statement (the full-size statement is prepared once).
 type batch struct {
-	tx              *sql.Tx
+	tx              *wtx
 	head, row, tail string
 	per, max, n     int
 	args            []any
-	full            *sql.Stmt
+	full            *stmt
 }
 
-func newBatch(tx *sql.Tx, head, row, tail string, per, max int) *batch {
+func newBatch(tx *wtx, head, row, tail string, per, max int) *batch {
 	return &batch{tx: tx, head: head, row: row, tail: tail, per: per, max: max}
 }
 

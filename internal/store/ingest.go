@@ -69,7 +69,7 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 	if v.Dataset == "" || v.SHA256 == "" {
 		return IngestResult{}, fmt.Errorf("store: dataset and sha256 are required")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return IngestResult{}, err
 	}
@@ -99,7 +99,7 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 // Replace mode every value the new version revises or deletes, and every
 // climatology slot it changes or removes, is copied to the history tables
 // first, so the version being replaced can be restored (Store.Restore).
-func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mode Mode, restoredFrom int64) (IngestResult, error) {
+func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode Mode, restoredFrom int64) (IngestResult, error) {
 	var res IngestResult
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	retrieved := v.Retrieved.UTC()
@@ -110,15 +110,14 @@ func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mod
 	if restoredFrom != 0 {
 		restored = restoredFrom
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO dataset_versions
+	err := tx.QueryRowContext(ctx, `INSERT INTO dataset_versions
 		(dataset, producer_version, source, sha256, size, retrieved_at, ingested_at, etag, last_modified, row_count, current, history, restored_from)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 		v.Dataset, v.ProducerVersion, v.Source, v.SHA256, v.Size, retrieved.Format(time.RFC3339Nano), now, v.ETag, v.LastModified, p.Rows(),
-		mode == Replace, restored)
+		mode == Replace, restored).Scan(&res.VersionID)
 	if err != nil {
 		return res, err
 	}
-	res.VersionID, _ = r.LastInsertId()
 	stored := 0
 	if mode == Replace {
 		if _, err := tx.ExecContext(ctx, "UPDATE dataset_versions SET current = 0 WHERE dataset = ? AND id <> ?", v.Dataset, res.VersionID); err != nil {
@@ -141,7 +140,7 @@ func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mod
 		" ON CONFLICT (series_id, date) DO UPDATE SET value = excluded.value, version_id = excluded.version_id", 4, obsBatch)
 	defer obsw.close()
 	setSummary, err := tx.PrepareContext(ctx, `UPDATE series SET first_date = ?, last_date = ?, n = ?, digest = ?,
-		version_id = CASE WHEN ? THEN ? ELSE version_id END WHERE id = ?`)
+		version_id = CASE WHEN ? <> 0 THEN ? ELSE version_id END WHERE id = ?`)
 	if err != nil {
 		return res, err
 	}
@@ -289,7 +288,7 @@ func appendSeries(ctx context.Context, obsw *batch, id int64, se obs.Series, k i
 // revised or deleted date is queued on hist (observation_history). The stored values are
 // read in date order and merged with the (sorted) new points, so the cost
 // is one pass over both. Lost values are reported to guard.
-func replaceSeries(ctx context.Context, tx *sql.Tx, obsw, hist *batch, id int64, old []obs.Point, oldVersions []int64, se obs.Series, versionID int64, res *IngestResult, guard *shrinkGuard) (seriesSummary, error) {
+func replaceSeries(ctx context.Context, tx *wtx, obsw, hist *batch, id int64, old []obs.Point, oldVersions []int64, se obs.Series, versionID int64, res *IngestResult, guard *shrinkGuard) (seriesSummary, error) {
 	pts := se.Points
 	rows := res.Rows
 	var gone []obs.Date
@@ -343,7 +342,7 @@ func replaceSeries(ctx context.Context, tx *sql.Tx, obsw, hist *batch, id int64,
 // Only the stored dates within the new points' range are read, so the cost
 // is proportional to the new data (one day's file adds one value to a
 // gridded series of decades).
-func mergeSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, n int, se obs.Series, versionID int64, res *IngestResult) (seriesSummary, error) {
+func mergeSeries(ctx context.Context, tx *wtx, obsw *batch, id int64, n int, se obs.Series, versionID int64, res *IngestResult) (seriesSummary, error) {
 	pts := se.Points
 	var first, last sql.NullInt64
 	if err := tx.QueryRowContext(ctx, "SELECT first_date, last_date FROM series WHERE id = ?", id).Scan(&first, &last); err != nil {
@@ -382,7 +381,7 @@ func mergeSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, n int, 
 // clearest sign of a file cut short (at an entity boundary, say): it counts
 // against the guard like a series that stops early. The deleted values are
 // copied to observation_history, superseded by version versionID.
-func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[int64]bool, versionID int64, res *IngestResult, guard *shrinkGuard) error {
+func deleteGoneSeries(ctx context.Context, tx *wtx, dataset string, kept map[int64]bool, versionID int64, res *IngestResult, guard *shrinkGuard) error {
 	rows, err := tx.QueryContext(ctx, "SELECT id, indicator, entity, n, first_date FROM series WHERE dataset = ? AND n > 0", dataset)
 	if err != nil {
 		return err
@@ -433,7 +432,7 @@ func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[
 // storedPoints returns the stored values of one series in date order and
 // the version that supplied each, read with the prepared statement readOld
 // (see ingestTx).
-func storedPoints(ctx context.Context, readOld *sql.Stmt, seriesID int64) ([]obs.Point, []int64, error) {
+func storedPoints(ctx context.Context, readOld *stmt, seriesID int64) ([]obs.Point, []int64, error) {
 	rows, err := readOld.QueryContext(ctx, seriesID)
 	if err != nil {
 		return nil, nil, err
@@ -454,7 +453,7 @@ func storedPoints(ctx context.Context, readOld *sql.Stmt, seriesID int64) ([]obs
 }
 
 // storedDates returns the stored dates of one series within [from, to].
-func storedDates(ctx context.Context, tx *sql.Tx, seriesID int64, from, to obs.Date) (map[obs.Date]bool, error) {
+func storedDates(ctx context.Context, tx *wtx, seriesID int64, from, to obs.Date) (map[obs.Date]bool, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT date FROM observations WHERE series_id = ? AND date BETWEEN ? AND ?", seriesID, int64(from), int64(to))
 	if err != nil {
 		return nil, err
@@ -472,7 +471,7 @@ func storedDates(ctx context.Context, tx *sql.Tx, seriesID int64, from, to obs.D
 }
 
 // deleteDates deletes the given dates of one series, many per statement.
-func deleteDates(ctx context.Context, tx *sql.Tx, seriesID int64, dates []obs.Date) error {
+func deleteDates(ctx context.Context, tx *wtx, seriesID int64, dates []obs.Date) error {
 	const per = 500
 	for lo := 0; lo < len(dates); lo += per {
 		chunk := dates[lo:min(lo+per, len(dates))]
@@ -510,7 +509,7 @@ type climRow struct {
 // a changed or removed slot is copied to climatology_history (superseded by
 // versionID) before it is overwritten or deleted. Without replace (Merge
 // mode) the slots of cs are upserted and the others stay.
-func storeClimatologies(ctx context.Context, tx *sql.Tx, dataset string, cs []obs.Climatology, versionID int64, replace bool) error {
+func storeClimatologies(ctx context.Context, tx *wtx, dataset string, cs []obs.Climatology, versionID int64, replace bool) error {
 	var old map[climKey]climRow
 	if replace {
 		var err error
@@ -569,7 +568,7 @@ func storeClimatologies(ctx context.Context, tx *sql.Tx, dataset string, cs []ob
 }
 
 // storedClimatologies reads every stored climatology slot of a dataset.
-func storedClimatologies(ctx context.Context, tx *sql.Tx, dataset string) (map[climKey]climRow, error) {
+func storedClimatologies(ctx context.Context, tx *wtx, dataset string) (map[climKey]climRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT c.series_id, c.baseline, c.slot, c.convention, c.value, c.version_id
 		FROM climatologies c JOIN series s ON s.id = c.series_id WHERE s.dataset = ?`, dataset)
 	if err != nil {
