@@ -59,6 +59,9 @@ type IngestResult struct {
 // stay far below SQLite's limit of 32766 parameters.
 const obsBatch = 200
 
+// copyBatch is how many rows one COPY sends on PostgreSQL.
+const copyBatch = 20000
+
 // Ingest stores a parsed file as a new version of v.Dataset in one
 // transaction. In Replace mode identical bytes (same sha256 as the current
 // version) are a no-op reported as Unchanged.
@@ -138,7 +141,25 @@ func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode M
 	defer upsertSeries.Close()
 	obsw := newBatch(tx, "INSERT INTO observations (series_id, date, value, version_id) VALUES ", "(?, ?, ?, ?)",
 		" ON CONFLICT (series_id, date) DO UPDATE SET value = excluded.value, version_id = excluded.version_id", 4, obsBatch)
+	hist := newBatch(tx, "INSERT INTO observation_history (series_id, date, value, version_id, superseded_by) VALUES ", "(?, ?, ?, ?, ?)",
+		"", 5, obsBatch)
+	if tx.pg {
+		// PostgreSQL: observations go by COPY into a session-local staging
+		// table, then into observations with one upsert per copyBatch
+		// rows; history rows (never conflicting) straight into their table.
+		// Rows are only queued while series are compared, and no read of
+		// this ingest reads a queued row back, so sending them late is safe.
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS obs_stage
+			(series_id BIGINT, date INTEGER, value DOUBLE PRECISION, version_id BIGINT) ON COMMIT DELETE ROWS`); err != nil {
+			return res, err
+		}
+		obsw = newCopyBatch(tx, "obs_stage", []string{"series_id", "date", "value", "version_id"},
+			`INSERT INTO observations (series_id, date, value, version_id) SELECT series_id, date, value, version_id FROM obs_stage
+			ON CONFLICT (series_id, date) DO UPDATE SET value = excluded.value, version_id = excluded.version_id`, copyBatch)
+		hist = newCopyBatch(tx, "observation_history", []string{"series_id", "date", "value", "version_id", "superseded_by"}, "", copyBatch)
+	}
 	defer obsw.close()
+	defer hist.close()
 	setSummary, err := tx.PrepareContext(ctx, `UPDATE series SET first_date = ?, last_date = ?, n = ?, digest = ?,
 		version_id = CASE WHEN ? <> 0 THEN ? ELSE version_id END WHERE id = ?`)
 	if err != nil {
@@ -150,9 +171,6 @@ func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode M
 		return res, err
 	}
 	defer readOld.Close()
-	hist := newBatch(tx, "INSERT INTO observation_history (series_id, date, value, version_id, superseded_by) VALUES ", "(?, ?, ?, ?, ?)",
-		"", 5, obsBatch)
-	defer hist.close()
 
 	kept := map[int64]bool{}
 	var guard shrinkGuard
