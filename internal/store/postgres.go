@@ -105,6 +105,18 @@ func (l *Lease) Release() {
 	}
 }
 
+// Held reports whether the lease is still held: false once released, or
+// when the PostgreSQL session holding the lock is gone.
+func (l *Lease) Held(ctx context.Context) bool {
+	if l == nil {
+		return false
+	}
+	if l.conn != nil {
+		return l.conn.PingContext(ctx) == nil
+	}
+	return l.release != nil
+}
+
 // TryLease takes the lease called name if no other holder has it; ok is
 // false (and the Lease nil) when another process or goroutine holds it.
 // The caller releases it with Release.

@@ -17,7 +17,7 @@ import (
 
 // TestMain runs every test of the package on SQLite and, when PostgreSQL
 // testing is on, again on PostgreSQL.
-func TestMain(m *testing.M) { os.Exit(testutil.RunBackends(m)) }
+func TestMain(m *testing.M) { os.Exit(testutil.RunBackends(m, testutil.Options{})) }
 
 // openTemp opens a fresh store of the backend under test (see
 // testutil.RunBackends); a SQLite file goes in a folder Open must create.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/url"
@@ -63,13 +64,32 @@ func PostgresWanted() bool {
 // Runner is what RunBackends needs of *testing.M.
 type Runner interface{ Run() int }
 
+// Options adjusts RunBackends.
+type Options struct {
+	// Only, when not empty, is the -test.run pattern of the PostgreSQL
+	// run: the tests that touch the store, in a package where most do
+	// not (an explicit -run given to go test takes precedence).
+	Only string
+	// Reset, when not nil, is called after each run: it drops what tests
+	// share across a run (a store opened once, say), so that the next run
+	// builds it on its own backend.
+	Reset func()
+}
+
 // RunBackends runs the package's tests once per backend (see the comment
 // at the top of this file) and returns the exit code for os.Exit: nonzero
 // when any run failed or PostgreSQL was wanted but could not be started.
-func RunBackends(m Runner) int {
+func RunBackends(m Runner, opt Options) int {
 	code := m.Run()
+	if opt.Reset != nil {
+		opt.Reset()
+	}
 	if !PostgresWanted() {
 		return code
+	}
+	if f := flag.Lookup("test.run"); opt.Only != "" && f != nil && f.Value.String() == "" {
+		f.Value.Set(opt.Only)
+		defer f.Value.Set("")
 	}
 	cl, err := startCluster()
 	if err != nil {
@@ -82,6 +102,9 @@ func RunBackends(m Runner) int {
 	fmt.Fprintf(os.Stderr, "== the same tests against PostgreSQL (%s)\n", cl.version)
 	if c := m.Run(); c != 0 {
 		code = c
+	}
+	if opt.Reset != nil {
+		opt.Reset()
 	}
 	current.Store(SQLite)
 	return code
@@ -113,6 +136,20 @@ func DB(t DBTB) string {
 	name := cl.lastName(dsn)
 	t.Cleanup(func() { cl.dropDB(name) })
 	return dsn
+}
+
+// DBForRun returns where a fresh database shared by the tests of one run
+// is: a file in dir with SQLite, a new PostgreSQL database (gone when the
+// cluster stops) with PostgreSQL.
+func DBForRun(dir string) (string, error) {
+	if Backend() == SQLite {
+		return filepath.Join(dir, "st.db"), nil
+	}
+	cl, _ := pg.Load().(*cluster)
+	if cl == nil {
+		return "", errors.New("testutil.DBForRun: the PostgreSQL run has no cluster")
+	}
+	return cl.createDB()
 }
 
 // pg holds the running cluster of the PostgreSQL run.
