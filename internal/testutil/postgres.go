@@ -152,6 +152,17 @@ func DBForRun(dir string) (string, error) {
 	return cl.createDB()
 }
 
+// StartPostgres starts a throwaway PostgreSQL cluster as the tests do, for
+// programs such as benchmarks: newDB creates an empty database and returns
+// its URL; stop stops the cluster and deletes its folder.
+func StartPostgres() (newDB func() (string, error), stop func(), err error) {
+	cl, err := startThrowaway()
+	if err != nil {
+		return nil, nil, err
+	}
+	return cl.createDB, cl.stop, nil
+}
+
 // pg holds the running cluster of the PostgreSQL run.
 var pg atomic.Value
 
