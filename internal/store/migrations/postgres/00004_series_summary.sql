@@ -4,7 +4,7 @@ ALTER TABLE series ADD COLUMN first_date INTEGER;
 ALTER TABLE series ADD COLUMN last_date INTEGER;
 ALTER TABLE series ADD COLUMN n INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE series ADD COLUMN version_id BIGINT REFERENCES dataset_versions (id);
-ALTER TABLE series ADD COLUMN digest TEXT;
+ALTER TABLE series ADD COLUMN digest TEXT COLLATE "C";
 ALTER TABLE dataset_versions ADD COLUMN changed_from INTEGER;
 
 UPDATE series SET

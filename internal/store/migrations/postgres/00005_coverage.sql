@@ -1,10 +1,10 @@
 -- +goose Up
 -- See migrations/sqlite/00005_coverage.sql.
 CREATE TABLE coverage (
-    dataset    TEXT    NOT NULL,
-    indicator  TEXT    NOT NULL,
-    unit       TEXT    NOT NULL,
-    frequency  TEXT    NOT NULL,
+    dataset    TEXT COLLATE "C"    NOT NULL,
+    indicator  TEXT COLLATE "C"    NOT NULL,
+    unit       TEXT COLLATE "C"    NOT NULL,
+    frequency  TEXT COLLATE "C"    NOT NULL,
     entities   INTEGER NOT NULL,
     first_date INTEGER NOT NULL,
     last_date  INTEGER NOT NULL,

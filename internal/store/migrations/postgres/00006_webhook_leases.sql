@@ -1,8 +1,8 @@
 -- +goose Up
 -- See migrations/sqlite/00006_webhook_leases.sql.
-ALTER TABLE deliveries ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
-ALTER TABLE deliveries ADD COLUMN lease_until TEXT NOT NULL DEFAULT '';
-ALTER TABLE deliveries ADD COLUMN msg_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN lease_owner TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN lease_until TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN msg_id TEXT COLLATE "C" NOT NULL DEFAULT '';
 
 -- +goose Down
 ALTER TABLE deliveries DROP COLUMN msg_id;

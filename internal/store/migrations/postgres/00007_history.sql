@@ -11,9 +11,9 @@ CREATE TABLE observation_history (
 
 CREATE TABLE climatology_history (
     series_id     BIGINT  NOT NULL REFERENCES series (id),
-    baseline      TEXT    NOT NULL,
+    baseline      TEXT COLLATE "C"    NOT NULL,
     slot          INTEGER NOT NULL,
-    convention    TEXT    NOT NULL,
+    convention    TEXT COLLATE "C"    NOT NULL,
     value         DOUBLE PRECISION,
     version_id    BIGINT  NOT NULL REFERENCES dataset_versions (id),
     superseded_by BIGINT  NOT NULL REFERENCES dataset_versions (id),
