@@ -132,13 +132,10 @@ func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode M
 		}
 		stored = int(n.Int64)
 	}
-	upsertSeries, err := tx.PrepareContext(ctx, `INSERT INTO series (dataset, indicator, entity, unit, frequency) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (dataset, indicator, entity) DO UPDATE SET unit = excluded.unit, frequency = excluded.frequency
-		RETURNING id, n, last_date, digest`)
+	stRows, err := upsertAllSeries(ctx, tx, v.Dataset, p.Series)
 	if err != nil {
 		return res, err
 	}
-	defer upsertSeries.Close()
 	obsw := newBatch(tx, "INSERT INTO observations (series_id, date, value, version_id) VALUES ", "(?, ?, ?, ?)",
 		" ON CONFLICT (series_id, date) DO UPDATE SET value = excluded.value, version_id = excluded.version_id", 4, obsBatch)
 	hist := newBatch(tx, "INSERT INTO observation_history (series_id, date, value, version_id, superseded_by) VALUES ", "(?, ?, ?, ?, ?)",
@@ -160,12 +157,16 @@ func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode M
 	}
 	defer obsw.close()
 	defer hist.close()
-	setSummary, err := tx.PrepareContext(ctx, `UPDATE series SET first_date = ?, last_date = ?, n = ?, digest = ?,
-		version_id = CASE WHEN ? <> 0 THEN ? ELSE version_id END WHERE id = ?`)
-	if err != nil {
-		return res, err
-	}
-	defer setSummary.Close()
+	// Series summaries are written 500 per statement (UPDATE … FROM a
+	// VALUES list, whose columns are column1… on both backends), not one
+	// statement per series: on PostgreSQL each statement is a round trip.
+	// Nothing in the loop below reads another series' summary; they are
+	// flushed before deleteGoneSeries and refreshCoverage read them.
+	sums := newBatch(tx, `UPDATE series SET first_date = v.column2, last_date = v.column3, n = v.column4, digest = v.column5,
+		version_id = CASE WHEN v.column6 <> 0 THEN v.column7 ELSE series.version_id END FROM (VALUES `,
+		"(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT))",
+		") AS v WHERE series.id = v.column1", 7, 500)
+	defer sums.close()
 	readOld, err := tx.PrepareContext(ctx, "SELECT date, value, version_id FROM observations WHERE series_id = ? ORDER BY date")
 	if err != nil {
 		return res, err
@@ -176,13 +177,8 @@ func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode M
 	var guard shrinkGuard
 	res.ChangedFrom = math.MaxInt32
 	for _, se := range p.Series {
-		var id int64
-		var n int
-		var lastDate sql.NullInt64
-		var digest sql.NullString
-		if err := upsertSeries.QueryRowContext(ctx, v.Dataset, se.Indicator, se.Entity, se.Unit, string(se.Frequency)).Scan(&id, &n, &lastDate, &digest); err != nil {
-			return res, err
-		}
+		sr := stRows[[2]string{se.Indicator, se.Entity}]
+		id, n, lastDate, digest := sr.id, sr.n, sr.lastDate, sr.digest
 		kept[id] = true
 		res.Series++
 		var sum seriesSummary
@@ -198,7 +194,7 @@ func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode M
 					if err != nil {
 						return res, err
 					}
-					if _, err := setSummary.ExecContext(ctx, sum.first, sum.last, sum.n, sum.digest, sum.changed, res.VersionID, id); err != nil {
+					if err := sums.add(ctx, id, sum.first, sum.last, sum.n, sum.digest, sum.changed, res.VersionID); err != nil {
 						return res, err
 					}
 					continue
@@ -218,7 +214,7 @@ func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode M
 		if err != nil {
 			return res, err
 		}
-		if _, err := setSummary.ExecContext(ctx, sum.first, sum.last, sum.n, sum.digest, sum.changed, res.VersionID, id); err != nil {
+		if err := sums.add(ctx, id, sum.first, sum.last, sum.n, sum.digest, sum.changed, res.VersionID); err != nil {
 			return res, err
 		}
 	}
@@ -226,6 +222,9 @@ func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode M
 		return res, err
 	}
 	if err := hist.flush(ctx); err != nil {
+		return res, err
+	}
+	if err := sums.flush(ctx); err != nil {
 		return res, err
 	}
 	if mode == Replace {
@@ -251,6 +250,55 @@ func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode M
 		return res, err
 	}
 	return res, nil
+}
+
+// storedSeries is a series row as an ingest finds it: its id and the
+// summary stored before this ingest.
+type storedSeries struct {
+	id       int64
+	n        int
+	lastDate sql.NullInt64
+	digest   sql.NullString
+}
+
+// upsertAllSeries creates the dataset's series that are missing, sets the
+// unit and frequency of all, and returns every row by (indicator, entity),
+// 500 series per statement (one round trip each on PostgreSQL). The series
+// of one file are distinct (obs.Parsed.Check).
+func upsertAllSeries(ctx context.Context, tx *wtx, dataset string, series []obs.Series) (map[[2]string]storedSeries, error) {
+	const per = 500
+	out := make(map[[2]string]storedSeries, len(series))
+	for lo := 0; lo < len(series); lo += per {
+		chunk := series[lo:min(lo+per, len(series))]
+		args := make([]any, 0, 5*len(chunk))
+		for _, se := range chunk {
+			args = append(args, dataset, se.Indicator, se.Entity, se.Unit, string(se.Frequency))
+		}
+		q := "INSERT INTO series (dataset, indicator, entity, unit, frequency) VALUES (?, ?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?, ?)", len(chunk)-1) +
+			` ON CONFLICT (dataset, indicator, entity) DO UPDATE SET unit = excluded.unit, frequency = excluded.frequency
+			RETURNING indicator, entity, id, n, last_date, digest`
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k [2]string
+			var r storedSeries
+			if err := rows.Scan(&k[0], &k[1], &r.id, &r.n, &r.lastDate, &r.digest); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) != len(series) {
+		return nil, fmt.Errorf("store: %s: %d series written, %d rows returned", dataset, len(series), len(out))
+	}
+	return out, nil
 }
 
 // seriesSummary is the summary row of one series after an ingest.
