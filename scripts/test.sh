@@ -9,7 +9,14 @@ export PATH="/usr/local/go/bin:$PATH"
 
 echo "== go vet" >&2
 go vet ./...
-echo "== go test" >&2
+# The store, ingest, alerts, watch and API tests (and the CLI's
+# cross-surface and webhook tests) run twice: on SQLite, then on a
+# throwaway PostgreSQL cluster each test binary starts with initdb/pg_ctl
+# in a temporary folder and stops at the end (internal/testutil). Set
+# STOCKTAKE_TEST_POSTGRES=postgres://... to use an existing server instead.
+# With CI=true a missing PostgreSQL fails the run.
+export STOCKTAKE_TEST_POSTGRES="${STOCKTAKE_TEST_POSTGRES:-1}"
+echo "== go test (SQLite, then PostgreSQL)" >&2
 go test -count=1 -timeout 20m ./...
 if [[ -f web/package.json ]] && grep -q '"test"' web/package.json; then
 	echo "== browser tests" >&2

@@ -36,12 +36,20 @@ var (
 	tmpRoot    string
 )
 
+// TestMain runs the package's tests on SQLite and, when PostgreSQL testing
+// is on, the tests that exercise the store through every surface (CLI and
+// API on one database, webhook delivery through update) again on
+// PostgreSQL, with the shared database rebuilt there.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if tmpRoot != "" {
-		os.RemoveAll(tmpRoot)
-	}
-	os.Exit(code)
+	os.Exit(testutil.RunBackends(m, testutil.Options{
+		Only: "^(TestCrossSurface|TestUpdateDeliversWebhooks|TestWebhookListMasksCredentials|TestServe)$",
+		Reset: func() {
+			if tmpRoot != "" {
+				os.RemoveAll(tmpRoot)
+			}
+			sharedOnce, sharedPath, sharedErr, tmpRoot = sync.Once{}, "", "", ""
+		},
+	}))
 }
 
 // sharedDB returns a database holding every dataset of ../shared/data,
@@ -56,7 +64,10 @@ func sharedDB(t *testing.T) string {
 			sharedErr = err.Error()
 			return
 		}
-		sharedPath = filepath.Join(tmpRoot, "shared.db")
+		if sharedPath, err = testutil.DBForRun(tmpRoot); err != nil {
+			sharedErr = err.Error()
+			return
+		}
 		r := runCLI(t, sharedPath, "update", "--from", testutil.SharedData(t))
 		if r.code != 0 {
 			sharedErr = "update --from shared data failed: " + r.stderr

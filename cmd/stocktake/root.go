@@ -123,7 +123,7 @@ func openStore(cmd *cobra.Command) (*store.Store, error) {
 // create it, instead of an empty database created as a side effect.
 func openExistingStore(cmd *cobra.Command) (*store.Store, error) {
 	path := dbPath(cmd)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(path); !store.IsPostgres(path) && errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no database at %s yet: run 'stocktake update' first (or point --db or STOCKTAKE_DB at an existing one)", path)
 	}
 	return store.Open(cmd.Context(), path)

@@ -42,7 +42,7 @@ type sstFixture struct {
 func newSSTFixture(t *testing.T) *sstFixture {
 	t.Helper()
 	f := &sstFixture{dir: t.TempDir(), rows: loadSST(t), ds: dataset(t, "climate-reanalyzer-sst.world")}
-	f.path = filepath.Join(t.TempDir(), "st.db")
+	f.path = testutil.DB(t)
 	f.st = openStore(t, f.path)
 	t.Cleanup(func() { f.st.Close() })
 	return f
@@ -195,7 +195,7 @@ func TestRetractionAndReinstatement(t *testing.T) {
 func TestSeaIceYearExtremes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openStore(t, filepath.Join(t.TempDir(), "st.db"))
+	st := openStore(t, testutil.DB(t))
 	defer st.Close()
 	ds := dataset(t, "nsidc-g02135-south-v3")
 	_, err := ingest.Run(ctx, st, []catalog.Dataset{ds}, ingest.Options{Mirror: testutil.SharedData(t),

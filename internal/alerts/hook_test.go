@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,7 +16,7 @@ import (
 // CatchUp leaves it alone.
 func TestCatchUpRunsOncePerVersion(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	st, err := store.Open(ctx, testutil.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stocktake/stocktake/internal/testutil"
 )
 
 // TestHTTPParameters checks the parameter rules that the standalone
@@ -15,7 +16,7 @@ import (
 // {"error", "status"}.
 func TestHTTPParameters(t *testing.T) {
 	t.Parallel()
-	st := openStore(t, filepath.Join(t.TempDir(), "st.db"))
+	st := openStore(t, testutil.DB(t))
 	defer st.Close()
 	h := Handler(st, HTTPOptions{})
 	f := func(target string, status int, contains string) {

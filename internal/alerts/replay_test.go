@@ -221,6 +221,10 @@ func (m *mirror) options(hook func(ctx context.Context, ds catalog.Dataset, vers
 	}
 }
 
+// TestMain runs the package's tests on SQLite and, when PostgreSQL testing
+// is on, again on PostgreSQL (testutil.RunBackends).
+func TestMain(m *testing.M) { os.Exit(testutil.RunBackends(m, testutil.Options{})) }
+
 func openStore(t *testing.T, path string) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), path)
@@ -248,7 +252,7 @@ func TestReplaySST2023(t *testing.T) {
 	ctx := context.Background()
 	rows := loadSST(t)
 	ds := dataset(t, "climate-reanalyzer-sst.world")
-	st := openStore(t, filepath.Join(t.TempDir(), "st.db"))
+	st := openStore(t, testutil.DB(t))
 	defer st.Close()
 	m := newMirror(t)
 	var fired, retracted []Event

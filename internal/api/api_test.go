@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -42,18 +41,23 @@ var (
 	storeDir  string
 )
 
+// TestMain runs the package's tests on SQLite and, when PostgreSQL testing
+// is on, again on PostgreSQL; the shared store and server are rebuilt for
+// each backend.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if sharedSrv != nil {
-		sharedSrv.Close()
-	}
-	if sharedSt != nil {
-		sharedSt.Close()
-	}
-	if storeDir != "" {
-		os.RemoveAll(storeDir)
-	}
-	os.Exit(code)
+	os.Exit(testutil.RunBackends(m, testutil.Options{Reset: func() {
+		if sharedSrv != nil {
+			sharedSrv.Close()
+		}
+		if sharedSt != nil {
+			sharedSt.Close()
+		}
+		if storeDir != "" {
+			os.RemoveAll(storeDir)
+		}
+		storeOnce, serverOnce = sync.Once{}, sync.Once{}
+		sharedSt, sharedSrv, storeErr, storeDir = nil, nil, nil, ""
+	}}))
 }
 
 // realStore returns the store holding every dataset of ../shared/data.
@@ -66,7 +70,11 @@ func realStore(t testing.TB) *store.Store {
 		if storeErr != nil {
 			return
 		}
-		sharedSt, storeErr = store.Open(ctx, filepath.Join(storeDir, "st.db"))
+		var db string
+		if db, storeErr = testutil.DBForRun(storeDir); storeErr != nil {
+			return
+		}
+		sharedSt, storeErr = store.Open(ctx, db)
 		if storeErr != nil {
 			return
 		}
@@ -1000,7 +1008,7 @@ func TestUIAndCatchAll(t *testing.T) {
 func TestInvalidation(t *testing.T) {
 	ctx := context.Background()
 	mirror := testutil.SharedData(t)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "st.db"))
+	st, err := store.Open(ctx, testutil.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1185,7 +1193,7 @@ func TestLineage(t *testing.T) {
 func TestEventsAndFeedHTTP(t *testing.T) {
 	ctx := context.Background()
 	mirror := testutil.SharedData(t)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "st.db"))
+	st, err := store.Open(ctx, testutil.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1277,7 +1285,7 @@ func TestEventsAndFeedHTTP(t *testing.T) {
 	if r := get(t, s, "/feed.xml"); r.code != 200 || bytes.Contains(r.body, []byte("<entry>")) {
 		t.Fatalf("feed before delivery: %d %s", r.code, r.body)
 	}
-	if _, err := st.DB().ExecContext(ctx, "UPDATE events SET historical = 0 WHERE id IN (SELECT id FROM events ORDER BY id DESC LIMIT 5)"); err != nil {
+	if _, err := st.ExecForTesting(ctx, "UPDATE events SET historical = 0 WHERE id IN (SELECT id FROM events ORDER BY id DESC LIMIT 5)"); err != nil {
 		t.Fatal(err)
 	}
 	feed := get(t, s, "/feed.xml?indicator=co2.mlo")
@@ -1331,7 +1339,7 @@ func TestEventsAndFeedHTTP(t *testing.T) {
 func TestCacheSurvivesUpdate(t *testing.T) {
 	ctx := context.Background()
 	mirror := testutil.SharedData(t)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "st.db"))
+	st, err := store.Open(ctx, testutil.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

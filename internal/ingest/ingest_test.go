@@ -23,6 +23,10 @@ import (
 	"github.com/stocktake/stocktake/internal/testutil"
 )
 
+// TestMain runs the package's tests on SQLite and, when PostgreSQL testing
+// is on, again on PostgreSQL (testutil.RunBackends).
+func TestMain(m *testing.M) { os.Exit(testutil.RunBackends(m, testutil.Options{})) }
+
 func vitalSigns(t *testing.T) []catalog.Dataset {
 	t.Helper()
 	var out []catalog.Dataset
@@ -39,7 +43,7 @@ func vitalSigns(t *testing.T) []catalog.Dataset {
 
 func openStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "st.db"))
+	st, err := store.Open(context.Background(), testutil.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,21 +2,54 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 )
 
 // batch accumulates the rows of a multi-row INSERT and executes them max
-// rows per statement (the full-size statement is prepared once).
+// rows per statement (the full-size statement is prepared once). A copy
+// batch (PostgreSQL, newCopyBatch) sends its rows with COPY instead.
 type batch struct {
-	tx              *sql.Tx
+	tx              *wtx
 	head, row, tail string
 	per, max, n     int
 	args            []any
-	full            *sql.Stmt
+	full            *stmt
+
+	copyTable string   // COPY target: the table, or a staging table
+	copyCols  []string // its columns, in the order of add's arguments
+	merge     string   // run after each COPY (staging: move the rows on)
+	rows      [][]any
 }
 
-func newBatch(tx *sql.Tx, head, row, tail string, per, max int) *batch {
+// newCopyBatch makes a batch that writes its rows with COPY into table
+// (columns cols, in the order of add's arguments), max rows per COPY. When
+// merge is not empty, table is a staging table: merge is run after each
+// COPY (it must move the rows on, typically INSERT … SELECT … ON CONFLICT)
+// and the staging table is emptied. PostgreSQL write transactions only.
+func newCopyBatch(tx *wtx, table string, cols []string, merge string, max int) *batch {
+	return &batch{tx: tx, copyTable: table, copyCols: cols, merge: merge, max: max}
+}
+
+// flushCopy sends the queued rows of a copy batch.
+func (b *batch) flushCopy(ctx context.Context) error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	if err := b.tx.copyRows(ctx, b.copyTable, b.copyCols, b.rows); err != nil {
+		return err
+	}
+	b.rows = b.rows[:0]
+	if b.merge == "" {
+		return nil
+	}
+	if _, err := b.tx.ExecContext(ctx, b.merge); err != nil {
+		return err
+	}
+	_, err := b.tx.ExecContext(ctx, "TRUNCATE "+b.copyTable)
+	return err
+}
+
+func newBatch(tx *wtx, head, row, tail string, per, max int) *batch {
 	return &batch{tx: tx, head: head, row: row, tail: tail, per: per, max: max}
 }
 
@@ -26,6 +59,13 @@ func (b *batch) statement(rows int) string {
 
 // add queues one row (per arguments); a full batch is executed.
 func (b *batch) add(ctx context.Context, args ...any) error {
+	if b.copyTable != "" {
+		b.rows = append(b.rows, append([]any(nil), args...))
+		if len(b.rows) < b.max {
+			return nil
+		}
+		return b.flushCopy(ctx)
+	}
 	if b.args == nil { // allocated on first use: most history batches stay empty
 		b.args = make([]any, 0, b.per*b.max)
 	}
@@ -48,6 +88,9 @@ func (b *batch) add(ctx context.Context, args ...any) error {
 
 // flush executes the queued rows.
 func (b *batch) flush(ctx context.Context) error {
+	if b.copyTable != "" {
+		return b.flushCopy(ctx)
+	}
 	if b.n == 0 {
 		return nil
 	}

@@ -208,9 +208,9 @@ func (s *Store) EventScan(ctx context.Context, dataset string) (versionID int64,
 // all. It is not safe for concurrent use.
 type EventTx struct {
 	ctx    context.Context
-	tx     *sql.Tx
+	tx     *wtx
 	now    string
-	insert *sql.Stmt
+	insert *stmt
 	hooks  []hookFilter
 	loaded bool
 }
@@ -224,13 +224,13 @@ type hookFilter struct {
 // BeginEvents starts an event transaction; now is the time stamped on
 // every change it makes. The caller must Commit or Rollback.
 func (s *Store) BeginEvents(ctx context.Context, now time.Time) (*EventTx, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO events (dataset, indicator, entity, kind, direction, date, value, unit, frequency, smoothing,
 		prev_date, prev_value, margin, streak_from, streak_len, rank, years, record, record_opposite, version_id, historical, detected_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	if err != nil {
 		tx.Rollback()
 		return nil, err
@@ -282,13 +282,11 @@ func detailColumns(e EventRow) (prevDate, prevValue, mg, streakFrom, streakLen, 
 // returns its id.
 func (t *EventTx) InsertEvent(e EventRow) (int64, error) {
 	pd, pv, mg, sf, sl, rk, yr := detailColumns(e)
-	r, err := t.insert.ExecContext(t.ctx,
+	var id int64
+	err := t.insert.QueryRowContext(t.ctx,
 		e.Dataset, e.Indicator, e.Entity, e.Kind, e.Direction, int64(e.Date), e.Value, e.Unit, string(e.Frequency), e.Smoothing,
-		pd, pv, mg, sf, sl, rk, yr, e.Record, e.RecordOpp, e.VersionID, e.Historical, t.now, t.now)
-	if err != nil {
-		return 0, err
-	}
-	return r.LastInsertId()
+		pd, pv, mg, sf, sl, rk, yr, e.Record, e.RecordOpp, e.VersionID, e.Historical, t.now, t.now).Scan(&id)
+	return id, err
 }
 
 // UpdateEvent rewrites the details (value, previous holder, streak, rank)

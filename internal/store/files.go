@@ -17,7 +17,7 @@ type VersionFile = provenance.VersionFile
 // replacing any stored for it (a re-run of the same ingest writes the same
 // rows). It is called by ingest after Ingest created the version.
 func (s *Store) RecordVersionFiles(ctx context.Context, id int64, files []VersionFile) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,9 @@ type IngestResult struct {
 // stay far below SQLite's limit of 32766 parameters.
 const obsBatch = 200
 
+// copyBatch is how many rows one COPY sends on PostgreSQL.
+const copyBatch = 20000
+
 // Ingest stores a parsed file as a new version of v.Dataset in one
 // transaction. In Replace mode identical bytes (same sha256 as the current
 // version) are a no-op reported as Unchanged.
@@ -69,7 +72,7 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 	if v.Dataset == "" || v.SHA256 == "" {
 		return IngestResult{}, fmt.Errorf("store: dataset and sha256 are required")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return IngestResult{}, err
 	}
@@ -99,7 +102,7 @@ func (s *Store) Ingest(ctx context.Context, v VersionInfo, p *obs.Parsed, mode M
 // Replace mode every value the new version revises or deletes, and every
 // climatology slot it changes or removes, is copied to the history tables
 // first, so the version being replaced can be restored (Store.Restore).
-func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mode Mode, restoredFrom int64) (IngestResult, error) {
+func ingestTx(ctx context.Context, tx *wtx, v VersionInfo, p *obs.Parsed, mode Mode, restoredFrom int64) (IngestResult, error) {
 	var res IngestResult
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	retrieved := v.Retrieved.UTC()
@@ -110,15 +113,14 @@ func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mod
 	if restoredFrom != 0 {
 		restored = restoredFrom
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO dataset_versions
+	err := tx.QueryRowContext(ctx, `INSERT INTO dataset_versions
 		(dataset, producer_version, source, sha256, size, retrieved_at, ingested_at, etag, last_modified, row_count, current, history, restored_from)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 		v.Dataset, v.ProducerVersion, v.Source, v.SHA256, v.Size, retrieved.Format(time.RFC3339Nano), now, v.ETag, v.LastModified, p.Rows(),
-		mode == Replace, restored)
+		mode == Replace, restored).Scan(&res.VersionID)
 	if err != nil {
 		return res, err
 	}
-	res.VersionID, _ = r.LastInsertId()
 	stored := 0
 	if mode == Replace {
 		if _, err := tx.ExecContext(ctx, "UPDATE dataset_versions SET current = 0 WHERE dataset = ? AND id <> ?", v.Dataset, res.VersionID); err != nil {
@@ -130,42 +132,53 @@ func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mod
 		}
 		stored = int(n.Int64)
 	}
-	upsertSeries, err := tx.PrepareContext(ctx, `INSERT INTO series (dataset, indicator, entity, unit, frequency) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (dataset, indicator, entity) DO UPDATE SET unit = excluded.unit, frequency = excluded.frequency
-		RETURNING id, n, last_date, digest`)
+	stRows, err := upsertAllSeries(ctx, tx, v.Dataset, p.Series)
 	if err != nil {
 		return res, err
 	}
-	defer upsertSeries.Close()
 	obsw := newBatch(tx, "INSERT INTO observations (series_id, date, value, version_id) VALUES ", "(?, ?, ?, ?)",
 		" ON CONFLICT (series_id, date) DO UPDATE SET value = excluded.value, version_id = excluded.version_id", 4, obsBatch)
-	defer obsw.close()
-	setSummary, err := tx.PrepareContext(ctx, `UPDATE series SET first_date = ?, last_date = ?, n = ?, digest = ?,
-		version_id = CASE WHEN ? THEN ? ELSE version_id END WHERE id = ?`)
-	if err != nil {
-		return res, err
+	hist := newBatch(tx, "INSERT INTO observation_history (series_id, date, value, version_id, superseded_by) VALUES ", "(?, ?, ?, ?, ?)",
+		"", 5, obsBatch)
+	if tx.pg {
+		// PostgreSQL: observations go by COPY into a session-local staging
+		// table, then into observations with one upsert per copyBatch
+		// rows; history rows (never conflicting) straight into their table.
+		// Rows are only queued while series are compared, and no read of
+		// this ingest reads a queued row back, so sending them late is safe.
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS obs_stage
+			(series_id BIGINT, date INTEGER, value DOUBLE PRECISION, version_id BIGINT) ON COMMIT DELETE ROWS`); err != nil {
+			return res, err
+		}
+		obsw = newCopyBatch(tx, "obs_stage", []string{"series_id", "date", "value", "version_id"},
+			`INSERT INTO observations (series_id, date, value, version_id) SELECT series_id, date, value, version_id FROM obs_stage
+			ON CONFLICT (series_id, date) DO UPDATE SET value = excluded.value, version_id = excluded.version_id`, copyBatch)
+		hist = newCopyBatch(tx, "observation_history", []string{"series_id", "date", "value", "version_id", "superseded_by"}, "", copyBatch)
 	}
-	defer setSummary.Close()
+	defer obsw.close()
+	defer hist.close()
+	// Series summaries are written 500 per statement (UPDATE … FROM a
+	// VALUES list, whose columns are column1… on both backends), not one
+	// statement per series: on PostgreSQL each statement is a round trip.
+	// Nothing in the loop below reads another series' summary; they are
+	// flushed before deleteGoneSeries and refreshCoverage read them.
+	sums := newBatch(tx, `UPDATE series SET first_date = v.column2, last_date = v.column3, n = v.column4, digest = v.column5,
+		version_id = CASE WHEN v.column6 <> 0 THEN v.column7 ELSE series.version_id END FROM (VALUES `,
+		"(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT))",
+		") AS v WHERE series.id = v.column1", 7, 500)
+	defer sums.close()
 	readOld, err := tx.PrepareContext(ctx, "SELECT date, value, version_id FROM observations WHERE series_id = ? ORDER BY date")
 	if err != nil {
 		return res, err
 	}
 	defer readOld.Close()
-	hist := newBatch(tx, "INSERT INTO observation_history (series_id, date, value, version_id, superseded_by) VALUES ", "(?, ?, ?, ?, ?)",
-		"", 5, obsBatch)
-	defer hist.close()
 
 	kept := map[int64]bool{}
 	var guard shrinkGuard
 	res.ChangedFrom = math.MaxInt32
 	for _, se := range p.Series {
-		var id int64
-		var n int
-		var lastDate sql.NullInt64
-		var digest sql.NullString
-		if err := upsertSeries.QueryRowContext(ctx, v.Dataset, se.Indicator, se.Entity, se.Unit, string(se.Frequency)).Scan(&id, &n, &lastDate, &digest); err != nil {
-			return res, err
-		}
+		sr := stRows[[2]string{se.Indicator, se.Entity}]
+		id, n, lastDate, digest := sr.id, sr.n, sr.lastDate, sr.digest
 		kept[id] = true
 		res.Series++
 		var sum seriesSummary
@@ -181,7 +194,7 @@ func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mod
 					if err != nil {
 						return res, err
 					}
-					if _, err := setSummary.ExecContext(ctx, sum.first, sum.last, sum.n, sum.digest, sum.changed, res.VersionID, id); err != nil {
+					if err := sums.add(ctx, id, sum.first, sum.last, sum.n, sum.digest, sum.changed, res.VersionID); err != nil {
 						return res, err
 					}
 					continue
@@ -201,7 +214,7 @@ func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mod
 		if err != nil {
 			return res, err
 		}
-		if _, err := setSummary.ExecContext(ctx, sum.first, sum.last, sum.n, sum.digest, sum.changed, res.VersionID, id); err != nil {
+		if err := sums.add(ctx, id, sum.first, sum.last, sum.n, sum.digest, sum.changed, res.VersionID); err != nil {
 			return res, err
 		}
 	}
@@ -209,6 +222,9 @@ func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mod
 		return res, err
 	}
 	if err := hist.flush(ctx); err != nil {
+		return res, err
+	}
+	if err := sums.flush(ctx); err != nil {
 		return res, err
 	}
 	if mode == Replace {
@@ -234,6 +250,55 @@ func ingestTx(ctx context.Context, tx *sql.Tx, v VersionInfo, p *obs.Parsed, mod
 		return res, err
 	}
 	return res, nil
+}
+
+// storedSeries is a series row as an ingest finds it: its id and the
+// summary stored before this ingest.
+type storedSeries struct {
+	id       int64
+	n        int
+	lastDate sql.NullInt64
+	digest   sql.NullString
+}
+
+// upsertAllSeries creates the dataset's series that are missing, sets the
+// unit and frequency of all, and returns every row by (indicator, entity),
+// 500 series per statement (one round trip each on PostgreSQL). The series
+// of one file are distinct (obs.Parsed.Check).
+func upsertAllSeries(ctx context.Context, tx *wtx, dataset string, series []obs.Series) (map[[2]string]storedSeries, error) {
+	const per = 500
+	out := make(map[[2]string]storedSeries, len(series))
+	for lo := 0; lo < len(series); lo += per {
+		chunk := series[lo:min(lo+per, len(series))]
+		args := make([]any, 0, 5*len(chunk))
+		for _, se := range chunk {
+			args = append(args, dataset, se.Indicator, se.Entity, se.Unit, string(se.Frequency))
+		}
+		q := "INSERT INTO series (dataset, indicator, entity, unit, frequency) VALUES (?, ?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?, ?)", len(chunk)-1) +
+			` ON CONFLICT (dataset, indicator, entity) DO UPDATE SET unit = excluded.unit, frequency = excluded.frequency
+			RETURNING indicator, entity, id, n, last_date, digest`
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k [2]string
+			var r storedSeries
+			if err := rows.Scan(&k[0], &k[1], &r.id, &r.n, &r.lastDate, &r.digest); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) != len(series) {
+		return nil, fmt.Errorf("store: %s: %d series written, %d rows returned", dataset, len(series), len(out))
+	}
+	return out, nil
 }
 
 // seriesSummary is the summary row of one series after an ingest.
@@ -289,7 +354,7 @@ func appendSeries(ctx context.Context, obsw *batch, id int64, se obs.Series, k i
 // revised or deleted date is queued on hist (observation_history). The stored values are
 // read in date order and merged with the (sorted) new points, so the cost
 // is one pass over both. Lost values are reported to guard.
-func replaceSeries(ctx context.Context, tx *sql.Tx, obsw, hist *batch, id int64, old []obs.Point, oldVersions []int64, se obs.Series, versionID int64, res *IngestResult, guard *shrinkGuard) (seriesSummary, error) {
+func replaceSeries(ctx context.Context, tx *wtx, obsw, hist *batch, id int64, old []obs.Point, oldVersions []int64, se obs.Series, versionID int64, res *IngestResult, guard *shrinkGuard) (seriesSummary, error) {
 	pts := se.Points
 	rows := res.Rows
 	var gone []obs.Date
@@ -343,7 +408,7 @@ func replaceSeries(ctx context.Context, tx *sql.Tx, obsw, hist *batch, id int64,
 // Only the stored dates within the new points' range are read, so the cost
 // is proportional to the new data (one day's file adds one value to a
 // gridded series of decades).
-func mergeSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, n int, se obs.Series, versionID int64, res *IngestResult) (seriesSummary, error) {
+func mergeSeries(ctx context.Context, tx *wtx, obsw *batch, id int64, n int, se obs.Series, versionID int64, res *IngestResult) (seriesSummary, error) {
 	pts := se.Points
 	var first, last sql.NullInt64
 	if err := tx.QueryRowContext(ctx, "SELECT first_date, last_date FROM series WHERE id = ?", id).Scan(&first, &last); err != nil {
@@ -382,7 +447,7 @@ func mergeSeries(ctx context.Context, tx *sql.Tx, obsw *batch, id int64, n int, 
 // clearest sign of a file cut short (at an entity boundary, say): it counts
 // against the guard like a series that stops early. The deleted values are
 // copied to observation_history, superseded by version versionID.
-func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[int64]bool, versionID int64, res *IngestResult, guard *shrinkGuard) error {
+func deleteGoneSeries(ctx context.Context, tx *wtx, dataset string, kept map[int64]bool, versionID int64, res *IngestResult, guard *shrinkGuard) error {
 	rows, err := tx.QueryContext(ctx, "SELECT id, indicator, entity, n, first_date FROM series WHERE dataset = ? AND n > 0", dataset)
 	if err != nil {
 		return err
@@ -433,7 +498,7 @@ func deleteGoneSeries(ctx context.Context, tx *sql.Tx, dataset string, kept map[
 // storedPoints returns the stored values of one series in date order and
 // the version that supplied each, read with the prepared statement readOld
 // (see ingestTx).
-func storedPoints(ctx context.Context, readOld *sql.Stmt, seriesID int64) ([]obs.Point, []int64, error) {
+func storedPoints(ctx context.Context, readOld *stmt, seriesID int64) ([]obs.Point, []int64, error) {
 	rows, err := readOld.QueryContext(ctx, seriesID)
 	if err != nil {
 		return nil, nil, err
@@ -454,7 +519,7 @@ func storedPoints(ctx context.Context, readOld *sql.Stmt, seriesID int64) ([]obs
 }
 
 // storedDates returns the stored dates of one series within [from, to].
-func storedDates(ctx context.Context, tx *sql.Tx, seriesID int64, from, to obs.Date) (map[obs.Date]bool, error) {
+func storedDates(ctx context.Context, tx *wtx, seriesID int64, from, to obs.Date) (map[obs.Date]bool, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT date FROM observations WHERE series_id = ? AND date BETWEEN ? AND ?", seriesID, int64(from), int64(to))
 	if err != nil {
 		return nil, err
@@ -472,7 +537,7 @@ func storedDates(ctx context.Context, tx *sql.Tx, seriesID int64, from, to obs.D
 }
 
 // deleteDates deletes the given dates of one series, many per statement.
-func deleteDates(ctx context.Context, tx *sql.Tx, seriesID int64, dates []obs.Date) error {
+func deleteDates(ctx context.Context, tx *wtx, seriesID int64, dates []obs.Date) error {
 	const per = 500
 	for lo := 0; lo < len(dates); lo += per {
 		chunk := dates[lo:min(lo+per, len(dates))]
@@ -510,7 +575,7 @@ type climRow struct {
 // a changed or removed slot is copied to climatology_history (superseded by
 // versionID) before it is overwritten or deleted. Without replace (Merge
 // mode) the slots of cs are upserted and the others stay.
-func storeClimatologies(ctx context.Context, tx *sql.Tx, dataset string, cs []obs.Climatology, versionID int64, replace bool) error {
+func storeClimatologies(ctx context.Context, tx *wtx, dataset string, cs []obs.Climatology, versionID int64, replace bool) error {
 	var old map[climKey]climRow
 	if replace {
 		var err error
@@ -569,7 +634,7 @@ func storeClimatologies(ctx context.Context, tx *sql.Tx, dataset string, cs []ob
 }
 
 // storedClimatologies reads every stored climatology slot of a dataset.
-func storedClimatologies(ctx context.Context, tx *sql.Tx, dataset string) (map[climKey]climRow, error) {
+func storedClimatologies(ctx context.Context, tx *wtx, dataset string) (map[climKey]climRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT c.series_id, c.baseline, c.slot, c.convention, c.value, c.version_id
 		FROM climatologies c JOIN series s ON s.id = c.series_id WHERE s.dataset = ?`, dataset)
 	if err != nil {

@@ -78,7 +78,7 @@ func (s *Store) Restore(ctx context.Context, dataset string, versionID int64) (I
 		return IngestResult{}, fmt.Errorf("store: %s: %w: a gridded series is stored one daily file at a time (each file its own version) "+
 			"and keeps no history; ingest the day's file again with 'grid ingest' to bring its value back", dataset, ErrNotRestorable)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return IngestResult{}, err
 	}
@@ -127,7 +127,7 @@ func (s *Store) Restore(ctx context.Context, dataset string, versionID int64) (I
 // plus the history rows supplied by version n or earlier and superseded
 // after it. Series are those stored now (units and frequencies as stored
 // now), each with at least one value at version n.
-func stateAt(ctx context.Context, tx *sql.Tx, dataset string, n int64) (*obs.Parsed, error) {
+func stateAt(ctx context.Context, tx *wtx, dataset string, n int64) (*obs.Parsed, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.indicator, s.entity, s.unit, s.frequency, x.date, x.value FROM (
 			SELECT series_id, date, value FROM observations WHERE version_id <= ?1
 				AND series_id IN (SELECT id FROM series WHERE dataset = ?2)
@@ -203,6 +203,10 @@ func stateAt(ctx context.Context, tx *sql.Tx, dataset string, n int64) (*obs.Par
 // does), and removed again when the copy fails. The copy is a complete
 // stocktake database; open it with Open (or point --db at it).
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.db.pg {
+		return fmt.Errorf("store: backup: %s is a PostgreSQL database; back it up with the server's tools, "+
+			"e.g. pg_dump --format=custom --file=%s '<the same URL>' (restore with pg_restore): 'stocktake backup' copies SQLite files only", s.path, path)
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		if errors.Is(err, os.ErrExist) {

@@ -112,7 +112,7 @@ func TestRestoreUndoesShrink(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "st.db"))
+	st, err := store.Open(ctx, testutil.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -91,17 +92,17 @@ func TestRestoreRevisedValues(t *testing.T) {
 	// History keeps the revised value, the deleted ones and the changed
 	// and removed climatology slots, nothing else.
 	var nh, nch int
-	if err := s.db.QueryRow("SELECT COUNT(*) FROM observation_history WHERE superseded_by = ? AND version_id = ?", r2.VersionID, r1.VersionID).Scan(&nh); err != nil {
+	if err := s.db.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM observation_history WHERE superseded_by = ? AND version_id = ?", r2.VersionID, r1.VersionID).Scan(&nh); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.db.QueryRow("SELECT COUNT(*) FROM climatology_history WHERE superseded_by = ?", r2.VersionID).Scan(&nch); err != nil {
+	if err := s.db.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM climatology_history WHERE superseded_by = ?", r2.VersionID).Scan(&nch); err != nil {
 		t.Fatal(err)
 	}
 	if nh != 4 || nch != 2 { // 2.0, 5.0, and y's 10 and 11; slots 1 (NULL → 0.6) and 2 (removed)
 		t.Errorf("history rows: %d observations, %d climatology slots; want 4 and 2", nh, nch)
 	}
 	var old float64
-	if err := s.db.QueryRow("SELECT value FROM observation_history WHERE date = ? AND superseded_by = ?", int64(d0+1), r2.VersionID).Scan(&old); err != nil || old != 2 {
+	if err := s.db.QueryRowContext(context.Background(), "SELECT value FROM observation_history WHERE date = ? AND superseded_by = ?", int64(d0+1), r2.VersionID).Scan(&old); err != nil || old != 2 {
 		t.Errorf("history of the revised value: %v %v, want 2", old, err)
 	}
 
@@ -181,7 +182,7 @@ func TestRestoreRefuses(t *testing.T) {
 		t.Errorf("gridded dataset: %v", err)
 	}
 	// As if version 2 had been ingested before migration 00007.
-	if _, err := s.db.Exec("UPDATE dataset_versions SET history = 0 WHERE id = ?", r2.VersionID); err != nil {
+	if _, err := s.db.ExecContext(context.Background(), "UPDATE dataset_versions SET history = 0 WHERE id = ?", r2.VersionID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Restore(ctx, "ds", r1.VersionID); !errors.Is(err, ErrNotRestorable) {
@@ -207,6 +208,18 @@ func TestRestoreRefuses(t *testing.T) {
 func TestBackupWhileIngesting(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
+	if s.IsPostgres() {
+		// PostgreSQL is backed up with pg_dump: Backup refuses, saying so,
+		// and creates nothing.
+		path := filepath.Join(t.TempDir(), "b.db")
+		if err := s.Backup(ctx, path); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+			t.Fatalf("Backup on PostgreSQL: %v, want a refusal naming pg_dump", err)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Fatalf("the refused backup created %s: %v", path, err)
+		}
+		return
+	}
 	d0 := obs.NewDate(1990, 1, 1)
 	mk := func(n int, add float64) *obs.Parsed {
 		var p obs.Parsed
@@ -263,7 +276,7 @@ func TestBackupWhileIngesting(t *testing.T) {
 
 	count := func(db *Store) (obsN, sumN, covN, versions int) {
 		t.Helper()
-		if err := db.db.QueryRow(`SELECT (SELECT COUNT(*) FROM observations), (SELECT SUM(n) FROM series),
+		if err := db.db.QueryRowContext(context.Background(), `SELECT (SELECT COUNT(*) FROM observations), (SELECT SUM(n) FROM series),
 			(SELECT SUM(n) FROM coverage), (SELECT COUNT(*) FROM dataset_versions)`).Scan(&obsN, &sumN, &covN, &versions); err != nil {
 			t.Fatal(err)
 		}

@@ -21,13 +21,13 @@ import (
 // ingest commits new data, so it is the key under which answers computed
 // from the snapshot may be cached.
 type Snapshot struct {
-	tx  *sql.Tx
+	tx  *wtx
 	gen int64
 }
 
 // Snapshot opens a read view; the caller must Close it.
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,11 +12,22 @@ import (
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/testutil"
 )
 
+// TestMain runs every test of the package on SQLite and, when PostgreSQL
+// testing is on, again on PostgreSQL.
+func TestMain(m *testing.M) { os.Exit(testutil.RunBackends(m, testutil.Options{})) }
+
+// openTemp opens a fresh store of the backend under test (see
+// testutil.RunBackends); a SQLite file goes in a folder Open must create.
 func openTemp(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", "st.db"))
+	path := testutil.DB(t)
+	if testutil.Backend() == testutil.SQLite {
+		path = filepath.Join(t.TempDir(), "sub", "st.db")
+	}
+	s, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +237,7 @@ func TestFetchState(t *testing.T) {
 
 func TestReopenKeepsData(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "st.db")
+	path := testutil.DB(t)
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

@@ -107,12 +107,12 @@ func (sn *Snapshot) Summaries(ctx context.Context, dataset string) ([]Summary, e
 
 // refreshCoverage rewrites the coverage rows of one dataset from its series
 // summaries (one row per series of that dataset), inside an ingest.
-func refreshCoverage(ctx context.Context, tx *sql.Tx, dataset string) error {
+func refreshCoverage(ctx context.Context, tx *wtx, dataset string) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM coverage WHERE dataset = ?", dataset); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO coverage (dataset, indicator, unit, frequency, entities, first_date, last_date, n)
 		SELECT dataset, indicator, MIN(unit), MIN(frequency), COUNT(*), MIN(first_date), MAX(last_date), SUM(n)
-		FROM series WHERE dataset = ? AND n > 0 GROUP BY indicator`, dataset)
+		FROM series WHERE dataset = ? AND n > 0 GROUP BY dataset, indicator`, dataset)
 	return err
 }

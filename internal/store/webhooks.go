@@ -28,12 +28,10 @@ func (s *Store) AddWebhook(ctx context.Context, w WebhookRow) (int64, error) {
 	if err := s.RestrictPermissions(); err != nil {
 		return 0, err
 	}
-	r, err := s.db.ExecContext(ctx, "INSERT INTO webhooks (url, indicators, secret, created_at) VALUES (?, ?, ?, ?)",
-		w.URL, w.Indicators, w.Secret, w.Created)
-	if err != nil {
-		return 0, err
-	}
-	return r.LastInsertId()
+	var id int64
+	err := s.db.QueryRowContext(ctx, "INSERT INTO webhooks (url, indicators, secret, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+		w.URL, w.Indicators, w.Secret, w.Created).Scan(&id)
+	return id, err
 }
 
 // Webhooks lists the receivers by id.
@@ -82,7 +80,7 @@ type DueDelivery struct {
 // lapsed is skipped, so concurrent deliverers never send the same notice.
 // newID supplies the message id of a delivery claimed for the first time.
 func (s *Store) ClaimDeliveries(ctx context.Context, owner, now, leaseUntil string, limit int, newID func() string) ([]DueDelivery, error) {
-	tx, err := s.db.BeginTx(ctx, nil) // _txlock=immediate: writers queue here.
+	tx, err := s.beginWrite(ctx) // _txlock=immediate: writers queue here.
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +170,14 @@ func (s *Store) Deliveries(ctx context.Context, webhook int64) ([]DeliveryRow, e
 
 // RestrictPermissions makes the database file and its WAL and shared-memory
 // companions readable and writable by the owner only (0600): the database
-// holds webhook secrets. Missing companions are skipped.
+// holds webhook secrets. Missing companions are skipped. Open already
+// creates a new file 0600; this also narrows a file created before that.
+// A PostgreSQL database has no file here: its access is the server's
+// (roles and pg_hba.conf), and this does nothing.
 func (s *Store) RestrictPermissions() error {
+	if s.db.pg {
+		return nil
+	}
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		err := os.Chmod(s.path+suffix, 0o600)
 		if err != nil && !(suffix != "" && os.IsNotExist(err)) {

@@ -38,6 +38,13 @@ type Options struct {
 // in its outcome and in the store's fetch state (last failure and error),
 // never blocks the others, and its last good data stay stored and served.
 // Before the first cycle it runs alerts.CatchUp.
+//
+// Only one watcher per database works: a cycle runs only while this one
+// holds the store's "watch" lease (Store.TryLease: a PostgreSQL advisory
+// lock, so of several 'watch' processes on one PostgreSQL database one
+// ingests and delivers and the others stand by, taking over when it
+// stops). A standby retries the lease at every interval and does not call
+// Options.OnCycle.
 func Run(ctx context.Context, st *store.Store, opt Options) error {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
@@ -45,12 +52,38 @@ func Run(ctx context.Context, st *store.Store, opt Options) error {
 	if opt.Jitter <= 0 {
 		opt.Jitter = 0.1
 	}
-	if err := alerts.CatchUp(ctx, st, opt.Datasets); err != nil {
-		opt.Logger.Warn("alerts catch-up failed", "err", err)
-	}
+	var lease *store.Lease
+	defer func() { lease.Release() }()
 	ing := opt.Ingest
 	ing.AfterIngest = alerts.Hook(st, opt.Deliverer)
 	for {
+		if lease != nil && !lease.Held(ctx) {
+			opt.Logger.Warn("watch lease lost; standing by")
+			lease.Release()
+			lease = nil
+		}
+		if lease == nil {
+			l, ok, err := st.TryLease(ctx, "watch")
+			switch {
+			case err != nil:
+				opt.Logger.Warn("taking the watch lease failed", "err", err)
+			case !ok:
+				opt.Logger.Info("another watch holds the lease; standing by")
+			default:
+				lease = l
+				if err := alerts.CatchUp(ctx, st, opt.Datasets); err != nil {
+					opt.Logger.Warn("alerts catch-up failed", "err", err)
+				}
+			}
+		}
+		if lease == nil { // standing by: no cycle, OnCycle not called
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(NextDelay(opt.Every, opt.Jitter)):
+			}
+			continue
+		}
 		outs, err := ingest.Run(ctx, st, opt.Datasets, ing)
 		failed := 0
 		for _, o := range outs {

@@ -23,6 +23,10 @@ import (
 	"github.com/stocktake/stocktake/internal/testutil"
 )
 
+// TestMain runs the package's tests on SQLite and, when PostgreSQL testing
+// is on, again on PostgreSQL (testutil.RunBackends).
+func TestMain(m *testing.M) { os.Exit(testutil.RunBackends(m, testutil.Options{})) }
+
 const sstPath = "climate-reanalyzer-oisst/oisst2.1_world2_sst_day.json"
 
 func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
@@ -112,7 +116,7 @@ func TestWatchFailingProducer(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "st.db"))
+	st, err := store.Open(ctx, testutil.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
