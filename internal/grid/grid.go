@@ -22,4 +22,3 @@ func MeanFile(path, varName string, regions []Region, w Weighting) ([]Result, er
 	}
 	return res, nil
 }
-
