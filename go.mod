@@ -1,10 +1,9 @@
 module github.com/stocktake/stocktake
 
-go 1.26.8
+go 1.26.0
 
 require (
-	github.com/duckdb/duckdb-go/v2 v2.20000.0
-	github.com/jackc/pgx/v5 v5.13.0
+	github.com/VictoriaMetrics/metrics v1.45.0
 	github.com/pressly/goose/v3 v3.30.0
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/cobra v1.10.2
@@ -13,6 +12,11 @@ require (
 	gonum.org/v1/plot v0.17.0
 	gopkg.in/yaml.v3 v3.0.1
 	modernc.org/sqlite v1.62.0
+)
+
+require (
+	github.com/duckdb/duckdb-go/v2 v2.20000.0
+	github.com/jackc/pgx/v5 v5.13.0
 )
 
 require (
@@ -45,6 +49,8 @@ require (
 	github.com/rogpeppe/go-internal v1.16.0 // indirect
 	github.com/sethvargo/go-retry v0.5.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
+	github.com/valyala/fastrand v1.1.0 // indirect
+	github.com/valyala/histogram v1.2.0 // indirect
 	github.com/zeebo/xxh3 v1.1.0 // indirect
 	go.duckdb.org/libduckdb/darwin-amd64 v0.20000.0 // indirect
 	go.duckdb.org/libduckdb/darwin-arm64 v0.20000.0 // indirect

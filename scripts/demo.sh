@@ -9,6 +9,6 @@ scripts/setup.sh
 export PATH="/usr/local/go/bin:$PATH"
 mirror="${1:-../shared/data}"
 export STOCKTAKE_DB="${STOCKTAKE_DB:-$PWD/.data/stocktake.db}"
-go build -o bin/stocktake ./cmd/stocktake
+go build -tags netcdf -o bin/stocktake ./cmd/stocktake
 bin/stocktake update --from "$mirror"
 exec bin/stocktake serve --addr "${STOCKTAKE_ADDR:-127.0.0.1:8080}" --log-level info

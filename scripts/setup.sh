@@ -34,8 +34,7 @@ if [[ -f web/package-lock.json ]]; then
 		(cd web && npm ci --no-audit --no-fund --loglevel=error)
 		cp web/package-lock.json web/node_modules/.stocktake-lock
 	fi
-	# The dashboard embeds uPlot's distribution files (not committed).
-	mkdir -p internal/web/assets/vendor
-	cp web/node_modules/uplot/dist/uPlot.iife.min.js web/node_modules/uplot/dist/uPlot.min.css internal/web/assets/vendor/
+	# uPlot's distribution files are committed under internal/web/assets/vendor;
+	# internal/web's TestVendorMatchesLockfile compares them with these.
 fi
 go mod download

@@ -12,5 +12,5 @@ DIR=${BENCH_DIR:-/tmp/stocktake-grid-bench}/$N
 SRC=${STOCKTAKE_SHARED_DATA:-$ROOT/../shared/data}/noaa-oisst-v2.1/oisst-avhrr-v02r01.20240724.nc
 /usr/bin/python3 "$ROOT/bench/grid/gen.py" "$SRC" "$DIR" "$N"
 cd "$ROOT"
-go build -o "$DIR/grid-bench" ./bench/grid
+go build -tags netcdf -o "$DIR/grid-bench" ./bench/grid
 "$DIR/grid-bench" -dir "$DIR"

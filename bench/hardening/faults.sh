@@ -28,7 +28,7 @@ check() { # check NAME COMMAND... : counts and prints the outcome
 	else FAIL=$((FAIL + 1)); echo "FAIL  $name"; tail -5 "$WORK/last.log" | sed 's/^/      /'; fi
 }
 cd "$ROOT"
-go build -o "$WORK/stocktake" ./cmd/stocktake || exit 1
+go build -tags netcdf -o "$WORK/stocktake" ./cmd/stocktake || exit 1
 ST="$WORK/stocktake"
 echo "machine: $(nproc) CPUs; $(date -u +%Y-%m-%dT%H:%MZ); $(git rev-parse --short HEAD)"
 
@@ -75,7 +75,7 @@ check "API answered 200 throughout the updates ($(sleep 0.5; cat "$WORK/api.resu
 
 # 3. bad-input tables.
 check "bad-input table of every parser family" go test -count=1 ./internal/parse/registry -run TestBadInputsLeaveStoreUnchanged
-check "grid: truncation, cell values, dimension bound" go test -count=1 ./internal/grid -run 'Truncated|CellValues|HugeDeclared|BadInput'
+check "grid: truncation, cell values, dimension bound" go test -tags netcdf -count=1 ./internal/grid -run 'Truncated|CellValues|HugeDeclared|BadInput'
 check "parsers' own bad-input and fuzz-seed tests" go test -count=1 ./internal/parse/...
 
 # 4. SSRF against a local listener.

@@ -135,11 +135,6 @@ func run(ctx context.Context, data, dir string, reps int) error {
 	}
 	fmt.Printf("\nscaling (median of at least %d runs; 10× years: every series spans ten times the years; 10× entities: ten times the countries)\n", reps)
 	fmt.Printf("  %-52s %10s %10s %10s %7s\n", "read", "1×", "10×", "", "ratio")
-	type probe struct {
-		name string
-		db   string
-		f    func(context.Context, *store.Store) (int, error)
-	}
 	co2, err := catalog.Resolve("co2.emissions")
 	if err != nil {
 		return err

@@ -1,3 +1,5 @@
+//go:build netcdf
+
 package main
 
 import (

@@ -10,11 +10,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/stocktake/stocktake/internal/buildinfo"
+	"github.com/stocktake/stocktake/internal/grid"
 	"github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
@@ -56,6 +59,26 @@ const rootExample = `  # ingest every dataset from a local mirror laid out like 
   # Antarctic sea-ice extent around the 2023 record low, as JSON
   stocktake show seaice.south --from 2023-02-17 --to 2023-02-23 --json`
 
+// versionText is what --version prints: the version, the commit and its
+// time, the toolchain and platform, and whether the NetCDF reader is built
+// in (the "netcdf" build tag).
+func versionText() string {
+	in := buildinfo.Read()
+	commit := in.Commit
+	if in.Time != "" {
+		commit += ", " + in.Time
+	}
+	if in.Modified {
+		commit += ", modified"
+	}
+	netcdf := "no (built without -tags netcdf)"
+	if grid.NetCDFSupport {
+		netcdf = "yes"
+	}
+	return fmt.Sprintf("stocktake %s\ncommit: %s\ngo: %s %s/%s\nnetcdf: %s\n",
+		in.Version, commit, in.GoVersion, runtime.GOOS, runtime.GOARCH, netcdf)
+}
+
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "stocktake",
@@ -68,6 +91,9 @@ func newRootCmd() *cobra.Command {
 			return setupLogging(cmd)
 		},
 	}
+	// --version prints versionText (cobra adds the flag when Version is set).
+	root.Version = buildinfo.Read().Version
+	root.SetVersionTemplate(versionText())
 	root.PersistentFlags().String("db", "", "database file (default $STOCKTAKE_DB or the user data directory)")
 	root.PersistentFlags().Bool("json", false, "print machine-readable JSON on stdout")
 	root.PersistentFlags().String("log-level", "warn", "log level for stderr: debug, info, warn, error")

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stocktake/stocktake/internal/api"
+	"github.com/stocktake/stocktake/internal/buildinfo"
 	"github.com/stocktake/stocktake/internal/store"
 	"github.com/stocktake/stocktake/internal/web"
 )
@@ -28,7 +29,7 @@ const serveMemoryLimit = 64 << 20
 
 // stocktakeVersion is the program version reported by the API (/healthz, /metrics,
 // the OpenAPI document).
-var stocktakeVersion = "dev"
+var stocktakeVersion = buildinfo.Read().Version
 
 // httpHandler is what serve and watch answer HTTP with: the JSON API, the
 // alerts feed and events, and the dashboard at "/".

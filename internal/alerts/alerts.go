@@ -25,7 +25,6 @@ package alerts
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -254,10 +253,4 @@ func Get(ctx context.Context, st store.EventStore, id int64) (Event, error) {
 		return Event{}, err
 	}
 	return evs[0], nil
-}
-
-// querier is what the webhook registry reads through (a *sql.DB or a
-// *sql.Tx); it goes once that SQL moves into internal/store.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }

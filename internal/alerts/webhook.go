@@ -170,18 +170,6 @@ func (h Webhook) MarshalJSON() ([]byte, error) {
 	}{MaskURL(h.URL), plain(h)})
 }
 
-func (h Webhook) matches(indicator string) bool {
-	if len(h.Indicators) == 0 {
-		return true
-	}
-	for _, id := range h.Indicators {
-		if id == indicator {
-			return true
-		}
-	}
-	return false
-}
-
 // AddWebhook registers a receiver. url must be an absolute http(s) URL
 // whose host is not a loopback, private, link-local or reserved address
 // (by literal or by DNS) unless allowPrivate is set. secret must pass
@@ -237,30 +225,6 @@ func Webhooks(ctx context.Context, st *store.Store) ([]Webhook, error) {
 // an error wrapping store.ErrNotFound when no webhook has that id.
 func RemoveWebhook(ctx context.Context, st *store.Store, id int64) error {
 	return st.RemoveWebhook(ctx, id)
-}
-
-// loadWebhooks reads the receivers inside detect's transaction.
-func loadWebhooks(ctx context.Context, db querier) ([]Webhook, error) {
-	rows, err := db.QueryContext(ctx, "SELECT id, url, indicators, secret, created_at FROM webhooks ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Webhook
-	for rows.Next() {
-		var h Webhook
-		var inds, created string
-		if err := rows.Scan(&h.ID, &h.URL, &inds, &h.secret, &created); err != nil {
-			return nil, err
-		}
-		if inds != "" {
-			h.Indicators = strings.Split(inds, ",")
-		}
-		h.HasSecret = h.secret != ""
-		h.Created, _ = time.Parse(time.RFC3339Nano, created)
-		out = append(out, h)
-	}
-	return out, rows.Err()
 }
 
 // Payload is the JSON body of a webhook request: the event, the action that

@@ -846,7 +846,7 @@ func TestMetricsAndHealth(t *testing.T) {
 		`(?m)^stocktake_dataset_last_update_timestamp_seconds\{dataset="nsidc-g02135-south-v3"\} \d+\.\d{3}$`,
 		`(?m)^stocktake_dataset_fetch_success_timestamp_seconds\{dataset="noaa-gml-co2-mlo-monthly"\} 1746245106\.000$`,
 		`(?m)^stocktake_dataset_rows\{dataset="nsidc-g02135-south-v3"\} 15334$`,
-		`(?m)^stocktake_build_info\{version="test",go="go[^"]+"\} 1$`,
+		`(?m)^stocktake_build_info\{version="test",commit="[^"]+",goversion="go[^"]+"\} 1$`,
 		`(?m)^stocktake_cache_hits_total \d+$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(m) {

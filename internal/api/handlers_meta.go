@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"path"
+	"regexp"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/stocktake/stocktake/internal/alerts"
+	"github.com/stocktake/stocktake/internal/buildinfo"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/present"
 	qry "github.com/stocktake/stocktake/internal/query"
@@ -47,6 +52,9 @@ func handleVersions(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 	}
 	if vs == nil {
 		vs = []store.Version{}
+	}
+	for i := range vs {
+		vs[i].Source = publicSource(vs[i].Source)
 	}
 	return jsonReply(vs)
 }
@@ -91,10 +99,13 @@ func handleDatasets(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 	var out []DatasetInfo
 	add := func(d DatasetInfo) {
 		if v, ok := current[d.ID]; ok {
+			v.Source = publicSource(v.Source)
 			d.Current = &v
 			delete(current, d.ID)
 		}
 		if f, ok := fetch[d.ID]; ok {
+			f.URL = publicSource(f.URL)
+			f.LastError = publicSource(f.LastError)
 			d.Fetch = &f
 		}
 		out = append(out, d)
@@ -119,6 +130,45 @@ func handleDatasets(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 	return jsonReply(out)
 }
 
+// mirrorPaths are the catalog's file paths relative to a mirror root
+// ("nsidc-g02135/S_seaice_extent_daily_v3.0.csv"), longest first.
+var mirrorPaths = sync.OnceValue(func() []string {
+	var ps []string
+	for _, d := range catalog.Datasets() {
+		for _, f := range d.Files {
+			ps = append(ps, f.Path)
+		}
+	}
+	sort.Slice(ps, func(i, j int) bool { return len(ps[i]) > len(ps[j]) })
+	return ps
+})
+
+// absPathRe matches an absolute path in free text: a "/" at the start or
+// after a space, quote or parenthesis, up to the next space, quote, colon,
+// comma or parenthesis.
+var absPathRe = regexp.MustCompile(`(^|[\s"'(])(/[^\s"':,()]+)`)
+
+// publicSource rewrites a stored source (a URL, or a mirror file's absolute
+// path, several separated by spaces) or an error message for the API, so
+// that it does not disclose the server's folders: an absolute path that
+// ends with a catalog file's mirror path becomes that path, relative to
+// the mirror root; any other absolute path (such as a gridded series'
+// daily file) becomes its base name. URLs and other text are unchanged.
+func publicSource(s string) string {
+	return absPathRe.ReplaceAllStringFunc(s, func(m string) string {
+		lead := ""
+		if m[0] != '/' {
+			lead, m = m[:1], m[1:]
+		}
+		for _, p := range mirrorPaths() {
+			if strings.HasSuffix(m, "/"+p) {
+				return lead + p
+			}
+		}
+		return lead + path.Base(m)
+	})
+}
+
 // handleOpenAPI answers GET /api/openapi.json.
 func handleOpenAPI(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	return jsonReply(s.openAPI())
@@ -126,8 +176,9 @@ func handleOpenAPI(s *Server, ctx context.Context, gc *genCache, r *http.Request
 
 // Health is the body of GET /healthz.
 type Health struct {
-	Status      string `json:"status"` // "ok", or "unavailable" when the store cannot be read
-	Version     string `json:"version"`
+	Status      string `json:"status"`  // "ok", or "unavailable" when the store cannot be read
+	Version     string `json:"version"` // the program's version (Options.Version)
+	Commit      string `json:"commit"`  // the commit it was built from, or "unknown"
 	DataVersion string `json:"data_version"`
 	Datasets    int    `json:"datasets"` // datasets with a current version
 }
@@ -146,7 +197,7 @@ func handleHealth(s *Server, ctx context.Context, gc *genCache, r *http.Request,
 			n[v.Dataset] = true
 		}
 	}
-	rp, err := jsonReply(Health{Status: "ok", Version: s.opts.Version, DataVersion: gc.version, Datasets: len(n)})
+	rp, err := jsonReply(Health{Status: "ok", Version: s.opts.Version, Commit: buildinfo.Read().Commit, DataVersion: gc.version, Datasets: len(n)})
 	rp.noStore = true
 	return rp, err
 }

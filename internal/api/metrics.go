@@ -1,60 +1,83 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"runtime"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	vm "github.com/VictoriaMetrics/metrics"
+
+	"github.com/stocktake/stocktake/internal/buildinfo"
 )
+
+// /metrics is written with github.com/VictoriaMetrics/metrics: the request
+// and cache counters live in a metrics.Set per Server; the Go runtime and
+// process metrics (go_*, process_*: CPU, resident memory, open files) come
+// from metrics.WriteProcessMetrics; the per-dataset gauges are read from the
+// store. No error text is ever put into a metric.
 
 // latencyBuckets are the upper bounds, in seconds, of the request latency
 // histogram.
 var latencyBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
 
-// routeMetrics are the counters of one route, updated without locks.
+// datasetMetricsTTL bounds how often a scrape reads the store for the
+// per-dataset gauges: scrapes within this time of the last read (and of
+// the same data version) reuse its output, so that many scrapers, or one
+// scraping often, cost one store read per interval.
+const datasetMetricsTTL = 10 * time.Second
+
+// exposeMetadata makes the library write # HELP and # TYPE lines; it is a
+// process-wide switch of the library, set once.
+var exposeMetadata sync.Once
+
+// routeMetrics are the counters of one route.
 type routeMetrics struct {
-	name    string
-	buckets []atomic.Uint64 // cumulative counts are computed when written
-	count   atomic.Uint64
-	sumNs   atomic.Uint64
-	codes   sync.Map // status code (int) -> *atomic.Uint64
+	set   *vm.Set
+	name  string
+	hist  *vm.PrometheusHistogram
+	codes sync.Map // status code (int) -> *vm.Counter
 }
 
 // observe counts one request answered with status after d.
 func (m *routeMetrics) observe(status int, d time.Duration) {
-	sec := d.Seconds()
-	i := sort.SearchFloat64s(latencyBuckets, sec)
-	if i < len(m.buckets) {
-		m.buckets[i].Add(1)
-	}
-	m.count.Add(1)
-	m.sumNs.Add(uint64(d))
+	m.hist.Update(d.Seconds())
 	c, ok := m.codes.Load(status)
 	if !ok {
-		c, _ = m.codes.LoadOrStore(status, new(atomic.Uint64))
+		name := fmt.Sprintf(`stocktake_http_requests_total{route=%q,code="%d"}`, m.name, status)
+		c, _ = m.codes.LoadOrStore(status, m.set.GetOrCreateCounter(name))
 	}
-	c.(*atomic.Uint64).Add(1)
+	c.(*vm.Counter).Inc()
 }
 
 // metrics are the server's counters for /metrics.
 type metrics struct {
-	mu            sync.Mutex
-	routes        map[string]*routeMetrics
-	order         []string
-	hits, misses  atomic.Uint64
-	invalidations atomic.Uint64
-	started       time.Time
+	set                         *vm.Set
+	mu                          sync.Mutex
+	routes                      map[string]*routeMetrics
+	hits, misses, invalidations *vm.Counter
+	started                     time.Time
+
+	dsMu   sync.Mutex // guards the cached dataset gauges below
+	dsText []byte     // the per-dataset gauges as last written
+	dsGen  uint64     // the data version they were read at
+	dsAt   time.Time  // when they were read
 }
 
 // newMetrics returns the counters of the routes rs, all listed from the
 // start (at zero) so that every route appears in /metrics.
 func newMetrics(rs []*route) *metrics {
-	m := &metrics{routes: map[string]*routeMetrics{}, started: time.Now()}
+	exposeMetadata.Do(func() { vm.ExposeMetadata(true) })
+	set := vm.NewSet()
+	m := &metrics{set: set, routes: map[string]*routeMetrics{}, started: time.Now(),
+		hits:          set.NewCounter("stocktake_cache_hits_total"),
+		misses:        set.NewCounter("stocktake_cache_misses_total"),
+		invalidations: set.NewCounter("stocktake_cache_invalidations_total"),
+	}
 	for _, r := range rs {
 		m.forRoute(r.name)
 	}
@@ -69,94 +92,96 @@ func (m *metrics) forRoute(name string) *routeMetrics {
 	if rm, ok := m.routes[name]; ok {
 		return rm
 	}
-	rm := &routeMetrics{name: name, buckets: make([]atomic.Uint64, len(latencyBuckets))}
+	rm := &routeMetrics{set: m.set, name: name,
+		hist: m.set.NewPrometheusHistogramExt(fmt.Sprintf(`stocktake_http_request_duration_seconds{route=%q}`, name), latencyBuckets)}
 	m.routes[name] = rm
-	m.order = append(m.order, name)
 	return rm
 }
 
 // cache counts one response served from the cache (hit) or computed.
 func (m *metrics) cache(hit bool) {
 	if hit {
-		m.hits.Add(1)
+		m.hits.Inc()
 	} else {
-		m.misses.Add(1)
+		m.misses.Inc()
 	}
 }
 
-// labelEscaper escapes a label value for the text exposition format.
-var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-
-// escapeLabel escapes a label value for the text exposition format.
-func escapeLabel(s string) string { return labelEscaper.Replace(s) }
+// label quotes a label value for the text exposition format (backslash,
+// double quote and newline escaped).
+func label(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
 
 // writeMetrics writes every metric in the Prometheus text exposition format
 // (version 0.0.4). Times are Unix seconds; latencies are seconds.
 func (s *Server) writeMetrics(ctx context.Context, w io.Writer) error {
 	m := s.metrics
-	m.mu.Lock()
-	names := append([]string(nil), m.order...)
-	m.mu.Unlock()
-	sort.Strings(names)
-
-	fmt.Fprintf(w, "# HELP stocktake_build_info Version of the running stocktake.\n# TYPE stocktake_build_info gauge\n")
-	fmt.Fprintf(w, "stocktake_build_info{version=\"%s\",go=\"%s\"} 1\n", escapeLabel(s.opts.Version), runtime.Version())
-	fmt.Fprintf(w, "# HELP stocktake_start_time_seconds When the API handler was created (Unix seconds).\n# TYPE stocktake_start_time_seconds gauge\n")
-	fmt.Fprintf(w, "stocktake_start_time_seconds %d\n", m.started.Unix())
-
-	fmt.Fprintf(w, "# HELP stocktake_http_requests_total HTTP requests by route and status code.\n# TYPE stocktake_http_requests_total counter\n")
-	for _, n := range names {
-		rm := m.routes[n]
-		var codes []int
-		rm.codes.Range(func(k, _ any) bool { codes = append(codes, k.(int)); return true })
-		sort.Ints(codes)
-		for _, c := range codes {
-			v, _ := rm.codes.Load(c)
-			fmt.Fprintf(w, "stocktake_http_requests_total{route=\"%s\",code=\"%d\"} %d\n", escapeLabel(n), c, v.(*atomic.Uint64).Load())
-		}
-	}
-	fmt.Fprintf(w, "# HELP stocktake_http_request_duration_seconds Time to answer HTTP requests, by route.\n# TYPE stocktake_http_request_duration_seconds histogram\n")
-	for _, n := range names {
-		rm := m.routes[n]
-		count := rm.count.Load()
-		var cum uint64
-		for i, le := range latencyBuckets {
-			cum += rm.buckets[i].Load()
-			fmt.Fprintf(w, "stocktake_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %d\n", escapeLabel(n), le, cum)
-		}
-		fmt.Fprintf(w, "stocktake_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %d\n", escapeLabel(n), count)
-		fmt.Fprintf(w, "stocktake_http_request_duration_seconds_sum{route=\"%s\"} %g\n", escapeLabel(n), float64(rm.sumNs.Load())/1e9)
-		fmt.Fprintf(w, "stocktake_http_request_duration_seconds_count{route=\"%s\"} %d\n", escapeLabel(n), count)
-	}
-
+	in := buildinfo.Read()
+	vm.WriteGaugeUint64(w, "stocktake_build_info{version="+label(s.opts.Version)+",commit="+label(in.Commit)+
+		",goversion="+label(in.GoVersion)+"}", 1)
+	vm.WriteGaugeUint64(w, "stocktake_start_time_seconds", uint64(m.started.Unix()))
 	gc := s.gen.Load()
 	entries, bytes := gc.stats()
-	fmt.Fprintf(w, "# HELP stocktake_cache_hits_total Responses served from the in-memory cache.\n# TYPE stocktake_cache_hits_total counter\nstocktake_cache_hits_total %d\n", m.hits.Load())
-	fmt.Fprintf(w, "# HELP stocktake_cache_misses_total Responses computed because they were not cached.\n# TYPE stocktake_cache_misses_total counter\nstocktake_cache_misses_total %d\n", m.misses.Load())
-	fmt.Fprintf(w, "# HELP stocktake_cache_entries Responses held in the cache.\n# TYPE stocktake_cache_entries gauge\nstocktake_cache_entries %d\n", entries)
-	fmt.Fprintf(w, "# HELP stocktake_cache_bytes Bytes accounted to cached responses.\n# TYPE stocktake_cache_bytes gauge\nstocktake_cache_bytes %d\n", bytes)
-	fmt.Fprintf(w, "# HELP stocktake_cache_invalidations_total Times the cache was dropped because the data changed (or Invalidate was called).\n# TYPE stocktake_cache_invalidations_total counter\nstocktake_cache_invalidations_total %d\n", m.invalidations.Load())
-
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(w, "# HELP go_memstats_heap_inuse_bytes Bytes in in-use heap spans.\n# TYPE go_memstats_heap_inuse_bytes gauge\ngo_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
-	fmt.Fprintf(w, "# HELP go_memstats_sys_bytes Bytes obtained from the operating system.\n# TYPE go_memstats_sys_bytes gauge\ngo_memstats_sys_bytes %d\n", ms.Sys)
-	fmt.Fprintf(w, "# HELP go_goroutines Number of goroutines.\n# TYPE go_goroutines gauge\ngo_goroutines %d\n", runtime.NumGoroutine())
-
-	// Per-dataset freshness from the store: the current version of every
-	// dataset and the fetch state of those fetched from the network.
-	vs, err := s.st.Versions(ctx, "")
+	vm.WriteGaugeUint64(w, "stocktake_cache_entries", uint64(entries))
+	vm.WriteGaugeUint64(w, "stocktake_cache_bytes", uint64(bytes))
+	m.set.WritePrometheus(w)
+	writeProcessMetrics(w)
+	ds, err := m.datasetGauges(ctx, s, gc.gen)
 	if err != nil {
 		return err
+	}
+	_, err = w.Write(ds)
+	return err
+}
+
+// writeProcessMetrics writes the library's Go runtime and process metrics
+// and the open and maximum file descriptors, without go_info_ext, whose
+// GOROOT label would disclose a server folder.
+func writeProcessMetrics(w io.Writer) {
+	var b bytes.Buffer
+	vm.WriteProcessMetrics(&b)
+	vm.WriteFDMetrics(&b)
+	for line := range strings.Lines(b.String()) {
+		if strings.HasPrefix(line, "go_info_ext") || strings.HasPrefix(line, "# HELP go_info_ext") ||
+			strings.HasPrefix(line, "# TYPE go_info_ext") {
+			continue
+		}
+		io.WriteString(w, line)
+	}
+}
+
+// datasetGauges returns the per-dataset gauges, read from the store at
+// most once per datasetMetricsTTL for the data version gen.
+func (m *metrics) datasetGauges(ctx context.Context, s *Server, gen uint64) ([]byte, error) {
+	m.dsMu.Lock()
+	defer m.dsMu.Unlock()
+	if m.dsText != nil && m.dsGen == gen && time.Since(m.dsAt) < datasetMetricsTTL {
+		return m.dsText, nil
+	}
+	b, err := s.readDatasetGauges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m.dsText, m.dsGen, m.dsAt = b, gen, time.Now()
+	return b, nil
+}
+
+// readDatasetGauges reads from the store the freshness of every dataset:
+// its current version and, for those fetched from the network, the times
+// of the last fetch success and failure.
+func (s *Server) readDatasetGauges(ctx context.Context) ([]byte, error) {
+	vs, err := s.st.Versions(ctx, "")
+	if err != nil {
+		return nil, err
 	}
 	states, err := s.st.FetchStates(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	type fresh struct {
 		retrieved, ingested, success, failure time.Time
-		rows                                  int
-		versions                              int
+		rows, versions                        int
 		current                               bool
 	}
 	byDS := map[string]*fresh{}
@@ -187,45 +212,37 @@ func (s *Server) writeMetrics(ctx context.Context, w io.Writer) error {
 		f.success, f.failure = st.LastSuccess, st.LastFailure
 	}
 	ds := sortedKeys(byDS)
-	unix := func(t time.Time) string { return fmt.Sprintf("%.3f", float64(t.UnixMilli())/1000) }
-	fmt.Fprintf(w, "# HELP stocktake_dataset_last_update_timestamp_seconds Last successful update of a dataset: the later of its last successful fetch and the ingest of its current version (Unix seconds).\n# TYPE stocktake_dataset_last_update_timestamp_seconds gauge\n")
-	for _, d := range ds {
-		f := byDS[d]
-		last := f.ingested
-		if f.success.After(last) {
-			last = f.success
-		}
-		if !last.IsZero() {
-			fmt.Fprintf(w, "stocktake_dataset_last_update_timestamp_seconds{dataset=\"%s\"} %s\n", escapeLabel(d), unix(last))
-		}
-	}
-	fmt.Fprintf(w, "# HELP stocktake_dataset_fetch_success_timestamp_seconds Last successful fetch from the producer (Unix seconds); datasets ingested only from a mirror have none.\n# TYPE stocktake_dataset_fetch_success_timestamp_seconds gauge\n")
-	for _, d := range ds {
-		if f := byDS[d]; !f.success.IsZero() {
-			fmt.Fprintf(w, "stocktake_dataset_fetch_success_timestamp_seconds{dataset=\"%s\"} %s\n", escapeLabel(d), unix(f.success))
+	var b bytes.Buffer
+	// gauge writes one family: a # HELP and # TYPE line, then one sample
+	// per dataset for which value returns ok.
+	gauge := func(name, help string, value func(f *fresh) (string, bool)) {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
+		for _, d := range ds {
+			if v, ok := value(byDS[d]); ok {
+				fmt.Fprintf(&b, "%s{dataset=%s} %s\n", name, label(d), v)
+			}
 		}
 	}
-	fmt.Fprintf(w, "# HELP stocktake_dataset_fetch_failure_timestamp_seconds Last failed fetch or ingest (Unix seconds).\n# TYPE stocktake_dataset_fetch_failure_timestamp_seconds gauge\n")
-	for _, d := range ds {
-		if f := byDS[d]; !f.failure.IsZero() {
-			fmt.Fprintf(w, "stocktake_dataset_fetch_failure_timestamp_seconds{dataset=\"%s\"} %s\n", escapeLabel(d), unix(f.failure))
-		}
+	unix := func(t time.Time) (string, bool) {
+		return strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', 3, 64), !t.IsZero()
 	}
-	fmt.Fprintf(w, "# HELP stocktake_dataset_retrieved_timestamp_seconds When the current version's bytes were retrieved (Unix seconds).\n# TYPE stocktake_dataset_retrieved_timestamp_seconds gauge\n")
-	for _, d := range ds {
-		if f := byDS[d]; f.current {
-			fmt.Fprintf(w, "stocktake_dataset_retrieved_timestamp_seconds{dataset=\"%s\"} %s\n", escapeLabel(d), unix(f.retrieved))
-		}
-	}
-	fmt.Fprintf(w, "# HELP stocktake_dataset_rows Observations written by the dataset's current version(s).\n# TYPE stocktake_dataset_rows gauge\n")
-	for _, d := range ds {
-		if f := byDS[d]; f.current {
-			fmt.Fprintf(w, "stocktake_dataset_rows{dataset=\"%s\"} %d\n", escapeLabel(d), f.rows)
-		}
-	}
-	fmt.Fprintf(w, "# HELP stocktake_dataset_versions Version rows stored for the dataset (provenance history).\n# TYPE stocktake_dataset_versions gauge\n")
-	for _, d := range ds {
-		fmt.Fprintf(w, "stocktake_dataset_versions{dataset=\"%s\"} %d\n", escapeLabel(d), byDS[d].versions)
-	}
-	return nil
+	gauge("stocktake_dataset_last_update_timestamp_seconds", "Last successful update of a dataset: the later of its last successful fetch and the ingest of its current version (Unix seconds).",
+		func(f *fresh) (string, bool) {
+			last := f.ingested
+			if f.success.After(last) {
+				last = f.success
+			}
+			return unix(last)
+		})
+	gauge("stocktake_dataset_fetch_success_timestamp_seconds", "Last successful fetch from the producer (Unix seconds); datasets ingested only from a mirror have none.",
+		func(f *fresh) (string, bool) { return unix(f.success) })
+	gauge("stocktake_dataset_fetch_failure_timestamp_seconds", "Last failed fetch or ingest (Unix seconds).",
+		func(f *fresh) (string, bool) { return unix(f.failure) })
+	gauge("stocktake_dataset_retrieved_timestamp_seconds", "When the current version's bytes were retrieved (Unix seconds).",
+		func(f *fresh) (string, bool) { s, _ := unix(f.retrieved); return s, f.current })
+	gauge("stocktake_dataset_rows", "Observations written by the dataset's current version(s).",
+		func(f *fresh) (string, bool) { return strconv.Itoa(f.rows), f.current })
+	gauge("stocktake_dataset_versions", "Version rows stored for the dataset (provenance history).",
+		func(f *fresh) (string, bool) { return strconv.Itoa(f.versions), true })
+	return b.Bytes(), nil
 }

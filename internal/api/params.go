@@ -11,7 +11,6 @@ import (
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
-	"github.com/stocktake/stocktake/internal/obs"
 	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
@@ -56,21 +55,6 @@ func classify(err error) (int, string) {
 		return http.StatusServiceUnavailable, "request cancelled"
 	}
 	return http.StatusInternalServerError, "internal error"
-}
-
-// analysisErr classifies an error returned by an analysis function called
-// with stored data: ErrNoData stays a 404, and any other error comes from
-// the request's parameters (an impossible rule, a date after as_of), so it
-// is a 400.
-func analysisErr(err error) error {
-	if err == nil || errors.Is(err, analysis.ErrNoData) {
-		return err
-	}
-	var ae *apiError
-	if errors.As(err, &ae) {
-		return err
-	}
-	return badRequest("%v", err)
 }
 
 // query is a request's query string, already checked for unknown and
@@ -135,20 +119,6 @@ func (q query) list(name string) []string {
 		}
 	}
 	return out
-}
-
-// smoothed applies sm to a daily series and refuses smoothing for other
-// frequencies (400). The result shares nothing with se's points when
-// smoothing is applied and is se itself otherwise.
-func smoothed(se obs.Series, sm analysis.Smoothing) (obs.Series, error) {
-	if sm.None() {
-		return se, nil
-	}
-	if se.Frequency != obs.Daily {
-		return se, badRequest("smooth applies to daily indicators; %s is %s", se.Indicator, se.Frequency)
-	}
-	se.Points = sm.Apply(se.Points)
-	return se, nil
 }
 
 // sourceHeader is the X-Stocktake-Source header: dataset, producer version

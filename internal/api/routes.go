@@ -31,7 +31,6 @@ var (
 	pKind     = param{name: "kind", in: "query", typ: "string", enum: []string{"max", "min"}, desc: "Which extreme; default: the indicator's headline extreme (min for sea ice and other indicators whose records are lows, max otherwise)."}
 	pConv     = param{name: "convention", in: "query", typ: "string", enum: []string{"calendar", "daycount"}, desc: "Day-of-year convention: calendar (month-day, 29 February its own slot) or daycount (days since 1 January). Default: daycount for the climatology and anomalies of NSIDC sea ice (NSIDC's own), calendar otherwise."}
 	pBaseline = param{name: "baseline", in: "query", typ: "string", desc: "Reference period Y0-Y1, inclusive; default 1981-2010 for NSIDC sea ice, 1991-2020 otherwise.", example: "1991-2020"}
-	pYear     = param{name: "year", in: "query", typ: "integer", desc: "Calendar year.", example: 2023}
 	// pEventIndicators filters record events by indicator.
 	pEventIndicators = param{name: "indicator", in: "query", typ: "string", desc: "Only these indicators, comma-separated catalog ids without @VERSION; an unknown id is a 404.", example: "sst.world"}
 )

@@ -20,10 +20,11 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stocktake/stocktake/internal/buildinfo"
 )
 
 // Defaults applied by New to zero-valued Options fields.
@@ -90,7 +91,8 @@ type Options struct {
 	MaxBytes int64
 	// UserAgent is sent on every request unless Request.BrowserUA is set.
 	// Empty means "stocktake/<version> (+https://github.com/stocktake/stocktake)",
-	// where <version> is the main module's build version or "dev".
+	// where <version> is buildinfo.Read().Version (a release version, the
+	// module or pseudo-version, or "dev").
 	UserAgent string
 	// BrowserUserAgent is sent when Request.BrowserUA is set. Empty means
 	// DefaultBrowserUserAgent.
@@ -179,7 +181,7 @@ func New(opts Options) *Fetcher {
 		opts.MaxBytes = DefaultMaxBytes
 	}
 	if opts.UserAgent == "" {
-		opts.UserAgent = "stocktake/" + buildVersion() + " (+https://github.com/stocktake/stocktake)"
+		opts.UserAgent = buildinfo.Read().UserAgent()
 	}
 	if opts.BrowserUserAgent == "" {
 		opts.BrowserUserAgent = DefaultBrowserUserAgent
@@ -200,15 +202,6 @@ func New(opts Options) *Fetcher {
 		now:    time.Now,
 		jitter: rand.Float64,
 	}
-}
-
-// buildVersion returns the main module's version from the build information,
-// or "dev" for a development build.
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }
 
 // Get downloads req.URL. It returns the body of a 2xx answer, or a Result

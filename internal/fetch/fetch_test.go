@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stocktake/stocktake/internal/buildinfo"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
 
@@ -451,8 +452,8 @@ func TestUserAgents(t *testing.T) {
 	if !errors.As(err, &se) || se.Status != 403 || hits.Load() != 1 || len(*delays) != 0 {
 		t.Fatalf("without BrowserUA: err = %v after %d requests; want one 403", err, hits.Load())
 	}
-	if ua := lastUA.Load().(string); !strings.HasPrefix(ua, "stocktake/") || !strings.HasSuffix(ua, "(+https://github.com/stocktake/stocktake)") {
-		t.Errorf("default User-Agent = %q, want stocktake/<version> (+https://github.com/stocktake/stocktake)", ua)
+	if ua, want := lastUA.Load().(string), "stocktake/"+buildinfo.Read().Version+" (+https://github.com/stocktake/stocktake)"; ua != want {
+		t.Errorf("default User-Agent = %q, want %q", ua, want)
 	}
 
 	res, err := f.Get(context.Background(), Request{URL: u, BrowserUA: true})

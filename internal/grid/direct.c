@@ -1,3 +1,5 @@
+//go:build netcdf
+
 /* direct.c implements direct.h; see there for the contract. */
 #include "direct.h"
 

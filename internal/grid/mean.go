@@ -1,3 +1,5 @@
+//go:build netcdf
+
 package grid
 
 import (
@@ -7,19 +9,6 @@ import (
 	"os"
 	"strings"
 )
-
-// MeanFile computes the area-weighted mean of variable varName of the
-// NetCDF file at path over each region, for every time step, in the order
-// time step then region. Errors are *FileError values naming the file. It
-// is safe for concurrent use, but calls into netCDF-C are serialised; run a
-// Pool of worker processes for parallelism and crash isolation.
-func MeanFile(path, varName string, regions []Region, w Weighting) ([]Result, error) {
-	res, _, err := meanFile(path, varName, regions, w)
-	if err != nil {
-		return nil, &FileError{File: path, Err: err}
-	}
-	return res, nil
-}
 
 // meanFile is MeanFile without the error wrapping; it also returns the
 // file's product version (the product_version or version global attribute,

@@ -1,3 +1,5 @@
+//go:build netcdf
+
 package grid
 
 /*
@@ -16,6 +18,10 @@ import (
 	"sync"
 	"unsafe"
 )
+
+// NetCDFSupport tells whether this binary was built with the "netcdf" build
+// tag and so can read NetCDF files.
+const NetCDFSupport = true
 
 // cMu serialises every call into netCDF-C and HDF5. Neither library, as
 // built by Debian, is thread-safe, so at most one goroutine of a process may

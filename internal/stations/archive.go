@@ -56,7 +56,6 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
 
-	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/parse/ghcnd"
 )
 
@@ -697,9 +696,6 @@ func intKeys(m map[int]bool) []int32 {
 
 // quote returns s as a SQL string literal.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// dateOf converts a DuckDB DATE scanned as time.Time.
-func dateOf(t time.Time) obs.Date { return obs.FromTime(t) }
 
 // debugf logs a step of an ingest at debug level, for timing batches.
 func debugf(format string, args ...any) {

@@ -17,12 +17,13 @@
 //   - The page itself is never cached without revalidation.
 //   - Text bodies of 1 KiB or more are gzip-encoded when the client accepts
 //     gzip; the compressed bytes are computed once, at start-up.
-//   - uPlot's files (assets/vendor/uPlot.iife.min.js and uPlot.min.css) are
-//     copied from web/node_modules/uplot/dist by scripts/setup.sh and are not
-//     in git. The package compiles without them (the embed pattern is
-//     all:assets); the page then leaves out their tags and tells the reader
-//     to run scripts/setup.sh, and /assets/vendor/... answers 404 with the
-//     same advice.
+//   - uPlot's distribution files (assets/vendor/uPlot.iife.min.js and
+//     uPlot.min.css, with its MIT licence as uPlot.LICENSE) are committed,
+//     byte for byte the files of the uPlot version web/package-lock.json
+//     pins (vendor_test.go checks this against web/node_modules), so that
+//     `go install` without npm gives a dashboard with charts. Should a
+//     build lack them (the embed pattern is all:assets), the page leaves
+//     out their tags and /assets/vendor/... answers 404 saying so.
 package web
 
 import (
@@ -98,8 +99,8 @@ func Handler() http.Handler {
 	return defaultSite
 }
 
-// HasUPlot reports whether uPlot's files were embedded (scripts/setup.sh
-// copies them before the build).
+// HasUPlot reports whether uPlot's files were embedded (they are committed
+// under assets/vendor).
 func HasUPlot() bool {
 	_, err := fs.Stat(embedded, "assets/"+UPlotJS)
 	return err == nil
@@ -237,7 +238,7 @@ func (s *site) render(src string) ([]byte, error) {
 
 // missingVendor is the body of a request for uPlot's files when they were
 // not embedded.
-const missingVendor = "uPlot is missing from this build: run scripts/setup.sh (it copies web/node_modules/uplot/dist into internal/web/assets/vendor) and rebuild stocktake.\n"
+const missingVendor = "uPlot is missing from this build: internal/web/assets/vendor must hold uPlot.iife.min.js and uPlot.min.css (they are committed; the same files are in web/node_modules/uplot/dist after npm ci); restore them and rebuild stocktake.\n"
 
 // ServeHTTP answers GET and HEAD for the page and the assets.
 func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {

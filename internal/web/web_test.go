@@ -185,7 +185,7 @@ func TestMissingVendor(t *testing.T) {
 		t.Errorf("page names uPlot although it is missing:\n%s", w.Body.String())
 	}
 	w = get(s, "/assets/vendor/uPlot.iife.min.js")
-	if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "scripts/setup.sh") {
+	if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "internal/web/assets/vendor") {
 		t.Errorf("missing vendor file: %d %q", w.Code, w.Body.String())
 	}
 	if _, ok := s.files["vendor/.keep"]; ok {
@@ -206,7 +206,7 @@ func TestBrokenTemplate(t *testing.T) {
 }
 
 // The embedded dashboard renders, names every module it imports through the
-// import map, and has its uPlot files when scripts/setup.sh has run.
+// import map, and has its uPlot files (committed under assets/vendor).
 func TestEmbedded(t *testing.T) {
 	h := Handler()
 	w := get(h, "/")
@@ -235,7 +235,7 @@ func TestEmbedded(t *testing.T) {
 		}
 	}
 	if !HasUPlot() {
-		t.Log("uPlot's files are not embedded: run scripts/setup.sh for charts")
+		t.Error("uPlot's files are not embedded: internal/web/assets/vendor must hold them")
 	} else if !strings.Contains(body, "uPlot.iife.min.js?v=") {
 		t.Error("uPlot is embedded but the page does not load it")
 	}
