@@ -104,8 +104,8 @@ type LatestRecords struct {
 
 // RecentResult answers a RecentRequest. Runs holds the runs that end
 // inside each series' window, newest last date first; Latest holds, per
-// vital sign with any record in the window (query.VitalSigns order), the
-// latest run of each kind: for the date, the month, all time and streaks.
+// vital sign with any record in the window (the vital sign with the newest
+// record first, then query.VitalSigns order), the latest run of each kind: for the date, the month, all time and streaks.
 // Runs are cut at the window: a run of monthly records that began decades
 // ago is counted from the window's first month.
 type RecentResult struct {
@@ -221,6 +221,8 @@ func Recent(ctx context.Context, st RecentStore, req RecentRequest) (RecentResul
 			res.Latest = append(res.Latest, LatestRecords{Indicator: ref.Indicator.ID, Title: alerts.Name(ref.Indicator.ID), Records: recs})
 		}
 	}
+	// The vital sign with the newest record first.
+	sort.SliceStable(res.Latest, func(i, j int) bool { return res.Latest[i].Records[0].Last > res.Latest[j].Records[0].Last })
 	return res, nil
 }
 
