@@ -158,7 +158,11 @@ func Recent(ctx context.Context, st RecentStore, req RecentRequest) (RecentResul
 	// its latest value minus the window, so that 12m of a monthly series
 	// whose latest value is July 2026 runs from August 2025.
 	start := map[seriesKey]obs.Date{}
-	var from *obs.Date
+	// from is the earliest window start of each indicator's series: events
+	// are read one indicator at a time from it, so that a series whose data
+	// ended long ago does not make every indicator's old events be read.
+	from := map[string]obs.Date{}
+	var inds []string
 	for _, d := range catalog.Datasets() {
 		sums, err := st.Summaries(ctx, d.ID)
 		if err != nil {
@@ -170,23 +174,26 @@ func Recent(ctx context.Context, st RecentStore, req RecentRequest) (RecentResul
 			}
 			b := obs.FromTime(s.Last.Time().AddDate(-w[0], -w[1], -w[2]).AddDate(0, 0, 1))
 			start[seriesKey{s.Dataset, s.Indicator, s.Entity}] = b
-			if from == nil || b < *from {
-				from = &b
+			if f, ok := from[s.Indicator]; !ok || b < f {
+				if !ok {
+					inds = append(inds, s.Indicator)
+				}
+				from[s.Indicator] = b
 			}
 		}
 	}
 	res := RecentResult{Recent: label, Runs: []RecentRun{}, Latest: []LatestRecords{}}
-	if from == nil {
-		return res, nil
-	}
-	all, err := alerts.ListAll(ctx, st, q.Indicators, from)
-	if err != nil {
-		return RecentResult{}, err
-	}
 	var evs []alerts.Event
-	for _, e := range all {
-		if b, ok := start[seriesKey{e.Dataset, e.Indicator, e.Entity}]; ok && e.Day() >= b {
-			evs = append(evs, e)
+	for _, id := range inds {
+		f := from[id]
+		all, err := alerts.ListAll(ctx, st, []string{id}, &f)
+		if err != nil {
+			return RecentResult{}, err
+		}
+		for _, e := range all {
+			if b, ok := start[seriesKey{e.Dataset, e.Indicator, e.Entity}]; ok && e.Day() >= b {
+				evs = append(evs, e)
+			}
 		}
 	}
 	runs := GroupRuns(evs)
