@@ -225,16 +225,22 @@ func webhookSecret(arg, file, env string, unsigned bool) (secret string, generat
 
 func newEventsCmd() *cobra.Command {
 	var indicators []string
-	var since, cursor string
+	var since, cursor, recent string
 	var limit int
 	var historical, all bool
 	cmd := &cobra.Command{
-		Use:   "events [--indicator ID,...] [--since T] [--limit N] [--cursor C | --all] [--historical]",
+		Use:   "events [--indicator ID,...] [--since T] [--limit N] [--cursor C | --all] [--historical] | events --recent 12m",
 		Short: "List recent record events with their sentences, a page at a time",
 		Long: `events lists the record events detected by 'update' and 'watch', most recently
 updated first: records for the date, the month and all time, record streaks
 and annual extremes, with retractions. Events found by a dataset's first scan
 are historical and only listed with --historical. See docs/alerts.md.
+
+--recent WINDOW (e.g. 12m, 90d, 2y) instead lists the records of the recent
+past whatever scan found them, counted back from each series' latest value,
+newest first: consecutive records of one series and kind are one line (a
+run of 66 days reads as one), and those found when the data were first
+loaded are marked. With --json the output is GET /api/events/recent's body.
 
 Events come in pages of --limit (1 to 1000, default 50), like GET /api/events:
 the next page's cursor is printed last ("next page: --cursor C") and given
@@ -243,9 +249,18 @@ API's body, {"events": [...], "next": cursor or null} (--all: every page's
 events and "next": null).`,
 		Example: `  stocktake events --indicator seaice.south --limit 10
   stocktake events --limit 10 --cursor 2026-12-01T06:00:00.123Z/4312
-  stocktake events --historical --since 2024-01-01 --all --json`,
+  stocktake events --historical --since 2024-01-01 --all --json
+  stocktake events --recent 12m --indicator sst.world`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("recent") {
+				for _, f := range []string{"since", "limit", "cursor", "all", "historical"} {
+					if cmd.Flags().Changed(f) {
+						return usagef("--recent lists grouped runs of records; it takes no --%s", f)
+					}
+				}
+				return printRecent(cmd, query.RecentRequest{Recent: recent, Indicator: strings.Join(indicators, ",")})
+			}
 			if all && cursor != "" {
 				return usagef("give --cursor or --all, not both (--all starts at the newest event)")
 			}
@@ -286,5 +301,35 @@ events and "next": null).`,
 	cmd.Flags().StringVar(&cursor, "cursor", "", "continue after a previous page (its next cursor)")
 	cmd.Flags().BoolVar(&all, "all", false, "follow every page")
 	cmd.Flags().BoolVar(&historical, "historical", false, "include events of the baseline scans")
+	cmd.Flags().StringVar(&recent, "recent", query.DefaultRecent, "list the records of this recent window (e.g. 12m, 90d, 2y) grouped into runs, first-load ones included")
 	return cmd
+}
+
+// printRecent answers 'events --recent': one line per run, newest first,
+// "(found at first load)" marking runs found by a dataset's first scan.
+func printRecent(cmd *cobra.Command, req query.RecentRequest) error {
+	st, err := openExistingStore(cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := query.Recent(cmd.Context(), st, req)
+	if err != nil {
+		return cliErr(err)
+	}
+	if jsonFlag(cmd) {
+		return printJSON(cmd, res)
+	}
+	out := cmd.OutOrStdout()
+	if len(res.Runs) == 0 {
+		fmt.Fprintf(out, "no records in the last %s of any series\n", res.Recent)
+	}
+	for _, r := range res.Runs {
+		mark := ""
+		if r.FirstLoad {
+			mark = "  (found at first load)"
+		}
+		fmt.Fprintf(out, "%-10s  %s%s\n", r.Last, r.Sentence, mark)
+	}
+	return nil
 }

@@ -127,6 +127,9 @@ type EventFilter struct {
 	Indicators []string  // these indicator ids only (all when empty)
 	Kinds      []string  // these kinds only (all when empty)
 	Since      time.Time // updated at or after (zero: no limit)
+	// DateFrom, when not nil, keeps events about dates on or after it
+	// (the date the record is for, not when it was detected).
+	DateFrom *obs.Date
 	Historical bool      // include the events of baseline scans
 	// Before continues a listing: events ordered before (UpdatedAt, ID) in
 	// the listing order (updated_at, id descending). Zero: from the start.
@@ -157,6 +160,10 @@ func (s *Store) Events(ctx context.Context, f EventFilter) ([]EventRow, error) {
 	if !f.Since.IsZero() {
 		where = append(where, "e.updated_at >= ?")
 		args = append(args, EventTime(f.Since))
+	}
+	if f.DateFrom != nil {
+		where = append(where, "e.date >= ?")
+		args = append(args, int64(*f.DateFrom))
 	}
 	if !f.BeforeUpdated.IsZero() {
 		t := EventTime(f.BeforeUpdated)

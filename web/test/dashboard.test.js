@@ -475,3 +475,69 @@ test('sources, indicators and a missing uPlot', async () => {
   await p.locator('table').first().waitFor();
   await p.close();
 });
+
+// recentFigures reads, from the API the pages use, the 2026 run of global
+// SST records for the date and the run of monthly records ending July 2026,
+// so the browser tests below check the page against the data rather than
+// against numbers copied into the test.
+async function recentFigures(page) {
+  return page.evaluate(async () => {
+    const res = await (await fetch('/api/events/recent?recent=12m&indicator=sst.world')).json();
+    return {
+      streak: res.runs.find((r) => r.kind === 'record-day' && r.count > 30),
+      july: res.runs.find((r) => r.kind === 'record-month' && r.last === '2026-07'),
+    };
+  });
+}
+
+test('overview: "What is new" lists this year\'s SST streak and the July 2026 monthly record with sources', async () => {
+  const {page, errors} = await open('');
+  const {streak, july} = await recentFigures(page);
+  // The figures of the mirror: every day from 2 June to 6 August 2026 set
+  // a record high for the date (66 in a row), all found by the first scan.
+  assert.equal(streak.first, '2026-06-02');
+  assert.equal(streak.last, '2026-08-06');
+  assert.equal(streak.count, 66);
+  assert.equal(streak.first_load, true);
+  assert.ok(july && july.first_load, 'July 2026 monthly record of global SST');
+  const panel = page.locator('section.whats-new');
+  await panel.waitFor();
+  // It is the first thing on the page after the heading.
+  const first = await page.evaluate(() => document.querySelector('main section')?.className);
+  assert.match(first, /whats-new/);
+  const sst = panel.locator('article.new-card[data-recent="sst.world"]');
+  const text = await sst.innerText();
+  assert.match(text, /Record for the date, 66 in a row: 2 June 2026 – 6 August 2026 \(66 days\)/, text);
+  assert.match(text, new RegExp(`by up to ${streak.best_margin.toFixed(3).replace(/0+$/, '').replace(/\.$/, '')}\\d* °C`), text);
+  assert.match(text, /Record for the month: .*July 2026/, text);
+  assert.match(text, /found at first load/);
+  assert.match(text, /Source: [^\n]*Climate Reanalyzer/, text);
+  assert.equal(await sst.locator('h3 a').getAttribute('href'), '#/indicator/sst.world');
+  await shot(page, 'overview-whats-new');
+  assert.deepEqual(errors, []);
+});
+
+test('events: the recent records list the SST streak as one line and July 2026\'s record, marked as first-load', async () => {
+  const {page, errors} = await open('#/events');
+  const {streak} = await recentFigures(page);
+  const runs = page.locator('section.recent-records li.run[data-indicator="sst.world"]');
+  await runs.first().waitFor();
+  const line = page.locator(`section.recent-records li.run[data-indicator="sst.world"][data-kind="record-day"][data-last="2026-08-06"]`);
+  assert.equal(await line.count(), 1, 'the 66 days are one line');
+  const text = await line.innerText();
+  assert.match(text, /Global SST set a record high for the date on 66 consecutive days, 2 June to 6 August 2026/, text);
+  assert.match(text, new RegExp(`by up to ${streak.best_margin.toFixed(3)} °C`), text);
+  assert.match(text, /found at first load/);
+  assert.match(text, /Source: [^\n]*Climate Reanalyzer/);
+  // No single day of the streak has a line of its own.
+  assert.equal(await page.locator('section.recent-records li.run[data-indicator="sst.world"][data-last="2026-07-31"]').count(), 0);
+  const july = await page.locator('section.recent-records li.run[data-indicator="sst.world"][data-kind="record-month"][data-last="2026-07"]').innerText();
+  assert.match(july, /highest|record high for the month/);
+  assert.match(july, /July 2026/);
+  assert.match(july, /Source: [^\n]*Climate Reanalyzer/);
+  // Newest first.
+  const lasts = await page.locator('section.recent-records li.run').evaluateAll((els) => els.map((e) => e.dataset.last));
+  assert.deepEqual(lasts, [...lasts].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
+  await shot(page, 'events-recent');
+  assert.deepEqual(errors, []);
+});

@@ -4,11 +4,14 @@
 // the first year (sea level), the record sentence, the data's age, source
 // and licence, and a link to a newer stored version of the same indicator;
 // then the latest record events when the server has the events endpoint.
+// The first screen is "What is new": the latest record of each kind per
+// vital sign in the last 12 months of its data (GET /api/events/recent).
 
 import {get} from '../api.js';
 import {sourceNote} from '../api.js';
 import {h, num, fixed, signed, ranked, dayMonth, dateText, ageText, monthName, unitSuffix} from '../dom.js';
 import {errorBox, eventItem, recentEvents} from '../ui.js';
+import {recentRecords, whatsNew} from '../recent.js';
 
 // staleAfter is the data age, in days, past which a card is marked stale:
 // a daily series should be a few days behind, a monthly one a month or two,
@@ -130,8 +133,9 @@ export async function render(main, ctx) {
   main.append(h('h1', {}, 'The vital signs today'),
     h('p', {class: 'lede'}, 'Latest value of each indicator, its departure from the producer\'s baseline, its rank for the same date, ' +
       'and whether it is a record. Select a title for the chart.'));
+  const newSlot = h('div', {});
   const eventsSlot = h('div', {});
-  main.append(eventsSlot);
+  main.append(newSlot, eventsSlot);
   let ov;
   let indicators;
   try {
@@ -142,6 +146,12 @@ export async function render(main, ctx) {
   }
   if (ctx.stale()) return;
   const signs = [...ov.signs, ...(ov.irregular || [])];
+  // What is new, first; a server without the endpoint simply has no panel.
+  const recentDone = recentRecords('12m', signs.map((s) => s.indicator)).then((res) => {
+    if (res && !ctx.stale()) newSlot.append(whatsNew(res));
+  }).catch((e) => {
+    if (!ctx.stale()) newSlot.append(errorBox(e, 'Loading the recent records'));
+  });
   const groups = [['daily', 'Daily', ['daily']], ['monthly', 'Monthly', ['monthly']],
     ['slow', 'Annual and irregular', ['annual', 'irregular']]];
   for (const [key, title, freqs] of groups) {
@@ -166,10 +176,11 @@ export async function render(main, ctx) {
         h('h2', {id: 'ov-events'}, 'Recent record events'),
         page.events.length
           ? h('ul', {class: 'events'}, page.events.map(eventItem))
-          : h('p', {}, 'No record event has been detected since the data were first loaded.'),
+          : h('p', {}, 'No new record since the data were first loaded; the records they already held are under “What is new” above.'),
         h('p', {}, h('a', {href: '#/events'}, 'All record events'), ' · ', h('a', {href: '/feed.xml'}, 'Atom feed'))));
     }
   } catch {
     // A broken events endpoint must not break the overview.
   }
+  await recentDone;
 }
