@@ -104,15 +104,15 @@ type Threshold struct {
 // 1850-1900 re-based as Method and Statement say, with the stored source
 // of the series every number of the object comes from.
 type WarmingSeries struct {
-	Key       string          `json:"key"`
-	Dataset   string          `json:"dataset"`
-	Indicator string          `json:"indicator"`
-	Frequency obs.Frequency   `json:"frequency"`
-	Method    warming.Method  `json:"method"`
-	Offset    float64         `json:"offset"`
-	Statement string          `json:"statement"`
-	Source    present.Source  `json:"source"`
-	LatestDay *LatestDay      `json:"latest_day,omitempty"`
+	Key       string         `json:"key"`
+	Dataset   string         `json:"dataset"`
+	Indicator string         `json:"indicator"`
+	Frequency obs.Frequency  `json:"frequency"`
+	Method    warming.Method `json:"method"`
+	Offset    float64        `json:"offset"`
+	Statement string         `json:"statement"`
+	Source    present.Source `json:"source"`
+	LatestDay *LatestDay     `json:"latest_day,omitempty"`
 	// LatestMonth is the latest complete month (the mean of its days for
 	// ERA5); LatestYear the latest complete calendar year.
 	LatestMonth *DayValue          `json:"latest_month,omitempty"`
