@@ -94,6 +94,10 @@ func newGoalsCmd() *cobra.Command {
 func printGoal(w io.Writer, g query.GoalProgress, withPath bool) error {
 	a := g.Assessment
 	fmt.Fprintf(w, "%s (%s, %s %s)\n", a.Goal.Title, a.Goal.ID, a.Goal.Decision, a.Goal.Paragraph)
+	if g.Error != "" {
+		fmt.Fprintf(w, "  Not assessed: %s\n", g.Error)
+		return nil
+	}
 	fmt.Fprintf(w, "  Measure: %v (%s), %s\n", a.Goal.Indicators, a.Unit, a.Goal.Coverage)
 	fmt.Fprintf(w, "  Baseline %d: %s %s (%s)\n", a.Baseline.Year, fmtNum(a.Baseline.Value), a.Unit, a.BaselineNote)
 	if a.Path != nil {

@@ -39,6 +39,9 @@ type IndicatorSource struct {
 type GoalProgress struct {
 	goals.Assessment
 	Sources []IndicatorSource `json:"sources"`
+	// Error says, in a list of goals, why this goal could not be assessed
+	// (an as_of before its baseline); only Goal is set then.
+	Error string `json:"error,omitempty"`
 }
 
 // GoalsReport is the answer to a GoalsRequest without an id.
@@ -97,7 +100,10 @@ func Goals(ctx context.Context, st Store, req GoalsRequest) (GoalsReport, error)
 	out := GoalsReport{Entity: entity, Goals: []GoalProgress{}}
 	for _, g := range reg.Goals {
 		p, err := assessGoal(ctx, st, g, entity, opt)
-		if err != nil {
+		var qe *Error
+		if errors.As(err, &qe) && qe.Kind == NotFound {
+			p = GoalProgress{Assessment: goals.Assessment{Goal: g}, Sources: []IndicatorSource{}, Error: qe.Error()}
+		} else if err != nil {
 			return GoalsReport{}, err
 		}
 		out.Goals = append(out.Goals, p)
