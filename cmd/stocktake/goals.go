@@ -128,13 +128,17 @@ func printGoal(w io.Writer, g query.GoalProgress, withPath bool) error {
 	if withPath && a.Path != nil {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "  year\tactual (%s)\trequired\t\n", a.Unit)
+		actual := map[int]float64{}
 		for _, v := range a.Actual {
-			if v.Year < a.Path.BaseYear {
-				continue
-			}
-			fmt.Fprintf(tw, "  %d\t%s\t%s\t\n", v.Year, fmtNum(v.Value), fmtNum(a.Path.At(float64(v.Year))))
+			actual[v.Year] = v.Value
 		}
-		fmt.Fprintf(tw, "  %d\t-\t%s\t\n", a.Path.TargetYear, fmtNum(a.Path.Target))
+		for _, r := range g.RequiredPath {
+			act := "-"
+			if v, ok := actual[r.Year]; ok {
+				act = fmtNum(v)
+			}
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t\n", r.Year, act, fmtNum(r.Value))
+		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}

@@ -39,6 +39,10 @@ type IndicatorSource struct {
 type GoalProgress struct {
 	goals.Assessment
 	Sources []IndicatorSource `json:"sources"`
+	// RequiredPath is the required value of every year from the path's
+	// base year to its target year (Path.At), for charts and tables; empty
+	// for a goal without a figure.
+	RequiredPath []goals.YearValue `json:"required_path"`
 	// Error says, in a list of goals, why this goal could not be assessed
 	// (an as_of before its baseline); only Goal is set then.
 	Error string `json:"error,omitempty"`
@@ -102,7 +106,7 @@ func Goals(ctx context.Context, st Store, req GoalsRequest) (GoalsReport, error)
 		p, err := assessGoal(ctx, st, g, entity, opt)
 		var qe *Error
 		if errors.As(err, &qe) && qe.Kind == NotFound {
-			p = GoalProgress{Assessment: goals.Assessment{Goal: g}, Sources: []IndicatorSource{}, Error: qe.Error()}
+			p = GoalProgress{Assessment: goals.Assessment{Goal: g}, Sources: []IndicatorSource{}, RequiredPath: []goals.YearValue{}, Error: qe.Error()}
 		} else if err != nil {
 			return GoalsReport{}, err
 		}
@@ -171,7 +175,12 @@ func assessGoal(ctx context.Context, st Store, g goals.Goal, entity string, opt 
 	if err != nil {
 		return GoalProgress{}, notFound("%v", err)
 	}
-	p := GoalProgress{Assessment: a, Sources: []IndicatorSource{}}
+	p := GoalProgress{Assessment: a, Sources: []IndicatorSource{}, RequiredPath: []goals.YearValue{}}
+	if a.Path != nil {
+		for y := a.Path.BaseYear; y <= a.Path.TargetYear; y++ {
+			p.RequiredPath = append(p.RequiredPath, goals.YearValue{Year: y, Value: a.Path.At(float64(y))})
+		}
+	}
 	for _, ind := range g.Indicators {
 		if src, ok := srcs[ind]; ok {
 			p.Sources = append(p.Sources, IndicatorSource{Indicator: ind, Source: present.NewSource(src)})
