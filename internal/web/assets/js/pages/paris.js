@@ -68,10 +68,14 @@ function thermometer(w) {
     svg.append(el('line', {x1: x(th), x2: x(th), y1: 40, y2: 76, stroke: th >= 1.5 ? t.record : t.muted, 'stroke-width': th >= 1.5 ? 2 : 1}));
     svg.append(el('text', {x: x(th), y: 92, 'text-anchor': 'middle', fill: t.fg, 'font-size': 12}, `${fixed(th, 1)} °C`));
   }
-  e.members.forEach((m, i) => {
-    svg.append(el('circle', {cx: x(m.value), cy: 58, r: 5, fill: t.bg, stroke: t.fg, 'stroke-width': 2, 'data-dataset': m.dataset}));
-    svg.append(el('text', {x: x(m.value), y: i % 2 ? 112 : 30, 'text-anchor': 'middle', fill: t.fg, 'font-size': 11}, `${m.dataset} ${fixed(m.value, 2)}`));
-  });
+  // Members lie within a few hundredths of a degree of each other: their
+  // names are listed under the chart, each dot has its own title.
+  for (const m of e.members) {
+    const dot = el('circle', {cx: x(m.value), cy: 58, r: 5, fill: t.bg, stroke: t.fg, 'stroke-width': 2, 'data-dataset': m.dataset});
+    dot.append(el('title', {}, `${m.dataset}: ${fixed(m.value, 2)} °C`));
+    svg.append(dot);
+  }
+  svg.append(el('text', {x: x(e.mean), y: 30, 'text-anchor': 'middle', fill: t.fg, 'font-size': 13, 'font-weight': 'bold'}, `${fixed(e.mean, 2)} °C`));
   sec.append(
     h('p', {class: 'big-number', 'data-value': 'long-term-mean'},
       h('strong', {}, c(e.mean)), ` above 1850–1900 in the long-term sense (${e.year}): the mean of ${e.members.length} datasets, ` +
@@ -254,7 +258,7 @@ function goalSection(g) {
       series: [{label: 'Year'},
         {label: 'Actual', stroke: t.current, width: 2.5, points: {show: true, size: 5}},
         {label: 'Required path', stroke: t.mean, width: 2, dash: [8, 4], points: {show: false}}],
-      axes: [axis(t, {values: (_, s) => s.map((v) => String(v))}), axis(t, {size: 80, values: (_, s) => s.map((v) => quantity(v, unit).text)})],
+      axes: [axis(t, {incrs: [1, 2, 5, 10, 20], values: (_, s) => s.map((v) => String(v))}), axis(t, {size: 80, values: (_, s) => s.map((v) => quantity(v, unit).text)})],
     },
     keyTop: (u, i) => u.valToPos(da[i] ?? dr[i] ?? 0, 'y'),
     readout: (u, i) => [h('strong', {}, String(years[i])), `: actual ${da[i] === null ? 'no value' : q(da[i])} · required ${dr[i] === null ? '–' : q(dr[i])}`],
