@@ -154,6 +154,23 @@ func (s *Server) routeTable() []*route {
 				{name: "min_years", in: "query", typ: "integer", desc: "Peak rule K (default 5)."},
 				{name: "min_below_pct", in: "query", typ: "number", desc: "Peak rule P in percent (default 5)."}},
 			result: present.PledgeReport{}},
+		// Paris Agreement and Global Stocktake (paris.go).
+		{path: "/api/warming", name: "getWarming", example: "/api/warming?dataset=era5&year=2024", tag: "paris", fn: handleWarming,
+			summary: "Warming above 1850-1900: latest day, month, year and long-term level; days, months, 12-month periods and years at or above 1.5 and 2.0 °C; remaining carbon budget (stocktake warming --json)",
+			description: "Each dataset is re-based as its producer or the WMO does (ERA5: 1991-2020 calendar-day anomaly plus 0.88 °C; HadCRUT5, NOAAGlobalTemp: their own 1850-1900 mean; GISTEMP: WMO common period 1981-2010) and carries its source. " +
+				"The long-term level is the 20-year mean centred on the year (Y-9..Y+10), completed by the linear trend of the last 30 years. Thresholds count steps at or above 1.5 and 2.0 °C, unrounded. " +
+				"Budgets are counted down with the world's fossil CO2 (a proxy without land-use CO2). days holds the year's daily ERA5 values.",
+			params: []param{pWarmingDataset, pWarmingYear, pBudget},
+			result: qry.Warming{}},
+		{path: "/api/goals", name: "listGoals", example: "/api/goals?entity=CHN", tag: "paris", fn: handleGoals,
+			summary: "Global Stocktake goals (COP28): required path, actual values, gap, when the trend reaches the target, contributions (stocktake goals --json)",
+			params:  []param{pGoalEntity, pGoalAsOf},
+			result:  qry.GoalsReport{}},
+		{path: "/api/goals/{id}", name: "getGoal", example: "/api/goals/triple-renewables", tag: "paris", fn: handleGoal,
+			summary: "One Global Stocktake goal with its path year by year (stocktake goals GOAL --json)",
+			params: []param{{name: "id", in: "path", typ: "string", required: true, desc: "Goal id of goals.yaml.", example: "triple-renewables"},
+				pGoalEntity, pGoalAsOf},
+			result: qry.GoalProgress{}},
 		{path: "/api/datasets", name: "listDatasets", untracked: true, example: "/api/datasets", tag: "provenance", fn: handleDatasets,
 			summary: "Datasets with producer, licence, current version and fetch state",
 			result:  []DatasetInfo{}},

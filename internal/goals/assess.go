@@ -138,7 +138,22 @@ func worldValues(g Goal, data map[national.SeriesKey]obs.Series) (map[int]float6
 	}
 	out := map[int]float64{}
 	n := 0
-	for k, s := range data {
+	// Sum in a fixed order (indicator, then entity): floating-point
+	// addition is not associative, and map order is random, so the same
+	// data must give the same digits on every call (the CLI and the API
+	// are compared byte for byte).
+	keys := make([]national.SeriesKey, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Indicator != keys[j].Indicator {
+			return keys[i].Indicator < keys[j].Indicator
+		}
+		return keys[i].Entity < keys[j].Entity
+	})
+	for _, k := range keys {
+		s := data[k]
 		if !contains(g.Indicators, k.Indicator) || !isCountry(k.Entity) {
 			continue
 		}

@@ -257,7 +257,15 @@ func YearMean(y int, annual map[string][]YearValue) (MeanOfYear, error) {
 		return MeanOfYear{}, errors.New("no datasets")
 	}
 	m := MeanOfYear{Year: y, Min: math.Inf(1), Max: math.Inf(-1), Datasets: map[string]float64{}}
-	for name, ys := range annual {
+	// Datasets in name order: the sum must not depend on map order, so
+	// that the same data give the same digits on every call.
+	names := make([]string, 0, len(annual))
+	for name := range annual {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ys := annual[name]
 		v, ok := ValueOf(ys, y)
 		if !ok {
 			return MeanOfYear{}, fmt.Errorf("%s has no complete year %d", name, y)

@@ -13,6 +13,7 @@ import * as countries from './pages/countries.js';
 import * as rankings from './pages/rankings.js';
 import * as events from './pages/events.js';
 import * as sources from './pages/sources.js';
+import * as paris from './pages/paris.js';
 
 const main = document.getElementById('main');
 const status = document.getElementById('status');
@@ -26,6 +27,7 @@ const pages = {
   rankings: {mod: rankings, nav: 'rankings'},
   events: {mod: events, nav: 'events'},
   sources: {mod: sources, nav: 'sources'},
+  paris: {mod: paris, nav: 'paris'},
 };
 
 // parse reads the route from location.hash: "#/indicator/sst.world?smooth=5d"
