@@ -65,8 +65,8 @@ type RecentRun struct {
 	// previous holders, in Unit (for a streak: days or months beyond the
 	// longest earlier run, possibly negative); BestDate is its event's
 	// date. Nil and "" when no event had a previous holder.
-	BestMargin *float64           `json:"best_margin"`
-	BestDate   string             `json:"best_date,omitempty"`
+	BestMargin *float64 `json:"best_margin"`
+	BestDate   string   `json:"best_date,omitempty"`
 	// Streak is set on a streak run, and on a run of day records whose
 	// streak event was folded into it (from its first date, Count long).
 	// PreviousLongest is then the longest earlier run of the series in

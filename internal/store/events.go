@@ -129,8 +129,8 @@ type EventFilter struct {
 	Since      time.Time // updated at or after (zero: no limit)
 	// DateFrom, when not nil, keeps events about dates on or after it
 	// (the date the record is for, not when it was detected).
-	DateFrom *obs.Date
-	Historical bool      // include the events of baseline scans
+	DateFrom   *obs.Date
+	Historical bool // include the events of baseline scans
 	// Before continues a listing: events ordered before (UpdatedAt, ID) in
 	// the listing order (updated_at, id descending). Zero: from the start.
 	BeforeUpdated time.Time
