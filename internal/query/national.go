@@ -138,16 +138,31 @@ func Rank(ctx context.Context, st Store, req RankRequest) (present.WithSource[na
 	return present.NewWithSource(rk, src), nil
 }
 
-// rankWindow reads what a non-cumulative ranking of year y needs: every
-// entity's values of y (the ranked value, the world row or sum) and of y-1
-// (the change from the previous year), in SQL, so that its cost follows the
-// number of entities and not the number of years stored. national.Rank
+// rankInputs returns the entity codes national.Rank reads: World and every
+// known entity that is not an aggregate (countries, historical countries
+// and the other non-aggregate entities, which enter the world sum). Codes
+// it ignores (aggregates, unknown codes) are not read.
+func rankInputs() []string {
+	out := []string{national.World}
+	for _, e := range national.Entities() {
+		if e.Kind != national.Aggregate && e.Code != national.World {
+			out = append(out, e.Code)
+		}
+	}
+	return out
+}
+
+// rankWindow reads what a non-cumulative ranking of year y needs: the
+// values of y (the ranked value, the world row or sum) and of y-1 (the
+// change from the previous year) of the entities rankInputs names, in SQL,
+// so that its cost follows the answer and not the number of years or of
+// other entities stored. national.Rank
 // computes from them exactly the ranking it computes from whole series. It
 // returns nil series (and no error) when no ranked entity has a value in y:
 // the caller then reads the whole series, whose span names the years the
 // data cover in the error it reports.
 func rankWindow(ctx context.Context, st Store, ref catalog.Ref, y int) ([]obs.Series, store.Source, error) {
-	all, src, err := st.AllSeriesWindow(ctx, ref, store.Years(y-1, y), nil)
+	all, src, err := st.AllSeriesWindow(ctx, ref, store.Years(y-1, y), rankInputs())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, src, nil
 	}
