@@ -156,9 +156,8 @@ func rankInputs() []string {
 // values of y (the ranked value, the world row or sum) and of y-1 (the
 // change from the previous year) of the entities rankInputs names, in SQL,
 // so that its cost follows the answer and not the number of years or of
-// other entities stored. national.Rank
-// computes from them exactly the ranking it computes from whole series. It
-// returns nil series (and no error) when no ranked entity has a value in y:
+// other entities stored. national.Rank computes from them exactly the
+// ranking it computes from whole series. It returns nil series (and no error) when no ranked entity has a value in y:
 // the caller then reads the whole series, whose span names the years the
 // data cover in the error it reports.
 func rankWindow(ctx context.Context, st Store, ref catalog.Ref, y int) ([]obs.Series, store.Source, error) {
