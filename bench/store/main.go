@@ -20,6 +20,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -36,6 +37,7 @@ import (
 	"github.com/stocktake/stocktake/internal/ingest"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
+	"github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -43,12 +45,13 @@ func main() {
 	data := flag.String("data", "", "shared data folder (../shared/data)")
 	dir := flag.String("dir", os.TempDir(), "scratch folder for the databases")
 	reps := flag.Int("reps", 15, "repetitions of each read; the median is reported")
+	quick := flag.Bool("quick", false, "ingest once instead of three times (the ingest figures are then single runs)")
 	flag.Parse()
 	if *data == "" {
 		fmt.Fprintln(os.Stderr, "usage: store-bench -data ../shared/data [-dir /tmp/x]")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), *data, *dir, *reps); err != nil {
+	if err := run(context.Background(), *data, *dir, *reps, *quick); err != nil {
 		fmt.Fprintln(os.Stderr, "store-bench:", err)
 		os.Exit(1)
 	}
@@ -60,7 +63,7 @@ type dataset struct {
 	series []obs.Series
 }
 
-func run(ctx context.Context, data, dir string, reps int) error {
+func run(ctx context.Context, data, dir string, reps int, quick bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -77,7 +80,11 @@ func run(ctx context.Context, data, dir string, reps int) error {
 	var e2e, detect time.Duration
 	var sets []dataset
 	var rows int
-	for rep := 0; rep < 3; rep++ {
+	runs := 3
+	if quick {
+		runs = 1
+	}
+	for rep := 0; rep < runs; rep++ {
 		e, d, s, r, err := endToEnd(ctx, filepath.Join(dir, "e2e.db"), data, ids)
 		if err != nil {
 			return err
@@ -91,7 +98,7 @@ func run(ctx context.Context, data, dir string, reps int) error {
 		sets, rows = s, r
 	}
 	var storeOnly, floor time.Duration
-	for rep := 0; rep < 3; rep++ {
+	for rep := 0; rep < runs; rep++ {
 		// Store alone, the same rows.
 		so, err := timeIngest(ctx, filepath.Join(dir, "storeonly.db"), sets)
 		if err != nil {
@@ -109,7 +116,7 @@ func run(ctx context.Context, data, dir string, reps int) error {
 			floor = fl
 		}
 	}
-	fmt.Printf("\ningest of %d datasets, %d series, %d observations (fastest of 3 runs)\n", len(sets), countSeries(sets), rows)
+	fmt.Printf("\ningest of %d datasets, %d series, %d observations (fastest of %d runs)\n", len(sets), countSeries(sets), rows, runs)
 	fmt.Printf("  %-44s %9s %7s\n", "method", "time", "ratio")
 	line := func(name string, d time.Duration) {
 		fmt.Printf("  %-44s %9s %6.1f×\n", name, d.Round(time.Millisecond), float64(d)/float64(floor))
@@ -182,6 +189,12 @@ func run(ctx context.Context, data, dir string, reps int) error {
 		{"  before: every country's whole series, 10× years", ten, rankWhole, false},
 		{"climatology 1991-2020 of sst.world, 10× years", ten, climWindow, true},
 		{"  before: the whole series, 10× years", ten, climWhole, false},
+		{"query.Rank co2.emissions --year 2023, 10× years", ten, queryRank(co2, false), true},
+		{"query.Rank co2.emissions --year 2023, 10× entities", tenEnt, queryRank(co2, false), true},
+		{"  before: query.Rank from whole series, 10× years", ten, queryRank(co2, true), false},
+		{"  before: query.Rank from whole series, 10× entities", tenEnt, queryRank(co2, true), false},
+		{"query.Climatology sst.world 1991-2020, 10× years", ten, queryClim(false), true},
+		{"  before: query.Climatology from the whole series", ten, queryClim(true), false},
 	} {
 		a, na, err := timeRead(ctx, one, reps, p.f)
 		if err != nil {
@@ -193,34 +206,82 @@ func run(ctx context.Context, data, dir string, reps int) error {
 		}
 		fmt.Printf("  %-52s %10s %10s %10s %6.2f×\n", p.name, a.Round(time.Microsecond), b.Round(time.Microsecond), fmt.Sprintf("n=%d/%d", na, nb), float64(b)/float64(a))
 	}
-	ia, da, err := timeUpdate(ctx, one, sets, sst.Dataset)
+	ia, da, ra, err := timeUpdate(ctx, one, sets, sst.Dataset)
 	if err != nil {
 		return err
 	}
-	ib, db, err := timeUpdate(ctx, ten, scaleYears(sets, 10), sst.Dataset)
+	ib, db, rb, err := timeUpdate(ctx, ten, scaleYears(sets, 10), sst.Dataset)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("  %-52s %10s %10s %10s %6.2f×\n", "update sst.world by one day: store.Ingest", ia.Round(time.Microsecond), ib.Round(time.Microsecond), "", float64(ib)/float64(ia))
 	fmt.Printf("  %-52s %10s %10s %10s %6.2f×\n", "update sst.world by one day: alerts.Detect", da.Round(time.Microsecond), db.Round(time.Microsecond), "", float64(db)/float64(da))
+	fmt.Printf("  %-52s %10s %10s %10s %6.2f×\n", "  of which: reading its series whole (as Detect does)", ra.Round(time.Microsecond), rb.Round(time.Microsecond), "", float64(rb)/float64(ra))
 	return nil
+}
+
+// wholeStore answers the windowed reads of query.Store with whole series:
+// what the questions read before they asked for windows.
+type wholeStore struct{ *store.Store }
+
+func (w wholeStore) SeriesWindow(ctx context.Context, dataset, indicator, entity string, _ store.Window) (obs.Series, store.Source, error) {
+	return w.SeriesByID(ctx, dataset, indicator, entity)
+}
+
+func (w wholeStore) AllSeriesWindow(ctx context.Context, ref catalog.Ref, _ store.Window, _ []string) ([]obs.Series, store.Source, error) {
+	return w.AllSeries(ctx, ref)
+}
+
+// queryStore is s itself, or s with whole-series windowed reads (before).
+func queryStore(s *store.Store, before bool) query.Store {
+	if before {
+		return wholeStore{s}
+	}
+	return s
+}
+
+// queryRank times the question rank --year 2023 (query.Rank, every
+// country) end to end; the count is the number of countries ranked.
+func queryRank(ref catalog.Ref, before bool) func(context.Context, *store.Store) (int, error) {
+	return func(ctx context.Context, s *store.Store) (int, error) {
+		r, err := query.Rank(ctx, queryStore(s, before), query.RankRequest{ID: ref.Indicator.ID, Year: "2023", Top: "0"})
+		return r.Result.Countries, err
+	}
+}
+
+// queryClim times the question climatology sst.world --baseline 1991-2020
+// (query.Climatology); the count is the number of values in the baseline.
+func queryClim(before bool) func(context.Context, *store.Store) (int, error) {
+	return func(ctx context.Context, s *store.Store) (int, error) {
+		r, err := query.Climatology(ctx, queryStore(s, before), query.ClimatologyRequest{ID: "sst.world", Baseline: "1991-2020"})
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		for _, sl := range r.Climatology.Slots {
+			n += sl.N
+		}
+		return n, nil
+	}
 }
 
 // timeUpdate scans the dataset's history for record events (untimed), then
 // times an update that appends one day to each of its series: the ingest
-// and the record-event detection that follows it.
-func timeUpdate(ctx context.Context, path string, sets []dataset, ds catalog.Dataset) (ingestTime, detectTime time.Duration, err error) {
+// and the record-event detection that follows it; readTime is the part of
+// detection's cost that reading the default indicators' whole series takes
+// (timed separately, after detection).
+func timeUpdate(ctx context.Context, path string, sets []dataset, ds catalog.Dataset) (ingestTime, detectTime, readTime time.Duration, err error) {
 	st, err := store.Open(ctx, path)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer st.Close()
 	v, _, err := st.CurrentVersion(ctx, ds.ID)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if _, _, err := alerts.Detect(ctx, st, ds, v.ID); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	var series []obs.Series
 	for _, d := range sets {
@@ -236,14 +297,24 @@ func timeUpdate(ctx context.Context, path string, sets []dataset, ds catalog.Dat
 	t0 := time.Now()
 	r, err := st.Ingest(ctx, store.VersionInfo{Dataset: ds.ID, SHA256: "update", Source: "bench"}, &obs.Parsed{Series: series}, store.Replace)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	ingestTime = time.Since(t0)
 	t0 = time.Now()
 	if _, _, err := alerts.Detect(ctx, st, ds, r.VersionID); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	return ingestTime, time.Since(t0), nil
+	detectTime = time.Since(t0)
+	t0 = time.Now()
+	for _, ind := range ds.Indicators {
+		if !ind.Default || ind.IsUncertainty() || ind.National {
+			continue
+		}
+		if _, _, err := st.Series(ctx, catalog.Ref{Indicator: ind, Dataset: ds}, ""); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return 0, 0, 0, err
+		}
+	}
+	return ingestTime, detectTime, time.Since(t0), nil
 }
 
 // endToEnd ingests the datasets from the mirror into a fresh database with

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
@@ -326,6 +327,84 @@ func (c *genCache) loadAll(ctx context.Context, st *store.Store, ref catalog.Ref
 		c.smu.Unlock()
 	}
 	return all, src, err
+}
+
+// loadSeriesWindow returns the points of one stored series dated in w.
+// When the whole series is cached, the window is cut from it (the points
+// are shared, never modified); otherwise only the window is read from the
+// store, checked and recorded like loadSeries, and not cached.
+func (c *genCache) loadSeriesWindow(ctx context.Context, st *store.Store, dataset, indicator, entity string, w store.Window) (obs.Series, store.Source, error) {
+	c.smu.Lock()
+	l, ok := c.series[seriesKey{dataset, indicator, entity}]
+	c.smu.Unlock()
+	if ok {
+		recordLoad(ctx, dataset, c.datasets[dataset], nil)
+		if l.err != nil {
+			return l.se, l.src, l.err
+		}
+		return cutWindow(l.se, w), l.src, nil
+	}
+	var se obs.Series
+	var src store.Source
+	_, err := c.read(ctx, st, dataset, func(sn *store.Snapshot) (err error) {
+		se, src, err = sn.SeriesWindow(ctx, dataset, indicator, entity, w)
+		return err
+	})
+	return se, src, err
+}
+
+// loadAllWindow is loadSeriesWindow for every entity's series of a
+// national indicator, restricted to entities when not nil. As with
+// store.AllSeriesWindow, series with no point in w are left out.
+func (c *genCache) loadAllWindow(ctx context.Context, st *store.Store, ref catalog.Ref, w store.Window, entities []string) ([]obs.Series, store.Source, error) {
+	dataset := ref.Dataset.ID
+	c.smu.Lock()
+	l, ok := c.all[dataset+"\x00"+ref.Indicator.ID]
+	c.smu.Unlock()
+	if ok {
+		recordLoad(ctx, dataset, c.datasets[dataset], nil)
+		if l.err != nil {
+			return nil, l.src, l.err
+		}
+		var keep map[string]bool
+		if len(entities) > 0 {
+			keep = make(map[string]bool, len(entities))
+			for _, e := range entities {
+				keep[e] = true
+			}
+		}
+		var out []obs.Series
+		for _, se := range l.all {
+			if keep != nil && !keep[se.Entity] {
+				continue
+			}
+			if cw := cutWindow(se, w); len(cw.Points) > 0 {
+				out = append(out, cw)
+			}
+		}
+		return out, l.src, nil
+	}
+	var all []obs.Series
+	var src store.Source
+	_, err := c.read(ctx, st, dataset, func(sn *store.Snapshot) (err error) {
+		all, src, err = sn.AllSeriesWindow(ctx, ref, w, entities)
+		return err
+	})
+	return all, src, err
+}
+
+// cutWindow returns se with only its points dated in w, sharing the
+// points of se (sorted by date).
+func cutWindow(se obs.Series, w store.Window) obs.Series {
+	pts := se.Points
+	i := sort.Search(len(pts), func(i int) bool { return pts[i].Date >= w.From })
+	j := sort.Search(len(pts), func(j int) bool { return pts[j].Date > w.To })
+	if i >= j {
+		se.Points = nil
+	} else {
+		se.Points = pts[i:j:j]
+	}
+	return se
 }
 
 // view is the data version of a store snapshot: its generation hash and

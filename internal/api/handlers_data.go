@@ -34,6 +34,20 @@ func (c cachedStore) AllSeries(ctx context.Context, ref catalog.Ref) ([]obs.Seri
 	return c.gc.loadAll(ctx, c.s.st, ref)
 }
 
+// SeriesWindow cuts the window from the whole series when the cache holds
+// it; otherwise it reads only the window from the store, through the same
+// version check and dependency record as a cached load, without caching
+// it (the answers computed from it are cached).
+func (c cachedStore) SeriesWindow(ctx context.Context, dataset, indicator, entity string, w store.Window) (obs.Series, store.Source, error) {
+	return c.gc.loadSeriesWindow(ctx, c.s.st, dataset, indicator, entity, w)
+}
+
+// AllSeriesWindow is SeriesWindow for every entity's series of a national
+// indicator (see cachedStore.SeriesWindow).
+func (c cachedStore) AllSeriesWindow(ctx context.Context, ref catalog.Ref, w store.Window, entities []string) ([]obs.Series, store.Source, error) {
+	return c.gc.loadAllWindow(ctx, c.s.st, ref, w, entities)
+}
+
 func (c cachedStore) Lineage(ctx context.Context, dataset, indicator, entity string, date obs.Date) (store.Version, error) {
 	recordDep(ctx, dataset)
 	return c.s.st.Lineage(ctx, dataset, indicator, entity, date)

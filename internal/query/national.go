@@ -109,9 +109,18 @@ func Rank(ctx context.Context, st Store, req RankRequest) (present.WithSource[na
 	if err != nil {
 		return zero, err
 	}
-	all, src, err := loadAll(ctx, st, ref)
-	if err != nil {
-		return zero, err
+	var all []obs.Series
+	var src store.Source
+	if y != 0 && !cum {
+		all, src, err = rankWindow(ctx, st, ref, y)
+		if err != nil {
+			return zero, err
+		}
+	}
+	if all == nil {
+		if all, src, err = loadAll(ctx, st, ref); err != nil {
+			return zero, err
+		}
 	}
 	if first, last, ok := yearSpan(all, rankedEntity); ok && y != 0 && (y < first || y > last) {
 		return zero, invalid("{year=}%d is outside the data: %s covers %d-%d", y, ref.Indicator.ID, first, last)
@@ -127,6 +136,44 @@ func Rank(ctx context.Context, st Store, req RankRequest) (present.WithSource[na
 		return zero, notFound("%v", err)
 	}
 	return present.NewWithSource(rk, src), nil
+}
+
+// rankInputs returns the entity codes national.Rank reads: World and every
+// known entity that is not an aggregate (countries, historical countries
+// and the other non-aggregate entities, which enter the world sum). Codes
+// it ignores (aggregates, unknown codes) are not read.
+func rankInputs() []string {
+	out := []string{national.World}
+	for _, e := range national.Entities() {
+		if e.Kind != national.Aggregate && e.Code != national.World {
+			out = append(out, e.Code)
+		}
+	}
+	return out
+}
+
+// rankWindow reads what a non-cumulative ranking of year y needs: the
+// values of y (the ranked value, the world row or sum) and of y-1 (the
+// change from the previous year) of the entities rankInputs names, in SQL,
+// so that its cost follows the answer and not the number of years or of
+// other entities stored. national.Rank computes from them exactly the
+// ranking it computes from whole series. It returns nil series (and no error) when no ranked entity has a value in y:
+// the caller then reads the whole series, whose span names the years the
+// data cover in the error it reports.
+func rankWindow(ctx context.Context, st Store, ref catalog.Ref, y int) ([]obs.Series, store.Source, error) {
+	all, src, err := st.AllSeriesWindow(ctx, ref, store.Years(y-1, y), rankInputs())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, src, nil
+	}
+	if err != nil {
+		return nil, src, err
+	}
+	for _, se := range all {
+		if n := len(se.Points); n > 0 && rankedEntity(se.Entity) && se.Points[n-1].Date.Year() == y {
+			return all, src, nil
+		}
+	}
+	return nil, src, nil
 }
 
 // PeakRule reads the peak rule fields over national.DefaultPeakRule.

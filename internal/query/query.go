@@ -40,6 +40,14 @@ type Store interface {
 	// AllSeries returns every entity's series of a national indicator,
 	// sorted by entity.
 	AllSeries(ctx context.Context, ref catalog.Ref) ([]obs.Series, store.Source, error)
+	// SeriesWindow is SeriesByID restricted to the dates of w: the same
+	// series metadata and source, only the points dated in w (possibly
+	// none). Questions with a fixed window read through it, so that their
+	// cost grows with the window and not with the archive.
+	SeriesWindow(ctx context.Context, dataset, indicator, entity string, w store.Window) (obs.Series, store.Source, error)
+	// AllSeriesWindow is AllSeries restricted to the dates of w and, when
+	// entities is not nil, to those entities (sorted by entity).
+	AllSeriesWindow(ctx context.Context, ref catalog.Ref, w store.Window, entities []string) ([]obs.Series, store.Source, error)
 	// Lineage returns the dataset version that supplied the value on date.
 	Lineage(ctx context.Context, dataset, indicator, entity string, date obs.Date) (store.Version, error)
 	// VersionFiles returns the files of a dataset version, each with its

@@ -26,6 +26,30 @@ func (f fakeStore) AllSeries(ctx context.Context, ref catalog.Ref) ([]obs.Series
 	return nil, store.Source{}, store.ErrNotFound
 }
 
+func (f fakeStore) SeriesWindow(ctx context.Context, dataset, indicator, entity string, w store.Window) (obs.Series, store.Source, error) {
+	se, src, err := f.SeriesByID(ctx, dataset, indicator, entity)
+	if err != nil {
+		return se, src, err
+	}
+	return cut(se, w), src, nil
+}
+
+func (f fakeStore) AllSeriesWindow(ctx context.Context, ref catalog.Ref, w store.Window, entities []string) ([]obs.Series, store.Source, error) {
+	return nil, store.Source{}, store.ErrNotFound
+}
+
+// cut returns se with only its points dated in w.
+func cut(se obs.Series, w store.Window) obs.Series {
+	var pts []obs.Point
+	for _, p := range se.Points {
+		if p.Date >= w.From && p.Date <= w.To {
+			pts = append(pts, p)
+		}
+	}
+	se.Points = pts
+	return se
+}
+
 func (f fakeStore) Lineage(ctx context.Context, dataset, indicator, entity string, date obs.Date) (store.Version, error) {
 	return store.Version{}, store.ErrNotFound
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
+	"github.com/stocktake/stocktake/internal/store"
 )
 
 // ClimatologyRequest asks for per-slot statistics over a baseline
@@ -114,7 +115,7 @@ func Climatology(ctx context.Context, st Store, req ClimatologyRequest) (Climato
 	if _, err := convention(req.Convention, analysis.Calendar); err != nil {
 		return ClimatologyResult{}, err
 	}
-	l, err := load(ctx, st, req.ID, req.Entity)
+	l, err := loadBaseline(ctx, st, req.ID, req.Entity, req.Baseline, req.Smooth)
 	if err != nil {
 		return ClimatologyResult{}, err
 	}
@@ -127,6 +128,46 @@ func Climatology(ctx context.Context, st Store, req ClimatologyRequest) (Climato
 		return ClimatologyResult{}, err
 	}
 	return ClimatologyResult{Loaded: l, Climatology: c, Coverage: CoverageOf(l, b)}, nil
+}
+
+// baselineMargin is the number of days read on each side of a baseline
+// for a climatology smoothed by sm: the climatology's own gap filling (one
+// day), the smoothing's gap filling and its window reach that far from a
+// day of the baseline, and day 366 of the day-count convention reads
+// 1 January of the year after. Every value the climatology uses is then
+// computed exactly as from the whole series.
+func baselineMargin(sm analysis.Smoothing) obs.Date {
+	return obs.Date(1+1+max(sm.Fill, 0)+1+max(sm.Days, 0)) + 1
+}
+
+// loadBaseline is load for a climatology over the baseline field rb (the
+// indicator's default when empty) with smoothing rs: only the baseline's
+// years and baselineMargin days on each side are read, so a fixed-baseline
+// climatology costs the same however many years are stored. The loaded
+// series is cut to that window, which CoverageOf and ClimatologyOf use
+// only inside the baseline. When rb or rs is invalid, the whole series is
+// loaded so that the errors come in the same order as for any question.
+func loadBaseline(ctx context.Context, st Store, id, entity, rb, rs string) (Loaded, error) {
+	ref, err := Resolve(ctx, st, id)
+	if err != nil {
+		return Loaded{}, err
+	}
+	code, err := Entity(ref, entity)
+	if err != nil {
+		return Loaded{Ref: ref}, err
+	}
+	b, berr := baseline(rb, ref)
+	sm, serr := smoothing(rs)
+	if berr != nil || serr != nil {
+		return load(ctx, st, id, entity)
+	}
+	m := baselineMargin(sm)
+	w := store.Window{From: obs.NewDate(b.From, 1, 1) - m, To: obs.NewDate(b.To, 12, 31) + m}
+	se, src, err := st.SeriesWindow(ctx, ref.Dataset.ID, ref.Indicator.ID, code, w)
+	if err != nil {
+		return Loaded{Ref: ref}, storeErr(err)
+	}
+	return Loaded{Ref: ref, Series: se, Source: src}, nil
 }
 
 // AnomaliesRequest asks for departures from a baseline's mean for the same
