@@ -339,3 +339,13 @@ func recordsSet(cmd *cobra.Command, req query.RecordsSetRequest) (query.RecordsS
 	}
 	return res, nil
 }
+
+// serveArchive opens the station archive for serve and watch when one can
+// be found (--archive, $STOCKTAKE_ARCHIVE or beside a SQLite database) and
+// exists; nil otherwise, and /api/records-set then answers 404.
+func serveArchive(cmd *cobra.Command) (*stations.Archive, error) {
+	if _, err := archivePath(cmd); err != nil {
+		return nil, nil
+	}
+	return openArchive(cmd)
+}
