@@ -73,6 +73,14 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
 			}
 			h := httpHandler(st)
 			defer h.Close()
+			arc, err := serveArchive(cmd)
+			if err != nil {
+				return err
+			}
+			if arc != nil {
+				defer arc.Close()
+				h.SetStations(arc)
+			}
 			srv := api.HTTPServer(h, slog.Default())
 			fmt.Fprintf(cmd.OutOrStdout(), "stocktake: serving %s on http://%s/ (API: http://%s/api/openapi.json)\n", st.Path(), ln.Addr(), ln.Addr())
 			ctx := cmd.Context()
@@ -97,5 +105,6 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	archiveFlag(cmd)
 	return cmd
 }

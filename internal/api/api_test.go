@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -29,6 +30,7 @@ import (
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
 	qry "github.com/stocktake/stocktake/internal/query"
+	"github.com/stocktake/stocktake/internal/stations"
 	"github.com/stocktake/stocktake/internal/store"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
@@ -37,6 +39,7 @@ import (
 var (
 	storeOnce sync.Once
 	sharedSt  *store.Store
+	sharedArc *stations.Archive // the station archive beside sharedSt
 	storeErr  error
 	storeDir  string
 )
@@ -52,11 +55,15 @@ func TestMain(m *testing.M) {
 		if sharedSt != nil {
 			sharedSt.Close()
 		}
+		if sharedArc != nil {
+			sharedArc.Close()
+		}
 		if storeDir != "" {
 			os.RemoveAll(storeDir)
 		}
 		storeOnce, serverOnce = sync.Once{}, sync.Once{}
 		sharedSt, sharedSrv, storeErr, storeDir = nil, nil, nil, ""
+		sharedArc = nil
 	}}))
 }
 
@@ -79,6 +86,15 @@ func realStore(t testing.TB) *store.Store {
 			return
 		}
 		_, storeErr = ingest.Run(ctx, sharedSt, catalog.Datasets(), ingest.Options{Mirror: mirror})
+		if storeErr != nil {
+			return
+		}
+		// The GHCN-Daily stations excerpt and Central Park file, for the
+		// station routes.
+		if sharedArc, storeErr = stations.Open(filepath.Join(storeDir, "ghcnd"), stations.Options{Buckets: 4}); storeErr != nil {
+			return
+		}
+		_, storeErr = ingest.IngestStations(ctx, sharedSt, sharedArc, []string{filepath.Join(mirror, "noaa-ghcn-daily")})
 	})
 	if storeErr != nil {
 		t.Fatal(storeErr)
@@ -99,7 +115,7 @@ func testServer(t *testing.T) *Server {
 	st := realStore(t)
 	serverOnce.Do(func() {
 		sharedSrv = NewServer(st, Options{Version: "test", Now: func() time.Time { return fixedNow },
-			Logger: slog.New(slog.DiscardHandler)})
+			Logger: slog.New(slog.DiscardHandler), Stations: sharedArc})
 	})
 	return sharedSrv
 }

@@ -52,6 +52,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stocktake/stocktake/internal/stations"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -69,6 +70,9 @@ type Options struct {
 	// Now returns the current time (data ages in /api/overview); nil means
 	// time.Now.
 	Now func() time.Time
+	// Stations is the GHCN-Daily station archive read by /api/records-set;
+	// nil answers 404 there (the other station routes read the store).
+	Stations *stations.Archive
 	// CheckInterval is how often, at most, the store's dataset versions are
 	// re-read to notice an ingest by another process; 0 means one second.
 	CheckInterval time.Duration

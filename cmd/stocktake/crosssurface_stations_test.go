@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stocktake/stocktake/internal/api"
+	"github.com/stocktake/stocktake/internal/stations"
+	"github.com/stocktake/stocktake/internal/store"
+	"github.com/stocktake/stocktake/internal/testutil"
+)
+
+// stationsCases are the station requests of the cross-surface table, asked
+// of a database and archive holding the real Central Park file
+// (USW00094728.dly) and the stations excerpt. Values checked against NWS New
+// York's Central Park records: 106 °F (41.1 °C) on 9 July 1936, −15 °F
+// (−26.1 °C) on 9 February 1934 (beating −13 °F of 30 December 1917),
+// 104 °F (40.0 °C) on 22 July 2011 beating 101 °F (38.3 °C) of 1957, −1 °F
+// (−18.2 °C) on 14 February 2016 beating 2 °F of 1916.
+var stationsCases = []crossCase{
+	{cli: []string{"stations", "--country", "US", "--name", "park"}, api: "/api/stations?country=US&name=park"},
+	{cli: []string{"stations", "--near", "40.758,-73.985", "--radius", "25"}, api: "/api/stations?near=40.758,-73.985&radius=25"},
+	{cli: []string{"station-records", "USW00094728"}, api: "/api/stations/USW00094728/records"},
+	{cli: []string{"station-records", "usw00094728", "--extreme", "record-high", "--scope", "day", "--month", "7"}, api: "/api/stations/usw00094728/records?extreme=record-high&scope=day&month=7"},
+	{cli: []string{"records-set", "--since", "1936-07-01", "--until", "1936-07-31", "--country", "US"}, api: "/api/records-set?since=1936-07-01&until=1936-07-31&country=US"},
+	{cli: []string{"records-set", "--since", "1934-02-01", "--until", "1934-02", "--extreme", "record-low"}, api: "/api/records-set?since=1934-02-01&until=1934-02&extreme=record-low"},
+	{cli: []string{"records-set", "--since", "2011-07-22", "--until", "2011-07-22", "--scope", "day"}, api: "/api/records-set?since=2011-07-22&until=2011-07-22&scope=day"},
+	{cli: []string{"records-set", "--since", "2016-02-14", "--until", "2016-02-14", "--extreme", "record-low", "--scope", "day", "--country", "CA"}, api: "/api/records-set?since=2016-02-14&until=2016-02-14&extreme=record-low&scope=day&country=CA"},
+	{cli: []string{"records-set", "--until", "2016-02-14"}, api: "/api/records-set?until=2016-02-14", exit: 2, status: 400, fragment: "is required: the first day of the window"},
+	{cli: []string{"records-set", "--since", "2016-02-14", "--scope", "year"}, api: "/api/records-set?since=2016-02-14&scope=year", exit: 2, status: 400, fragment: `"year": want all-time, month or day`},
+	{cli: []string{"station-records", "USW00014732"}, api: "/api/stations/USW00014732/records", exit: 1, status: 404, fragment: "station USW00014732 has no records in the store"},
+	{cli: []string{"stations", "--near", "91,0"}, api: "/api/stations?near=91,0", exit: 2, status: 400, fragment: `"91,0": want LAT,LON in decimal degrees`},
+}
+
+// TestCrossSurfaceStations ingests the real Central Park file through the
+// CLI, runs stationsCases on both surfaces and checks the answers' values.
+func TestCrossSurfaceStations(t *testing.T) {
+	dir := t.TempDir()
+	db, err := testutil.DBForRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arcDir := filepath.Join(dir, "ghcnd")
+	src := filepath.Join(testutil.SharedData(t), "noaa-ghcn-daily")
+	if r := runCLI(t, db, "stations", "ingest", "--archive", arcDir, src, "--json"); r.code != 0 {
+		t.Fatalf("stations ingest: exit %d: %s", r.code, r.stderr)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	arc, err := stations.Open(arcDir, stations.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	srv := api.NewServer(st, api.Options{Version: "test", Logger: slog.New(slog.DiscardHandler), Stations: arc,
+		Now: func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }})
+	defer srv.Close()
+	t.Setenv("STOCKTAKE_ARCHIVE", arcDir)
+	for _, c := range stationsCases {
+		t.Run(strings.Join(c.cli, " "), func(t *testing.T) { crossCheck(t, db, srv, c) })
+	}
+
+	apiJSON := func(target string, v any) {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d %s", target, rec.Code, rec.Body.Bytes())
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type source struct {
+		File, SHA256 string
+		Retrieved    time.Time
+	}
+	var set struct {
+		Records []struct {
+			Station, Date   string
+			PreviousDate    string `json:"previous_date"`
+			Value, Previous float64
+			National, Tie   bool
+			Sentence        string
+			Source          *source
+		}
+	}
+	check := func(target, date string, value, previous float64, prevDate string, national bool) {
+		t.Helper()
+		apiJSON(target, &set)
+		if len(set.Records) != 1 {
+			t.Fatalf("%s: %d records, want 1", target, len(set.Records))
+		}
+		r := set.Records[0]
+		if r.Station != "USW00094728" || r.Date != date || r.Value != value || r.Previous != previous || r.PreviousDate != prevDate || r.National != national || r.Tie {
+			t.Errorf("%s: %+v; want %s %.1f beating %.1f of %s, national %v", target, r, date, value, previous, prevDate, national)
+		}
+		if r.Source == nil || r.Source.File != "USW00094728.dly" || len(r.Source.SHA256) != 64 || r.Source.Retrieved.IsZero() {
+			t.Errorf("%s: source %+v", target, r.Source)
+		}
+	}
+	check("/api/records-set?since=1936-07-01&until=1936-07-31&country=US", "1936-07-09", 41.1, 40, "1918-08-07", true)
+	check("/api/records-set?since=1934-02-01&until=1934-02&extreme=record-low", "1934-02-09", -26.1, -25, "1917-12-30", true)
+	check("/api/records-set?since=2011-07-22&until=2011-07-22&scope=day", "2011-07-22", 40, 38.3, "1957-07-22", false)
+	check("/api/records-set?since=2016-02-14&until=2016-02-14&extreme=record-low&scope=day", "2016-02-14", -18.2, -16.7, "1916-02-14", false)
+	if !strings.Contains(set.Records[0].Sentence, "record low for 14 February of -18.2 °C (-1 °F)") {
+		t.Errorf("sentence %q", set.Records[0].Sentence)
+	}
+	apiJSON("/api/records-set?since=2016-02-14&until=2016-02-14&extreme=record-low&scope=day&country=CA", &set)
+	if len(set.Records) != 0 {
+		t.Errorf("country CA: %d records, want none", len(set.Records))
+	}
+
+	var recs struct {
+		Station struct{ Name string }
+		Records []struct {
+			Extreme, Date string
+			Value         float64
+			Month, Day    int
+		}
+		Source *source
+	}
+	apiJSON("/api/stations/USW00094728/records", &recs)
+	type valueOn struct {
+		value float64
+		date  string
+	}
+	want := map[string]valueOn{"record-high": {41.1, "1936-07-09"}, "record-low": {-26.1, "1934-02-09"}}
+	for _, r := range recs.Records {
+		if w, ok := want[r.Extreme]; ok && (w.value != r.Value || w.date != r.Date) {
+			t.Errorf("%s = %v on %s, want %v", r.Extreme, r.Value, r.Date, w)
+		}
+		delete(want, r.Extreme)
+	}
+	if len(want) != 0 || recs.Station.Name != "NY CITY CNTRL PARK" || recs.Source == nil || recs.Source.File != "USW00094728.dly" {
+		t.Errorf("station records: missing %v, station %q, source %+v", want, recs.Station.Name, recs.Source)
+	}
+	apiJSON("/api/stations/USW00094728/records?extreme=record-high&scope=day&month=7", &recs)
+	if len(recs.Records) != 31 || recs.Records[21].Day != 22 || recs.Records[21].Value != 40 || recs.Records[21].Date != "2011-07-22" {
+		t.Errorf("July calendar-day highs: %d records, 22 July %+v", len(recs.Records), recs.Records[min(21, len(recs.Records)-1)])
+	}
+}
