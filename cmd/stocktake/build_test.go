@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stocktake/stocktake/internal/testutil"
 )
 
 // TestPureGoBinary builds stocktake as `go install` does by default on a
@@ -52,5 +54,19 @@ func TestPureGoBinary(t *testing.T) {
 	}
 	if want := nc + ": this stocktake was built without NetCDF support; build with -tags netcdf"; !strings.Contains(stderr.String(), want) {
 		t.Errorf("grid mean stderr lacks %q:\n%s", want, stderr.String())
+	}
+
+	// The station archive is DuckDB, linked through cgo: a build without
+	// cgo says so instead of failing to link.
+	ghcn := filepath.Join(testutil.SharedData(t), "noaa-ghcn-daily")
+	cmd = exec.Command(exe, "--db", filepath.Join(dir, "s.db"), "stations", "ingest", ghcn)
+	stderr.Reset()
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("stations ingest: %v, want exit code 1; stderr:\n%s", err, stderr.String())
+	}
+	if want := "built without cgo, so without DuckDB"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stations ingest stderr lacks %q:\n%s", want, stderr.String())
 	}
 }

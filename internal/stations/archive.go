@@ -54,8 +54,6 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
-
 	"github.com/stocktake/stocktake/internal/parse/ghcnd"
 )
 
@@ -105,8 +103,16 @@ type Archive struct {
 	opts Options
 }
 
-// Open opens (creating if needed) the archive in dir.
+// ErrNoDuckDB is returned by Open in a build without cgo: DuckDB, which
+// writes and queries the archive, is a C++ library linked through cgo.
+var ErrNoDuckDB = errors.New("this stocktake was built without cgo, so without DuckDB: the station archive needs a cgo build (CGO_ENABLED=1, the default where a C compiler is installed)")
+
+// Open opens (creating if needed) the archive in dir. In a build without
+// cgo it returns ErrNoDuckDB.
 func Open(dir string, opts Options) (*Archive, error) {
+	if !duckDBBuiltIn {
+		return nil, ErrNoDuckDB
+	}
 	if opts.MemoryLimit == "" {
 		opts.MemoryLimit = "1GB"
 	}
