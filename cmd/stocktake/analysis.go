@@ -95,13 +95,13 @@ func printAnnualExtremes(out io.Writer, ref catalog.Ref, r analysis.AnnualExtrem
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "YEAR\tDATE\tVALUE\tRANK")
 	for _, y := range r.Years {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s of %d\n", y.Year, y.Date, valueText(y.Value, r.Resolution), y.Label, r.Of)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s of %d\n", y.Year, y.Date, present.ValueAt(y.Value, r.Resolution), y.Label, r.Of)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if len(r.Incomplete) > 0 {
-		fmt.Fprintf(out, "left out (a calendar month without data): %s\n", yearsText(r.Incomplete))
+		fmt.Fprintf(out, "left out (a calendar month without data): %s\n", present.YearsText(r.Incomplete))
 	}
 	return nil
 }
@@ -189,7 +189,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 			case res.On != nil:
 				r := *res.On
 				onYear := r.Date[:4]
-				res0 := resOf(r.Comparison)
+				res0 := present.ResolutionOf(r.Comparison)
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
 				when, prevWhen := r.Date, ""
@@ -204,11 +204,11 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				}
 				fmt.Fprintf(tw, "date\t%s (%s, %s, smoothing %s)\n", when, r.Kind, r.Convention, r.Smoothing)
 				unit := unitWithBaseline(ref, r.Unit)
-				fmt.Fprintf(tw, "value\t%s %s\n", valueText(r.Value, res0), unit)
+				fmt.Fprintf(tw, "value\t%s %s\n", present.ValueAt(r.Value, res0), unit)
 				fmt.Fprintf(tw, "rank for the date\t%d of %d%s\n", r.RankForDate, r.YearsForDate, tieNote(r.Tie))
-				fmt.Fprintf(tw, "record for the date\t%s\n", recordWord(r.RecordForDate, r.Comparison, prevWhen))
+				fmt.Fprintf(tw, "record for the date\t%s\n", present.RecordWord(r.RecordForDate, r.Comparison, prevWhen))
 				if r.PreviousForDate != nil {
-					fmt.Fprintf(tw, "record before %s\t%s, %s %s (margin %s)\n", onYear, prevWhen, valueText(r.PreviousForDate.Value, res0), unit, valueText(*r.Margin, res0))
+					fmt.Fprintf(tw, "record before %s\t%s, %s %s (margin %s)\n", onYear, prevWhen, present.ValueAt(r.PreviousForDate.Value, res0), unit, present.ValueAt(*r.Margin, res0))
 				} else {
 					fmt.Fprintf(tw, "record before %s\tnone (first year)\n", onYear)
 				}
@@ -219,7 +219,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 			case res.Month != nil:
 				r := *res.Month
 				monthYear := r.Month[:4]
-				res0 := resOf(r.Comparison)
+				res0 := present.ResolutionOf(r.Comparison)
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
 				prevWhen := ""
@@ -239,7 +239,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					complete = fmt.Sprintf(" (incomplete: %d days)", r.Days)
 				}
 				unit := unitWithBaseline(ref, r.Unit)
-				fmt.Fprintf(tw, "value\t%s %s%s\n", valueText(r.Value, res0), unit, complete)
+				fmt.Fprintf(tw, "value\t%s %s%s\n", present.ValueAt(r.Value, res0), unit, complete)
 				fmt.Fprintf(tw, "rank\t%d of %d%s\n", r.Rank, r.Years, tieNote(r.Tie))
 				switch {
 				case !r.Complete && r.Rank == 1 && !r.Tie && r.Years > 1:
@@ -247,10 +247,10 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				case !r.Complete:
 					fmt.Fprintf(tw, "record\tno (incomplete month: %d days)\n", r.Days)
 				default:
-					fmt.Fprintf(tw, "record\t%s\n", recordWord(r.Record, r.Comparison, prevWhen))
+					fmt.Fprintf(tw, "record\t%s\n", present.RecordWord(r.Record, r.Comparison, prevWhen))
 				}
 				if r.Previous != nil {
-					fmt.Fprintf(tw, "record before %s\t%s, %s %s (margin %s)\n", monthYear, prevWhen, valueText(r.Previous.Value, res0), unit, valueText(*r.Margin, res0))
+					fmt.Fprintf(tw, "record before %s\t%s, %s %s (margin %s)\n", monthYear, prevWhen, present.ValueAt(r.Previous.Value, res0), unit, present.ValueAt(*r.Margin, res0))
 				} else {
 					fmt.Fprintf(tw, "record before %s\tnone (first year)\n", monthYear)
 				}
@@ -280,7 +280,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					}
 					fmt.Fprintf(tw, "\n%s\tVALUE\tPREVIOUS\tPREVIOUS VALUE\n", title)
 					for _, x := range rows {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", date(x.Date), valueText(x.Value, res0), date(x.Previous.Date), valueText(x.Previous.Value, res0))
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", date(x.Date), present.ValueAt(x.Value, res0), date(x.Previous.Date), present.ValueAt(x.Previous.Value, res0))
 					}
 				}
 				table("RECORD FOR THE DATE", r.RecordDays)
@@ -324,30 +324,30 @@ func printAnnualRank(out io.Writer, ref catalog.Ref, r analysis.AnnualRank) erro
 	fmt.Fprintf(tw, "year\t%d (%s)\n", r.Year, r.Kind)
 	u := ""
 	if r.Uncertainty95 != nil {
-		u = " ± " + valueText(*r.Uncertainty95, r.Resolution) + " (95%)"
+		u = " ± " + present.ValueAt(*r.Uncertainty95, r.Resolution) + " (95%)"
 	}
-	fmt.Fprintf(tw, "annual value\t%s%s %s (%s)\n", valueText(r.Value, r.Resolution), u, unit, r.Basis)
+	fmt.Fprintf(tw, "annual value\t%s%s %s (%s)\n", present.ValueAt(r.Value, r.Resolution), u, unit, r.Basis)
 	fmt.Fprintf(tw, "rank\t%s of %d years (rank %d from the %s)\n", r.Label, r.Of, r.Rank, map[analysis.Kind]string{analysis.Max: "highest", analysis.Min: "lowest"}[r.Kind])
-	fmt.Fprintf(tw, "tied at the published precision\t%s\n", yearsText(r.TiedAtPrecision))
+	fmt.Fprintf(tw, "tied at the published precision\t%s\n", present.YearsText(r.TiedAtPrecision))
 	prevLabel := ""
 	if r.Previous != nil {
 		prevLabel = fmt.Sprint(r.Previous.Year)
 	}
 	switch {
 	case r.Comparison != nil:
-		fmt.Fprintf(tw, "record when set\t%s\n", recordWord(r.Comparison.Verdict.IsRecord(), r.Comparison, prevLabel))
+		fmt.Fprintf(tw, "record when set\t%s\n", present.RecordWord(r.Comparison.Verdict.IsRecord(), r.Comparison, prevLabel))
 	default:
 		fmt.Fprintf(tw, "record when set\tno (first year)\n")
 	}
 	fmt.Fprintf(tw, "record now\t%s\n", yesNo(r.Record))
 	if r.Previous != nil {
-		fmt.Fprintf(tw, "record before %d\t%d, %s %s (margin %s)\n", r.Year, r.Previous.Year, valueText(r.Previous.Value, r.Resolution), unit, valueText(r.Comparison.Margin, r.Resolution))
+		fmt.Fprintf(tw, "record before %d\t%d, %s %s (margin %s)\n", r.Year, r.Previous.Year, present.ValueAt(r.Previous.Value, r.Resolution), unit, present.ValueAt(r.Comparison.Margin, r.Resolution))
 	}
 	if r.Indistinguishable != nil {
-		fmt.Fprintf(tw, "not distinguishable from\t%s (within the combined 95%% uncertainty)\n", yearsText(r.Indistinguishable))
+		fmt.Fprintf(tw, "not distinguishable from\t%s (within the combined 95%% uncertainty)\n", present.YearsText(r.Indistinguishable))
 	}
 	if len(r.Incomplete) > 0 {
-		fmt.Fprintf(tw, "left out (incomplete)\t%s\n", yearsText(r.Incomplete))
+		fmt.Fprintf(tw, "left out (incomplete)\t%s\n", present.YearsText(r.Incomplete))
 	}
 	fmt.Fprintf(tw, "as of\t%s\n", asOfNote(r.AsOf))
 	return tw.Flush()

@@ -141,7 +141,7 @@ func showMeans(cmd *cobra.Command, req query.MeansRequest, format string) error 
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"date", "mean", "n", "interpolated", "expected", "longest_gap", "complete", "in_progress", "indicator", "entity", "unit", "dataset", "version", "sha256"})
 		for _, p := range out.Periods {
-			_ = cw.Write([]string{p.Date, valueText(p.Value, out.Resolution), strconv.Itoa(p.N), strconv.Itoa(p.Interpolated), strconv.Itoa(p.Expected),
+			_ = cw.Write([]string{p.Date, present.ValueAt(p.Value, out.Resolution), strconv.Itoa(p.N), strconv.Itoa(p.Interpolated), strconv.Itoa(p.Expected),
 				strconv.Itoa(p.LongestGap), strconv.FormatBool(p.Complete), strconv.FormatBool(p.InProgress), out.Indicator, entity, out.Unit,
 				src.Dataset, src.Version, src.SHA256})
 		}
@@ -156,7 +156,7 @@ func showMeans(cmd *cobra.Command, req query.MeansRequest, format string) error 
 		if p.InProgress {
 			complete = "no (in progress)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d of %d\t%d\t%d\t%s\n", p.Date, valueText(p.Value, out.Resolution), p.N, p.Expected, p.Interpolated, p.LongestGap, complete)
+		fmt.Fprintf(tw, "%s\t%s\t%d of %d\t%d\t%d\t%s\n", p.Date, present.ValueAt(p.Value, out.Resolution), p.N, p.Expected, p.Interpolated, p.LongestGap, complete)
 	}
 	tw.Flush()
 	if len(out.Periods) == 0 {

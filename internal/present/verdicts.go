@@ -1,40 +1,39 @@
-package main
+package present
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/stocktake/stocktake/internal/analysis"
-	"github.com/stocktake/stocktake/internal/present"
 )
 
 // This file writes the precision and uncertainty rules of docs/records.md
-// for people: values at the resolution they were compared at, and the
-// verdict of a comparison in words.
+// for people, for the command line's text output: values at the resolution
+// they were compared at, and the verdict of a comparison in words.
 
-// valueText writes v at resolution res (analysis.Format), or as stored
+// ValueAt writes v at resolution res (analysis.Format), or as stored
 // when no resolution is known.
-func valueText(v, res float64) string {
+func ValueAt(v, res float64) string {
 	if res > 0 {
 		return analysis.Format(v, res)
 	}
-	return present.FormatValue(v)
+	return FormatValue(v)
 }
 
-// resOf is the resolution of a comparison (0 when there is none).
-func resOf(c *analysis.Comparison) float64 {
+// ResolutionOf is the resolution of a comparison (0 when there is none).
+func ResolutionOf(c *analysis.Comparison) float64 {
 	if c == nil {
 		return 0
 	}
 	return c.Resolution
 }
 
-// verdictText words a comparison against the previous record prevLabel:
+// VerdictText words a comparison against the previous record prevLabel:
 // "" for a plain record or no comparison, "tie at the published precision
 // (0.01): ..." for a tie, "not statistically distinguishable from 2022
 // (48.80 ± 2.53 vs 46.77 ± 2.53, combined ± 3.58, 95%; probability it truly beats it 0.71)"
 // for a record inside the combined uncertainty.
-func verdictText(c *analysis.Comparison, prevLabel string) string {
+func VerdictText(c *analysis.Comparison, prevLabel string) string {
 	if c == nil {
 		return ""
 	}
@@ -61,11 +60,11 @@ func verdictText(c *analysis.Comparison, prevLabel string) string {
 	return ""
 }
 
-// recordWord writes whether a result is a record, with the verdict: "yes",
+// RecordWord writes whether a result is a record, with the verdict: "yes",
 // "yes, not statistically distinguishable from ...", "no (tie at the
 // published precision ...)", "no".
-func recordWord(record bool, c *analysis.Comparison, prevLabel string) string {
-	v := verdictText(c, prevLabel)
+func RecordWord(record bool, c *analysis.Comparison, prevLabel string) string {
+	v := VerdictText(c, prevLabel)
 	switch {
 	case record && v != "":
 		return "yes, " + v
@@ -77,8 +76,8 @@ func recordWord(record bool, c *analysis.Comparison, prevLabel string) string {
 	return "no"
 }
 
-// yearsText writes a list of years ("2016, 2020"), or "none".
-func yearsText(ys []int) string {
+// YearsText writes a list of years ("2016, 2020"), or "none".
+func YearsText(ys []int) string {
 	if len(ys) == 0 {
 		return "none"
 	}
