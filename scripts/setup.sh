@@ -34,7 +34,8 @@ if [[ -f web/package-lock.json ]]; then
 		(cd web && npm ci --no-audit --no-fund --loglevel=error)
 		cp web/package-lock.json web/node_modules/.stocktake-lock
 	fi
-	# uPlot's distribution files are committed under internal/web/assets/vendor;
+	# The distribution files of uPlot, d3-array, d3-geo, topojson-client,
+	# world-atlas and i18next are committed under internal/web/assets/vendor;
 	# internal/web's TestVendorMatchesLockfile compares them with these.
 fi
 go mod download
