@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what stocktake needs on a fresh Debian 12 machine: Debian packages
 # (netCDF-C for the grid reader, CDO/NCO/xarray as peers in tests and
-# benchmarks, Chromium for browser tests, PostgreSQL 15 whose initdb and
+# benchmarks, Chromium for browser tests, Noto CJK fonts for Chinese text in
+# charts and pages, PostgreSQL 15 whose initdb and
 # pg_ctl the tests use for a throwaway cluster), the front-end packages from the
 # lockfile, and the Go modules. Safe to run again: it installs only what is
 # missing. Run as root, or with sudo available.
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
 
-apt_packages=(gcc pkg-config libnetcdf-dev libhdf5-dev zlib1g-dev libdeflate-dev netcdf-bin cdo nco python3-numpy python3-xarray python3-netcdf4 chromium sqlite3 postgresql)
+apt_packages=(gcc pkg-config libnetcdf-dev libhdf5-dev zlib1g-dev libdeflate-dev netcdf-bin cdo nco python3-numpy python3-xarray python3-netcdf4 chromium fonts-noto-cjk sqlite3 postgresql)
 # Node.js: keep the one the machine has (this machine kind ships Node 20 with
 # npm); install Debian's only when there is none.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
