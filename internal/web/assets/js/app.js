@@ -6,6 +6,7 @@ import * as api from './api.js';
 import {h, clear} from './dom.js';
 import {destroyAll, hasUPlot, missingUPlot} from './chart.js';
 import {errorBox} from './ui.js';
+import * as i18n from './i18n.js';
 import * as overview from './pages/overview.js';
 import * as indicators from './pages/indicators.js';
 import * as indicator from './pages/indicator.js';
@@ -111,6 +112,9 @@ function finish(seq, title) {
 }
 
 async function start() {
+  // The language: lang= in the route's query or the page's, else the
+  // remembered choice or the browser's languages (see i18n.js).
+  i18n.init(parse().params.get('lang') || new URLSearchParams(location.search).get('lang'));
   // The alerts engineer's /?event=ID links land here: show the events.
   if (new URLSearchParams(location.search).has('event') && !location.hash) {
     history.replaceState(null, '', '/#/events?event=' + encodeURIComponent(new URLSearchParams(location.search).get('event')));
