@@ -109,6 +109,11 @@ type Sign struct {
 	SourceLine  string         `json:"source_line"`
 	Producer    string         `json:"producer"`
 	Licence     string         `json:"licence"`
+	// Spark is the data of the card's small chart (see Spark): the year so
+	// far of a daily series against its climatology and record year, the
+	// last 24 monthly anomalies of a monthly one; omitted for other
+	// frequencies.
+	Spark *Spark `json:"spark,omitempty"`
 }
 
 // slowSigns are the annual and irregular indicators shown as vital signs
@@ -194,6 +199,9 @@ func VitalSign(ctx context.Context, st Store, ref catalog.Ref, today *obs.Date) 
 	// The rank is the records question's (RecordOn), so the card and
 	// /api/records?on=<latest> agree.
 	l := Loaded{Ref: ref, Series: se, Source: src}
+	if sg.Spark, err = SparkOf(l); err != nil {
+		return sg, false, err
+	}
 	prec, err := PrecisionOf(ctx, st, l)
 	if err != nil {
 		return sg, false, err
