@@ -148,6 +148,7 @@ func NewServer(st *store.Store, opts Options) *Server {
 		s.mux.Handle(rt.path, s.wrap(rt))
 	}
 	s.mux.Handle("/api/", s.wrap(notFoundRoute))
+	s.mux.Handle("/share/", s.wrap(s.shareRoute())) // share.go: share links with Open Graph tags
 	if opts.UI != nil {
 		s.mux.Handle("/", s.wrap(&route{path: "/", name: "ui", ui: opts.UI}))
 	} else {
