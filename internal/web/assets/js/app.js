@@ -7,6 +7,7 @@ import {h, clear} from './dom.js';
 import {destroyAll, hasUPlot, missingUPlot} from './chart.js';
 import {errorBox} from './ui.js';
 import * as i18n from './i18n.js';
+import {mountShare} from './share.js';
 import * as overview from './pages/overview.js';
 import * as indicators from './pages/indicators.js';
 import * as indicator from './pages/indicator.js';
@@ -119,6 +120,7 @@ async function start() {
   if (new URLSearchParams(location.search).has('event') && !location.hash) {
     history.replaceState(null, '', '/#/events?event=' + encodeURIComponent(new URLSearchParams(location.search).get('event')));
   }
+  mountShare(document.querySelector('.site-header'));
   document.getElementById('skip-link').addEventListener('click', (e) => {
     e.preventDefault();
     main.focus();

@@ -12,6 +12,7 @@ import {sourceNote} from '../api.js';
 import {h, num, fixed, signed, ranked, dayMonth, dateText, ageText, monthName, unitSuffix} from '../dom.js';
 import {errorBox, eventItem, recentEvents} from '../ui.js';
 import {recentRecords, whatsNew} from '../recent.js';
+import {sparkline} from '../sparkline.js';
 
 // staleAfter is the data age, in days, past which a card is marked stale:
 // a daily series should be a few days behind, a monthly one a month or two,
@@ -98,6 +99,7 @@ function card(sign, indicators) {
     h('p', {class: 'value'},
       h('span', {class: 'big', 'data-value': sign.latest.value}, num(sign.latest.value) + unitSuffix(sign.unit)),
       ' ', h('span', {class: 'date'}, dateText(sign.latest.date))),
+    sparkline(sign),
     sign.anomaly
       ? h('p', {class: 'anomaly'},
         h('span', {class: sign.anomaly.value >= 0 ? 'up' : 'down'}, signed(sign.anomaly.value, 2) + (unit === '%' ? '%' : ' ' + unit)),
