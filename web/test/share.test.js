@@ -120,6 +120,8 @@ test('overview: sparklines drawn from the overview answer, described in text, re
   assert.equal(await page.locator('article.card[data-indicator="gmsl"] .spark').count(), 0);
   await page.locator('article.card[data-indicator="sst.world"]').scrollIntoViewIfNeeded();
   await shot(page, 'overview-sparklines');
+  await page.locator('section[aria-labelledby="ov-daily"]').screenshot({path: path.join(outputDir, 'overview-sparklines-daily.png')});
+  await page.locator('section[aria-labelledby="ov-monthly"]').screenshot({path: path.join(outputDir, 'overview-sparklines-monthly.png')});
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -42,11 +42,14 @@ function sweep() {
 }
 window.addEventListener('hashchange', () => setTimeout(sweep, 0));
 
-// fmtDate writes YYYY-MM-DD or YYYY-MM for the current language (UTC).
+// fmtDate writes YYYY-MM-DD or YYYY-MM for the current language (UTC);
+// English dates read day first ("6 August"), as on the rest of the
+// dashboard.
 function fmtDate(s) {
   const [y, m, d] = s.split('-').map(Number);
   const opts = d ? {day: 'numeric', month: 'long', timeZone: 'UTC'} : {month: 'long', year: 'numeric', timeZone: 'UTC'};
-  return new Intl.DateTimeFormat(lang(), opts).format(new Date(Date.UTC(y, m - 1, d || 1)));
+  const locale = lang() === 'en' ? 'en-GB' : lang();
+  return new Intl.DateTimeFormat(locale, opts).format(new Date(Date.UTC(y, m - 1, d || 1)));
 }
 
 // fmtNum writes a number with up to digits fraction digits, with the
