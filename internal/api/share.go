@@ -432,11 +432,12 @@ func (s *Server) sharePage(ctx context.Context, gc *genCache, r *http.Request, b
 			sp.Description = words.descriptions["*"]
 		}
 	}
-	if imageID == "" {
+	if imageID == "" && page != "indicator" {
 		// Pages without a chart of their own (and the overview) show the
 		// headline vital sign: the first one whose latest value is a
 		// record, else the first one. The overview's description is that
-		// sign's.
+		// sign's. A national indicator's page without an entity has no
+		// picture rather than another indicator's.
 		sg, ok, err := s.headlineSign(ctx, gc)
 		if err != nil {
 			return reply{}, err

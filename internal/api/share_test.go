@@ -252,3 +252,21 @@ func TestShareEscapesAndErrors(t *testing.T) {
 		t.Errorf("/share: %d, want a redirect to /share/", r.code)
 	}
 }
+
+// TestShareNationalIndicator checks an indicator page of a national
+// indicator: charted for the link's entity, and without a picture (rather
+// than another indicator's) when the link names none.
+func TestShareNationalIndicator(t *testing.T) {
+	s := testServer(t)
+	m, _ := shareMeta(t, s, "/share/indicator/co2.emissions?entity=chn")
+	if m["og:image"] != "http://example.com/api/chart/co2.emissions.png?entity=CHN" || !strings.HasSuffix(m["og:title"], "· CHN · stocktake") {
+		t.Errorf("co2.emissions for CHN: image %q, title %q", m["og:image"], m["og:title"])
+	}
+	m, _ = shareMeta(t, s, "/share/indicator/co2.emissions")
+	if m["og:image"] != "" || m["twitter:card"] != "summary" {
+		t.Errorf("co2.emissions without entity: image %q, card %q", m["og:image"], m["twitter:card"])
+	}
+	if r := get(t, s, "/share/indicator/co2.emissions?entity=NOWHERE"); r.code != 404 {
+		t.Errorf("unknown entity: %d %s", r.code, r.body)
+	}
+}
