@@ -125,7 +125,7 @@ func TestGlossaryCoversCatalog(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"term:pre-industrial", "term:anomaly", "term:baseline", "term:climatology", "term:smoothing", "term:extent",
-		"kind:all_time", "kind:day_of_year", "kind:month", "kind:streak", "kind:year_extreme"} {
+		"kind:record-all-time", "kind:record-day", "kind:record-month", "kind:streak", "kind:year-extreme"} {
 		if _, ok := by[id]; !ok {
 			t.Errorf("glossary has no term %s", id)
 		}
