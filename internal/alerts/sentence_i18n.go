@@ -25,13 +25,13 @@ import (
 // sentenceFields are the parts of an event sentence, each already written
 // in the sentence's language.
 type sentenceFields struct {
-	Name   string // indicator name, with the entity for national series
-	Value  string // the value with its unit (and smoothing)
-	When   string // the event's date at its resolution
-	High   bool   // a maximum (true) or a minimum
-	Prev   *prevFields
-	Period string // the calendar day or month of a record for the date or month
-	Monthly bool  // a monthly series (a month record is the month's value, not a mean)
+	Name    string // indicator name, with the entity for national series
+	Value   string // the value with its unit (and smoothing)
+	When    string // the event's date at its resolution
+	High    bool   // a maximum (true) or a minimum
+	Prev    *prevFields
+	Period  string // the calendar day or month of a record for the date or month
+	Monthly bool   // a monthly series (a month record is the month's value, not a mean)
 	// Streaks.
 	N       int
 	Unit    string // 日 or 月 (day or month)

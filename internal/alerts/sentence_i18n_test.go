@@ -12,7 +12,7 @@ import (
 // sentenceCases are events of every kind, with their sentences in the
 // three languages. The English ones are Sentence's, unchanged.
 func sentenceCases() []struct {
-	e                Event
+	e              Event
 	en, hant, hans string
 } {
 	m := func(v float64) *float64 { return &v }
