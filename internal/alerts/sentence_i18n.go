@@ -311,7 +311,7 @@ func SentenceIn(e Event, l i18n.Lang) string {
 // Localize returns evs with their sentences written in l (a copy; evs is
 // not changed). English returns evs as they are.
 func Localize(evs []Event, l i18n.Lang) []Event {
-	if l == i18n.En || len(evs) == 0 {
+	if !l.Chinese() || len(evs) == 0 {
 		return evs
 	}
 	out := make([]Event, len(evs))
