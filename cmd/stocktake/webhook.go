@@ -11,6 +11,7 @@ import (
 
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/query"
 )
 
@@ -225,7 +226,7 @@ func webhookSecret(arg, file, env string, unsigned bool) (secret string, generat
 
 func newEventsCmd() *cobra.Command {
 	var indicators []string
-	var since, cursor, recent string
+	var since, cursor, recent, lang string
 	var limit int
 	var historical, all bool
 	cmd := &cobra.Command{
@@ -253,7 +254,14 @@ events and "next": null).`,
   stocktake events --recent 12m --indicator sst.world`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := i18n.Parse(lang)
+			if err != nil {
+				return usagef("--lang: %v", err)
+			}
 			if cmd.Flags().Changed("recent") {
+				if l != i18n.En {
+					return usagef("--lang applies to the event list, not to --recent (GET /api/events/recent?lang= writes runs in Chinese)")
+				}
 				for _, f := range []string{"since", "limit", "cursor", "all", "historical"} {
 					if cmd.Flags().Changed(f) {
 						return usagef("--recent lists grouped runs of records; it takes no --%s", f)
@@ -279,6 +287,7 @@ events and "next": null).`,
 			if err != nil {
 				return cliErr(err)
 			}
+			res.Events = alerts.Localize(res.Events, l)
 			if jsonFlag(cmd) {
 				return printJSON(cmd, res.JSON())
 			}
@@ -301,6 +310,7 @@ events and "next": null).`,
 	cmd.Flags().StringVar(&cursor, "cursor", "", "continue after a previous page (its next cursor)")
 	cmd.Flags().BoolVar(&all, "all", false, "follow every page")
 	cmd.Flags().BoolVar(&historical, "historical", false, "include events of the baseline scans")
+	cmd.Flags().StringVar(&lang, "lang", "en", "language of the sentences: en, zh-Hant or zh-Hans (as lang= of GET /api/events)")
 	cmd.Flags().StringVar(&recent, "recent", query.DefaultRecent, "list the records of this recent window (e.g. 12m, 90d, 2y) grouped into runs, first-load ones included")
 	return cmd
 }
