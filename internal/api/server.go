@@ -86,6 +86,12 @@ type Options struct {
 	// every slot taken for 250 ms gets 503 with Retry-After. 0 means half
 	// the CPUs, at least one.
 	MaxRenders int
+	// ChartRate is the number of PNG or SVG pictures per second one client
+	// (IPv4 address or IPv6 /64) may fetch after a burst of ChartBurst; a
+	// request past it gets 429 with Retry-After (chartguard.go). 0 means 2
+	// per second; below 0, no per-client limit. ChartBurst 0 means 20.
+	ChartRate  float64
+	ChartBurst int
 }
 
 // Server is the API handler. It is safe for concurrent use.
@@ -98,16 +104,17 @@ type Server struct {
 	metrics *metrics
 	dataCC  []string // Cache-Control of data responses
 
-	gen      atomic.Pointer[genCache] // the cache of the current data version
-	checked  atomic.Int64             // when the data version was last read (Unix ns)
-	checking atomic.Bool              // a request is re-reading the data version
-	genMu    sync.Mutex               // serialises re-reads and Invalidate
-	building atomic.Bool              // a background rebuild for a new data version is running
-	spillMu  sync.Mutex               // guards spillDir
-	spillDir string                   // private folder of large cached bodies, made on first use
-	noSpill  bool                     // the folder could not be made: keep bodies in memory only
-	renders  chan struct{}            // one token per chart render in progress (Options.MaxRenders)
-	pictures chan struct{}            // one token per PNG or SVG request in progress (Options.MaxRenders)
+	gen        atomic.Pointer[genCache] // the cache of the current data version
+	checked    atomic.Int64             // when the data version was last read (Unix ns)
+	checking   atomic.Bool              // a request is re-reading the data version
+	genMu      sync.Mutex               // serialises re-reads and Invalidate
+	building   atomic.Bool              // a background rebuild for a new data version is running
+	spillMu    sync.Mutex               // guards spillDir
+	spillDir   string                   // private folder of large cached bodies, made on first use
+	noSpill    bool                     // the folder could not be made: keep bodies in memory only
+	renders    chan struct{}            // one token per chart render in progress (Options.MaxRenders)
+	pictures   chan struct{}            // one token per PNG or SVG request in progress (Options.MaxRenders)
+	chartLimit *rateLimiter             // pictures per client (Options.ChartRate); nil: no limit
 }
 
 // New returns the API handler for st (see the package comment for the
@@ -142,6 +149,16 @@ func NewServer(st *store.Store, opts Options) *Server {
 		dataCC: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second)) + ", must-revalidate"}}
 	s.renders = make(chan struct{}, opts.MaxRenders)
 	s.pictures = make(chan struct{}, opts.MaxRenders)
+	if opts.ChartRate == 0 {
+		opts.ChartRate = defaultChartRate
+	}
+	if opts.ChartBurst <= 0 {
+		opts.ChartBurst = defaultChartBurst
+	}
+	if opts.ChartRate > 0 {
+		s.chartLimit = newRateLimiter(opts.ChartRate, opts.ChartBurst, opts.Now)
+	}
+	s.opts = opts
 	s.routes = s.routeTable()
 	s.metrics = newMetrics(s.routes)
 	for _, rt := range s.routes {
@@ -224,12 +241,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	sw := securityHeaders{w}
 	if isPicture(r.URL.Path) {
-		// Pictures are large (up to about a megabyte): at most
+		// Pictures are large (up to about a megabyte): non-drawn sizes are
+		// redirected, each client is rate limited, and at most
 		// Options.MaxRenders of them are built or sent at once, so that
-		// chart traffic cannot take every CPU from the other endpoints.
-		release, ok := s.chartSlot(r.Context())
+		// chart traffic cannot take every CPU from the other endpoints
+		// (chartguard.go).
+		release, ok := s.admitPicture(sw, r)
 		if !ok {
-			s.writeError(sw, r, http.StatusServiceUnavailable, "chart server busy; retry shortly")
 			return
 		}
 		defer release()

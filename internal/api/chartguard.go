@@ -1,0 +1,214 @@
+package api
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Admission of picture (PNG, SVG) requests. Pictures cost far more than the
+// JSON endpoints: up to 1 MB of body each, and a render on a cache miss. A
+// picture request passes three gates, in this order, before it reaches the
+// chart handler (see Server.admitPicture):
+//
+//  1. Canonical size: a width or height that is not one of the drawn sizes
+//     (chartWidths, chartHeights) is answered with 308 Permanent Redirect to
+//     the same request at the drawn size. Every picture then has one URL,
+//     whose body is cached, sent with sendfile(2) and revalidated by ETag;
+//     a stream of distinct sizes costs a few hundred bytes per request.
+//  2. Per-client rate: each client (see clientKey) has a token bucket of
+//     Options.ChartBurst pictures refilled at Options.ChartRate per second;
+//     a request with no token left gets 429 with Retry-After (whole seconds
+//     until the next token).
+//  3. Concurrency: at most Options.MaxRenders picture requests are built or
+//     sent at once; one that waits renderWait for a slot gets 503 with
+//     Retry-After (chartSlot).
+//
+// The JSON endpoints pass none of these gates and share no lock, slot or
+// queue with pictures, so a records request is never queued behind a render.
+
+// Defaults of the per-client picture rate.
+const (
+	// defaultChartRate is the sustained number of pictures per second one
+	// client may fetch: a person downloading charts clicks far slower, and a
+	// script fetching every chart of the catalog finishes in minutes.
+	defaultChartRate = 2.0
+	// defaultChartBurst is the number of pictures a client may fetch at once
+	// before the rate applies (a page embedding several charts).
+	defaultChartBurst = 20
+	// maxRateClients bounds the clients the limiter remembers; past it,
+	// buckets that have refilled are forgotten, and new clients share one
+	// overflow bucket until some are.
+	maxRateClients = 10000
+	// canonicalCC is the Cache-Control of the redirect to a drawn size: the
+	// mapping of sizes is fixed for the life of the binary.
+	canonicalCC = "public, max-age=86400"
+)
+
+// admitPicture applies the gates above to a picture request. When it
+// returns ok, the request holds a picture slot that release frees; when
+// not, the answer (308, 429 or 503) has been written.
+func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+	if loc := canonicalChartURL(r.URL); loc != "" {
+		h := w.Header()
+		h.Set("Location", loc)
+		h.Set("Cache-Control", canonicalCC)
+		h.Set("Content-Length", "0")
+		w.WriteHeader(http.StatusPermanentRedirect)
+		return nil, false
+	}
+	if s.chartLimit != nil {
+		if wait, ok := s.chartLimit.take(clientKey(r.RemoteAddr)); !ok {
+			secs := max(1, int(math.Ceil(wait.Seconds())))
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			s.writeError(w, r, http.StatusTooManyRequests, "too many chart pictures from this client: at most "+
+				strconv.FormatFloat(s.chartLimit.rate, 'g', -1, 64)+" per second after a burst of "+
+				strconv.Itoa(int(s.chartLimit.burst))+"; retry after "+strconv.Itoa(secs)+" s")
+			return nil, false
+		}
+	}
+	release, ok = s.chartSlot(r.Context())
+	if !ok {
+		s.writeError(w, r, http.StatusServiceUnavailable, "chart server busy; retry shortly")
+		return nil, false
+	}
+	return release, true
+}
+
+// canonicalChartURL returns the path and query u would have with its width
+// and height replaced by the drawn size they map to (clamped to the maximum,
+// rounded up to the next step), or "" when u already names a drawn size, has
+// no size, or has a size the handler refuses (not an integer, below the
+// minimum, given twice: left to the handler's 400). Other parameters are
+// kept as they are; the query is re-encoded in key order.
+func canonicalChartURL(u *url.URL) string {
+	if u.RawQuery == "" {
+		return ""
+	}
+	vals, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return ""
+	}
+	changed := false
+	for _, d := range []struct {
+		name  string
+		least int
+		max   int
+		steps []int
+	}{{"width", 300, MaxChartWidth, chartWidths}, {"height", 200, MaxChartHeight, chartHeights}} {
+		v, present := vals[d.name]
+		if !present {
+			continue
+		}
+		if len(v) != 1 {
+			return ""
+		}
+		n, err := strconv.Atoi(v[0])
+		if err != nil || n < d.least || n > 1<<20 {
+			return ""
+		}
+		if drawn := strconv.Itoa(snapSize(min(n, d.max), d.steps)); drawn != v[0] {
+			vals.Set(d.name, drawn)
+			changed = true
+		}
+	}
+	if !changed {
+		return ""
+	}
+	return u.Path + "?" + vals.Encode()
+}
+
+// clientKey names the client of a request for the rate limit: its IPv4
+// address, or the /64 prefix of its IPv6 address (one subscriber's
+// allocation). It is the peer of the connection: behind a reverse proxy
+// every client is the proxy, so limit pictures there instead (or set
+// Options.ChartRate below zero). Forwarding headers are not trusted.
+func clientKey(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.WithZone("").Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
+// rateLimiter is a token bucket per client: burst tokens, refilled at rate
+// per second. It is safe for concurrent use.
+type rateLimiter struct {
+	rate, burst float64
+	now         func() time.Time
+
+	mu      sync.Mutex
+	clients map[string]*bucket
+}
+
+// bucket is one client's tokens as of at.
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// newRateLimiter returns a limiter of rate tokens per second and burst
+// tokens per client, reading the time from now.
+func newRateLimiter(rate float64, burst int, now func() time.Time) *rateLimiter {
+	return &rateLimiter{rate: rate, burst: float64(max(1, burst)), now: now, clients: map[string]*bucket{}}
+}
+
+// overflowKey is the bucket shared by new clients while the limiter
+// remembers maxRateClients others that have not refilled.
+const overflowKey = "\x00overflow"
+
+// take spends one of client's tokens and reports ok, or reports how long
+// until the client has a token again.
+func (l *rateLimiter) take(client string) (wait time.Duration, ok bool) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.clients[client]
+	if b == nil {
+		if len(l.clients) >= maxRateClients {
+			l.forgetRefilled(now)
+		}
+		if len(l.clients) >= maxRateClients {
+			client = overflowKey
+			b = l.clients[client]
+		}
+		if b == nil {
+			b = &bucket{tokens: l.burst, at: now}
+			l.clients[client] = b
+		}
+	}
+	if el := now.Sub(b.at).Seconds(); el > 0 {
+		b.tokens = min(l.burst, b.tokens+el*l.rate)
+	}
+	b.at = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0, true
+	}
+	return time.Duration((1 - b.tokens) / l.rate * float64(time.Second)), false
+}
+
+// forgetRefilled drops the buckets that are full again at now: forgetting
+// them changes nothing, since a new client starts with a full bucket.
+// l.mu must be held.
+func (l *rateLimiter) forgetRefilled(now time.Time) {
+	for k, b := range l.clients {
+		if b.tokens+now.Sub(b.at).Seconds()*l.rate >= l.burst {
+			delete(l.clients, k)
+		}
+	}
+}
