@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -13,7 +14,7 @@ import (
 
 // Admission of picture (PNG, SVG) requests. Pictures cost far more than the
 // JSON endpoints: up to 1 MB of body each, and a render on a cache miss. A
-// picture request passes three gates, in this order, before it reaches the
+// picture request passes four gates, in this order, before it reaches the
 // chart handler (see Server.admitPicture):
 //
 //  1. Canonical size: a width or height that is not one of the drawn sizes
@@ -25,7 +26,11 @@ import (
 //     Options.ChartBurst pictures refilled at Options.ChartRate per second;
 //     a request with no token left gets 429 with Retry-After (whole seconds
 //     until the next token).
-//  3. Concurrency: at most Options.MaxRenders picture requests are built or
+//  3. Server-wide rate: Options.ChartRateTotal pictures per second for all
+//     clients together (default 25 per CPU), so that many clients, each
+//     within its own rate, cannot take the CPUs by sending bodies; past it,
+//     503 with Retry-After.
+//  4. Concurrency: at most Options.MaxRenders picture requests are built or
 //     sent at once; one that waits renderWait for a slot gets 503 with
 //     Retry-After (chartSlot).
 //
@@ -50,6 +55,27 @@ const (
 	canonicalCC = "public, max-age=86400"
 )
 
+// initChartGates fills in the defaults of the picture limits in opts and
+// makes the server's rate limiters. They read the wall clock, not
+// Options.Now (the date of data ages, often fixed in tests).
+func (s *Server) initChartGates(opts *Options) {
+	if opts.ChartRate == 0 {
+		opts.ChartRate = defaultChartRate
+	}
+	if opts.ChartBurst <= 0 {
+		opts.ChartBurst = defaultChartBurst
+	}
+	if opts.ChartRate > 0 {
+		s.chartLimit = newRateLimiter(opts.ChartRate, opts.ChartBurst, time.Now)
+	}
+	if opts.ChartRateTotal == 0 {
+		opts.ChartRateTotal = defaultChartRateTotal()
+	}
+	if opts.ChartRateTotal > 0 {
+		s.chartTotal = newRateLimiter(opts.ChartRateTotal, int(math.Ceil(opts.ChartRateTotal)), time.Now)
+	}
+}
+
 // admitPicture applies the gates above to a picture request. When it
 // returns ok, the request holds a picture slot that release frees; when
 // not, the answer (308, 429 or 503) has been written.
@@ -62,9 +88,10 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 		w.WriteHeader(http.StatusPermanentRedirect)
 		return nil, false
 	}
+	client := clientKey(r.RemoteAddr)
 	if s.chartLimit != nil {
-		if wait, ok := s.chartLimit.take(clientKey(r.RemoteAddr)); !ok {
-			secs := max(1, int(math.Ceil(wait.Seconds())))
+		if wait, ok := s.chartLimit.take(client); !ok {
+			secs := retrySeconds(wait)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			s.writeError(w, r, http.StatusTooManyRequests, "too many chart pictures from this client: at most "+
 				strconv.FormatFloat(s.chartLimit.rate, 'g', -1, 64)+" per second after a burst of "+
@@ -72,13 +99,38 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 			return nil, false
 		}
 	}
+	// A request refused by a server-wide gate gets its client's token back:
+	// the refusal is not the client's doing.
+	refund := func() {
+		if s.chartLimit != nil {
+			s.chartLimit.refund(client)
+		}
+	}
+	if s.chartTotal != nil {
+		if wait, ok := s.chartTotal.take(""); !ok {
+			refund()
+			w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
+			s.writeError(w, r, http.StatusServiceUnavailable, "chart server at its picture rate; retry shortly")
+			return nil, false
+		}
+	}
 	release, ok = s.chartSlot(r.Context())
 	if !ok {
+		refund()
 		s.writeError(w, r, http.StatusServiceUnavailable, "chart server busy; retry shortly")
 		return nil, false
 	}
 	return release, true
 }
+
+// retrySeconds is the Retry-After of a wait: whole seconds, at least one.
+func retrySeconds(wait time.Duration) int { return max(1, int(math.Ceil(wait.Seconds()))) }
+
+// defaultChartRateTotal is the number of pictures per second the server
+// sends to all clients together when Options.ChartRateTotal is 0: 25 per
+// CPU it may use (GOMAXPROCS), about 25 MB/s per CPU for the largest
+// charts, a small share of what a CPU can push through a socket.
+func defaultChartRateTotal() float64 { return 25 * float64(runtime.GOMAXPROCS(0)) }
 
 // canonicalChartURL returns the path and query u would have with its width
 // and height replaced by the drawn size they map to (clamped to the maximum,
@@ -200,6 +252,18 @@ func (l *rateLimiter) take(client string) (wait time.Duration, ok bool) {
 		return 0, true
 	}
 	return time.Duration((1 - b.tokens) / l.rate * float64(time.Second)), false
+}
+
+// refund gives client back the token of a request that a later gate
+// refused.
+func (l *rateLimiter) refund(client string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.clients[client]; b != nil {
+		b.tokens = min(l.burst, b.tokens+1)
+	} else if b := l.clients[overflowKey]; b != nil {
+		b.tokens = min(l.burst, b.tokens+1)
+	}
 }
 
 // forgetRefilled drops the buckets that are full again at now: forgetting

@@ -92,6 +92,11 @@ type Options struct {
 	// per second; below 0, no per-client limit. ChartBurst 0 means 20.
 	ChartRate  float64
 	ChartBurst int
+	// ChartRateTotal is the number of PNG or SVG pictures per second the
+	// server sends to all clients together (burst: one second's worth); a
+	// request past it gets 503 with Retry-After. 0 means 25 per CPU
+	// (GOMAXPROCS); below 0, no limit.
+	ChartRateTotal float64
 }
 
 // Server is the API handler. It is safe for concurrent use.
@@ -115,6 +120,7 @@ type Server struct {
 	renders    chan struct{}            // one token per chart render in progress (Options.MaxRenders)
 	pictures   chan struct{}            // one token per PNG or SVG request in progress (Options.MaxRenders)
 	chartLimit *rateLimiter             // pictures per client (Options.ChartRate); nil: no limit
+	chartTotal *rateLimiter             // pictures of all clients (Options.ChartRateTotal); nil: no limit
 }
 
 // New returns the API handler for st (see the package comment for the
@@ -149,15 +155,7 @@ func NewServer(st *store.Store, opts Options) *Server {
 		dataCC: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second)) + ", must-revalidate"}}
 	s.renders = make(chan struct{}, opts.MaxRenders)
 	s.pictures = make(chan struct{}, opts.MaxRenders)
-	if opts.ChartRate == 0 {
-		opts.ChartRate = defaultChartRate
-	}
-	if opts.ChartBurst <= 0 {
-		opts.ChartBurst = defaultChartBurst
-	}
-	if opts.ChartRate > 0 {
-		s.chartLimit = newRateLimiter(opts.ChartRate, opts.ChartBurst, opts.Now)
-	}
+	s.initChartGates(&opts)
 	s.opts = opts
 	s.routes = s.routeTable()
 	s.metrics = newMetrics(s.routes)

@@ -27,6 +27,8 @@ func main() {
 	db := flag.String("db", os.Getenv("STOCKTAKE_DB"), "database file")
 	addr := flag.String("addr", "127.0.0.1:8080", "address of the API")
 	pprofAddr := flag.String("pprof", "127.0.0.1:6060", "address of net/http/pprof")
+	chartRate := flag.Float64("chart-rate", 0, "api.Options.ChartRate: pictures per second per client (0 default, <0 no limit)")
+	chartBurst := flag.Int("chart-burst", 0, "api.Options.ChartBurst (0 default)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -37,7 +39,7 @@ func main() {
 	}
 	defer st.Close()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h := api.NewServer(st, api.Options{Logger: log, Version: "profserve"})
+	h := api.NewServer(st, api.Options{Logger: log, Version: "profserve", ChartRate: *chartRate, ChartBurst: *chartBurst})
 	defer h.Close()
 	go func() {
 		if err := http.ListenAndServe(*pprofAddr, nil); err != nil {
