@@ -2,7 +2,10 @@
 # Load test of issue 13 (finding 1 and the last goal): the p50/p99 of a
 # cached /api/records request alone and while 16 clients request spaghetti
 # PNGs of distinct oversized widths, the CPU used by the server and by the
-# chart load, and the server's peak RSS. Each run starts a fresh
+# chart load, and the server's peak RSS. Quiet and loaded measurements
+# alternate in half-second slices (chartload -slice; the load process is
+# stopped with SIGSTOP in quiet slices), so that both see the same background
+# load of a shared machine. Each run starts a fresh
 # `stocktake serve` (so the load phase includes the one render), and the
 # script prints the median of the runs' p99s and p99 ratios.
 #
@@ -10,9 +13,9 @@
 # SCENARIO (environment) chooses the chart load:
 #   fair  (default) the realistic attack: 16 clients, each from its own
 #         loopback address, each sending 20 requests per second whatever the
-#         answers (open loop, at most 4 open), in a process run with
-#         `nice -n 19 taskset -c LAST_CPU`, so that the load generator takes
-#         idle CPU only, as it would on another host.
+#         answers (open loop, at most 4 open), in a process pinned with
+#         `taskset -c LAST_CPU`, so that the load generator cannot spread
+#         over every core (on another host it would take none).
 #   flood the worst case of the first report: 16 clients from one address,
 #         each sending its next request as soon as the previous one is
 #         answered (closed loop), unwrapped on the same cores: past the rate
@@ -33,7 +36,7 @@ go build -o "$WORK/chartload" ./bench/hardening/chartload
 DB=${STOCKTAKE_DB:-$WORK/st.db}
 [ -f "$DB" ] || "$WORK/stocktake" --db "$DB" update --from "$ROOT/../shared/data" >/dev/null
 case $SCENARIO in
-fair) WRAP="nice -n 19 taskset -c $(($(nproc) - 1))"; FLAGS=(-rate 20 -inflight 4 -addrs) ;;
+fair) WRAP="taskset -c $(($(nproc) - 1))"; FLAGS=(-rate 20 -inflight 4 -addrs) ;;
 flood) WRAP=""; FLAGS=(-rate 0) ;;
 *) echo "load.sh: SCENARIO=$SCENARIO: want fair or flood" >&2; exit 2 ;;
 esac

@@ -12,6 +12,11 @@
 // where the load generator shares the cores with the server, an unwrapped
 // generator measures its own CPU use as much as the server's behaviour.
 //
+// By default the quiet and the loaded measurements alternate in slices of
+// -slice (the load process stopped with SIGSTOP during quiet slices), so
+// that on a shared machine both see the same background load; -slice 0
+// measures d quiet, then d loaded.
+//
 // Chart clients are open loop with -rate > 0 (each sends -rate requests per
 // second whatever the answers, at most -inflight at a time, further ticks
 // counted as skipped) or closed loop with -rate 0 (each sends its next
@@ -22,7 +27,7 @@
 // buffer per client.
 //
 // Usage: chartload -url http://127.0.0.1:8080 [-d 10s] [-chart-clients 16]
-// [-rate 0] [-inflight 4] [-addrs] [-wrap "nice -n 19 taskset -c 1"] [-pid N]
+// [-slice 500ms] [-rate 0] [-inflight 4] [-addrs] [-wrap "nice -n 19 taskset -c 1"] [-pid N]
 package main
 
 import (
@@ -65,6 +70,7 @@ func main() {
 	wrap := flag.String("wrap", "", "command prefix for the chart-load process, e.g. \"nice -n 19 taskset -c 1\"")
 	pid := flag.Int("pid", 0, "server process id, to report its CPU and peak RSS (VmHWM)")
 	record := flag.String("record", "/api/records/sst.world?on=2023-08-21", "the cheap, cached request")
+	slice := flag.Duration("slice", 500*time.Millisecond, "alternate quiet and loaded slices of this length over 2×d (0: d quiet, then d loaded)")
 	loadOnly := flag.Bool("load-only", false, "internal: run only the chart load until interrupted and print its result as JSON")
 	flag.Parse()
 
@@ -91,10 +97,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "chartload: %s: %d %v\n", *record, code, err)
 		os.Exit(1)
 	}
-	// measure requests the record endpoint from one client for d.
-	measure := func() []time.Duration {
-		var lat []time.Duration
-		end := time.Now().Add(*dur)
+	// measure requests the record endpoint from one client for d,
+	// appending the latencies to lat.
+	measure := func(lat []time.Duration, d time.Duration) []time.Duration {
+		end := time.Now().Add(d)
 		for time.Now().Before(end) {
 			t := time.Now()
 			if code, err := get(*record); err != nil || code != 200 {
@@ -121,7 +127,10 @@ func main() {
 		from = "one loopback address each"
 	}
 	fmt.Printf("chart load: %d clients (%s), %s, process wrapper %q\n", *clients, from, mode, *wrap)
-	quiet := report("records alone", measure())
+	var quietLat, loadedLat []time.Duration
+	if *slice <= 0 {
+		quietLat = measure(nil, *dur)
+	}
 
 	// Start the chart load in a child process, under the wrapper.
 	self, err := os.Executable()
@@ -140,10 +149,29 @@ func main() {
 	}
 	// nice and taskset exec the program, so the child's pid is the load's.
 	time.Sleep(300 * time.Millisecond) // let the clients connect and the first render happen
-	loadCPU, srvCPU, selfCPU, start := cpu(child.Process.Pid), cpu(*pid), cpu(0), time.Now()
-	loaded := report("records under chart load", measure())
-	wall := time.Since(start)
-	loadCPU, srvCPU, selfCPU = cpu(child.Process.Pid)-loadCPU, cpu(*pid)-srvCPU, cpu(0)-selfCPU
+	// The CPU of each process is summed over the loaded time only.
+	var loadCPU, srvCPU, selfCPU, wall time.Duration
+	loadedFor := func(d time.Duration) {
+		l0, s0, p0, t0 := cpu(child.Process.Pid), cpu(*pid), cpu(0), time.Now()
+		loadedLat = measure(loadedLat, d)
+		loadCPU, srvCPU, selfCPU, wall = loadCPU+cpu(child.Process.Pid)-l0, srvCPU+cpu(*pid)-s0, selfCPU+cpu(0)-p0, wall+time.Since(t0)
+	}
+	if *slice <= 0 {
+		loadedFor(*dur)
+	} else {
+		// Alternate quiet and loaded slices (the load process stopped with
+		// SIGSTOP, then continued), so that both phases see the same
+		// background load of a shared machine.
+		for end := time.Now().Add(2 * *dur); time.Now().Before(end); {
+			child.Process.Signal(syscall.SIGSTOP)
+			quietLat = measure(quietLat, *slice)
+			child.Process.Signal(syscall.SIGCONT)
+			loadedFor(*slice)
+		}
+	}
+	child.Process.Signal(syscall.SIGCONT)
+	quiet := report("records alone", quietLat)
+	loaded := report("records under chart load", loadedLat)
 	child.Process.Signal(os.Interrupt)
 	if err := child.Wait(); err != nil {
 		fmt.Fprintln(os.Stderr, "chartload: chart load:", err)
@@ -159,8 +187,8 @@ func main() {
 		n += k
 	}
 	slices.Sort(parts)
-	fmt.Printf("chart requests answered: %d (%s), %d redirects followed, %d ticks skipped, %.0f MB/s of bodies\n",
-		n, strings.Join(parts, ", "), res.Redirect, res.Skipped, float64(res.Bytes)/1e6/max(res.Seconds, 1e-9))
+	fmt.Printf("chart requests answered: %d (%s), %d redirects followed, %d ticks skipped, %.0f MB/s of bodies while loaded\n",
+		n, strings.Join(parts, ", "), res.Redirect, res.Skipped, float64(res.Bytes)/1e6/max(wall.Seconds(), 1e-9))
 	cores := func(d time.Duration) float64 { return d.Seconds() / wall.Seconds() }
 	fmt.Printf("CPU during the load phase: server %.2f, chart load %.2f, records prober %.2f cores (of %d)\n",
 		cores(srvCPU), cores(loadCPU), cores(selfCPU), runtime.NumCPU())
