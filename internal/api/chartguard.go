@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"math"
 	"net"
 	"net/http"
@@ -25,7 +26,8 @@ import (
 //  2. Per-client rate: each client (see clientKey) has a token bucket of
 //     Options.ChartBurst pictures refilled at Options.ChartRate per second;
 //     a request with no token left gets 429 with Retry-After (whole seconds
-//     until the next token).
+//     until the next token), sent when that token is due (at most 1 s
+//     later), so that a client ignoring Retry-After is slowed down.
 //  3. Server-wide rate: Options.ChartRateTotal pictures per second for all
 //     clients together (default 25 per CPU), so that many clients, each
 //     within its own rate, cannot take the CPUs by sending bodies; past it,
@@ -50,10 +52,25 @@ const (
 	// buckets that have refilled are forgotten, and new clients share one
 	// overflow bucket until some are.
 	maxRateClients = 10000
+	// maxTarpitDelay is the longest a 429 answer is delayed, and
+	// maxTarpitted the most 429 answers delayed at once (each holds a
+	// goroutine and its connection, a few kilobytes, no CPU).
+	maxTarpitDelay = time.Second
+	maxTarpitted   = 1024
 	// canonicalCC is the Cache-Control of the redirect to a drawn size: the
 	// mapping of sizes is fixed for the life of the binary.
 	canonicalCC = "public, max-age=86400"
 )
+
+// chartGates holds the state of the picture gates.
+type chartGates struct {
+	limit *rateLimiter // pictures per client (Options.ChartRate); nil: no limit
+	total *rateLimiter // pictures of all clients (Options.ChartRateTotal); nil: no limit
+	// tarpit holds one token per 429 answer being delayed (see
+	// maxTarpitted); pause waits d or until ctx ends (a variable for tests).
+	tarpit chan struct{}
+	pause  func(ctx context.Context, d time.Duration)
+}
 
 // initChartGates fills in the defaults of the picture limits in opts and
 // makes the server's rate limiters. They read the wall clock, not
@@ -65,14 +82,16 @@ func (s *Server) initChartGates(opts *Options) {
 	if opts.ChartBurst <= 0 {
 		opts.ChartBurst = defaultChartBurst
 	}
+	s.chart.tarpit = make(chan struct{}, maxTarpitted)
+	s.chart.pause = sleepCtx
 	if opts.ChartRate > 0 {
-		s.chartLimit = newRateLimiter(opts.ChartRate, opts.ChartBurst, time.Now)
+		s.chart.limit = newRateLimiter(opts.ChartRate, opts.ChartBurst, time.Now)
 	}
 	if opts.ChartRateTotal == 0 {
 		opts.ChartRateTotal = defaultChartRateTotal()
 	}
 	if opts.ChartRateTotal > 0 {
-		s.chartTotal = newRateLimiter(opts.ChartRateTotal, int(math.Ceil(opts.ChartRateTotal)), time.Now)
+		s.chart.total = newRateLimiter(opts.ChartRateTotal, int(math.Ceil(opts.ChartRateTotal)), time.Now)
 	}
 }
 
@@ -89,25 +108,37 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 		return nil, false
 	}
 	client := clientKey(r.RemoteAddr)
-	if s.chartLimit != nil {
-		if wait, ok := s.chartLimit.take(client); !ok {
+	if s.chart.limit != nil {
+		if wait, ok := s.chart.limit.take(client); !ok {
+			// The answer is delayed until the client's next token, at most
+			// maxTarpitDelay: a client that ignores Retry-After and asks
+			// again at once then asks about once a second per connection
+			// instead of thousands of times (a closed loop of 429s takes
+			// the CPUs as any request flood does). At most maxTarpitted
+			// answers wait at once; past that they are sent at once.
+			select {
+			case s.chart.tarpit <- struct{}{}:
+				s.chart.pause(r.Context(), min(wait, maxTarpitDelay))
+				<-s.chart.tarpit
+			default:
+			}
 			secs := retrySeconds(wait)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			s.writeError(w, r, http.StatusTooManyRequests, "too many chart pictures from this client: at most "+
-				strconv.FormatFloat(s.chartLimit.rate, 'g', -1, 64)+" per second after a burst of "+
-				strconv.Itoa(int(s.chartLimit.burst))+"; retry after "+strconv.Itoa(secs)+" s")
+				strconv.FormatFloat(s.chart.limit.rate, 'g', -1, 64)+" per second after a burst of "+
+				strconv.Itoa(int(s.chart.limit.burst))+"; retry after "+strconv.Itoa(secs)+" s")
 			return nil, false
 		}
 	}
 	// A request refused by a server-wide gate gets its client's token back:
 	// the refusal is not the client's doing.
 	refund := func() {
-		if s.chartLimit != nil {
-			s.chartLimit.refund(client)
+		if s.chart.limit != nil {
+			s.chart.limit.refund(client)
 		}
 	}
-	if s.chartTotal != nil {
-		if wait, ok := s.chartTotal.take(""); !ok {
+	if s.chart.total != nil {
+		if wait, ok := s.chart.total.take(""); !ok {
 			refund()
 			w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
 			s.writeError(w, r, http.StatusServiceUnavailable, "chart server at its picture rate; retry shortly")
@@ -121,6 +152,16 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 		return nil, false
 	}
 	return release, true
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // retrySeconds is the Retry-After of a wait: whole seconds, at least one.

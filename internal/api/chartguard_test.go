@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -103,11 +104,13 @@ func TestChartRateLimit(t *testing.T) {
 	s := NewServer(realStore(t), Options{Version: "test", Now: func() time.Time { return fixedNow }, Logger: slog.New(slog.DiscardHandler),
 		ChartRate: 1, ChartBurst: 3, ChartRateTotal: -1})
 	defer s.Close()
-	if s.chartTotal != nil {
+	if s.chart.total != nil {
 		t.Fatal("ChartRateTotal -1 left a server-wide picture limit")
 	}
 	clock := &frozenClock{t: time.Unix(1_800_000_000, 0)}
-	s.chartLimit.now = clock.now
+	s.chart.limit.now = clock.now
+	var paused []time.Duration // the delays of 429 answers, in order
+	s.chart.pause = func(_ context.Context, d time.Duration) { paused = append(paused, d) }
 	const pic = "/api/chart/sst.world.png?width=800&height=450"
 	const a, b = "198.51.100.7:5000", "198.51.100.8:5000"
 	for i := range 3 {
@@ -144,6 +147,21 @@ func TestChartRateLimit(t *testing.T) {
 	if r := getFrom(t, s, pic, a); r.code != 200 {
 		t.Errorf("after 1 s: %d, want 200", r.code)
 	}
+	// Each 429 was held until the client's next token was due.
+	if want := []time.Duration{time.Second, 500 * time.Millisecond}; !slices.Equal(paused, want) {
+		t.Errorf("429 answers delayed %v, want %v", paused, want)
+	}
+	// With maxTarpitted answers already held, a 429 is sent at once.
+	for range maxTarpitted {
+		s.chart.tarpit <- struct{}{}
+	}
+	paused = nil
+	if r := getFrom(t, s, pic, a); r.code != 429 || len(paused) != 0 {
+		t.Errorf("429 with the tarpit full: %d, delayed %v, want sent at once", r.code, paused)
+	}
+	for range maxTarpitted {
+		<-s.chart.tarpit
+	}
 	// IPv6 clients are counted by /64.
 	for i := range 3 {
 		if r := getFrom(t, s, pic, "[2001:db8:1:2::"+strconv.Itoa(i+1)+"]:443"); r.code != 200 {
@@ -165,7 +183,7 @@ func TestChartRateTotal(t *testing.T) {
 		ChartRate: 1, ChartBurst: 5, ChartRateTotal: 2})
 	defer s.Close()
 	clock := &frozenClock{t: time.Unix(1_800_000_000, 0)}
-	s.chartLimit.now, s.chartTotal.now = clock.now, clock.now
+	s.chart.limit.now, s.chart.total.now = clock.now, clock.now
 	const pic = "/api/chart/sst.world.png?width=800&height=450"
 	for i, c := range []string{"192.0.2.1:1", "192.0.2.2:1"} {
 		if r := getFrom(t, s, pic, c); r.code != 200 {
@@ -176,9 +194,9 @@ func TestChartRateTotal(t *testing.T) {
 	if r.code != http.StatusServiceUnavailable || r.h.Get("Retry-After") != "1" {
 		t.Fatalf("past the total rate: %d Retry-After %q, want 503 and 1", r.code, r.h.Get("Retry-After"))
 	}
-	s.chartLimit.mu.Lock()
-	tokens := s.chartLimit.clients["192.0.2.3"].tokens
-	s.chartLimit.mu.Unlock()
+	s.chart.limit.mu.Lock()
+	tokens := s.chart.limit.clients["192.0.2.3"].tokens
+	s.chart.limit.mu.Unlock()
 	if tokens != 5 {
 		t.Errorf("refused client has %g tokens, want its full burst 5 back", tokens)
 	}

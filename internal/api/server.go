@@ -109,18 +109,17 @@ type Server struct {
 	metrics *metrics
 	dataCC  []string // Cache-Control of data responses
 
-	gen        atomic.Pointer[genCache] // the cache of the current data version
-	checked    atomic.Int64             // when the data version was last read (Unix ns)
-	checking   atomic.Bool              // a request is re-reading the data version
-	genMu      sync.Mutex               // serialises re-reads and Invalidate
-	building   atomic.Bool              // a background rebuild for a new data version is running
-	spillMu    sync.Mutex               // guards spillDir
-	spillDir   string                   // private folder of large cached bodies, made on first use
-	noSpill    bool                     // the folder could not be made: keep bodies in memory only
-	renders    chan struct{}            // one token per chart render in progress (Options.MaxRenders)
-	pictures   chan struct{}            // one token per PNG or SVG request in progress (Options.MaxRenders)
-	chartLimit *rateLimiter             // pictures per client (Options.ChartRate); nil: no limit
-	chartTotal *rateLimiter             // pictures of all clients (Options.ChartRateTotal); nil: no limit
+	gen      atomic.Pointer[genCache] // the cache of the current data version
+	checked  atomic.Int64             // when the data version was last read (Unix ns)
+	checking atomic.Bool              // a request is re-reading the data version
+	genMu    sync.Mutex               // serialises re-reads and Invalidate
+	building atomic.Bool              // a background rebuild for a new data version is running
+	spillMu  sync.Mutex               // guards spillDir
+	spillDir string                   // private folder of large cached bodies, made on first use
+	noSpill  bool                     // the folder could not be made: keep bodies in memory only
+	renders  chan struct{}            // one token per chart render in progress (Options.MaxRenders)
+	pictures chan struct{}            // one token per PNG or SVG request in progress (Options.MaxRenders)
+	chart    chartGates               // admission of PNG and SVG requests (chartguard.go)
 }
 
 // New returns the API handler for st (see the package comment for the
