@@ -31,7 +31,8 @@ import (
 //  3. Server-wide rate: Options.ChartRateTotal pictures per second for all
 //     clients together (default 25 per CPU), so that many clients, each
 //     within its own rate, cannot take the CPUs by sending bodies; past it,
-//     503 with Retry-After.
+//     503 with Retry-After, held like a 429, and the client's token is
+//     given back.
 //  4. Concurrency: at most Options.MaxRenders picture requests are built or
 //     sent at once; one that waits renderWait for a slot gets 503 with
 //     Retry-After (chartSlot).
@@ -116,12 +117,7 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 			// instead of thousands of times (a closed loop of 429s takes
 			// the CPUs as any request flood does). At most maxTarpitted
 			// answers wait at once; past that they are sent at once.
-			select {
-			case s.chart.tarpit <- struct{}{}:
-				s.chart.pause(r.Context(), min(wait, maxTarpitDelay))
-				<-s.chart.tarpit
-			default:
-			}
+			s.chart.hold(r.Context(), wait)
 			secs := retrySeconds(wait)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			s.writeError(w, r, http.StatusTooManyRequests, "too many chart pictures from this client: at most "+
@@ -140,6 +136,7 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 	if s.chart.total != nil {
 		if wait, ok := s.chart.total.take(""); !ok {
 			refund()
+			s.chart.hold(r.Context(), wait) // as for 429: no closed loop of 503s
 			w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
 			s.writeError(w, r, http.StatusServiceUnavailable, "chart server at its picture rate; retry shortly")
 			return nil, false
@@ -152,6 +149,17 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 		return nil, false
 	}
 	return release, true
+}
+
+// hold delays a refusal for rate by wait, at most maxTarpitDelay, unless
+// maxTarpitted refusals are held already (then it returns at once).
+func (g *chartGates) hold(ctx context.Context, wait time.Duration) {
+	select {
+	case g.tarpit <- struct{}{}:
+		g.pause(ctx, min(wait, maxTarpitDelay))
+		<-g.tarpit
+	default:
+	}
 }
 
 // sleepCtx waits d or until ctx ends.

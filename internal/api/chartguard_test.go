@@ -184,6 +184,8 @@ func TestChartRateTotal(t *testing.T) {
 	defer s.Close()
 	clock := &frozenClock{t: time.Unix(1_800_000_000, 0)}
 	s.chart.limit.now, s.chart.total.now = clock.now, clock.now
+	var paused []time.Duration
+	s.chart.pause = func(_ context.Context, d time.Duration) { paused = append(paused, d) }
 	const pic = "/api/chart/sst.world.png?width=800&height=450"
 	for i, c := range []string{"192.0.2.1:1", "192.0.2.2:1"} {
 		if r := getFrom(t, s, pic, c); r.code != 200 {
@@ -193,6 +195,9 @@ func TestChartRateTotal(t *testing.T) {
 	r := getFrom(t, s, pic, "192.0.2.3:1")
 	if r.code != http.StatusServiceUnavailable || r.h.Get("Retry-After") != "1" {
 		t.Fatalf("past the total rate: %d Retry-After %q, want 503 and 1", r.code, r.h.Get("Retry-After"))
+	}
+	if want := []time.Duration{500 * time.Millisecond}; !slices.Equal(paused, want) {
+		t.Errorf("503 for the total rate delayed %v, want %v (the next picture at 2 per second)", paused, want)
 	}
 	s.chart.limit.mu.Lock()
 	tokens := s.chart.limit.clients["192.0.2.3"].tokens
