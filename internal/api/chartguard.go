@@ -117,8 +117,7 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 			// instead of thousands of times (a closed loop of 429s takes
 			// the CPUs as any request flood does). At most maxTarpitted
 			// answers wait at once; past that they are sent at once.
-			s.chart.hold(r.Context(), wait)
-			secs := retrySeconds(wait)
+			secs := retrySeconds(wait - s.chart.hold(r.Context(), wait))
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			s.writeError(w, r, http.StatusTooManyRequests, "too many chart pictures from this client: at most "+
 				strconv.FormatFloat(s.chart.limit.rate, 'g', -1, 64)+" per second after a burst of "+
@@ -136,8 +135,8 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 	if s.chart.total != nil {
 		if wait, ok := s.chart.total.take(""); !ok {
 			refund()
-			s.chart.hold(r.Context(), wait) // as for 429: no closed loop of 503s
-			w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
+			held := s.chart.hold(r.Context(), wait) // as for 429: no closed loop of 503s
+			w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(wait-held)))
 			s.writeError(w, r, http.StatusServiceUnavailable, "chart server at its picture rate; retry shortly")
 			return nil, false
 		}
@@ -152,13 +151,17 @@ func (s *Server) admitPicture(w http.ResponseWriter, r *http.Request) (release f
 }
 
 // hold delays a refusal for rate by wait, at most maxTarpitDelay, unless
-// maxTarpitted refusals are held already (then it returns at once).
-func (g *chartGates) hold(ctx context.Context, wait time.Duration) {
+// maxTarpitted refusals are held already (then it returns at once), and
+// returns the delay, which the Retry-After of the refusal leaves out.
+func (g *chartGates) hold(ctx context.Context, wait time.Duration) time.Duration {
 	select {
 	case g.tarpit <- struct{}{}:
-		g.pause(ctx, min(wait, maxTarpitDelay))
+		d := min(wait, maxTarpitDelay)
+		g.pause(ctx, d)
 		<-g.tarpit
+		return d
 	default:
+		return 0
 	}
 }
 
@@ -172,7 +175,8 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 	}
 }
 
-// retrySeconds is the Retry-After of a wait: whole seconds, at least one.
+// retrySeconds is the Retry-After of a wait: whole seconds, at least one
+// (a client answered at the moment its token is due retries a second later).
 func retrySeconds(wait time.Duration) int { return max(1, int(math.Ceil(wait.Seconds()))) }
 
 // defaultChartRateTotal is the number of pictures per second the server

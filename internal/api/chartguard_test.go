@@ -301,3 +301,24 @@ func TestRateLimiterBounded(t *testing.T) {
 		t.Errorf("refilled buckets were not forgotten: %d buckets", len(l.clients))
 	}
 }
+
+// TestRetryAfterLeavesOutHold: a 429 is held for at most a second, and its
+// Retry-After counts the rest of the wait (at 0.2 pictures per second, a
+// 5 s wait: held 1 s, Retry-After 4).
+func TestRetryAfterLeavesOutHold(t *testing.T) {
+	s := NewServer(realStore(t), Options{Version: "test", Now: func() time.Time { return fixedNow }, Logger: slog.New(slog.DiscardHandler),
+		ChartRate: 0.2, ChartBurst: 1})
+	defer s.Close()
+	clock := &frozenClock{t: time.Unix(1_800_000_000, 0)}
+	s.chart.limit.now = clock.now
+	var paused []time.Duration
+	s.chart.pause = func(_ context.Context, d time.Duration) { paused = append(paused, d) }
+	const pic = "/api/chart/sst.world.png?width=800&height=450"
+	if r := getFrom(t, s, pic, "203.0.113.9:1"); r.code != 200 {
+		t.Fatalf("first picture: %d %s", r.code, r.body)
+	}
+	r := getFrom(t, s, pic, "203.0.113.9:1")
+	if r.code != 429 || r.h.Get("Retry-After") != "4" || !slices.Equal(paused, []time.Duration{maxTarpitDelay}) {
+		t.Errorf("second picture: %d Retry-After %q held %v, want 429, 4 and [1s]", r.code, r.h.Get("Retry-After"), paused)
+	}
+}
