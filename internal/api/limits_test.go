@@ -15,23 +15,55 @@ import (
 )
 
 // TestChartSizesBounded is the regression test of finding 1: sizes above
-// the maximum are clamped, distinct sizes collapse onto a few renders, and
-// the rendered image has the snapped size.
+// the maximum are redirected to the clamped, drawn size without a render,
+// the 16 distinct oversized widths of the attack collapse onto one URL and
+// one render, and the image has the drawn size.
 func TestChartSizesBounded(t *testing.T) {
 	s := NewServer(realStore(t), Options{Version: "test", Now: func() time.Time { return fixedNow }, Logger: slog.New(slog.DiscardHandler)})
 	defer s.Close()
+	renders := func() int {
+		gc := s.current(context.Background())
+		gc.mu.Lock()
+		defer gc.mu.Unlock()
+		n := 0
+		for k := range gc.entries {
+			if strings.HasPrefix(k, "render|") {
+				n++
+			}
+		}
+		return n
+	}
+	const drawn = "/api/chart/sst.world.png?height=1600&kind=spaghetti&width=2400"
 	var wg sync.WaitGroup
+	locs := make([]string, 16)
 	codes := make([]int, 16)
 	for i := range 16 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r := get(t, s, "/api/chart/sst.world.png?kind=spaghetti&width=39"+strconv.Itoa(10+i)+"&height=4000")
+			codes[i], locs[i] = r.code, r.h.Get("Location")
+		}()
+	}
+	wg.Wait()
+	for i := range 16 {
+		if codes[i] != http.StatusPermanentRedirect || locs[i] != drawn {
+			t.Errorf("width 39%d: %d Location %q, want 308 to %s", 10+i, codes[i], locs[i], drawn)
+		}
+	}
+	if n := renders(); n != 0 {
+		t.Errorf("redirects rendered %d pictures, want none", n)
+	}
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := get(t, s, locs[i])
 			codes[i] = r.code
 			if r.code == 200 {
 				img, _, err := image.Decode(bytes.NewReader(r.body))
 				if err != nil || img.Bounds().Dx() != MaxChartWidth || img.Bounds().Dy() != MaxChartHeight {
-					t.Errorf("width 39%d: %v %v, want %dx%d", 10+i, err, img.Bounds(), MaxChartWidth, MaxChartHeight)
+					t.Errorf("%s: %v %v, want %dx%d", locs[i], err, img.Bounds(), MaxChartWidth, MaxChartHeight)
 				}
 			}
 		}()
@@ -42,17 +74,8 @@ func TestChartSizesBounded(t *testing.T) {
 			t.Errorf("request %d: status %d", i, c)
 		}
 	}
-	gc := s.current(context.Background())
-	gc.mu.Lock()
-	renders := 0
-	for k := range gc.entries {
-		if strings.HasPrefix(k, "render|") {
-			renders++
-		}
-	}
-	gc.mu.Unlock()
-	if renders != 1 {
-		t.Errorf("16 distinct oversized widths made %d cached renders, want 1", renders)
+	if n := renders(); n != 1 {
+		t.Errorf("16 distinct oversized widths made %d cached renders, want 1", n)
 	}
 	for in, want := range map[int]int{300: 400, 401: 800, 1200: 1200, 1201: 1600, 2401: MaxChartWidth, 1 << 19: MaxChartWidth} {
 		if got := snapSize(min(in, MaxChartWidth), chartWidths); got != want {

@@ -278,7 +278,15 @@ func (s *Server) openAPI() map[string]any {
 				"description": "The language of the answer's words: en, zh-Hant or zh-Hans.", "schema": map[string]any{"type": "string"}}}
 		}
 		if rt.name == "getChart" {
-			responses["503"] = errResp("Render slots busy (retry after Retry-After), or a chart in zh-Hant/zh-Hans asked on a server without a CJK font: the message names the package to install (fonts-noto-cjk) and STOCKTAKE_CJK_FONT.")
+			// Admission of PNG and SVG pictures (chartguard.go).
+			responses["308"] = map[string]any{"description": "PNG or SVG at a width or height that is not a drawn size: the same request at the drawn size (Location; the query re-encoded in key order).",
+				"headers": map[string]any{"Location": map[string]any{"schema": map[string]any{"type": "string"}}}}
+			retry := map[string]any{"Retry-After": map[string]any{"description": "Seconds to wait before retrying.", "schema": map[string]any{"type": "integer"}}}
+			tooMany := errResp("This client (IPv4 address or IPv6 /64) fetched more PNG or SVG pictures than its rate (default 2 per second after a burst of 20).")
+			tooMany["headers"] = retry
+			busy := errResp("The chart server is busy (every render slot taken, a render past its budget, or the server-wide picture rate reached), or a chart in zh-Hant/zh-Hans was asked of a server without a CJK font: the message names the package to install (fonts-noto-cjk) and STOCKTAKE_CJK_FONT.")
+			busy["headers"] = retry
+			responses["429"], responses["503"] = tooMany, busy
 		}
 		op := map[string]any{"operationId": rt.name, "summary": rt.summary, "tags": []string{rt.tag}, "responses": responses}
 		desc := rt.description

@@ -86,6 +86,17 @@ type Options struct {
 	// every slot taken for 250 ms gets 503 with Retry-After. 0 means half
 	// the CPUs, at least one.
 	MaxRenders int
+	// ChartRate is the number of PNG or SVG pictures per second one client
+	// (IPv4 address or IPv6 /64) may fetch after a burst of ChartBurst; a
+	// request past it gets 429 with Retry-After (chartguard.go). 0 means 2
+	// per second; below 0, no per-client limit. ChartBurst 0 means 20.
+	ChartRate  float64
+	ChartBurst int
+	// ChartRateTotal is the number of PNG or SVG pictures per second the
+	// server sends to all clients together (burst: one second's worth); a
+	// request past it gets 503 with Retry-After. 0 means 25 per CPU
+	// (GOMAXPROCS); below 0, no limit.
+	ChartRateTotal float64
 }
 
 // Server is the API handler. It is safe for concurrent use.
@@ -108,6 +119,7 @@ type Server struct {
 	noSpill  bool                     // the folder could not be made: keep bodies in memory only
 	renders  chan struct{}            // one token per chart render in progress (Options.MaxRenders)
 	pictures chan struct{}            // one token per PNG or SVG request in progress (Options.MaxRenders)
+	chart    chartGates               // admission of PNG and SVG requests (chartguard.go)
 }
 
 // New returns the API handler for st (see the package comment for the
@@ -142,6 +154,8 @@ func NewServer(st *store.Store, opts Options) *Server {
 		dataCC: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second)) + ", must-revalidate"}}
 	s.renders = make(chan struct{}, opts.MaxRenders)
 	s.pictures = make(chan struct{}, opts.MaxRenders)
+	s.initChartGates(&opts)
+	s.opts = opts
 	s.routes = s.routeTable()
 	s.metrics = newMetrics(s.routes)
 	for _, rt := range s.routes {
@@ -225,12 +239,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	sw := securityHeaders{w}
 	if isPicture(r.URL.Path) {
-		// Pictures are large (up to about a megabyte): at most
+		// Pictures are large (up to about a megabyte): non-drawn sizes are
+		// redirected, each client is rate limited, and at most
 		// Options.MaxRenders of them are built or sent at once, so that
-		// chart traffic cannot take every CPU from the other endpoints.
-		release, ok := s.chartSlot(r.Context())
+		// chart traffic cannot take every CPU from the other endpoints
+		// (chartguard.go).
+		release, ok := s.admitPicture(sw, r)
 		if !ok {
-			s.writeError(sw, r, http.StatusServiceUnavailable, "chart server busy; retry shortly")
 			return
 		}
 		defer release()
