@@ -70,8 +70,14 @@ func reconcileFrom(changed obs.Date) obs.Date {
 // Cost: when detection last completed for the version before the update
 // (the usual case), only the events from reconcileFrom(earliest changed
 // date) on are read and reconciled, so an update that appends a few days
-// touches about a year of events, not the series' history. The facts
-// themselves are computed in memory in one pass over each series.
+// touches about a year of events, not the series' history. The facts are
+// computed in one pass from the running records stored at the latest valid
+// checkpoint (1 January of one of the last three years of data, migration
+// 00010) at or before 1 January of that window's year, reading only the
+// values from it on (less checkpointMargin days); without one (first scan,
+// a revision before every checkpoint, a restore, missed versions of
+// unknown extent, national series) the whole series is read. The
+// checkpoints are rewritten in the same transaction as the events.
 //
 // Baseline rule: the first Detect of a dataset stores everything it finds
 // as historical and delivers nothing. Later calls return in newEvents the
@@ -80,14 +86,23 @@ func reconcileFrom(changed obs.Date) obs.Date {
 // historical ones. Detect is idempotent: a second call on the same data
 // changes nothing and returns nothing.
 func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versionID int64) (newEvents, retracted []Event, err error) {
+	newEvents, retracted, _, err = detect(ctx, st, ds, versionID, true)
+	return newEvents, retracted, err
+}
+
+// detect is Detect; with useCheckpoints false it reads every series whole
+// (the full scan the checkpointed detection must agree with). It also
+// returns, per non-national indicator computed, the date of the checkpoint
+// its facts were computed from (math.MinInt32: the whole series).
+func detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versionID int64, useCheckpoints bool) (newEvents, retracted []Event, starts map[string]obs.Date, err error) {
 	sm := SmoothingFor(ds)
 	window := obs.Date(math.MinInt32)
 	if scanned, _, ok, err := st.EventScan(ctx, ds.ID); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	} else if ok && scanned < versionID {
 		changed, any, known, err := st.ChangedSince(ctx, ds.ID, scanned, versionID)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		switch {
 		case known && !any:
@@ -96,18 +111,18 @@ func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versio
 			window = reconcileFrom(changed)
 		}
 	}
-	all, err := computeDataset(ctx, st, ds, sm, window)
+	all, err := computeDataset(ctx, st, ds, sm, window, useCheckpoints)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	tx, err := st.BeginEvents(ctx, time.Now())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer tx.Rollback()
 	baselined, err := tx.Baselined(ds.ID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	baseline := !baselined
 	if baseline {
@@ -115,8 +130,8 @@ func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versio
 			// A baseline reconciles everything, so it needs the facts of
 			// the whole series (the scan marker said otherwise: a store
 			// whose baseline row is missing).
-			if all, err = computeDataset(ctx, st, ds, sm, math.MinInt32); err != nil {
-				return nil, nil, err
+			if all, err = computeDataset(ctx, st, ds, sm, math.MinInt32, false); err != nil {
+				return nil, nil, nil, err
 			}
 		}
 		window = math.MinInt32
@@ -125,23 +140,23 @@ func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versio
 	for _, f := range all {
 		n, r, err := reconcile(tx, ds, f, sm, versionID, baseline, window)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		newIDs, retIDs = append(newIDs, n...), append(retIDs, r...)
 	}
 	if err := storeCheckpoints(tx, ds.ID, all); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if baseline {
 		if err := tx.MarkBaseline(ds.ID, versionID); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	if err := tx.MarkScanned(ds.ID, versionID); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	load := func(ids []int64) ([]Event, error) {
 		var out []Event
@@ -156,12 +171,20 @@ func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versio
 		return out, nil
 	}
 	if newEvents, err = load(newIDs); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if retracted, err = load(retIDs); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return newEvents, retracted, nil
+	starts = map[string]obs.Date{}
+	for _, f := range all {
+		for _, sf := range f.series {
+			if sf.plan != nil {
+				starts[f.ind.ID] = sf.plan.start
+			}
+		}
+	}
+	return newEvents, retracted, starts, nil
 }
 
 // computeDataset computes the facts of every default indicator of ds from
@@ -172,8 +195,9 @@ func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versio
 // the facts from it on are computed; otherwise (window math.MinInt32, no
 // usable checkpoint, national series) the whole series is read and every
 // fact computed. The facts dated on or after the checkpoint are the same
-// either way (TestIncrementalEqualsFullScan).
-func computeDataset(ctx context.Context, st store.EventStore, ds catalog.Dataset, sm analysis.Smoothing, window obs.Date) ([]indFacts, error) {
+// either way (TestIncrementalEqualsFullScan). With useCheckpoints false
+// every series is read whole.
+func computeDataset(ctx context.Context, st store.EventStore, ds catalog.Dataset, sm analysis.Smoothing, window obs.Date, useCheckpoints bool) ([]indFacts, error) {
 	sn, err := st.Snapshot(ctx)
 	if err != nil {
 		return nil, err
@@ -225,7 +249,11 @@ func computeDataset(ctx context.Context, st store.EventStore, ds catalog.Dataset
 			all = append(all, f)
 			continue
 		}
-		sf, ok, err := computeSeries(ctx, sn, cks, ds, ind, sm, window, limit)
+		w := window
+		if !useCheckpoints {
+			w = math.MinInt32
+		}
+		sf, ok, err := computeSeries(ctx, sn, cks, ds, ind, sm, w, limit)
 		if err != nil {
 			return nil, fmt.Errorf("alerts: reading %s: %w", ind.ID, err)
 		}
