@@ -271,3 +271,99 @@ func TestIncrementalEqualsFullScan(t *testing.T) {
 		})
 	}
 }
+
+// TestResumeFromEveryCheckpoint checks scanSeries' contract on whole real
+// series: for the state at 1 January of every year (after the first), the
+// facts computed from that state (encoded and decoded as stored) and the
+// values from checkpointMargin days before it are exactly the facts of the
+// whole scan dated on or after it, and the states the resumed scan reaches
+// at later checkpoints are those of the whole scan. The series cover
+// smoothing with gap filling over NSIDC's every-other-day era (both
+// hemispheres, highs, lows and year-extremes), a daily series without
+// smoothing and a monthly one.
+func TestResumeFromEveryCheckpoint(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := openStore(t, testutil.DB(t))
+	defer st.Close()
+	var sets []catalog.Dataset
+	for _, id := range []string{"climate-reanalyzer-sst.world", "nsidc-g02135-north-v3", "nsidc-g02135-south-v3", "noaa-gml-co2-mlo-monthly"} {
+		sets = append(sets, dataset(t, id))
+	}
+	if _, err := ingest.Run(ctx, st, sets, ingest.Options{Mirror: testutil.SharedData(t)}); err != nil {
+		t.Fatal(err)
+	}
+	everyYear := func(first, last, after obs.Date) []obs.Date {
+		var out []obs.Date
+		for y := first.Year() + 1; y <= last.Year(); y++ {
+			if d := obs.NewDate(y, 1, 1); d > after {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	render := func(fs []fact) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, fmt.Sprintf("%+v", f))
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, ds := range sets {
+		ind := ds.Indicators[0]
+		se, _, err := st.Series(ctx, catalog.Ref{Dataset: ds, Indicator: ind}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sm := SmoothingFor(ds)
+		whole, states := scanSeriesAt(se, ind, sm, nil, everyYear)
+		if len(states) < 10 || len(whole) < 100 {
+			t.Fatalf("%s: %d facts and %d checkpoints: too few to check", ind.ID, len(whole), len(states))
+		}
+		for i, s := range states {
+			b, err := s.encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec, err := decodeState(b, s.Date, len(Directions(ind)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			part := se
+			part.Points = nil
+			for _, p := range se.Points {
+				if p.Date >= s.Date-checkpointMargin {
+					part.Points = append(part.Points, p)
+				}
+			}
+			got, later := scanSeriesAt(part, ind, sm, dec, everyYear)
+			var want []fact
+			for _, f := range whole {
+				if f.date >= s.Date {
+					want = append(want, f)
+				}
+			}
+			g, w := render(got), render(want)
+			if !slices.Equal(g, w) {
+				for k := 0; k < min(len(g), len(w)); k++ {
+					if g[k] != w[k] {
+						t.Fatalf("%s from %s: %d facts, want %d; first difference:\n got %s\nwant %s", ind.ID, s.Date, len(g), len(w), g[k], w[k])
+					}
+				}
+				t.Fatalf("%s from %s: %d facts, want %d", ind.ID, s.Date, len(g), len(w))
+			}
+			if len(later) != len(states)-i-1 {
+				t.Fatalf("%s from %s: %d later checkpoints, want %d", ind.ID, s.Date, len(later), len(states)-i-1)
+			}
+			for k, l := range later {
+				lb, _ := l.encode()
+				wb, _ := states[i+1+k].encode()
+				if string(lb) != string(wb) {
+					t.Fatalf("%s from %s: state at %s differs from the whole scan's", ind.ID, s.Date, l.Date)
+				}
+			}
+		}
+		t.Logf("%s: %d facts, resumed from %d checkpoints", ind.ID, len(whole), len(states))
+	}
+}

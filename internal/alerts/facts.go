@@ -187,6 +187,18 @@ func rulesOf(ind catalog.Indicator, freq obs.Frequency, sm analysis.Smoothing) s
 // the whole series returns for those dates. The states returned are all
 // dated after start.Date (none when nothing is compared).
 func scanSeries(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing, start *runState, checkpoints bool) ([]fact, []*runState) {
+	var at func(first, last, after obs.Date) []obs.Date
+	if checkpoints {
+		at = checkpointDates
+	}
+	return scanSeriesAt(se, ind, sm, start, at)
+}
+
+// scanSeriesAt is scanSeries with the checkpoint dates chosen by at (given
+// the first and last compared dates and the date of start; nil: none),
+// which must return 1 Januaries after start's date, after the first
+// compared date and not after the last, ascending.
+func scanSeriesAt(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing, start *runState, at func(first, last, after obs.Date) []obs.Date) ([]fact, []*runState) {
 	raw := se.Points
 	from := obs.Date(math.MinInt32)
 	if start != nil {
@@ -207,8 +219,8 @@ func scanSeries(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing, sta
 		start = &runState{Date: from, First: pts[0].Date}
 	}
 	var cps []obs.Date
-	if checkpoints && lo < len(pts) {
-		cps = checkpointDates(start.First, pts[len(pts)-1].Date, from)
+	if at != nil && lo < len(pts) {
+		cps = at(start.First, pts[len(pts)-1].Date, from)
 	}
 	states := make([]*runState, len(cps))
 	for k, d := range cps {
