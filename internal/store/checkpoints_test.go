@@ -87,7 +87,9 @@ func TestAlertCheckpoints(t *testing.T) {
 	if got := checkpointList(t, s); got != want {
 		t.Fatalf("after a rollback:\n got %s\nwant %s", got, want)
 	}
-	write(true, func(tx *EventTx) error { return tx.DeleteCheckpoints("ds", map[string]map[string]bool{"x": {"": true}}) })
+	write(true, func(tx *EventTx) error {
+		return tx.DeleteCheckpoints("ds", map[string]map[string]bool{"x": {"": true}})
+	})
 	want = fmt.Sprintf("x/ 2021-01-01 r v%d %q;x/ 2022-01-01 r2 v%d \"new\";x/ 2023-01-01 r2 v%d \"c\";", v1.VersionID, blob, v2.VersionID, v2.VersionID)
 	if got := checkpointList(t, s); got != want {
 		t.Fatalf("after DeleteCheckpoints:\n got %s\nwant %s", got, want)
