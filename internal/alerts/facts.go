@@ -155,13 +155,6 @@ func margin(dir string, a, b float64) float64 {
 
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
-// computeFacts returns every fact the series supports in its current data.
-// raw are the stored points; daily series are compared after smoothing sm.
-func computeFacts(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing) []fact {
-	facts, _ := scanSeries(se, ind, sm, nil, false)
-	return facts
-}
-
 // rulesOf names the judging rules under which the running state of a
 // series is computed: a checkpoint stored under other rules (another
 // smoothing, resolution, direction, warm-up or state format) is not used.
@@ -175,8 +168,10 @@ func rulesOf(ind catalog.Indicator, freq obs.Frequency, sm analysis.Smoothing) s
 		ResolutionFor(ind, freq, AllTime, smName), ResolutionFor(ind, freq, MonthRec, "none"), StreakWarmUpYears)
 }
 
-// scanSeries computes the facts of a series and, when checkpoints is set,
-// the running state at the dates checkpointDates chooses.
+// scanSeries computes the facts (record events) a series supports in its
+// current data, daily series compared after smoothing sm, and, when
+// checkpoints is set, the running state at the dates checkpointDates
+// chooses.
 //
 // With start nil, raw (se.Points) is the whole series and every fact is
 // returned. With start, the running state at start.Date (computed from the
@@ -392,16 +387,11 @@ func afterWarmUp(recs []fact, first obs.Date) []fact {
 	return nil
 }
 
-// streakFacts turns record facts (in date order) into streak facts: one
-// when a run of consecutive records reaches a milestone. The previous holder
-// is the longest earlier run (Value its length, Date its last period).
-func streakFacts(recs []fact, dir string, next func(a, b obs.Date) bool, milestones []int) []fact {
-	out, _ := streakRun(recs, dir, next, milestones, streakState{}, nil)
-	return out
-}
-
-// streakRun is streakFacts continuing from the run state st of the record
-// facts before recs, with the run state at each checkpoint date.
+// streakRun turns record facts (in date order) into streak facts: one when
+// a run of consecutive records reaches a milestone. The previous holder is
+// the longest earlier run (Value its length, Date its last period). It
+// continues from the run state st of the record facts before recs and
+// returns the run state at each checkpoint date.
 func streakRun(recs []fact, dir string, next func(a, b obs.Date) bool, milestones []int, st streakState, cps []obs.Date) ([]fact, []streakState) {
 	var out []fact
 	states := make([]streakState, len(cps))
