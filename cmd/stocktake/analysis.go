@@ -11,15 +11,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/present"
 	"github.com/stocktake/stocktake/internal/query"
 )
 
-// This file wires the records engine (internal/analysis) to the command line:
-// extremes, records, climatology and trend. Flag problems are usage errors
-// (exit 2); missing data are data errors (exit 1).
+// This file wires the records questions (internal/query, which calls the
+// records engine internal/analysis) to the command line: extremes, records,
+// climatology and trend. Flag problems are usage errors (exit 2); missing
+// data are data errors (exit 1).
 
 func newExtremesCmd() *cobra.Command {
 	var entity, month, kind, smooth, year string
@@ -89,8 +89,8 @@ the published precision (5-day means at one more digit).`,
 
 // printAnnualExtremes prints the answer of extremes --annual-ranking: one
 // row per year in rank order, "2023 maximum: lowest of 46".
-func printAnnualExtremes(out io.Writer, ref catalog.Ref, r analysis.AnnualExtremesRanking) error {
-	what := map[analysis.Kind]string{analysis.Max: "maximum", analysis.Min: "minimum"}[r.Kind]
+func printAnnualExtremes(out io.Writer, ref catalog.Ref, r query.AnnualExtremesRanking) error {
+	what := map[query.ExtremeKind]string{query.KindMax: "maximum", query.KindMin: "minimum"}[r.Kind]
 	fmt.Fprintf(out, "%s: annual %s of %d complete years, %s (smoothing %s), %s\n", label(r.Indicator, string(r.Entity)), what, r.Of, r.Order, r.Smoothing, unitWithBaseline(ref, ref.Indicator.Unit))
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "YEAR\tDATE\tVALUE\tRANK")
@@ -262,7 +262,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 				r := *res.Year
 				res0 := ref.Indicator.Resolution
 				if r.Smoothing.String() != "none" {
-					res0 = analysis.MeanResolution(res0)
+					res0 = query.MeanResolution(res0)
 				}
 				ties := len(r.TiedDays) + len(r.TiedAllTime)
 				fmt.Fprintf(out, "%s %d: %d %s records for the date, %d all-time records, %d %s (as of %s; %s, smoothing %s)\n",
@@ -274,7 +274,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 					}
 					return d
 				}
-				table := func(title string, rows []analysis.DayRecord) {
+				table := func(title string, rows []query.DayRecord) {
 					if len(rows) == 0 {
 						return
 					}
@@ -317,7 +317,7 @@ own day; the default) or daycount (day N since 1 January, as Climate Reanalyzer)
 }
 
 // printAnnualRank prints the answer of records --annual.
-func printAnnualRank(out io.Writer, ref catalog.Ref, r analysis.AnnualRank) error {
+func printAnnualRank(out io.Writer, ref catalog.Ref, r query.AnnualRank) error {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	unit := unitWithBaseline(ref, r.Unit)
 	fmt.Fprintf(tw, "indicator\t%s\n", label(r.Indicator, string(r.Entity)))
@@ -327,7 +327,7 @@ func printAnnualRank(out io.Writer, ref catalog.Ref, r analysis.AnnualRank) erro
 		u = " ± " + present.ValueAt(*r.Uncertainty95, r.Resolution) + " (95%)"
 	}
 	fmt.Fprintf(tw, "annual value\t%s%s %s (%s)\n", present.ValueAt(r.Value, r.Resolution), u, unit, r.Basis)
-	fmt.Fprintf(tw, "rank\t%s of %d years (rank %d from the %s)\n", r.Label, r.Of, r.Rank, map[analysis.Kind]string{analysis.Max: "highest", analysis.Min: "lowest"}[r.Kind])
+	fmt.Fprintf(tw, "rank\t%s of %d years (rank %d from the %s)\n", r.Label, r.Of, r.Rank, map[query.ExtremeKind]string{query.KindMax: "highest", query.KindMin: "lowest"}[r.Kind])
 	fmt.Fprintf(tw, "tied at the published precision\t%s\n", present.YearsText(r.TiedAtPrecision))
 	prevLabel := ""
 	if r.Previous != nil {

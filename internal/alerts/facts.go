@@ -4,8 +4,10 @@
 package alerts
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
@@ -153,16 +155,74 @@ func margin(dir string, a, b float64) float64 {
 
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
-// computeFacts returns every fact the series supports in its current data.
-// raw are the stored points; daily series are compared after smoothing sm.
-func computeFacts(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing) []fact {
+// rulesOf names the judging rules under which the running state of a
+// series is computed: a checkpoint stored under other rules (another
+// smoothing, resolution, direction, warm-up or state format) is not used.
+func rulesOf(ind catalog.Indicator, freq obs.Frequency, sm analysis.Smoothing) string {
+	smName := "none"
+	if freq == obs.Daily {
+		smName = sm.String()
+	}
+	return fmt.Sprintf("v1 freq=%s dirs=%s both=%t sm=%s fill=%d res=%g month-res=%g warm-up=%d",
+		freq, strings.Join(Directions(ind), ","), ind.Direction == catalog.Both, smName, sm.Fill,
+		ResolutionFor(ind, freq, AllTime, smName), ResolutionFor(ind, freq, MonthRec, "none"), StreakWarmUpYears)
+}
+
+// scanSeries computes the facts (record events) a series supports in its
+// current data, daily series compared after smoothing sm, and, when
+// checkpoints is set, the running state at the dates checkpointDates
+// chooses.
+//
+// With start nil, raw (se.Points) is the whole series and every fact is
+// returned. With start, the running state at start.Date (computed from the
+// values dated before it), raw must hold every stored point from
+// start.Date − checkpointMargin on (the points before start.Date feed the
+// smoothing, the gap filling and the year-extreme look-back only), and the
+// facts dated on or after start.Date are returned: exactly those a scan of
+// the whole series returns for those dates. The states returned are all
+// dated after start.Date (none when nothing is compared).
+func scanSeries(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing, start *runState, checkpoints bool) ([]fact, []*runState) {
+	var at func(first, last, after obs.Date) []obs.Date
+	if checkpoints {
+		at = checkpointDates
+	}
+	return scanSeriesAt(se, ind, sm, start, at)
+}
+
+// scanSeriesAt is scanSeries with the checkpoint dates chosen by at (given
+// the first and last compared dates and the date of start; nil: none),
+// which must return 1 Januaries after start's date, after the first
+// compared date and not after the last, ascending.
+func scanSeriesAt(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing, start *runState, at func(first, last, after obs.Date) []obs.Date) ([]fact, []*runState) {
 	raw := se.Points
-	if len(raw) == 0 {
-		return nil
+	from := obs.Date(math.MinInt32)
+	if start != nil {
+		from = start.Date
 	}
 	pts := raw
 	if se.Frequency == obs.Daily && !sm.None() {
 		pts = sm.Apply(raw)
+	}
+	lo := 0 // pts[lo:] are the points the running passes process
+	for lo < len(pts) && pts[lo].Date < from {
+		lo++
+	}
+	if start == nil {
+		if len(pts) == 0 {
+			return nil, nil
+		}
+		start = &runState{Date: from, First: pts[0].Date}
+	}
+	var cps []obs.Date
+	if at != nil && lo < len(pts) {
+		cps = at(start.First, pts[len(pts)-1].Date, from)
+	}
+	states := make([]*runState, len(cps))
+	for k, d := range cps {
+		states[k] = &runState{Date: d}
+	}
+	for _, s := range states {
+		s.First = start.First
 	}
 	fill := 0
 	if sm.Fill > 0 {
@@ -175,24 +235,51 @@ func computeFacts(se obs.Series, ind catalog.Indicator, sm analysis.Smoothing) [
 	jv := judge{ResolutionFor(ind, se.Frequency, AllTime, smName)}
 	jm := judge{ResolutionFor(ind, se.Frequency, MonthRec, "none")}
 	var out []fact
-	for _, dir := range Directions(ind) {
-		out = append(out, allTimeFacts(pts, dir, jv)...)
+	for di, dir := range Directions(ind) {
+		var st dirState
+		if di < len(start.Dirs) {
+			st = start.Dirs[di]
+		}
+		next := make([]dirState, len(cps))
+		facts, bests := allTimeRun(pts[lo:], dir, jv, st.All, cps)
+		out = append(out, facts...)
+		for k := range cps {
+			next[k].All = bests[k]
+		}
 		switch se.Frequency {
 		case obs.Daily:
-			days := slotFacts(pts, dir, analysis.Calendar, DayRecord, jv)
+			days, slots := slotRun(pts[lo:], dir, analysis.Calendar, DayRecord, jv, st.Slots, cps)
 			out = append(out, days...)
-			out = append(out, streakFacts(afterWarmUp(days, pts[0].Date), dir, func(a, b obs.Date) bool { return b == a+1 }, DailyStreakMilestones)...)
-			out = append(out, monthFacts(raw, dir, fill, jm)...)
+			streaks, runs := streakRun(afterWarmUp(days, start.First), dir, func(a, b obs.Date) bool { return b == a+1 }, DailyStreakMilestones, st.Streak, cps)
+			out = append(out, streaks...)
+			months, monthBests := monthRun(raw, from, dir, fill, jm, st.Months, cps)
+			out = append(out, months...)
+			var earlier [][]pt
 			if ind.Direction == catalog.Both {
-				out = append(out, yearExtremeFacts(pts, dir, jv)...)
+				var ye []fact
+				ye, earlier = yearExtremeRun(pts, lo, start.First, dir, jv, st.Earlier, cps)
+				out = append(out, ye...)
+			}
+			for k := range cps {
+				next[k].Slots, next[k].Streak, next[k].Months = slots[k], runs[k], monthBests[k]
+				if earlier != nil {
+					next[k].Earlier = earlier[k]
+				}
 			}
 		case obs.Monthly:
-			months := slotFacts(pts, dir, analysis.Month, MonthRec, jv)
+			months, slots := slotRun(pts[lo:], dir, analysis.Month, MonthRec, jv, st.Slots, cps)
 			out = append(out, months...)
-			out = append(out, streakFacts(afterWarmUp(months, pts[0].Date), dir, func(a, b obs.Date) bool { return monthIndex(b) == monthIndex(a)+1 }, MonthlyStreakMilestones)...)
+			streaks, runs := streakRun(afterWarmUp(months, start.First), dir, func(a, b obs.Date) bool { return monthIndex(b) == monthIndex(a)+1 }, MonthlyStreakMilestones, st.Streak, cps)
+			out = append(out, streaks...)
+			for k := range cps {
+				next[k].Slots, next[k].Streak = slots[k], runs[k]
+			}
+		}
+		for k := range cps {
+			states[k].Dirs = append(states[k].Dirs, next[k])
 		}
 	}
-	return out
+	return out, states
 }
 
 func monthIndex(d obs.Date) int {
@@ -200,19 +287,46 @@ func monthIndex(d obs.Date) int {
 	return y*12 + m - 1
 }
 
+// capture calls snap(k) for every checkpoint cps[k] not yet captured
+// (k from *next on) that is on or before date d: the running state then
+// holds exactly the values dated before cps[k]. Call it before processing
+// the element dated d, and with d = math.MaxInt32 after the last one.
+func capture(cps []obs.Date, next *int, d obs.Date, snap func(k int)) {
+	for *next < len(cps) && cps[*next] <= d {
+		snap(*next)
+		*next++
+	}
+}
+
 // allTimeFacts: each value strictly beyond every earlier value.
 func allTimeFacts(pts []obs.Point, dir string, j judge) []fact {
+	out, _ := allTimeRun(pts, dir, j, nil, nil)
+	return out
+}
+
+// allTimeRun is allTimeFacts continuing from best (the best value before
+// pts; nil: none), with the best value at each checkpoint date.
+func allTimeRun(pts []obs.Point, dir string, j judge, best *pt, cps []obs.Date) ([]fact, []*pt) {
 	var out []fact
-	best := -1
-	for i, p := range pts {
-		if best >= 0 && j.beats(dir, p.Value, pts[best].Value) {
-			out = append(out, withPrev(fact{kind: AllTime, dir: dir, date: p.Date, value: round6(p.Value)}, pts[best]))
-		}
-		if best < 0 || j.beats(dir, p.Value, pts[best].Value) {
-			best = i
+	states := make([]*pt, len(cps))
+	k := 0
+	snap := func(i int) {
+		if best != nil {
+			b := *best
+			states[i] = &b
 		}
 	}
-	return out
+	for _, p := range pts {
+		capture(cps, &k, p.Date, snap)
+		if best != nil && j.beats(dir, p.Value, best.V) {
+			out = append(out, withPrev(fact{kind: AllTime, dir: dir, date: p.Date, value: round6(p.Value)}, best.point()))
+		}
+		if best == nil || j.beats(dir, p.Value, best.V) {
+			best = &pt{D: p.Date, V: p.Value}
+		}
+	}
+	capture(cps, &k, math.MaxInt32, snap)
+	return out, states
 }
 
 func withPrev(f fact, prev obs.Point) fact {
@@ -221,23 +335,43 @@ func withPrev(f fact, prev obs.Point) fact {
 	return f
 }
 
-// slotFacts: each value strictly beyond every earlier value of the same
-// slot (calendar date, or calendar month for monthly series). Points are
-// sorted with unique dates, so earlier values of a slot are earlier years'.
-func slotFacts(pts []obs.Point, dir string, conv analysis.Convention, k Kind, j judge) []fact {
+// slotRun: each value strictly beyond every earlier value of the same
+// slot (calendar date, or calendar month for monthly series), continuing
+// from the slots' record holders before pts (nil: none), with the holders
+// at each checkpoint date. Points are sorted with unique dates, so earlier
+// values of a slot are earlier years'.
+func slotRun(pts []obs.Point, dir string, conv analysis.Convention, k Kind, j judge, start []slotBest, cps []obs.Date) ([]fact, [][]slotBest) {
 	var out []fact
-	best := make([]int, conv.Slots()) // index+1 of the slot's record holder; 0 = none
-	for i, p := range pts {
-		s := conv.Slot(p.Date)
-		b := best[s] - 1
-		if b >= 0 && j.beats(dir, p.Value, pts[b].Value) {
-			out = append(out, withPrev(fact{kind: k, dir: dir, date: p.Date, value: round6(p.Value)}, pts[b]))
-		}
-		if b < 0 || j.beats(dir, p.Value, pts[b].Value) {
-			best[s] = i + 1
+	best := make([]*pt, conv.Slots()) // the slot's record holder; nil = none
+	for _, s := range start {
+		if s.S >= 0 && s.S < len(best) {
+			best[s.S] = &pt{D: s.D, V: s.V}
 		}
 	}
-	return out
+	states := make([][]slotBest, len(cps))
+	c := 0
+	snap := func(i int) {
+		list := []slotBest{}
+		for s, b := range best {
+			if b != nil {
+				list = append(list, slotBest{S: s, D: b.D, V: b.V})
+			}
+		}
+		states[i] = list
+	}
+	for _, p := range pts {
+		capture(cps, &c, p.Date, snap)
+		s := conv.Slot(p.Date)
+		b := best[s]
+		if b != nil && j.beats(dir, p.Value, b.V) {
+			out = append(out, withPrev(fact{kind: k, dir: dir, date: p.Date, value: round6(p.Value)}, b.point()))
+		}
+		if b == nil || j.beats(dir, p.Value, b.V) {
+			best[s] = &pt{D: p.Date, V: p.Value}
+		}
+	}
+	capture(cps, &c, math.MaxInt32, snap)
+	return out, states
 }
 
 // afterWarmUp returns the record facts dated StreakWarmUpYears or more
@@ -253,69 +387,115 @@ func afterWarmUp(recs []fact, first obs.Date) []fact {
 	return nil
 }
 
-// streakFacts turns record facts (in date order) into streak facts: one
-// when a run of consecutive records reaches a milestone. The previous holder
-// is the longest earlier run (Value its length, Date its last period).
-func streakFacts(recs []fact, dir string, next func(a, b obs.Date) bool, milestones []int) []fact {
+// streakRun turns record facts (in date order) into streak facts: one when
+// a run of consecutive records reaches a milestone. The previous holder is
+// the longest earlier run (Value its length, Date its last period). It
+// continues from the run state st of the record facts before recs and
+// returns the run state at each checkpoint date.
+func streakRun(recs []fact, dir string, next func(a, b obs.Date) bool, milestones []int, st streakState, cps []obs.Date) ([]fact, []streakState) {
 	var out []fact
-	bestLen, bestEnd := 0, obs.Date(0)
-	runStart, runLen := 0, 0
-	for i, r := range recs {
-		if i > 0 && next(recs[i-1].date, r.date) {
-			runLen++
+	states := make([]streakState, len(cps))
+	k := 0
+	snap := func(i int) { states[i] = st }
+	for _, r := range recs {
+		capture(cps, &k, r.date, snap)
+		if st.Any && next(st.Last, r.date) {
+			st.RunLen++
 		} else {
-			if runLen > bestLen {
-				bestLen, bestEnd = runLen, recs[i-1].date
+			if st.RunLen > st.BestLen {
+				st.BestLen, st.BestEnd = st.RunLen, st.Last
 			}
-			runStart, runLen = i, 1
+			st.RunStart, st.RunLen = r.date, 1
 		}
-		if slices.Contains(milestones, runLen) {
-			f := fact{kind: Streak, dir: dir, date: r.date, value: r.value, streakFrom: recs[runStart].date, streakLen: runLen}
-			if bestLen > 0 {
-				f.hasPrev, f.prevDate, f.prevValue = true, bestEnd, float64(bestLen)
-				f.margin = float64(runLen - bestLen)
+		st.Any, st.Last = true, r.date
+		if slices.Contains(milestones, st.RunLen) {
+			f := fact{kind: Streak, dir: dir, date: r.date, value: r.value, streakFrom: st.RunStart, streakLen: st.RunLen}
+			if st.BestLen > 0 {
+				f.hasPrev, f.prevDate, f.prevValue = true, st.BestEnd, float64(st.BestLen)
+				f.margin = float64(st.RunLen - st.BestLen)
 			}
 			out = append(out, f)
 		}
 	}
-	return out
+	capture(cps, &k, math.MaxInt32, snap)
+	return out, states
 }
 
-// monthFacts: month records of a daily series, from the means of the raw
+// monthRun: month records of a daily series, from the means of the raw
 // daily values (runs of at most fill missing days interpolated first, as
 // analysis.RecordMonth does). A month takes part once it is complete under
-// the WMO 5/11 rule and the data reach its last day.
-func monthFacts(raw []obs.Point, dir string, fill int, j judge) []fact {
+// the WMO 5/11 rule and the data reach its last day. Months before from (a
+// month start) are left out (raw may hold only their end); best holds the
+// record month of each calendar month before from (nil: none), and the
+// holders at each checkpoint date are returned.
+func monthRun(raw []obs.Point, from obs.Date, dir string, fill int, j judge, start [12]*pt, cps []obs.Date) ([]fact, [][12]*pt) {
+	states := make([][12]*pt, len(cps))
+	if len(raw) == 0 {
+		for k := range states {
+			states[k] = start
+		}
+		return nil, states
+	}
 	months := analysis.Monthly(analysis.FillGaps(raw, fill), analysis.WMO511)
 	last := raw[len(raw)-1].Date
 	var out []fact
-	var best [12]*analysis.Aggregate
+	best := start
+	c := 0
+	snap := func(i int) { states[i] = best }
 	for i := range months {
 		a := &months[i]
+		if a.Date < from {
+			continue
+		}
+		capture(cps, &c, a.Date, snap)
 		y, m, _ := a.Date.YMD()
 		if !a.Complete || last < obs.NewDate(y, m, obs.DaysIn(y, m)) {
 			continue
 		}
 		b := best[m-1]
-		if b != nil && j.beats(dir, a.Value, b.Value) {
-			out = append(out, withPrev(fact{kind: MonthRec, dir: dir, date: a.Date, value: round6(a.Value)}, obs.Point{Date: b.Date, Value: b.Value}))
+		if b != nil && j.beats(dir, a.Value, b.V) {
+			out = append(out, withPrev(fact{kind: MonthRec, dir: dir, date: a.Date, value: round6(a.Value)}, b.point()))
 		}
-		if b == nil || j.beats(dir, a.Value, b.Value) {
-			best[m-1] = a
+		if b == nil || j.beats(dir, a.Value, b.V) {
+			best[m-1] = &pt{D: a.Date, V: a.Value}
 		}
 	}
-	return out
+	capture(cps, &c, math.MaxInt32, snap)
+	return out, states
 }
 
 // yearExtremeFacts: for each year, its most extreme value (first date on
 // ties) once confirmed (see YearExtremeHold), ranked against the annual
 // extremes of the earlier years that have data in all twelve months.
 func yearExtremeFacts(pts []obs.Point, dir string, j judge) []fact {
+	if len(pts) == 0 {
+		return nil
+	}
+	out, _ := yearExtremeRun(pts, 0, pts[0].Date, dir, j, nil, nil)
+	return out
+}
+
+// yearExtremeRun is yearExtremeFacts over the years of pts[lo:] (pts[lo]
+// is the first point of a year; the points before it are read only for
+// the look-back of YearExtremeHold days), for a series whose first compared
+// date is first, continuing from the annual extremes of the full years
+// before pts[lo] (earlier), with the list at each checkpoint date.
+func yearExtremeRun(pts []obs.Point, lo int, first obs.Date, dir string, j judge, start []pt, cps []obs.Date) ([]fact, [][]pt) {
 	var out []fact
+	states := make([][]pt, len(cps))
+	if len(pts) == 0 {
+		for k := range states {
+			states[k] = slices.Clone(start)
+		}
+		return nil, states
+	}
 	last := pts[len(pts)-1].Date
-	var earlier []obs.Point // annual extremes of earlier full years
-	for lo := 0; lo < len(pts); {
+	earlier := slices.Clone(start) // annual extremes of earlier full years
+	c := 0
+	snap := func(i int) { states[i] = append([]pt{}, earlier...) }
+	for lo < len(pts) {
 		y := pts[lo].Date.Year()
+		capture(cps, &c, obs.NewDate(y, 1, 1), snap)
 		hi, e := lo, lo
 		var months [13]bool
 		for ; hi < len(pts) && pts[hi].Date.Year() == y; hi++ {
@@ -330,7 +510,7 @@ func yearExtremeFacts(pts []obs.Point, dir string, j judge) []fact {
 		// first values are the year's most extreme only because nothing
 		// precedes them (NSIDC's record starts on 26 October 1978, after
 		// that year's Arctic minimum and Antarctic maximum).
-		ok := last >= d+YearExtremeHold && pts[0].Date <= d-YearExtremeHold
+		ok := last >= d+YearExtremeHold && first <= d-YearExtremeHold
 		for i := hi; ok && i < len(pts) && pts[i].Date <= d+YearExtremeHold; i++ {
 			ok = !j.beats(dir, pts[i].Value, v)
 		}
@@ -344,20 +524,20 @@ func yearExtremeFacts(pts []obs.Point, dir string, j judge) []fact {
 			}
 			f := fact{kind: YearExtrem, dir: dir, date: d, value: round6(v), rank: 1, years: len(earlier) + 1}
 			tie, oppTie, oppRecord := false, false, len(earlier) > 0
-			var prev *obs.Point
+			var prev *pt
 			for i, p := range earlier {
-				if j.beats(dir, p.Value, v) {
+				if j.beats(dir, p.V, v) {
 					f.rank++
 				}
-				tie = tie || j.equal(p.Value, v)
-				oppTie = oppTie || j.equal(p.Value, v)
-				oppRecord = oppRecord && j.beats(opp, v, p.Value)
-				if prev == nil || j.beats(dir, p.Value, prev.Value) {
+				tie = tie || j.equal(p.V, v)
+				oppTie = oppTie || j.equal(p.V, v)
+				oppRecord = oppRecord && j.beats(opp, v, p.V)
+				if prev == nil || j.beats(dir, p.V, prev.V) {
 					prev = &earlier[i]
 				}
 			}
 			if prev != nil {
-				f = withPrev(f, *prev)
+				f = withPrev(f, prev.point())
 			}
 			f.record = f.rank == 1 && !tie && len(earlier) > 0
 			f.recordOpp = oppRecord && !oppTie
@@ -368,11 +548,12 @@ func yearExtremeFacts(pts []obs.Point, dir string, j judge) []fact {
 			full = full && months[m]
 		}
 		if full {
-			earlier = append(earlier, pts[e])
+			earlier = append(earlier, pt{D: pts[e].Date, V: pts[e].Value})
 		}
 		lo = hi
 	}
-	return out
+	capture(cps, &c, math.MaxInt32, snap)
+	return out, states
 }
 
 // same reports whether two facts with the same key carry the same details.

@@ -64,10 +64,11 @@ func lastVersionWithoutHistory(ctx context.Context, q querier, dataset string) (
 // to the history tables (so a restore can itself be undone), and updates
 // the series summaries, the coverage rows and changed_from.
 //
-// Record events are not touched: the caller runs the same detection as
-// after an ingest (alerts.Detect with the returned VersionID), which
-// reinstates the events the restored values support again and retracts
-// those they no longer do.
+// Record events are not touched (the dataset's detection checkpoints are
+// discarded, so the next detection scans the whole series): the caller runs
+// the same detection as after an ingest (alerts.Detect with the returned
+// VersionID), which reinstates the events the restored values support
+// again and retracts those they no longer do.
 //
 // Restoring the current version changes nothing (Unchanged). A gridded
 // dataset ("grid:...", Merge mode: one file per day) keeps no history and is
@@ -117,6 +118,9 @@ func (s *Store) Restore(ctx context.Context, dataset string, versionID int64) (I
 		Size: target.Size, Retrieved: target.Retrieved, ETag: etag, LastModified: lastModified, AllowShrink: true}
 	res, err := ingestTx(ctx, tx, v, p, Replace, versionID)
 	if err != nil {
+		return res, err
+	}
+	if err := discardCheckpoints(ctx, tx, dataset); err != nil {
 		return res, err
 	}
 	return res, tx.Commit()
