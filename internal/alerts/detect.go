@@ -137,7 +137,7 @@ func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versio
 	if retracted, err = load(retIDs); err != nil {
 		return nil, nil, err
 	}
-	return newEvents, retracted, nil
+	return withThresholds(ctx, st, ds, versionID, newEvents, retracted) // thresholds.go
 }
 
 // computeDataset computes the facts of every default indicator of ds from
@@ -214,6 +214,9 @@ func reconcile(tx *store.EventTx, ds catalog.Dataset, f indFacts, sm analysis.Sm
 	}
 	stored := make(map[factKey]storedFact, len(rows))
 	for _, r := range rows {
+		if IsThresholdKind(Kind(r.Kind)) {
+			continue // reconciled by thresholds.go
+		}
 		stored[factKey{r.Entity, Kind(r.Kind), r.Direction, r.Date}] = storedFact{id: r.ID, fact: factOf(r), retracted: r.Retracted(), historical: r.Historical}
 	}
 	windows := map[string]obs.Date{}

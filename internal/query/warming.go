@@ -15,28 +15,11 @@ import (
 	"github.com/stocktake/stocktake/internal/warming"
 )
 
-// warmingDataset is one global temperature series the warming question
-// re-bases to 1850-1900, under the key users give (--dataset era5).
-type warmingDataset struct {
-	Key       string // request key, lower case
-	Label     string // the producer's name of the dataset
-	Indicator string // catalog indicator id (default dataset)
-}
-
-// warmingDatasets are the series of docs/paris.md, section 1, in the order
-// they are reported. GISTEMP comes last because the WMO method re-bases it
-// against HadCRUT5 and NOAAGlobalTemp.
-var warmingDatasets = []warmingDataset{
-	{"era5", "ERA5", "t2m.world"},
-	{"hadcrut5", "HadCRUT5", "gmst.hadcrut5"},
-	{"noaa", "NOAAGlobalTemp", "gmst.noaa"},
-	{"gistemp", "GISTEMP", "gmst.gistemp"},
-}
-
-// WarmingDatasetKeys lists the values the dataset field accepts.
+// WarmingDatasetKeys lists the values the dataset field accepts: the keys
+// of warming.Sources.
 func WarmingDatasetKeys() []string {
-	out := make([]string, len(warmingDatasets))
-	for i, d := range warmingDatasets {
+	out := make([]string, len(warming.Sources))
+	for i, d := range warming.Sources {
 		out[i] = d.Key
 	}
 	return out
@@ -153,42 +136,27 @@ type Warming struct {
 }
 
 // parseWarmingDatasets reads the dataset field.
-func parseWarmingDatasets(v string) ([]warmingDataset, error) {
+func parseWarmingDatasets(v string) ([]warming.Source, error) {
 	keys := list(v)
 	if len(keys) == 0 {
-		return warmingDatasets, nil
+		return warming.Sources, nil
 	}
 	want := map[string]bool{}
 	for _, k := range keys {
 		k = strings.ToLower(k)
-		found := false
-		for _, d := range warmingDatasets {
-			if d.Key == k {
-				found = true
-			}
-		}
+		_, found := warming.SourceByKey(k)
 		if !found {
 			return nil, invalid("{dataset=}%q: want one or more of %s", k, strings.Join(WarmingDatasetKeys(), ", "))
 		}
 		want[k] = true
 	}
-	var out []warmingDataset
-	for _, d := range warmingDatasets {
+	var out []warming.Source
+	for _, d := range warming.Sources {
 		if want[d.Key] {
 			out = append(out, d)
 		}
 	}
 	return out, nil
-}
-
-// loadGlobal reads the stored global series of a catalog indicator
-// (default dataset).
-func loadGlobal(ctx context.Context, st Store, id string) (obs.Series, store.Source, error) {
-	ref, err := catalog.Resolve(id)
-	if err != nil {
-		return obs.Series{}, store.Source{}, err
-	}
-	return st.SeriesByID(ctx, ref.Dataset.ID, ref.Indicator.ID, "")
 }
 
 // WarmingAnswer answers a WarmingRequest.
@@ -231,13 +199,13 @@ func WarmingAnswer(ctx context.Context, st Store, req WarmingRequest) (Warming, 
 		need["hadcrut5"], need["noaa"] = true, true
 	}
 	out := Warming{Datasets: []WarmingSeries{}, Budgets: []BudgetCount{}}
-	rebased := map[string]warming.Rebased{}
+	loaded := map[string]obs.Series{}
 	sources := map[string]store.Source{}
-	for _, d := range warmingDatasets {
+	for _, d := range warming.Sources {
 		if !need[d.Key] {
 			continue
 		}
-		se, src, err := loadGlobal(ctx, st, d.Indicator)
+		se, src, err := warming.Load(ctx, st, d)
 		if errors.Is(err, store.ErrNotFound) {
 			if wanted[d.Key] {
 				out.Missing = append(out.Missing, fmt.Sprintf("%s (%s): not stored", d.Label, d.Indicator))
@@ -247,32 +215,13 @@ func WarmingAnswer(ctx context.Context, st Store, req WarmingRequest) (Warming, 
 		if err != nil {
 			return Warming{}, err
 		}
-		var r warming.Rebased
-		switch d.Key {
-		case "era5":
-			r, err = warming.RebaseERA5(d.Label, se)
-		case "gistemp":
-			var refs []warming.Rebased
-			for _, k := range []string{"hadcrut5", "noaa"} {
-				if rr, ok := rebased[k]; ok {
-					refs = append(refs, rr)
-				}
-			}
-			if len(refs) == 0 {
-				err = fmt.Errorf("the WMO method needs HadCRUT5 or NOAAGlobalTemp, and neither is stored")
-			} else {
-				r, err = warming.RebaseWMO(d.Label, se, refs, warming.WMOCommonFirst, warming.WMOCommonLast)
-			}
-		default:
-			r, err = warming.RebaseDirect(d.Label, se)
+		loaded[d.Key], sources[d.Key] = se, src
+	}
+	rebased, errs := warming.RebaseSources(loaded)
+	for _, d := range warming.Sources {
+		if err, ok := errs[d.Key]; ok && wanted[d.Key] {
+			out.Missing = append(out.Missing, err.Error())
 		}
-		if err != nil {
-			if wanted[d.Key] {
-				out.Missing = append(out.Missing, fmt.Sprintf("%s (%s): %v", d.Label, d.Indicator, err))
-			}
-			continue
-		}
-		rebased[d.Key], sources[d.Key] = r, src
 	}
 	if len(rebased) == 0 {
 		return Warming{}, notFound("no global temperature series is stored: %s", strings.Join(out.Missing, "; "))
@@ -359,7 +308,7 @@ func budgetEmissions(ctx context.Context, st Store) (obs.Series, store.Source, e
 }
 
 // warmingSeries reports one re-based dataset for year y.
-func warmingSeries(d warmingDataset, r warming.Rebased, src store.Source, y int) (WarmingSeries, error) {
+func warmingSeries(d warming.Source, r warming.Rebased, src store.Source, y int) (WarmingSeries, error) {
 	ws := WarmingSeries{Key: d.Key, Dataset: d.Label, Indicator: d.Indicator, Frequency: r.Frequency, Method: r.Method,
 		Offset: r.Offset, Statement: r.Statement, Source: present.NewSource(src), Thresholds: []Threshold{}}
 	monthly := r
