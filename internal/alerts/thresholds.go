@@ -390,8 +390,9 @@ func isNotFound(err error) bool { return err != nil && errors.Is(err, store.ErrN
 
 // reconcileThresholds brings the stored threshold events of one indicator
 // in line with facts, and returns the ids of the events inserted or
-// reinstated and of those retracted (historical ones are stored and
-// retracted like the others but never queued for delivery nor returned).
+// reinstated (historical ones excluded) and of those retracted (historical
+// ones included, as Detect returns them); historical events are never
+// queued for delivery.
 func reconcileThresholds(tx *store.EventTx, dataset, indicator string, facts []thresholdFact, versionID int64, baseline bool) (newIDs, retIDs []int64, err error) {
 	rows, err := tx.StoredEvents(indicator, math.MinInt32)
 	if err != nil {
@@ -457,8 +458,8 @@ func reconcileThresholds(tx *store.EventTx, dataset, indicator string, facts []t
 		if err := tx.RetractEvent(old.row.ID, versionID, "revised"); err != nil {
 			return nil, nil, err
 		}
+		retIDs = append(retIDs, old.row.ID)
 		if !old.row.Historical {
-			retIDs = append(retIDs, old.row.ID)
 			if err := tx.QueueDeliveries(old.row.ID, indicator, "retracted"); err != nil {
 				return nil, nil, err
 			}
