@@ -584,11 +584,18 @@ func thresholdSentence(e Event) string {
 	return s
 }
 
-// ThresholdKindsText lists the threshold kinds for error messages and help.
-func ThresholdKindsText() string {
-	out := make([]string, len(ThresholdKinds))
-	for i, k := range ThresholdKinds {
-		out[i] = string(k)
+// EventKinds lists every event kind: the record kinds, then the threshold
+// kinds.
+func EventKinds() []Kind {
+	return append([]Kind{AllTime, DayRecord, MonthRec, Streak, YearExtrem}, ThresholdKinds...)
+}
+
+// EventKindsText lists every event kind, comma-separated, for error
+// messages and help.
+func EventKindsText() string {
+	var out []string
+	for _, k := range EventKinds() {
+		out = append(out, string(k))
 	}
 	return strings.Join(out, ", ")
 }
