@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -98,5 +99,65 @@ func TestCrossSurfaceThresholdEvents(t *testing.T) {
 	r := runCLI(t, db, "events", "--historical", "--kind", "first-above-2.0-day")
 	if r.code != 0 || !strings.Contains(r.stdout, want["first-above-2.0-day t2m.world 2023-11-17"]) {
 		t.Errorf("events --kind first-above-2.0-day: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestWarmingDaysByYear checks the days by year of `stocktake warming`
+// (the same JSON as GET /api/warming, compared by
+// TestCrossSurfaceParis): each year's counts agree with the threshold
+// events stored for it, and the latest crossing of 2023 and 2024 is the
+// stored event of the year's last day at or above 1.5 °C.
+func TestWarmingDaysByYear(t *testing.T) {
+	db := sharedDB(t)
+	r := runCLI(t, db, "warming", "--dataset", "era5", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	type year struct {
+		Year    int             `json:"year"`
+		Days15  int             `json:"days_at_or_above_1_5"`
+		Days20  int             `json:"days_at_or_above_2_0"`
+		Present int             `json:"days_present"`
+		Latest  *thresholdEvent `json:"latest_event"`
+	}
+	w := decode[struct {
+		Datasets []struct {
+			Key        string `json:"key"`
+			DaysByYear []year `json:"days_by_year"`
+		} `json:"datasets"`
+	}](t, r.stdout)
+	if len(w.Datasets) != 1 || w.Datasets[0].Key != "era5" {
+		t.Fatalf("datasets %+v", w.Datasets)
+	}
+	events := decode[struct {
+		Events []thresholdEvent `json:"events"`
+	}](t, runCLI(t, db, "events", "--historical", "--kind", "above-1.5-day,above-2.0-day", "--limit", "1000", "--json").stdout).Events
+	count := map[[2]any]int{}
+	for _, e := range events {
+		count[[2]any{e.Kind, e.Date[:4]}]++
+	}
+	by := map[int]year{}
+	total := 0
+	for _, y := range w.Datasets[0].DaysByYear {
+		by[y.Year] = y
+		total += y.Days15
+		k := fmt.Sprint(y.Year)
+		if y.Days15 != count[[2]any{"above-1.5-day", k}] || y.Days20 != count[[2]any{"above-2.0-day", k}] || y.Latest == nil {
+			t.Errorf("%d: %+v; events: %d at 1.5, %d at 2.0", y.Year, y, count[[2]any{"above-1.5-day", k}], count[[2]any{"above-2.0-day", k}])
+		}
+	}
+	if total != 586 {
+		t.Errorf("days at or above 1.5 °C over all years: %d, want 586", total)
+	}
+	if y := by[2023]; y.Days15 != 188 || y.Days20 != 2 || y.Present != 365 {
+		t.Errorf("2023: %+v, want 188 and 2 of 365", y)
+	}
+	y := by[2024]
+	if y.Days15 != 281 || y.Days20 != 0 || y.Present != 366 || y.Latest == nil || y.Latest.Date != "2024-12-31" ||
+		y.Latest.Sentence != "31 December 2024 was the 281st day of 2024 at or above 1.5 °C above pre-industrial (ERA5, 1991–2020 + 0.88 °C): 1.78 °C, the 9th consecutive day." {
+		t.Errorf("2024: %+v", y)
+	}
+	if l := by[2023].Latest; l == nil || l.Kind != "above-1.5-day" || l.Rank != 188 {
+		t.Errorf("2023's latest crossing: %+v", l)
 	}
 }

@@ -599,3 +599,31 @@ func EventKindsText() string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// LatestThresholdDays returns, for each calendar year, the latest stored
+// day event (above-1.5-day or above-2.0-day, retracted ones excluded,
+// historical ones included) of indicator: the event of the year's latest
+// day at or above 1.5 °C, or its above-2.0-day event when that day also
+// reached 2.0 °C. Years without such a day are absent.
+func LatestThresholdDays(ctx context.Context, st store.EventStore, indicator string) (map[int]Event, error) {
+	rows, err := st.Events(ctx, store.EventFilter{Indicators: []string{indicator}, Kinds: []string{string(Above15Day), string(Above20Day)}, Historical: true})
+	if err != nil {
+		return nil, err
+	}
+	best := map[int]store.EventRow{}
+	for _, r := range rows {
+		if r.Retracted() {
+			continue
+		}
+		y := r.Date.Year()
+		b, ok := best[y]
+		if !ok || r.Date > b.Date || r.Date == b.Date && r.Kind == string(Above20Day) {
+			best[y] = r
+		}
+	}
+	out := make(map[int]Event, len(best))
+	for y, r := range best {
+		out[y] = eventFrom(r)
+	}
+	return out, nil
+}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/goals"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -112,6 +113,22 @@ type WarmingSeries struct {
 	// Days are the request year's daily values (daily series only), for
 	// the chart of days against the 1.5 and 2.0 °C lines.
 	Days []DayValue `json:"days,omitempty"`
+	// DaysByYear lists, for a daily series, every year with at least one
+	// day at or above 1.5 °C: its counts at 1.5 °C and 2.0 °C and, when
+	// the answer was asked with the event store, the latest threshold
+	// event of the year (alerts.LatestThresholdDays).
+	DaysByYear []ThresholdYear `json:"days_by_year,omitempty"`
+}
+
+// ThresholdYear is one year's days at or above 1.5 °C and 2.0 °C of a
+// daily series, out of the days present, with the year's latest threshold
+// event.
+type ThresholdYear struct {
+	Year    int           `json:"year"`
+	Days15  int           `json:"days_at_or_above_1_5"`
+	Days20  int           `json:"days_at_or_above_2_0"`
+	Present int           `json:"days_present"`
+	Latest  *alerts.Event `json:"latest_event,omitempty"`
 }
 
 // BudgetCount is a remaining carbon budget counted down with the store's
@@ -159,8 +176,17 @@ func parseWarmingDatasets(v string) ([]warming.Source, error) {
 	return out, nil
 }
 
-// WarmingAnswer answers a WarmingRequest.
+// WarmingAnswer answers a WarmingRequest from the stored series alone:
+// the days by year carry no events (WarmingWithEvents adds them).
 func WarmingAnswer(ctx context.Context, st Store, req WarmingRequest) (Warming, error) {
+	return WarmingWithEvents(ctx, st, nil, req)
+}
+
+// WarmingWithEvents answers a WarmingRequest, and, when es is not nil,
+// gives each year of DaysByYear the latest threshold event stored in es
+// (the sentence of the latest crossing), as `stocktake warming` and GET
+// /api/warming do.
+func WarmingWithEvents(ctx context.Context, st Store, es store.EventStore, req WarmingRequest) (Warming, error) {
 	sel, err := parseWarmingDatasets(req.Dataset)
 	if err != nil {
 		return Warming{}, err
@@ -254,6 +280,17 @@ func WarmingAnswer(ctx context.Context, st Store, req WarmingRequest) (Warming, 
 		ws, err := warmingSeries(d, r, sources[d.Key], reqYear)
 		if err != nil {
 			return Warming{}, err
+		}
+		if es != nil && len(ws.DaysByYear) > 0 {
+			latest, err := alerts.LatestThresholdDays(ctx, es, d.Indicator)
+			if err != nil {
+				return Warming{}, err
+			}
+			for i := range ws.DaysByYear {
+				if e, ok := latest[ws.DaysByYear[i].Year]; ok {
+					ws.DaysByYear[i].Latest = &e
+				}
+			}
 		}
 		if ws.YearValue != nil {
 			annual[d.Label] = warming.Annual(r)
@@ -363,6 +400,17 @@ func warmingSeries(d warming.Source, r warming.Rebased, src store.Source, y int)
 		}
 	}
 	add("days", sum.Days)
+	if len(sum.Days) == 2 {
+		at20 := map[int]int{}
+		for _, yc := range sum.Days[1].PerYear {
+			at20[yc.Year] = yc.Above
+		}
+		for _, yc := range sum.Days[0].PerYear {
+			if yc.Above > 0 {
+				ws.DaysByYear = append(ws.DaysByYear, ThresholdYear{Year: yc.Year, Days15: yc.Above, Days20: at20[yc.Year], Present: yc.Present})
+			}
+		}
+	}
 	add("months", sum.Months)
 	add("running12", sum.Running12)
 	if r.Frequency == obs.Daily {
