@@ -295,7 +295,7 @@ func detectThresholds(ctx context.Context, st store.EventStore, ds catalog.Datas
 		if !slices.Contains(need, s.Key) {
 			continue
 		}
-		se, src, err := warming.Load(ctx, st, s)
+		se, src, err := warming.Load(ctx, st, s, store.ErrNotFound)
 		if err != nil {
 			if isNotFound(err) {
 				continue

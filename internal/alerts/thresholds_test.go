@@ -365,7 +365,7 @@ func crossCheck(t *testing.T, st *store.Store, counts map[Kind]map[string]int) {
 	ctx := context.Background()
 	in := map[string]obs.Series{}
 	for _, s := range warming.Sources {
-		se, _, err := warming.Load(ctx, st, s)
+		se, _, err := warming.Load(ctx, st, s, store.ErrNotFound)
 		if err != nil {
 			t.Fatal(err)
 		}

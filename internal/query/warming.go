@@ -231,7 +231,7 @@ func WarmingWithEvents(ctx context.Context, st Store, es store.EventStore, req W
 		if !need[d.Key] {
 			continue
 		}
-		se, src, err := warming.Load(ctx, st, d)
+		se, src, err := warming.Load(ctx, st, d, store.ErrNotFound)
 		if errors.Is(err, store.ErrNotFound) {
 			if wanted[d.Key] {
 				out.Missing = append(out.Missing, fmt.Sprintf("%s (%s): not stored", d.Label, d.Indicator))

@@ -3,23 +3,27 @@ package warming
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
-	"github.com/stocktake/stocktake/internal/store"
+	"github.com/stocktake/stocktake/internal/provenance"
 )
+
+// errNotStored stands for the store's "not stored" error.
+var errNotStored = errors.New("not stored")
 
 // mapReader holds series by dataset id (indicator and entity ignored).
 type mapReader map[string]obs.Series
 
-func (m mapReader) SeriesByID(ctx context.Context, dataset, indicator, entity string) (obs.Series, store.Source, error) {
+func (m mapReader) SeriesByID(ctx context.Context, dataset, indicator, entity string) (obs.Series, provenance.Source, error) {
 	se, ok := m[dataset]
 	if !ok {
-		return obs.Series{}, store.Source{}, store.ErrNotFound
+		return obs.Series{}, provenance.Source{}, fmt.Errorf("%s: %w", dataset, errNotStored)
 	}
-	return se, store.Source{Dataset: dataset}, nil
+	return se, provenance.Source{Dataset: dataset}, nil
 }
 
 // TestSourcesInCatalog checks that every dataset of every source exists in
@@ -55,21 +59,33 @@ func TestSourcesInCatalog(t *testing.T) {
 
 // TestLoadPrefersMetOffice: with both HadCRUT5 copies stored, Load reads
 // the Met Office's; with the datahub copy alone, the datahub's; with
-// neither, an error wrapping store.ErrNotFound.
+// neither, an error wrapping the reader's not-stored error.
 func TestLoadPrefersMetOffice(t *testing.T) {
 	ctx := context.Background()
 	s, _ := SourceByKey("hadcrut5")
 	met := obs.Series{Indicator: "gmst.hadcrut5", Points: []obs.Point{{Date: obs.NewDate(2024, 12, 1), Value: 1.1}}}
 	dh := obs.Series{Indicator: "gmst.hadcrut5", Points: []obs.Point{{Date: obs.NewDate(2024, 7, 1), Value: 1.2}}}
-	se, src, err := Load(ctx, mapReader{"metoffice-hadcrut5-monthly": met, "datahub-global-temp-hadcrut5": dh}, s)
+	se, src, err := Load(ctx, mapReader{"metoffice-hadcrut5-monthly": met, "datahub-global-temp-hadcrut5": dh}, s, errNotStored)
 	if err != nil || src.Dataset != "metoffice-hadcrut5-monthly" || se.Points[0].Value != 1.1 {
 		t.Errorf("both stored: read %s %v (%v), want the Met Office's", src.Dataset, se.Points, err)
 	}
-	se, src, err = Load(ctx, mapReader{"datahub-global-temp-hadcrut5": dh}, s)
+	se, src, err = Load(ctx, mapReader{"datahub-global-temp-hadcrut5": dh}, s, errNotStored)
 	if err != nil || src.Dataset != "datahub-global-temp-hadcrut5" || se.Points[0].Value != 1.2 {
 		t.Errorf("datahub alone: read %s %v (%v), want the datahub copy", src.Dataset, se.Points, err)
 	}
-	if _, _, err := Load(ctx, mapReader{}, s); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("none stored: %v, want store.ErrNotFound", err)
+	if _, _, err := Load(ctx, mapReader{}, s, errNotStored); !errors.Is(err, errNotStored) {
+		t.Errorf("none stored: %v, want the reader's not-stored error", err)
 	}
+	// Another error is returned as it is, without trying the fallback.
+	bad := errors.New("disk on fire")
+	if _, _, err := Load(ctx, failReader{bad}, s, errNotStored); !errors.Is(err, bad) {
+		t.Errorf("read error: %v, want %v", err, bad)
+	}
+}
+
+// failReader fails every read with err.
+type failReader struct{ err error }
+
+func (f failReader) SeriesByID(ctx context.Context, dataset, indicator, entity string) (obs.Series, provenance.Source, error) {
+	return obs.Series{}, provenance.Source{}, f.err
 }
