@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stocktake/stocktake/internal/query"
+	"github.com/stocktake/stocktake/internal/store"
 )
 
 // This file wires the warming question (internal/query) to the command
@@ -53,7 +54,10 @@ func newWarmingCmd() *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.Warming, error) {
-				return query.WarmingAnswer(ctx, st, query.WarmingRequest{Dataset: dataset, Year: intFlag(cmd, "year", year), Budget: budget})
+				// The store also holds the threshold events: each year's
+				// latest one comes with the days by year, as on the API.
+				es, _ := st.(store.EventStore)
+				return query.WarmingWithEvents(ctx, st, es, query.WarmingRequest{Dataset: dataset, Year: intFlag(cmd, "year", year), Budget: budget})
 			})
 			if err != nil {
 				return err
@@ -131,6 +135,19 @@ func printWarming(cmd *cobra.Command, res query.Warming) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, d := range res.Datasets {
+		if len(d.DaysByYear) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s days at or above 1.5 / 2.0 °C by year, with the latest crossing\n", d.Dataset)
+		for _, y := range d.DaysByYear {
+			latest := ""
+			if y.Latest != nil {
+				latest = "  " + y.Latest.Sentence
+			}
+			fmt.Fprintf(w, "%d  %3d / %d of %d%s\n", y.Year, y.Days15, y.Days20, y.Present, latest)
+		}
 	}
 	if len(res.Budgets) > 0 {
 		fmt.Fprintln(w, "\nRemaining carbon budget (GtCO2)")

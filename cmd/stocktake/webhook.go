@@ -225,17 +225,21 @@ func webhookSecret(arg, file, env string, unsigned bool) (secret string, generat
 }
 
 func newEventsCmd() *cobra.Command {
-	var indicators []string
+	var indicators, kinds []string
 	var since, cursor, recent, lang string
 	var limit int
 	var historical, all bool
 	cmd := &cobra.Command{
-		Use:   "events [--indicator ID,...] [--since T] [--limit N] [--cursor C | --all] [--historical] | events --recent 12m",
+		Use:   "events [--indicator ID,...] [--kind K,...] [--since T] [--limit N] [--cursor C | --all] [--historical] | events --recent 12m",
 		Short: "List recent record events with their sentences, a page at a time",
 		Long: `events lists the record events detected by 'update' and 'watch', most recently
 updated first: records for the date, the month and all time, record streaks
-and annual extremes, with retractions. Events found by a dataset's first scan
-are historical and only listed with --historical. See docs/alerts.md.
+and annual extremes, and the Paris thresholds crossed (days, months, 12-month
+periods and years at or above 1.5 or 2.0 °C above 1850-1900, the first day at
+or above each, the longest runs), with retractions. --kind keeps some kinds
+(e.g. --kind above-1.5-day,first-above-2.0-day). Events found by a dataset's
+first scan are historical and only listed with --historical. See
+docs/alerts.md.
 
 --recent WINDOW (e.g. 12m, 90d, 2y) instead lists the records of the recent
 past whatever scan found them, counted back from each series' latest value,
@@ -251,6 +255,7 @@ events and "next": null).`,
 		Example: `  stocktake events --indicator seaice.south --limit 10
   stocktake events --limit 10 --cursor 2026-12-01T06:00:00.123Z/4312
   stocktake events --historical --since 2024-01-01 --all --json
+  stocktake events --historical --kind above-1.5-year,first-above-2.0-day
   stocktake events --recent 12m --indicator sst.world`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -262,7 +267,7 @@ events and "next": null).`,
 				if l != i18n.En {
 					return usagef("--lang applies to the event list, not to --recent (GET /api/events/recent?lang= writes runs in Chinese)")
 				}
-				for _, f := range []string{"since", "limit", "cursor", "all", "historical"} {
+				for _, f := range []string{"since", "limit", "cursor", "all", "historical", "kind"} {
 					if cmd.Flags().Changed(f) {
 						return usagef("--recent lists grouped runs of records; it takes no --%s", f)
 					}
@@ -272,7 +277,7 @@ events and "next": null).`,
 			if all && cursor != "" {
 				return usagef("give --cursor or --all, not both (--all starts at the newest event)")
 			}
-			req := query.EventsRequest{Indicator: strings.Join(indicators, ","), Since: since, Limit: strconv.Itoa(limit), Cursor: cursor,
+			req := query.EventsRequest{Indicator: strings.Join(indicators, ","), Kind: strings.Join(kinds, ","), Since: since, Limit: strconv.Itoa(limit), Cursor: cursor,
 				Historical: strconv.FormatBool(historical)}
 			st, err := openExistingStore(cmd)
 			if err != nil {
@@ -305,6 +310,7 @@ events and "next": null).`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&indicators, "indicator", nil, "only these indicators (comma-separated catalog ids)")
+	cmd.Flags().StringSliceVar(&kinds, "kind", nil, "only these event kinds (comma-separated: "+alerts.EventKindsText()+")")
 	cmd.Flags().StringVar(&since, "since", "", "only events updated at or after this time (RFC 3339 or YYYY-MM-DD)")
 	cmd.Flags().IntVar(&limit, "limit", query.DefaultEventsLimit, "events per page (1 to 1000)")
 	cmd.Flags().StringVar(&cursor, "cursor", "", "continue after a previous page (its next cursor)")

@@ -193,6 +193,8 @@ func formatDate(k Kind, f obs.Frequency, d obs.Date) string {
 type Query struct {
 	// Indicators keeps events of these indicator ids (all when empty).
 	Indicators []string
+	// Kinds keeps events of these kinds (all when empty).
+	Kinds []Kind
 	// Since keeps events updated at or after this time (zero: no limit).
 	Since time.Time
 	// Historical includes the events of baseline scans.
@@ -213,6 +215,9 @@ func List(ctx context.Context, st store.EventStore, q Query) ([]Event, string, e
 	}
 	limit = min(limit, 1000)
 	f := store.EventFilter{Indicators: q.Indicators, Since: q.Since, Historical: q.Historical, Limit: limit + 1}
+	for _, k := range q.Kinds {
+		f.Kinds = append(f.Kinds, string(k))
+	}
 	if q.Cursor != "" {
 		at, idStr, ok := strings.Cut(q.Cursor, "/")
 		t, terr := time.Parse(time.RFC3339Nano, at)

@@ -87,7 +87,10 @@ func reconcileFrom(changed obs.Date) obs.Date {
 // changes nothing and returns nothing.
 func Detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versionID int64) (newEvents, retracted []Event, err error) {
 	newEvents, retracted, _, err = detect(ctx, st, ds, versionID, true)
-	return newEvents, retracted, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return withThresholds(ctx, st, ds, versionID, newEvents, retracted) // thresholds.go
 }
 
 // detect is Detect; with useCheckpoints false it reads every series whole
@@ -367,6 +370,9 @@ func reconcile(tx *store.EventTx, ds catalog.Dataset, f indFacts, sm analysis.Sm
 	}
 	stored := make(map[factKey]storedFact, len(rows))
 	for _, r := range rows {
+		if IsThresholdKind(Kind(r.Kind)) {
+			continue // reconciled by thresholds.go
+		}
 		stored[factKey{r.Entity, Kind(r.Kind), r.Direction, r.Date}] = storedFact{id: r.ID, fact: factOf(r), retracted: r.Retracted(), historical: r.Historical}
 	}
 	windows := map[string]obs.Date{}

@@ -40,6 +40,9 @@ func CatchUp(ctx context.Context, st store.EventStore, datasets []catalog.Datase
 		if err != nil {
 			return err
 		}
+		if err := catchUpThresholds(ctx, st, ds, v.ID); err != nil { // thresholds.go
+			return err
+		}
 		if ok && scanned == v.ID {
 			continue
 		}

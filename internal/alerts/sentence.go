@@ -200,6 +200,9 @@ func distinct(a, b float64, unit string) int {
 // "Global SST 21.00 °C on 16 March 2023 — highest on record, previous
 // 20.99 °C on 6 March 2016 (by 0.013 °C)." Retracted events say so first.
 func Sentence(e Event) string {
+	if IsThresholdKind(e.Kind) {
+		return thresholdSentence(e) // thresholds.go
+	}
 	name := Name(e.Indicator)
 	if e.Entity != "" {
 		name += ", " + national.Name(e.Entity)

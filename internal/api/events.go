@@ -14,7 +14,7 @@ import (
 // stocktake events --json.
 func handleEvents(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	res, err := qry.Events(ctx, s.st, qry.EventsRequest{Indicator: q.Get("indicator"), Since: q.Get("since"),
-		Limit: q.Get("limit"), Cursor: q.Get("cursor"), Historical: q.Get("historical")})
+		Limit: q.Get("limit"), Cursor: q.Get("cursor"), Historical: q.Get("historical"), Kind: q.Get("kind")})
 	if err != nil {
 		return reply{}, err
 	}

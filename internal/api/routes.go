@@ -189,12 +189,13 @@ func (s *Server) routeTable() []*route {
 			result:  []store.Version{}},
 		{path: "/api/events", name: "listEvents", example: "/api/events?limit=5", tag: "alerts", policy: policyRevalidate, fn: handleEvents,
 			summary: "Record events detected on every update, newest first, with their sentences (paged)",
-			description: "Each event: an all-time record, a record for the calendar day or the month, a record streak or a year's extreme, stored once with the dataset version that caused it, the previous holder and the margin; " +
+			description: "Each event: an all-time record, a record for the calendar day or the month, a record streak, a year's extreme, or a Paris threshold crossed (a day, month, 12-month period or year at or above 1.5 or 2.0 °C above 1850-1900, the first such day, a run of such days longer than every earlier one), stored once with the dataset version that caused it, the previous holder and the margin; " +
 				"retracted events (a revision undid them) stay listed with their retraction. Page with the returned next cursor. " +
 				"Events change with every update, so responses are Cache-Control: no-cache: revalidate with If-None-Match (304 while unchanged).",
 			params: []param{{name: "limit", in: "query", typ: "integer", desc: "Events per page, 1 to 1000 (default 50).", example: 5},
 				{name: "cursor", in: "query", typ: "string", desc: "The next cursor of the previous page (<updated_at>/<id>); anything else is a 400."},
 				pEventIndicators,
+				{name: "kind", in: "query", typ: "string", desc: "Only events of these kinds, comma-separated: " + alerts.EventKindsText() + " (the above-* kinds are the Paris thresholds crossed, docs/alerts.md).", example: "above-1.5-day,first-above-2.0-day"},
 				{name: "since", in: "query", typ: "string", desc: "Only events updated at or after this time: RFC 3339 or YYYY-MM-DD.", example: "2023-03-01"},
 				{name: "historical", in: "query", typ: "boolean", desc: "Include the silent baseline set by a dataset's first ingest."},
 				pLang},

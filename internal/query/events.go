@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,10 @@ type EventsRequest struct {
 	// catalog ids without @VERSION (events come from each indicator's
 	// default dataset); "" keeps all.
 	Indicator string
+	// Kind keeps the events of these kinds: comma-separated, among
+	// alerts.EventKinds() (record kinds and the Paris threshold kinds such
+	// as above-1.5-day); "" keeps all.
+	Kind string
 	// Since keeps events updated at or after this time: RFC 3339 or
 	// YYYY-MM-DD (midnight UTC).
 	Since string
@@ -65,6 +70,16 @@ func (req EventsRequest) parse() (alerts.Query, error) {
 			return q, unknown("unknown indicator %q (see 'stocktake list')", id)
 		}
 		q.Indicators = append(q.Indicators, id)
+	}
+	for _, k := range strings.Split(req.Kind, ",") {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if !slices.Contains(alerts.EventKinds(), alerts.Kind(k)) {
+			return q, invalid("{kind=}%q: want one or more of %s", k, alerts.EventKindsText())
+		}
+		q.Kinds = append(q.Kinds, alerts.Kind(k))
 	}
 	q.Limit = DefaultEventsLimit
 	if req.Limit != "" {

@@ -191,6 +191,9 @@ func Recent(ctx context.Context, st RecentStore, req RecentRequest) (RecentResul
 			return RecentResult{}, err
 		}
 		for _, e := range all {
+			if alerts.IsThresholdKind(e.Kind) {
+				continue // not records: the Paris page lists threshold events
+			}
 			if b, ok := start[seriesKey{e.Dataset, e.Indicator, e.Entity}]; ok && e.Day() >= b {
 				evs = append(evs, e)
 			}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/goals"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -15,28 +16,11 @@ import (
 	"github.com/stocktake/stocktake/internal/warming"
 )
 
-// warmingDataset is one global temperature series the warming question
-// re-bases to 1850-1900, under the key users give (--dataset era5).
-type warmingDataset struct {
-	Key       string // request key, lower case
-	Label     string // the producer's name of the dataset
-	Indicator string // catalog indicator id (default dataset)
-}
-
-// warmingDatasets are the series of docs/paris.md, section 1, in the order
-// they are reported. GISTEMP comes last because the WMO method re-bases it
-// against HadCRUT5 and NOAAGlobalTemp.
-var warmingDatasets = []warmingDataset{
-	{"era5", "ERA5", "t2m.world"},
-	{"hadcrut5", "HadCRUT5", "gmst.hadcrut5"},
-	{"noaa", "NOAAGlobalTemp", "gmst.noaa"},
-	{"gistemp", "GISTEMP", "gmst.gistemp"},
-}
-
-// WarmingDatasetKeys lists the values the dataset field accepts.
+// WarmingDatasetKeys lists the values the dataset field accepts: the keys
+// of warming.Sources.
 func WarmingDatasetKeys() []string {
-	out := make([]string, len(warmingDatasets))
-	for i, d := range warmingDatasets {
+	out := make([]string, len(warming.Sources))
+	for i, d := range warming.Sources {
 		out[i] = d.Key
 	}
 	return out
@@ -129,6 +113,22 @@ type WarmingSeries struct {
 	// Days are the request year's daily values (daily series only), for
 	// the chart of days against the 1.5 and 2.0 °C lines.
 	Days []DayValue `json:"days,omitempty"`
+	// DaysByYear lists, for a daily series, every year with at least one
+	// day at or above 1.5 °C: its counts at 1.5 °C and 2.0 °C and, when
+	// the answer was asked with the event store, the latest threshold
+	// event of the year (alerts.LatestThresholdDays).
+	DaysByYear []ThresholdYear `json:"days_by_year,omitempty"`
+}
+
+// ThresholdYear is one year's days at or above 1.5 °C and 2.0 °C of a
+// daily series, out of the days present, with the year's latest threshold
+// event.
+type ThresholdYear struct {
+	Year    int           `json:"year"`
+	Days15  int           `json:"days_at_or_above_1_5"`
+	Days20  int           `json:"days_at_or_above_2_0"`
+	Present int           `json:"days_present"`
+	Latest  *alerts.Event `json:"latest_event,omitempty"`
 }
 
 // BudgetCount is a remaining carbon budget counted down with the store's
@@ -153,27 +153,22 @@ type Warming struct {
 }
 
 // parseWarmingDatasets reads the dataset field.
-func parseWarmingDatasets(v string) ([]warmingDataset, error) {
+func parseWarmingDatasets(v string) ([]warming.Source, error) {
 	keys := list(v)
 	if len(keys) == 0 {
-		return warmingDatasets, nil
+		return warming.Sources, nil
 	}
 	want := map[string]bool{}
 	for _, k := range keys {
 		k = strings.ToLower(k)
-		found := false
-		for _, d := range warmingDatasets {
-			if d.Key == k {
-				found = true
-			}
-		}
+		_, found := warming.SourceByKey(k)
 		if !found {
 			return nil, invalid("{dataset=}%q: want one or more of %s", k, strings.Join(WarmingDatasetKeys(), ", "))
 		}
 		want[k] = true
 	}
-	var out []warmingDataset
-	for _, d := range warmingDatasets {
+	var out []warming.Source
+	for _, d := range warming.Sources {
 		if want[d.Key] {
 			out = append(out, d)
 		}
@@ -181,18 +176,17 @@ func parseWarmingDatasets(v string) ([]warmingDataset, error) {
 	return out, nil
 }
 
-// loadGlobal reads the stored global series of a catalog indicator
-// (default dataset).
-func loadGlobal(ctx context.Context, st Store, id string) (obs.Series, store.Source, error) {
-	ref, err := catalog.Resolve(id)
-	if err != nil {
-		return obs.Series{}, store.Source{}, err
-	}
-	return st.SeriesByID(ctx, ref.Dataset.ID, ref.Indicator.ID, "")
+// WarmingAnswer answers a WarmingRequest from the stored series alone:
+// the days by year carry no events (WarmingWithEvents adds them).
+func WarmingAnswer(ctx context.Context, st Store, req WarmingRequest) (Warming, error) {
+	return WarmingWithEvents(ctx, st, nil, req)
 }
 
-// WarmingAnswer answers a WarmingRequest.
-func WarmingAnswer(ctx context.Context, st Store, req WarmingRequest) (Warming, error) {
+// WarmingWithEvents answers a WarmingRequest, and, when es is not nil,
+// gives each year of DaysByYear the latest threshold event stored in es
+// (the sentence of the latest crossing), as `stocktake warming` and GET
+// /api/warming do.
+func WarmingWithEvents(ctx context.Context, st Store, es store.EventStore, req WarmingRequest) (Warming, error) {
 	sel, err := parseWarmingDatasets(req.Dataset)
 	if err != nil {
 		return Warming{}, err
@@ -231,13 +225,13 @@ func WarmingAnswer(ctx context.Context, st Store, req WarmingRequest) (Warming, 
 		need["hadcrut5"], need["noaa"] = true, true
 	}
 	out := Warming{Datasets: []WarmingSeries{}, Budgets: []BudgetCount{}}
-	rebased := map[string]warming.Rebased{}
+	loaded := map[string]obs.Series{}
 	sources := map[string]store.Source{}
-	for _, d := range warmingDatasets {
+	for _, d := range warming.Sources {
 		if !need[d.Key] {
 			continue
 		}
-		se, src, err := loadGlobal(ctx, st, d.Indicator)
+		se, src, err := warming.Load(ctx, st, d, store.ErrNotFound)
 		if errors.Is(err, store.ErrNotFound) {
 			if wanted[d.Key] {
 				out.Missing = append(out.Missing, fmt.Sprintf("%s (%s): not stored", d.Label, d.Indicator))
@@ -247,32 +241,13 @@ func WarmingAnswer(ctx context.Context, st Store, req WarmingRequest) (Warming, 
 		if err != nil {
 			return Warming{}, err
 		}
-		var r warming.Rebased
-		switch d.Key {
-		case "era5":
-			r, err = warming.RebaseERA5(d.Label, se)
-		case "gistemp":
-			var refs []warming.Rebased
-			for _, k := range []string{"hadcrut5", "noaa"} {
-				if rr, ok := rebased[k]; ok {
-					refs = append(refs, rr)
-				}
-			}
-			if len(refs) == 0 {
-				err = fmt.Errorf("the WMO method needs HadCRUT5 or NOAAGlobalTemp, and neither is stored")
-			} else {
-				r, err = warming.RebaseWMO(d.Label, se, refs, warming.WMOCommonFirst, warming.WMOCommonLast)
-			}
-		default:
-			r, err = warming.RebaseDirect(d.Label, se)
+		loaded[d.Key], sources[d.Key] = se, src
+	}
+	rebased, errs := warming.RebaseSources(loaded)
+	for _, d := range warming.Sources {
+		if err, ok := errs[d.Key]; ok && wanted[d.Key] {
+			out.Missing = append(out.Missing, err.Error())
 		}
-		if err != nil {
-			if wanted[d.Key] {
-				out.Missing = append(out.Missing, fmt.Sprintf("%s (%s): %v", d.Label, d.Indicator, err))
-			}
-			continue
-		}
-		rebased[d.Key], sources[d.Key] = r, src
 	}
 	if len(rebased) == 0 {
 		return Warming{}, notFound("no global temperature series is stored: %s", strings.Join(out.Missing, "; "))
@@ -305,6 +280,17 @@ func WarmingAnswer(ctx context.Context, st Store, req WarmingRequest) (Warming, 
 		ws, err := warmingSeries(d, r, sources[d.Key], reqYear)
 		if err != nil {
 			return Warming{}, err
+		}
+		if es != nil && len(ws.DaysByYear) > 0 {
+			latest, err := alerts.LatestThresholdDays(ctx, es, d.Indicator)
+			if err != nil {
+				return Warming{}, err
+			}
+			for i := range ws.DaysByYear {
+				if e, ok := latest[ws.DaysByYear[i].Year]; ok {
+					ws.DaysByYear[i].Latest = &e
+				}
+			}
 		}
 		if ws.YearValue != nil {
 			annual[d.Label] = warming.Annual(r)
@@ -359,7 +345,7 @@ func budgetEmissions(ctx context.Context, st Store) (obs.Series, store.Source, e
 }
 
 // warmingSeries reports one re-based dataset for year y.
-func warmingSeries(d warmingDataset, r warming.Rebased, src store.Source, y int) (WarmingSeries, error) {
+func warmingSeries(d warming.Source, r warming.Rebased, src store.Source, y int) (WarmingSeries, error) {
 	ws := WarmingSeries{Key: d.Key, Dataset: d.Label, Indicator: d.Indicator, Frequency: r.Frequency, Method: r.Method,
 		Offset: r.Offset, Statement: r.Statement, Source: present.NewSource(src), Thresholds: []Threshold{}}
 	monthly := r
@@ -414,6 +400,17 @@ func warmingSeries(d warmingDataset, r warming.Rebased, src store.Source, y int)
 		}
 	}
 	add("days", sum.Days)
+	if len(sum.Days) == 2 {
+		at20 := map[int]int{}
+		for _, yc := range sum.Days[1].PerYear {
+			at20[yc.Year] = yc.Above
+		}
+		for _, yc := range sum.Days[0].PerYear {
+			if yc.Above > 0 {
+				ws.DaysByYear = append(ws.DaysByYear, ThresholdYear{Year: yc.Year, Days15: yc.Above, Days20: at20[yc.Year], Present: yc.Present})
+			}
+		}
+	}
 	add("months", sum.Months)
 	add("running12", sum.Running12)
 	if r.Frequency == obs.Daily {

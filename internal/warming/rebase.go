@@ -6,7 +6,8 @@
 // AR6 20-year mean) with the year the current trend reaches 1.5 °C.
 //
 // Every function is pure: it takes obs series and small typed inputs and
-// never reads the store. Values are in degrees Celsius throughout. Methods
+// never reads the store (Load reads only through the reader it is given).
+// Values are in degrees Celsius throughout. Methods
 // and constants are documented where they are declared and in
 // docs/paris.md.
 package warming

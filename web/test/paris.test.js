@@ -95,6 +95,20 @@ test('Paris and COP28: warming levels, days above 1.5 and 2 °C, budget and goal
   assert.equal(chart.last, era.days[era.days.length - 1].value);
   assert.deepEqual([chart.series, chart.l15, chart.l20], [4, 1.5, 2]);
 
+  // Days by year: the counts of every year and the sentence of its latest
+  // crossing event, as /api/warming gives them; 2024's latest crossing is
+  // a stored threshold event of /api/events.
+  assert.ok(era.days_by_year.length > 0, 'the API lists years with days at or above 1.5 °C');
+  for (const y of era.days_by_year) {
+    assert.equal(await page.locator(`[data-days15="${y.year}"]`).innerText(), String(y.days_at_or_above_1_5), `${y.year} at 1.5`);
+    assert.equal(await page.locator(`[data-days20="${y.year}"]`).innerText(), String(y.days_at_or_above_2_0), `${y.year} at 2.0`);
+    assert.equal(await page.locator(`[data-latest="${y.year}"]`).innerText(), y.latest_event.sentence, `${y.year} latest crossing`);
+  }
+  const y24 = era.days_by_year.find((y) => y.year === 2024);
+  const evs = await api('/api/events?historical=true&kind=above-1.5-day,above-2.0-day&limit=1000');
+  const ev = evs.events.find((e) => e.id === y24.latest_event.id);
+  assert.ok(ev && ev.date === '2024-12-31' && ev.sentence === y24.latest_event.sentence, 'the latest crossing of 2024 is a stored event');
+
   // Budget: the remaining GtCO2 of every budget.
   for (const b of w.budgets) {
     assert.equal(await page.locator(`[data-budget="${b.budget.id}"]`).innerText(), b.remaining_gtco2.toFixed(1));

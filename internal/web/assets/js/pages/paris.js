@@ -35,7 +35,7 @@ async function warmingPart(slot, ctx, year) {
   if (ctx.stale()) return;
   const era = w.datasets.find((d) => d.key === 'era5');
   slot.append(thermometer(w), levelsTable(w));
-  if (era) slot.append(await dailyChart(ctx, w, era));
+  if (era) slot.append(await dailyChart(ctx, w, era), daysByYear(era));
   slot.append(thresholdsTable(w), budgetTable(w));
 }
 
@@ -171,6 +171,25 @@ async function dailyChart(ctx, w, era) {
   sec.append(dataTable('Table of the chart', ['Date', '°C above 1850–1900'], days.slice().reverse().map((p) => [p.date, fixed(p.value, 3)]),
     `ERA5 daily values of ${w.year}`));
   return sec;
+}
+
+// daysByYear lists, for each year with a day at or above 1.5 °C (newest
+// first), the ERA5 days at or above 1.5 and 2.0 °C and the sentence of the
+// year's latest threshold event (a stored event of GET /api/events, given
+// by /api/warming as days_by_year[].latest_event).
+function daysByYear(era) {
+  const years = (era.days_by_year || []).slice().reverse();
+  const rows = years.map((y) => [
+    String(y.year),
+    h('span', {'data-days15': y.year}, String(y.days_at_or_above_1_5)),
+    h('span', {'data-days20': y.year}, String(y.days_at_or_above_2_0)),
+    String(y.days_present),
+    y.latest_event ? h('span', {'data-latest': y.year}, y.latest_event.sentence) : '–']);
+  return h('section', {'aria-labelledby': 'byyear-h'}, h('h2', {id: 'byyear-h'}, 'Days at or above 1.5 °C and 2 °C, by year (ERA5)'),
+    rows.length ? table(null, ['Year', '≥ 1.5 °C', '≥ 2.0 °C', 'Days with data', 'Latest crossing'], rows, {numeric: [1, 2, 3], cls: 'days-by-year'})
+      : h('p', {}, 'No day has reached 1.5 °C.'),
+    h('p', {class: 'small muted'}, 'Each day at or above a threshold is an event of the alert feed (kinds above-1.5-day and above-2.0-day); ' +
+      'the latest crossing is the event of the year\'s last such day.'));
 }
 
 // thresholdsTable lists, per dataset, the days, months, 12-month periods
