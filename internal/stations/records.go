@@ -2,6 +2,7 @@ package stations
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -62,6 +63,20 @@ type Query struct {
 	// has unflagged values of the element in at least this many distinct
 	// years (up to AsOf). 0 means no minimum; DefaultMinYears is NOAA's.
 	MinYears int
+	// Station, when not empty, restricts RecordsSet to one station: it reads
+	// only the station's bucket. The other queries take the station as an
+	// argument and ignore it.
+	Station string
+}
+
+// stationCond returns the SQL condition restricting rows to q.Station
+// ("TRUE" when it is empty). Station ids are 11 letters and digits; the
+// value is quoted as an SQL literal all the same.
+func (q Query) stationCond() string {
+	if q.Station == "" {
+		return "TRUE"
+	}
+	return "station = " + quote(q.Station)
 }
 
 func (q Query) asOf() string {
@@ -303,6 +318,23 @@ func (a *Archive) NationalRecord(ctx context.Context, country string, e Extreme,
 	return out, rows.Err()
 }
 
+// LastDate returns the station's last day with a value (flagged or not) in
+// the archive, and ErrNoStation when it has none.
+func (a *Archive) LastDate(ctx context.Context, station string) (obs.Date, error) {
+	src, err := a.source(station)
+	if err != nil {
+		return 0, err
+	}
+	var t sql.NullTime
+	if err := a.db.QueryRowContext(ctx, "SELECT max(date) FROM "+src+" WHERE station = ?", station).Scan(&t); err != nil {
+		return 0, fmt.Errorf("last date of %s: %w", station, err)
+	}
+	if !t.Valid {
+		return 0, fmt.Errorf("station %s: %w", station, ErrNoStation)
+	}
+	return obs.FromTime(t.Time), nil
+}
+
 // SetRecord is a record set (or tied) on a day: the value beat (or equalled)
 // every earlier value of its scope at its station.
 type SetRecord struct {
@@ -327,7 +359,7 @@ func (a *Archive) RecordsSet(ctx context.Context, from, to obs.Date, e Extreme, 
 	if to < from {
 		return nil, fmt.Errorf("records set from %s to %s: the window ends before it starts", from, to)
 	}
-	if _, err := a.source(""); err != nil {
+	if _, err := a.source(q.Station); err != nil {
 		return nil, err
 	}
 	if scope != Day {
@@ -343,7 +375,7 @@ func (a *Archive) recordsSetScan(ctx context.Context, from, to obs.Date, e Extre
 	if err != nil {
 		return nil, err
 	}
-	src, err := a.source("")
+	src, err := a.source(q.Station)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +384,7 @@ func (a *Archive) recordsSetScan(ctx context.Context, from, to obs.Date, e Extre
 	// arg_max picks the first day a value was reached.
 	sqlText := fmt.Sprintf(`WITH h AS (
 		SELECT station, date, %d * value AS sv, %s AS km, %s AS kd FROM %s
-		WHERE element = ? AND qflag = '' AND date <= ?::DATE),
+		WHERE element = ? AND qflag = '' AND date <= ?::DATE AND %s),
 	w AS (SELECT * FROM h WHERE date >= ?::DATE),
 	yrs AS (SELECT station, count(DISTINCT year(date)) AS years FROM h WHERE date < ?::DATE GROUP BY station HAVING count(DISTINCT year(date)) >= ?),
 	prev AS (
@@ -368,7 +400,7 @@ func (a *Archive) recordsSetScan(ctx context.Context, from, to obs.Date, e Extre
 		CASE WHEN c.wprev > p.prev THEN c.wprev_date ELSE p.prev_date END AS eff_date
 	FROM c JOIN prev p USING (station, km, kd) JOIN yrs USING (station)
 	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
-	ORDER BY c.date, c.station`, s, km, kd, src)
+	ORDER BY c.date, c.station`, s, km, kd, src, q.stationCond())
 	rows, err := a.db.QueryContext(ctx, sqlText, e.Element, to.String(), from.String(), from.String(), q.MinYears, from.String())
 	if err != nil {
 		return nil, fmt.Errorf("records set %s..%s: %w", from, to, err)
@@ -410,8 +442,8 @@ func (a *Archive) recordsSetFromExtremes(ctx context.Context, from, to obs.Date,
 	}
 	var daily, extremes []string
 	for _, p := range parts {
-		_, d, ok := parsePartRel(p)
-		if !ok {
+		b, d, ok := parsePartRel(p)
+		if !ok || (q.Station != "" && b != a.Bucket(q.Station)) {
 			continue
 		}
 		full := filepath.Join(a.dir, p)
@@ -434,10 +466,10 @@ func (a *Archive) recordsSetFromExtremes(ctx context.Context, from, to obs.Date,
 	}
 	sqlText := fmt.Sprintf(`WITH sm AS (
 		SELECT station, y, %s AS km, 0 AS kd, %s AS sv, %s AS date FROM read_parquet([%s])
-		WHERE element = ? AND make_date(y, m, 1) < ?::DATE),
+		WHERE element = ? AND make_date(y, m, 1) < ?::DATE AND %[8]s),
 	dl AS (
-		SELECT station, date, %d * value AS sv, %s AS km, 0 AS kd FROM read_parquet([%s])
-		WHERE element = ? AND qflag = '' AND date >= ?::DATE AND date <= ?::DATE),
+		SELECT station, date, %[5]d * value AS sv, %[6]s AS km, 0 AS kd FROM read_parquet([%[7]s])
+		WHERE element = ? AND qflag = '' AND date >= ?::DATE AND date <= ?::DATE AND %[8]s),
 	w AS (SELECT * FROM dl WHERE date >= ?::DATE),
 	hp AS (SELECT station, km, kd, sv, date FROM sm UNION ALL SELECT station, km, kd, sv, date FROM dl WHERE date < ?::DATE),
 	yrs AS (SELECT station, count(DISTINCT y) AS years FROM (
@@ -456,7 +488,7 @@ func (a *Archive) recordsSetFromExtremes(ctx context.Context, from, to obs.Date,
 		CASE WHEN c.wprev > p.prev THEN c.wprev_date ELSE p.prev_date END AS eff_date
 	FROM c JOIN prev p USING (station, km, kd) JOIN yrs USING (station)
 	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
-	ORDER BY c.date, c.station`, smKey, hi, hiDate, strings.Join(extremes, ", "), s, km, strings.Join(daily, ", "))
+	ORDER BY c.date, c.station`, smKey, hi, hiDate, strings.Join(extremes, ", "), s, km, strings.Join(daily, ", "), q.stationCond())
 	ms := monthStart.String()
 	rows, err := a.db.QueryContext(ctx, sqlText, e.Element, ms, e.Element, ms, to.String(), from.String(), from.String(), from.String(), q.MinYears)
 	if err != nil {
