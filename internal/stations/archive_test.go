@@ -669,3 +669,40 @@ func TestRecordsSetPathsAgree(t *testing.T) {
 		t.Errorf("without the calendar-day extremes: %v (%v), want %v", without, err, withFiles)
 	}
 }
+
+// TestClimatology checks the Central Park TMAX climatology of 22 July over
+// 1869-2010 against the daily values themselves: the lowest and highest are
+// the extremes StationRecords gives as of 2010, and 2011's value is the
+// 40.0 °C record.
+func TestClimatology(t *testing.T) {
+	a := open(t, 2)
+	ingest(t, a, centralParkPath(t))
+	ctx := context.Background()
+	days, first, last, err := a.Climatology(ctx, "USW00094728", "TMAX", 2011)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != 1869 || last != 2010 || len(days) != 366 {
+		t.Fatalf("period %d-%d, %d days", first, last, len(days))
+	}
+	asOf := obs.NewDate(2010, 12, 31)
+	hi, err := a.StationRecords(ctx, "USW00094728", RecordHigh, Day, Query{AsOf: &asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, err := a.StationRecords(ctx, "USW00094728", LowestHigh, Day, Query{AsOf: &asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range days {
+		if d.Max != float64(hi[i].Value) || d.Min != float64(lo[i].Value) || d.Month != hi[i].Month || d.Day != hi[i].Day {
+			t.Errorf("%d-%d: min %v max %v, want %v %v", d.Month, d.Day, d.Min, d.Max, lo[i].Value, hi[i].Value)
+		}
+		if !(d.Min <= d.P10 && d.P10 <= d.P90 && d.P90 <= d.Max) {
+			t.Errorf("%d-%d: percentiles out of order %+v", d.Month, d.Day, d)
+		}
+		if d.Month == 7 && d.Day == 22 && (!d.Has || d.Value != 400) {
+			t.Errorf("22 July 2011: %+v", d)
+		}
+	}
+}

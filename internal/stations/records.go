@@ -604,3 +604,56 @@ func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Da
 	}
 	return out, rows.Err()
 }
+
+// ClimateDay is one calendar day of a station's daily climatology: the
+// lowest, 10th percentile, 90th percentile and highest unflagged value of the
+// element on that calendar day over the reference years, how many years had
+// a value, and the value of the chosen year (Has false when it has none).
+// Values are in GHCN units.
+type ClimateDay struct {
+	Month, Day         int
+	Min, P10, P90, Max float64
+	Years              int
+	Value              int32
+	Has                bool
+}
+
+// Climatology returns the station's daily climatology of an element over
+// every year before `year` (the reference period, reported as first and last
+// year), with the values of `year` itself, one entry per calendar day (29
+// February included when it has values), in calendar order. Percentiles are
+// linear interpolations between the ordered values (quantile_cont).
+// Quality-flagged values are left out.
+func (a *Archive) Climatology(ctx context.Context, station, element string, year int) (days []ClimateDay, first, last int, err error) {
+	src, err := a.source(station)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	sqlText := `WITH v AS (SELECT date, value FROM ` + src + ` WHERE station = ? AND element = ? AND qflag = ''),
+	ref AS (SELECT month(date) AS m, day(date) AS d, min(value)::DOUBLE AS lo, quantile_cont(value, 0.1) AS p10,
+		quantile_cont(value, 0.9) AS p90, max(value)::DOUBLE AS hi, count(DISTINCT year(date)) AS n
+		FROM v WHERE year(date) < ? GROUP BY ALL),
+	cur AS (SELECT month(date) AS m, day(date) AS d, value FROM v WHERE year(date) = ?),
+	span AS (SELECT min(year(date)) AS y0, max(year(date)) AS y1 FROM v WHERE year(date) < ?)
+	SELECT coalesce(ref.m, cur.m), coalesce(ref.d, cur.d), ref.lo, ref.p10, ref.p90, ref.hi, coalesce(ref.n, 0), cur.value, span.y0, span.y1
+	FROM ref FULL JOIN cur ON ref.m = cur.m AND ref.d = cur.d CROSS JOIN span ORDER BY 1, 2`
+	rows, err := a.db.QueryContext(ctx, sqlText, station, element, year, year, year)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("climatology of %s: %w", station, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c ClimateDay
+		var lo, p10, p90, hi sql.NullFloat64
+		var v, y0, y1 sql.NullInt64
+		var n int64
+		if err := rows.Scan(&c.Month, &c.Day, &lo, &p10, &p90, &hi, &n, &v, &y0, &y1); err != nil {
+			return nil, 0, 0, err
+		}
+		c.Min, c.P10, c.P90, c.Max, c.Years = lo.Float64, p10.Float64, p90.Float64, hi.Float64, int(n)
+		c.Value, c.Has = int32(v.Int64), v.Valid
+		first, last = int(y0.Int64), int(y1.Int64)
+		days = append(days, c)
+	}
+	return days, first, last, rows.Err()
+}
