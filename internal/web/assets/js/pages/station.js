@@ -19,6 +19,12 @@ function calendarDay(m, d) {
   return new Intl.DateTimeFormat(lang(), {month: 'long', day: 'numeric', timeZone: 'UTC'}).format(Date.UTC(2000, m - 1, d));
 }
 
+// coord formats a latitude or longitude in decimal degrees as GHCN gives
+// them (four decimals at most).
+function coord(v) {
+  return new Intl.NumberFormat(lang(), {maximumFractionDigits: 4}).format(v);
+}
+
 export async function render(main, ctx) {
   const id = ctx.arg.toUpperCase();
   const element = ELEMENTS.includes(ctx.params.get('element')) ? ctx.params.get('element') : 'TMAX';
@@ -39,7 +45,7 @@ export async function render(main, ctx) {
   const name = st.name || id;
   main.append(h('h1', {}, t('stations:stationTitle', {name})),
     h('p', {class: 'station-meta'}, t('stations:stationMeta', {id, country: st.country,
-      lat: number(st.latitude ?? 0), lon: number(st.longitude ?? 0), elev: number(st.elevation ?? 0)})),
+      lat: coord(st.latitude), lon: coord(st.longitude), elev: number(st.elevation_m)})),
     h('p', {}, h('a', {href: '#/stations'}, t('stations:backToMap'))),
     h('form', {class: 'controls', onsubmit: (e) => e.preventDefault()},
       select(t('stations:element'), 'element', ELEMENTS.map((x) => [x, t(`stations:el_${x}`)]), element, (v) => {
