@@ -566,14 +566,14 @@ type StationClimateDayJSON struct {
 // StationClimatologyResult is the answer of StationClimatology, with the station's data
 // file provenance.
 type StationClimatologyResult struct {
-	Station   store.StationMeta `json:"station"`
-	Element   string            `json:"element"`
-	Unit      string            `json:"unit"`
-	Year      int               `json:"year"`
-	FirstYear int               `json:"first_year"` // of the reference period
-	LastYear  int               `json:"last_year"`
-	Days      []StationClimateDayJSON  `json:"days"`
-	Source    *StationSource    `json:"source"`
+	Station   store.StationMeta       `json:"station"`
+	Element   string                  `json:"element"`
+	Unit      string                  `json:"unit"`
+	Year      int                     `json:"year"`
+	FirstYear int                     `json:"first_year"` // of the reference period
+	LastYear  int                     `json:"last_year"`
+	Days      []StationClimateDayJSON `json:"days"`
+	Source    *StationSource          `json:"source"`
 }
 
 // JSON is the result's JSON shape.

@@ -543,7 +543,9 @@ func extremesPath(part string) string { return filepath.Join(filepath.Dir(part),
 // with the highest and lowest unflagged value over the partition's decade
 // and the first day each was reached. Archives written before it existed
 // lack it; queries then fall back to the daily values.
-func dayExtremesPath(part string) string { return filepath.Join(filepath.Dir(part), "dayextremes.parquet") }
+func dayExtremesPath(part string) string {
+	return filepath.Join(filepath.Dir(part), "dayextremes.parquet")
+}
 
 func parsePartRel(rel string) (b, d int, ok bool) {
 	parts := strings.Split(filepath.ToSlash(rel), "/")

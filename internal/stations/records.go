@@ -3,10 +3,10 @@ package stations
 import (
 	"context"
 	"database/sql"
-	"os"
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
