@@ -59,7 +59,7 @@ func (s *Server) routeTable() []*route {
 			description: "Each value minus the mean of its slot in the climatology of /api/climatology with the same baseline, convention and smoothing (single missing days of daily series interpolated first), rounded to 1e-6. Annual series depart from the mean of the baseline's years (convention \"year\"; every year of the baseline needed). from..to cut the output only.",
 			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth, pFrom, pTo},
 			result:      present.AnomalySeries{}},
-		{path: "/api/climatology/{id}", name: "getClimatology", example: "/api/climatology/sst.world?baseline=1991-2020", tag: "records", fn: handleStationClimatology,
+		{path: "/api/climatology/{id}", name: "getClimatology", example: "/api/climatology/sst.world?baseline=1991-2020", tag: "records", fn: handleClimatology,
 			summary:     "Per-day (or per-month) statistics over a baseline (stocktake climatology --json)",
 			description: "Mean, sample standard deviation (ddof 1), median and 10/25/75/90th percentiles per slot. Daily series have single missing days filled by linear interpolation first; NSIDC sea ice in the day-count convention (its default) fills day 366 from common years' following 1 January, reproducing NSIDC's own climatology file; monthly series always use calendar months.",
 			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth},
