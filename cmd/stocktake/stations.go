@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/ingest"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/query"
@@ -165,7 +166,7 @@ func newStationsIngestCmd() *cobra.Command {
 				return err
 			}
 			defer arc.Close()
-			rep, err := ingest.IngestStations(cmd.Context(), st, arc, args)
+			rep, err := ingest.IngestStations(cmd.Context(), st, arc, args, alerts.StationHook)
 			if err != nil {
 				return err
 			}
@@ -183,6 +184,7 @@ func newStationsIngestCmd() *cobra.Command {
 				fmt.Fprintf(w, "unchanged %s\n", n)
 			}
 			fmt.Fprintf(w, "%d stations' records derived (%d records); archive %s\n", len(rep.Derived), rep.Records, p)
+			fmt.Fprintf(w, "%d record events stored (%d historical, from a station's first scan, not delivered)\n", rep.Events, rep.Historical)
 			return nil
 		},
 	}

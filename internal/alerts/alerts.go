@@ -176,6 +176,9 @@ func eventFrom(r store.EventRow) Event {
 	}
 	e.Comparison = comparisonOf(e, nil, nil)
 	e.Sentence = Sentence(e)
+	if s, ok := stationSentence(e); ok { // station events (stations.go)
+		e.Sentence = s
+	}
 	return e
 }
 

@@ -57,6 +57,15 @@ func handleRecordsSet(s *Server, ctx context.Context, gc *genCache, r *http.Requ
 	return jsonReply(res.JSON())
 }
 
+// handleStationClimatology answers GET /api/stations/{id}/climatology.
+func handleStationClimatology(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	res, err := qry.StationClimatology(ctx, s.st, s.opts.Stations, qry.StationClimatologyRequest{ID: r.PathValue("id"), Element: q.Get("element"), Year: q.Get("year")})
+	if err != nil {
+		return reply{}, err
+	}
+	return jsonReply(res.JSON())
+}
+
 // SetStations sets the station archive read by /api/records-set
 // (Options.Stations). Call it before the server answers requests.
 func (s *Server) SetStations(a *stations.Archive) { s.opts.Stations = a }

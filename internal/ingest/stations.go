@@ -53,6 +53,12 @@ func (c StationCatalog) ReplaceStationRecords(ctx context.Context, sts []string,
 	return c.Store.ReplaceStationRecords(ctx, sts, out)
 }
 
+// StationHook is called by IngestStations for a station whose file f (read
+// from path) changed: it returns how many record events it stored and how
+// many of them are historical.
+type StationHook func(ctx context.Context, st *store.Store, arc *stations.Archive, station string, f stations.FileProvenance,
+	path string, previous []stations.Record) (events, historical int, err error)
+
 // StationsReport says what IngestStations did.
 type StationsReport struct {
 	Metadata  []store.StationFile       `json:"metadata"`  // metadata files read, with provenance
@@ -61,6 +67,11 @@ type StationsReport struct {
 	Unchanged []string                  `json:"unchanged"` // data files whose checksum matched the archive
 	Derived   []string                  `json:"derived"`   // stations whose derived records were recomputed
 	Records   int                       `json:"records"`   // derived records stored for them
+	// Events counts the record events stored for the stations' new values
+	// (alerts.DetectStation); Historical of them are a first scan's, not
+	// delivered.
+	Events     int `json:"events"`
+	Historical int `json:"historical"`
 }
 
 var metaName = regexp.MustCompile(`^ghcnd-stations.*\.txt$`)
@@ -117,7 +128,12 @@ func StationInputs(paths []string) (meta, data []string, err error) {
 // times are the files' modification times. Year files (YYYY.csv) are
 // archived and recorded but do not trigger a recomputation: the stations
 // they touch are not known without reading them.
-func IngestStations(ctx context.Context, st *store.Store, arc *stations.Archive, paths []string) (*StationsReport, error) {
+//
+// Each hook (alerts.StationHook in the CLI, which stores record events) is
+// called for every such station whose data file is known, after the archive
+// holds the file and before the station's derived records are replaced;
+// previous are those records as they stood.
+func IngestStations(ctx context.Context, st *store.Store, arc *stations.Archive, paths []string, hooks ...StationHook) (*StationsReport, error) {
 	meta, data, err := StationInputs(paths)
 	if err != nil {
 		return nil, err
@@ -194,6 +210,16 @@ func IngestStations(ctx context.Context, st *store.Store, arc *stations.Archive,
 		}
 	}
 	todo := map[string]bool{}
+	fileOf := map[string]stations.FileProvenance{} // by station id
+	for _, f := range append(append([]stations.FileProvenance{}, known...), ar.Ingested...) {
+		if id, ok := strings.CutPrefix(f.Unit, "station:"); ok {
+			fileOf[id] = f
+		}
+	}
+	pathOf := map[string]string{}
+	for _, p := range data {
+		pathOf[filepath.Base(p)] = p
+	}
 	for _, f := range ar.Ingested {
 		if id, ok := strings.CutPrefix(f.Unit, "station:"); ok {
 			todo[id] = true
@@ -219,6 +245,27 @@ func IngestStations(ctx context.Context, st *store.Store, arc *stations.Archive,
 		recs, err := arc.DerivedRecords(ctx, id, stations.Query{})
 		if err != nil {
 			return rep, fmt.Errorf("derived records of %s: %w", id, err)
+		}
+		// Record events are judged against the derived records as they
+		// stood before this ingest, so they are detected before those are
+		// replaced (a failure leaves both for the next run to redo).
+		if f, ok := fileOf[id]; ok {
+			stored, err := st.StationRecordsOf(ctx, id)
+			if err != nil {
+				return rep, err
+			}
+			prev := make([]stations.Record, len(stored))
+			for i, r := range stored {
+				prev[i] = stations.Record{Station: r.Station, Element: r.Element, Highest: r.Highest, Scope: stations.Scope(r.Scope),
+					Month: r.Month, Day: r.Day, Value: r.Value, Date: r.Date, Ties: r.Ties, Years: r.Years}
+			}
+			for _, h := range hooks {
+				n, hist, err := h(ctx, st, arc, id, f, pathOf[f.Name], prev)
+				if err != nil {
+					return rep, err
+				}
+				rep.Events, rep.Historical = rep.Events+n, rep.Historical+hist
+			}
 		}
 		if err := cat.ReplaceStationRecords(ctx, []string{id}, recs); err != nil {
 			return rep, err

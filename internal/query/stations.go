@@ -539,3 +539,111 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 	}
 	return res, nil
 }
+
+// StationClimatologyRequest asks for a station's daily climatology: ID, Element
+// (TMAX, TMIN or PRCP; default TMAX) and Year (the year drawn over it; the
+// reference period is every earlier year; default the station's last year
+// with a value of the element).
+type StationClimatologyRequest struct {
+	ID, Element, Year string
+}
+
+// StationClimateDayJSON is one calendar day of a climatology, in °C or mm: the
+// reference period's lowest, 10th and 90th percentile and highest values,
+// the number of years with a value, and the chosen year's value (null when
+// it has none).
+type StationClimateDayJSON struct {
+	Month int      `json:"month"`
+	Day   int      `json:"day"`
+	Min   *float64 `json:"min"`
+	P10   *float64 `json:"p10"`
+	P90   *float64 `json:"p90"`
+	Max   *float64 `json:"max"`
+	Years int      `json:"years"`
+	Value *float64 `json:"value"`
+}
+
+// StationClimatologyResult is the answer of StationClimatology, with the station's data
+// file provenance.
+type StationClimatologyResult struct {
+	Station   store.StationMeta       `json:"station"`
+	Element   string                  `json:"element"`
+	Unit      string                  `json:"unit"`
+	Year      int                     `json:"year"`
+	FirstYear int                     `json:"first_year"` // of the reference period
+	LastYear  int                     `json:"last_year"`
+	Days      []StationClimateDayJSON `json:"days"`
+	Source    *StationSource          `json:"source"`
+}
+
+// JSON is the result's JSON shape.
+func (r StationClimatologyResult) JSON() any { return r }
+
+// StationClimatology answers a StationClimatologyRequest from the archive.
+func StationClimatology(ctx context.Context, st StationStore, arc *stations.Archive, req StationClimatologyRequest) (StationClimatologyResult, error) {
+	id := strings.ToUpper(req.ID)
+	if len(id) != 11 {
+		return StationClimatologyResult{}, invalid("station id %q: want 11 letters or digits, e.g. USW00094728", req.ID)
+	}
+	el := strings.ToUpper(req.Element)
+	if el == "" {
+		el = "TMAX"
+	}
+	if el != "TMAX" && el != "TMIN" && el != "PRCP" {
+		return StationClimatologyResult{}, invalid("{element} %q: want TMAX, TMIN or PRCP", req.Element)
+	}
+	if arc == nil {
+		return StationClimatologyResult{}, ErrNoArchive
+	}
+	res := StationClimatologyResult{Element: el, Unit: elementUnit(el), Days: []StationClimateDayJSON{}}
+	ms, err := st.Stations(ctx, store.StationFilter{ID: id})
+	if err != nil {
+		return res, err
+	}
+	if len(ms) == 1 {
+		res.Station = ms[0]
+	} else {
+		res.Station = store.StationMeta{ID: id, Country: id[:2]}
+	}
+	if req.Year != "" {
+		if res.Year, err = positiveInt("year", req.Year, 0, 9999); err != nil {
+			return res, err
+		}
+	} else {
+		last, err := arc.LastDate(ctx, id)
+		if errors.Is(err, stations.ErrNoStation) {
+			return res, notFound("station %s has no values in the archive", id)
+		}
+		if err != nil {
+			return res, err
+		}
+		res.Year = last.Year()
+	}
+	days, first, last, err := arc.Climatology(ctx, id, el, res.Year)
+	if errors.Is(err, stations.ErrNoStation) {
+		return res, notFound("station %s has no values in the archive", id)
+	}
+	if err != nil {
+		return res, err
+	}
+	res.FirstYear, res.LastYear = first, last
+	tenth := func(v float64) *float64 { x := math.Round(v) / 10; return &x }
+	for _, d := range days {
+		j := StationClimateDayJSON{Month: d.Month, Day: d.Day, Years: d.Years}
+		if d.Years > 0 {
+			j.Min, j.P10, j.P90, j.Max = tenth(d.Min), tenth(d.P10), tenth(d.P90), tenth(d.Max)
+		}
+		if d.Has {
+			j.Value = tenth(float64(d.Value))
+		}
+		res.Days = append(res.Days, j)
+	}
+	data, _, err := dataFiles(ctx, st)
+	if err != nil {
+		return res, err
+	}
+	if f, ok := data[id]; ok {
+		res.Source = stationSource(f)
+	}
+	return res, nil
+}

@@ -10,6 +10,7 @@
 //	manifest.json                 provenance of every ingested file (name, sha256, size, retrieval and ingest time, counts)
 //	values/b=NNN/d=YYYY/part.parquet
 //	values/b=NNN/d=YYYY/extremes.parquet   monthly extremes of the partition's unflagged values
+//	values/b=NNN/d=YYYY/dayextremes.parquet calendar-day extremes of the partition's unflagged values
 //
 // Values are partitioned by station bucket b (a hash of the station id modulo
 // the archive's bucket count, fixed when the archive is created) and decade d
@@ -436,6 +437,7 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 			if s.tmp != "" {
 				os.Remove(s.tmp) // a no-op once renamed
 				os.Remove(s.tmp + ".extremes")
+				os.Remove(s.tmp + ".dayextremes")
 			}
 		}
 	}()
@@ -486,15 +488,24 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 		if _, err := conn.ExecContext(ctx, sumSQL); err != nil {
 			return fmt.Errorf("writing the monthly extremes of %s: %w", partRel(k[0], k[1]), err)
 		}
+		// Its calendar-day extremes over the decade, for the day scope.
+		daySQL := `COPY (SELECT station, element, month(date)::INTEGER AS m, day(date)::INTEGER AS d,
+			max(value) AS hi, arg_max(date, value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS hi_date,
+			min(value) AS lo, arg_max(date, -value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS lo_date
+			FROM read_parquet(` + quote(tmp) + `) WHERE qflag = '' GROUP BY ALL ORDER BY station, element, m, d)
+			TO ` + quote(tmp+".dayextremes") + ` (FORMAT parquet, COMPRESSION zstd)`
+		if _, err := conn.ExecContext(ctx, daySQL); err != nil {
+			return fmt.Errorf("writing the calendar-day extremes of %s: %w", partRel(k[0], k[1]), err)
+		}
 		done = append(done, staged{tmp, final})
 	}
 	debugf("wrote %d partitions", len(done))
 	// Rename into place, then record the files.
 	for _, s := range done {
 		rel, _ := filepath.Rel(a.dir, s.final)
-		ext := extremesPath(s.final)
+		ext, dext := extremesPath(s.final), dayExtremesPath(s.final)
 		if s.tmp == "" {
-			for _, f := range []string{s.final, ext} {
+			for _, f := range []string{s.final, ext, dext} {
 				if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 					return err
 				}
@@ -504,6 +515,9 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 				return err
 			}
 			if err := os.Rename(s.tmp+".extremes", ext); err != nil {
+				return err
+			}
+			if err := os.Rename(s.tmp+".dayextremes", dext); err != nil {
 				return err
 			}
 		}
@@ -523,6 +537,15 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 // partition file: one row per station, element, year and month with the
 // highest and lowest unflagged value and the first day each was reached.
 func extremesPath(part string) string { return filepath.Join(filepath.Dir(part), "extremes.parquet") }
+
+// dayExtremesPath returns the path of the calendar-day-extremes file beside
+// a partition file: one row per station, element, month and day of month
+// with the highest and lowest unflagged value over the partition's decade
+// and the first day each was reached. Archives written before it existed
+// lack it; queries then fall back to the daily values.
+func dayExtremesPath(part string) string {
+	return filepath.Join(filepath.Dir(part), "dayextremes.parquet")
+}
 
 func parsePartRel(rel string) (b, d int, ok bool) {
 	parts := strings.Split(filepath.ToSlash(rel), "/")
@@ -714,7 +737,7 @@ type Summary struct {
 	Flagged    int64 // values with a quality flag
 	Stations   int64 // distinct stations
 	Partitions int   // partition files
-	Bytes      int64 // size on disk of the partition files and their monthly-extremes files
+	Bytes      int64 // size on disk of the partition files and their monthly- and calendar-day-extremes files
 }
 
 // Summarize counts the archive's values, flagged values, stations and bytes.
@@ -727,8 +750,11 @@ func (a *Archive) Summarize(ctx context.Context) (Summary, error) {
 	s.Partitions = len(parts)
 	for _, p := range parts {
 		full := filepath.Join(a.dir, p)
-		for _, f := range []string{full, extremesPath(full)} {
+		for _, f := range []string{full, extremesPath(full), dayExtremesPath(full)} {
 			fi, err := os.Stat(f)
+			if errors.Is(err, os.ErrNotExist) && f == dayExtremesPath(full) {
+				continue // an archive written before the file existed
+			}
 			if err != nil {
 				return s, err
 			}

@@ -604,8 +604,11 @@ func TestGzipAndCSVInputs(t *testing.T) {
 }
 
 // TestRecordsSetPathsAgree checks the monthly-extremes path of RecordsSet
-// (all-time and month scopes) against the full scan of daily values, over
-// windows that start mid-month, span months and a year end, on the real file.
+// (all-time and month scopes) and the calendar-day-extremes path (day scope)
+// against the full scan of daily values, over windows that start mid-month,
+// span months, a year end and a decade boundary, on the real file, for all
+// stations and for one; and, for the day scope, an archive without the
+// calendar-day-extremes files (written before they existed) answers the same.
 func TestRecordsSetPathsAgree(t *testing.T) {
 	a := open(t, 4)
 	ingest(t, a, centralParkPath(t))
@@ -617,13 +620,18 @@ func TestRecordsSetPathsAgree(t *testing.T) {
 		{obs.NewDate(1917, 12, 15), obs.NewDate(1918, 1, 20)},
 		{obs.NewDate(2011, 7, 22), obs.NewDate(2011, 7, 22)},
 		{obs.NewDate(1870, 1, 1), obs.NewDate(1872, 12, 31)},
+		{obs.NewDate(1979, 12, 20), obs.NewDate(1980, 1, 15)},
+		{obs.NewDate(2019, 2, 1), obs.NewDate(2020, 1, 31)},
 	}
 	total := 0
 	for _, w := range windows {
 		for _, e := range []Extreme{RecordHigh, RecordLow, WettestDay} {
-			for _, sc := range []Scope{AllTime, Month} {
-				for _, min := range []int{0, 2} {
+			for _, sc := range []Scope{AllTime, Month, Day} {
+				for _, min := range []int{0, 30} {
 					q := Query{MinYears: min}
+					if min == 30 {
+						q.Station = "USW00094728"
+					}
 					fast, err1 := a.RecordsSet(ctx, w[0], w[1], e, sc, q)
 					slow, err2 := a.recordsSetScan(ctx, w[0], w[1], e, sc, q)
 					if err1 != nil || err2 != nil {
@@ -639,5 +647,62 @@ func TestRecordsSetPathsAgree(t *testing.T) {
 	}
 	if total < 20 {
 		t.Errorf("only %d records compared", total)
+	}
+	// Without the calendar-day-extremes files the day scope scans, and
+	// answers the same.
+	w := windows[4]
+	withFiles, err := a.RecordsSet(ctx, w[0], w[1], RecordHigh, Day, Query{MinYears: 30})
+	if err != nil || len(withFiles) == 0 {
+		t.Fatalf("no record set on %v (%v)", w, err)
+	}
+	parts, err := a.Partitions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range parts {
+		if err := os.Remove(dayExtremesPath(filepath.Join(a.dir, p))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	without, err := a.RecordsSet(ctx, w[0], w[1], RecordHigh, Day, Query{MinYears: 30})
+	if err != nil || fmt.Sprint(without) != fmt.Sprint(withFiles) {
+		t.Errorf("without the calendar-day extremes: %v (%v), want %v", without, err, withFiles)
+	}
+}
+
+// TestClimatology checks the Central Park TMAX climatology of 22 July over
+// 1869-2010 against the daily values themselves: the lowest and highest are
+// the extremes StationRecords gives as of 2010, and 2011's value is the
+// 40.0 °C record.
+func TestClimatology(t *testing.T) {
+	a := open(t, 2)
+	ingest(t, a, centralParkPath(t))
+	ctx := context.Background()
+	days, first, last, err := a.Climatology(ctx, "USW00094728", "TMAX", 2011)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != 1869 || last != 2010 || len(days) != 366 {
+		t.Fatalf("period %d-%d, %d days", first, last, len(days))
+	}
+	asOf := obs.NewDate(2010, 12, 31)
+	hi, err := a.StationRecords(ctx, "USW00094728", RecordHigh, Day, Query{AsOf: &asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, err := a.StationRecords(ctx, "USW00094728", LowestHigh, Day, Query{AsOf: &asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range days {
+		if d.Max != float64(hi[i].Value) || d.Min != float64(lo[i].Value) || d.Month != hi[i].Month || d.Day != hi[i].Day {
+			t.Errorf("%d-%d: min %v max %v, want %v %v", d.Month, d.Day, d.Min, d.Max, lo[i].Value, hi[i].Value)
+		}
+		if !(d.Min <= d.P10 && d.P10 <= d.P90 && d.P90 <= d.Max) {
+			t.Errorf("%d-%d: percentiles out of order %+v", d.Month, d.Day, d)
+		}
+		if d.Month == 7 && d.Day == 22 && (!d.Has || d.Value != 400) {
+			t.Errorf("22 July 2011: %+v", d)
+		}
 	}
 }

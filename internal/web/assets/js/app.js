@@ -16,6 +16,8 @@ import * as rankings from './pages/rankings.js';
 import * as events from './pages/events.js';
 import * as sources from './pages/sources.js';
 import * as paris from './pages/paris.js';
+import * as stationsPage from './pages/stations.js';
+import * as station from './pages/station.js';
 
 const main = document.getElementById('main');
 const status = document.getElementById('status');
@@ -30,6 +32,8 @@ const pages = {
   events: {mod: events, nav: 'events'},
   sources: {mod: sources, nav: 'sources'},
   paris: {mod: paris, nav: 'paris'},
+  stations: {mod: stationsPage, nav: 'stations'},
+  station: {mod: station, nav: 'stations'},
 };
 
 // parse reads the route from location.hash: "#/indicator/sst.world?smooth=5d"

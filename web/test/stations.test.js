@@ -1,0 +1,194 @@
+// Browser tests of the station pages: the map of stations that set records
+// (#/stations) and a station's page (#/station/ID), in Debian's headless
+// Chromium driven by playwright-core. The server is built here, the real
+// Central Park file (../shared/data/noaa-ghcn-daily) is ingested with
+// `stocktake stations ingest`, and `stocktake serve` answers; every value
+// read from the page is compared with the API's answer. Screenshots go to
+// test-output/ at the repository root, like the other browser tests.
+
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn, execFile} from 'node:child_process';
+import {promisify} from 'node:util';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {chromium} from 'playwright-core';
+import {repoRoot, outputDir} from './server.js';
+import catalog from '../../internal/web/assets/js/messages/stations.js';
+
+const run = promisify(execFile);
+const env = {...process.env, PATH: `/usr/local/go/bin:${process.env.PATH}`};
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic'];
+const ID = 'USW00094728';
+
+let base;
+let proc;
+let tmp;
+let context;
+let profile;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const {port} = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+before(async () => {
+  fs.mkdirSync(outputDir, {recursive: true});
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stocktake-stations-e2e-'));
+  const bin = path.join(tmp, 'stocktake');
+  const db = path.join(tmp, 'db');
+  await run('go', ['build', '-o', bin, './cmd/stocktake'], {cwd: repoRoot, env, maxBuffer: 1 << 24});
+  await run(bin, ['stations', 'ingest', '../shared/data/noaa-ghcn-daily', '--db', db], {cwd: repoRoot, env, maxBuffer: 1 << 24});
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const log = fs.openSync(path.join(tmp, 'serve.log'), 'w');
+  proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db], {cwd: repoRoot, env, stdio: ['ignore', log, log]});
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error('stocktake serve did not answer /healthz within 30 s: ' + fs.readFileSync(path.join(tmp, 'serve.log'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'stocktake-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs,
+    viewport: {width: 1280, height: 900}, timeout: 60000});
+}, {timeout: 300000});
+
+after(async () => {
+  if (context) await context.close();
+  if (profile) fs.rmSync(profile, {recursive: true, force: true});
+  if (proc) {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.on('exit', r));
+  }
+  if (tmp) fs.rmSync(tmp, {recursive: true, force: true});
+});
+
+async function api(p) {
+  const r = await fetch(base + p);
+  assert.ok(r.ok, `${p} answered ${r.status}`);
+  return r.json();
+}
+
+async function open(route) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !(m.location().url || '').includes('/api/events')) errors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}/${route}`);
+  await page.waitForFunction(() => !document.querySelector('main').hasAttribute('aria-busy'), null, {timeout: 60000});
+  return {page, errors};
+}
+
+const missing = (page) => page.evaluate(() => [...(globalThis.__i18nMissing || [])]);
+
+test('the station catalog has the same keys in every language', () => {
+  const keys = (l) => Object.keys(catalog[l]).sort();
+  assert.ok(keys('en').length > 30);
+  assert.deepEqual(keys('zh-Hant'), keys('en'));
+  assert.deepEqual(keys('zh-Hans'), keys('en'));
+});
+
+test('the map lists the stations of /api/records-set, on the map and in the table, and a dot opens the station', async () => {
+  const q = 'since=2011-07-01&until=2011-07-31&extreme=record-high&scope=day';
+  const want = await api(`/api/records-set?${q}&min_years=30`);
+  assert.ok(want.records.length >= 1 && want.records.some((r) => r.date === '2011-07-22' && r.value === 40));
+  const {page, errors} = await open(`#/stations?${q}&lang=en`);
+  await page.waitForSelector('a.map-point');
+  const values = await page.$$eval('table.records-set [data-value]', (els) => els.map((e) => Number(e.dataset.value)));
+  assert.deepEqual(values, want.records.map((r) => r.value));
+  const dates = await page.$$eval('table.records-set time', (els) => els.map((e) => e.getAttribute('datetime')));
+  assert.deepEqual(dates, want.records.map((r) => r.date));
+  const dots = await page.$$eval('a.map-point', (els) => els.map((e) => e.dataset.station));
+  assert.deepEqual(dots, [...new Set(want.records.map((r) => r.station))]);
+  assert.equal(await page.$eval('.records-summary', (e) => Number(e.dataset.count)), new Set(want.records.map((r) => r.station)).size);
+  assert.ok((await page.$eval('.station-map svg', (e) => e.getAttribute('aria-label'))).includes('2011'));
+  // The selectors are in the URL.
+  assert.equal(await page.$eval('select[name="scope"]', (e) => e.value), 'day');
+  assert.equal(await page.$eval('input[name="since"]', (e) => e.value), '2011-07-01');
+  await page.screenshot({path: path.join(outputDir, 'stations-map.png'), fullPage: true});
+  // Keyboard: Tab reaches the dot, Enter opens the station page.
+  await page.focus('select[name="scope"]');
+  let onDot = false;
+  for (let i = 0; i < 30 && !onDot; i++) {
+    await page.keyboard.press('Tab');
+    onDot = await page.evaluate(() => document.activeElement?.classList?.contains('map-point') ?? false);
+  }
+  assert.ok(onDot, 'Tab never reached a map dot');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => location.hash.startsWith(`#/station/${id}`) && !document.querySelector('main').hasAttribute('aria-busy'), ID, {timeout: 60000});
+  assert.deepEqual(await missing(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the station page draws the API climatology and lists the records with their source', async () => {
+  const clim = await api(`/api/stations/${ID}/climatology?element=TMAX`);
+  const recs = await api(`/api/stations/${ID}/records`);
+  const {page, errors} = await open(`#/station/${ID}?lang=en`);
+  await page.waitForFunction(() => window.__stocktake?.charts?.['station-climatology'], null, {timeout: 30000});
+  const data = await page.evaluate(() => window.__stocktake.charts['station-climatology'].data);
+  assert.deepEqual(data[1], clim.days.map((d) => d.max));
+  assert.deepEqual(data[2], clim.days.map((d) => d.min));
+  assert.deepEqual(data[3], clim.days.map((d) => d.p90));
+  assert.deepEqual(data[4], clim.days.map((d) => d.p10));
+  assert.deepEqual(data[5], clim.days.map((d) => d.value));
+  assert.equal(clim.year, 2020);
+  const meta = await page.$eval('.station-meta', (e) => e.textContent);
+  for (const v of [clim.station.latitude, clim.station.longitude, clim.station.elevation_m]) assert.ok(meta.includes(String(v)), `${meta} lacks ${v}`);
+  const h2 = await page.$eval('#clim-h', (e) => e.textContent);
+  assert.ok(h2.includes(String(clim.first_year)) && h2.includes(String(clim.last_year)) && h2.includes('2020'), h2);
+  const shown = await page.$$eval('table.station-records [data-value]', (els) => els.map((e) => [e.dataset.extreme, Number(e.dataset.value)]));
+  assert.deepEqual(shown.sort(), recs.records.map((r) => [r.extreme, r.value]).sort());
+  assert.ok(shown.some(([e, v]) => e === 'record-high' && v === 41.1), 'the all-time record high of 41.1 °C');
+  const src = await page.$$eval('p.source', (els) => els.map((e) => e.textContent));
+  assert.ok(src.some((s) => s.includes(recs.source.sha256.slice(0, 12)) && s.includes(recs.source.file)), src.join(' | '));
+  // The keyboard moves the chart's readout.
+  await page.focus('.chart-box[data-chart="station-climatology"]');
+  await page.keyboard.press('End');
+  const readout = await page.$eval('.readout[data-chart="station-climatology"]', (e) => e.textContent);
+  assert.ok(readout.includes('December 31'), readout);
+  await page.screenshot({path: path.join(outputDir, 'station-page.png'), fullPage: true});
+  assert.deepEqual(await missing(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the station pages speak Traditional and Simplified Chinese', async () => {
+  for (const [lng, word] of [['zh-Hant', '氣象站'], ['zh-Hans', '气象站']]) {
+    const {page, errors} = await open(`#/stations?since=2011-07-01&until=2011-07-31&scope=day&lang=${lng}`);
+    await page.waitForSelector('a.map-point');
+    assert.equal(await page.$eval('h1', (e) => e.textContent), catalog[lng].mapTitle);
+    assert.ok((await page.textContent('main')).includes(word));
+    // Dates follow the language through Intl.
+    const date = await page.$eval('table.records-set time', (e) => e.textContent);
+    assert.ok(date.includes('2011年7月'), date);
+    await page.screenshot({path: path.join(outputDir, `stations-map-${lng}.png`), fullPage: true});
+    assert.deepEqual(await missing(page), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+    const st = await open(`#/station/${ID}?lang=${lng}`);
+    await st.page.waitForSelector('table.station-records');
+    assert.ok((await st.page.textContent('#recs-h')) === catalog[lng].recordsTitle);
+    await st.page.screenshot({path: path.join(outputDir, `station-page-${lng}.png`), fullPage: true});
+    assert.deepEqual(await missing(st.page), []);
+    assert.deepEqual(st.errors, []);
+    await st.page.close();
+  }
+});
