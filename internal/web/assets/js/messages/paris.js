@@ -60,6 +60,7 @@ export default {
     requiredKind: 'Required path ({{kind}})',
     noPath: 'No required path: the decision sets no figure',
     readout: ': actual {{actual}} · required {{required}}',
+    coverage: {direct: 'direct', proxy: 'proxy', none: 'none'},
     measure: 'Measure: {{coverage}}. {{caveat}}',
   },
   'zh-Hant': {
@@ -120,6 +121,7 @@ export default {
     requiredKind: '所需路徑（{{kind}}）',
     noPath: '無所需路徑：決議未訂出數字',
     readout: '：實際 {{actual}} · 所需 {{required}}',
+    coverage: {direct: '直接量測', proxy: '代理指標', none: '無法量測'},
     measure: '衡量方式：{{coverage}}。{{caveat}}',
   },
   'zh-Hans': {
@@ -180,6 +182,7 @@ export default {
     requiredKind: '所需路径（{{kind}}）',
     noPath: '无所需路径：决议未设定数字',
     readout: '：实际 {{actual}} · 所需 {{required}}',
+    coverage: {direct: '直接测量', proxy: '代理指标', none: '无法测量'},
     measure: '衡量方式：{{coverage}}。{{caveat}}',
   },
 };

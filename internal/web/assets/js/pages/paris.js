@@ -269,6 +269,6 @@ function goalSection(g) {
     cn.change !== undefined ? q(cn.change) : '–', cn.share_of_world_change_pct !== undefined ? `${fixed(cn.share_of_world_change_pct, 1)}%` : '–',
   ]), {numeric: [1, 2, 3, 4], cls: 'contributions'}));
   sec.append(dataTable(t('common:chart.table'), [t('paris:year'), t('paris:col.actual'), t('paris:col.required')], years.map((y, i) => [String(y), num(da[i]), num(dr[i])]), g.goal.title));
-  if (g.goal.caveat) sec.append(h('p', {class: 'small muted'}, t('paris:measure', {coverage: g.goal.coverage, caveat: g.goal.caveat})));
+  if (g.goal.caveat) sec.append(h('p', {class: 'small muted'}, t('paris:measure', {coverage: ['direct', 'proxy', 'none'].includes(g.goal.coverage) ? t(`paris:coverage.${g.goal.coverage}`) : g.goal.coverage, caveat: g.goal.caveat})));
   return sec;
 }
