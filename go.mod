@@ -17,6 +17,7 @@ require (
 require (
 	github.com/duckdb/duckdb-go/v2 v2.20000.0
 	github.com/jackc/pgx/v5 v5.13.0
+	golang.org/x/text v0.44.0
 )
 
 require (
@@ -64,7 +65,6 @@ require (
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/telemetry v0.0.0-20261009151841-97e8ea77aa2a // indirect
-	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/tools v0.52.1-0.20261106145633-d407941a339a // indirect
 	golang.org/x/xerrors v0.0.0-20240903120638-7835f813f4da // indirect
 	modernc.org/libc v1.80.2 // indirect

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"maps"
 	"net/http"
 	"net/url"
@@ -209,6 +210,7 @@ func validCursor(c string) bool {
 // Atom 1.0 (RFC 4287) documents.
 type atomFeed struct {
 	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr,omitempty"`
 	ID      string      `xml:"id"`
 	Title   string      `xml:"title"`
 	Updated string      `xml:"updated"`
@@ -265,18 +267,27 @@ var emptyFeedUpdated = time.Unix(0, 0)
 // address. The body depends only on evs, inds and the request's address,
 // so equal inputs give equal bytes (a stable ETag).
 func (o HTTPOptions) FeedXML(r *http.Request, evs []Event, inds []string) []byte {
+	return o.FeedXMLIn(r, evs, inds, "")
+}
+
+// FeedXMLIn is FeedXML in language lang: the feed carries xml:lang, its
+// title is in lang and each entry's title and summary is the event's
+// sentence in lang (SentenceIn). An empty lang writes FeedXML's English
+// feed without xml:lang.
+func (o HTTPOptions) FeedXMLIn(r *http.Request, evs []Event, inds []string, lang i18n.Lang) []byte {
+	evs = Localize(evs, lang)
 	base := o.base(r)
 	self := base + r.URL.Path
 	if r.URL.RawQuery != "" {
 		self += "?" + r.URL.RawQuery
 	}
 	feedID := "tag:stocktake.github.io,2025:feed"
-	title := "stocktake record events"
+	title := "stocktake " + i18n.Pick(lang, "record events", "紀錄事件", "纪录事件")
 	if len(inds) > 0 {
 		feedID += "/" + strings.Join(inds, ",")
 		title += ": " + strings.Join(inds, ", ")
 	}
-	f := atomFeed{ID: feedID, Title: title, Author: atomPerson{Name: "stocktake"},
+	f := atomFeed{ID: feedID, Title: title, Lang: string(lang), Author: atomPerson{Name: "stocktake"},
 		Links:   []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}, {Rel: "alternate", Href: base + "/", Type: "text/html"}},
 		Updated: atomTime(emptyFeedUpdated)}
 	for i, e := range evs {

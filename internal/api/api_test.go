@@ -1332,7 +1332,7 @@ func TestEventsAndFeedHTTP(t *testing.T) {
 		} `json:"paths"`
 	}
 	getJSON(t, s, "/api/openapi.json", &doc)
-	for path, want := range map[string]string{"/api/events": "limit,cursor,indicator,since,historical", "/feed.xml": "indicator"} {
+	for path, want := range map[string]string{"/api/events": "limit,cursor,indicator,since,historical,lang,Accept-Language", "/feed.xml": "indicator,lang,Accept-Language"} {
 		op := doc.Paths[path]["get"]
 		var names []string
 		for _, p := range op.Parameters {

@@ -70,6 +70,12 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 		return reply{}, err
 	}
 	width, height = snapSize(min(width, MaxChartWidth), chartWidths), snapSize(min(height, MaxChartHeight), chartHeights)
+	// The chart's language (chartfont.go) travels to chartReply in ctx.
+	lang, err := chartLang(r, ext)
+	if err != nil {
+		return reply{}, err
+	}
+	ctx = withLang(ctx, lang)
 	if ext == "csv" {
 		return chartReply(s, ctx, gc, q, id, ext, kind, width, height)
 	}
@@ -82,7 +88,7 @@ func handleChart(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 			canon = append(canon, k+"="+q.Get(k))
 		}
 	}
-	key := fmt.Sprintf("render|%s|%s|%dx%d|%s", id, ext, width, height, strings.Join(canon, "&"))
+	key := fmt.Sprintf("render|%s|%s|%dx%d|%s|%s", id, ext, width, height, strings.Join(canon, "&"), lang)
 	// The render is not tracked for rebuilds (rt nil): an update drops it.
 	e, _, err := gc.get(ctx, key, nil, "", func(ctx context.Context) (reply, error) {
 		return chartReply(s, ctx, gc, q, id, ext, kind, width, height)
@@ -150,6 +156,7 @@ func chartReply(s *Server, ctx context.Context, gc *genCache, q query, id, ext, 
 			return reply{}, err
 		}
 	}
+	localizeChart(ctx, p, ref, se)
 	name := fileName(se, ext)
 	if kind == "spaghetti" {
 		name = strings.TrimSuffix(name, "."+ext) + "-by-day." + ext

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/stocktake/stocktake/internal/alerts"
+
 	qry "github.com/stocktake/stocktake/internal/query"
 )
 
@@ -16,5 +18,10 @@ func handleEvents(s *Server, ctx context.Context, gc *genCache, r *http.Request,
 	if err != nil {
 		return reply{}, err
 	}
+	l, err := requestLang(r)
+	if err != nil {
+		return reply{}, err
+	}
+	res.Events = alerts.Localize(res.Events, l)
 	return jsonReply(res.JSON())
 }

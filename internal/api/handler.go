@@ -205,6 +205,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 			}
 		}
 	}
+	setLangHeaders(h, rt, r)
 	if !e.noStore {
 		h["Etag"] = []string{etag}
 		if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, e.etag) {
@@ -253,7 +254,7 @@ func (s *Server) compute(ctx context.Context, gc **genCache, key string, rt *rou
 // cacheKey is the key of a request's answer in the cache: path and raw
 // query, plus the UTC date for daily routes.
 func (s *Server) cacheKey(rt *route, r *http.Request) string {
-	key := r.URL.Path + "?" + r.URL.RawQuery
+	key := r.URL.Path + "?" + r.URL.RawQuery + langKey(rt, r)
 	if rt.daily {
 		key += "@" + s.opts.Now().UTC().Format("2006-01-02")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"path"
 	"regexp"
 	"sort"
@@ -214,7 +215,17 @@ func handleMetrics(s *Server, ctx context.Context, gc *genCache, r *http.Request
 // handleFeed answers GET /feed.xml: the Atom 1.0 feed of the latest
 // delivered record events, optionally for some indicators only.
 func handleFeed(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
-	inds, err := alerts.ParseFeedQuery(q.Values)
+	l, err := requestLang(r)
+	if err != nil {
+		return reply{}, err
+	}
+	fq := url.Values{}
+	for k, v := range q.Values {
+		if k != "lang" {
+			fq[k] = v
+		}
+	}
+	inds, err := alerts.ParseFeedQuery(fq)
 	if err != nil {
 		return reply{}, alertsErr(err)
 	}
@@ -223,7 +234,7 @@ func handleFeed(s *Server, ctx context.Context, gc *genCache, r *http.Request, q
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{body: opt.FeedXML(r, evs, inds), ctype: "application/atom+xml; charset=utf-8"}, nil
+	return reply{body: opt.FeedXMLIn(r, evs, inds, l), ctype: "application/atom+xml; charset=utf-8"}, nil
 }
 
 // alertsErr gives a parameter error of the alerts package the status it

@@ -235,6 +235,11 @@ func (s *Server) openAPI() map[string]any {
 			params = append(params, map[string]any{"name": "v", "in": "query", "required": false, "schema": map[string]any{"type": "string"},
 				"description": "Data version (X-Stocktake-Data-Version of an earlier response). When it matches the current data version the response is immutable and may be cached for a year."})
 		}
+		if rt.localized() {
+			params = append(params, map[string]any{"name": "Accept-Language", "in": "header", "required": false, "schema": map[string]any{"type": "string"},
+				"description": "Language of sentences and chart text when lang= is not given: matched to en, zh-Hant or zh-Hans (zh-TW, zh-HK → zh-Hant; zh-CN, zh → zh-Hans); default en. The answer names its language in Content-Language and varies on Accept-Language.",
+				"example":     "zh-TW,zh;q=0.9,en;q=0.5"})
+		}
 		content := map[string]any{}
 		switch r := rt.result.(type) {
 		case nil:
@@ -268,6 +273,13 @@ func (s *Server) openAPI() map[string]any {
 		if rt.name == "health" {
 			responses["503"] = errResp("The store cannot be read.")
 		}
+		if rt.localized() {
+			responses["200"].(map[string]any)["headers"] = map[string]any{"Content-Language": map[string]any{
+				"description": "The language of the answer's words: en, zh-Hant or zh-Hans.", "schema": map[string]any{"type": "string"}}}
+		}
+		if rt.name == "getChart" {
+			responses["503"] = errResp("Render slots busy (retry after Retry-After), or a chart in zh-Hant/zh-Hans asked on a server without a CJK font: the message names the package to install (fonts-noto-cjk) and STOCKTAKE_CJK_FONT.")
+		}
 		op := map[string]any{"operationId": rt.name, "summary": rt.summary, "tags": []string{rt.tag}, "responses": responses}
 		desc := rt.description
 		if rt.example != "" {
@@ -293,7 +305,8 @@ func (s *Server) openAPI() map[string]any {
 				"Read-only: every operation is a GET (HEAD works too). Errors are {\"error\", \"status\"}. " +
 				"Responses carry a strong ETag (If-None-Match answers 304), X-Stocktake-Data-Version and, for data computed from one dataset, X-Stocktake-Source; " +
 				"they are gzip-encoded when accepted. Data responses are Cache-Control: public, max-age=60, must-revalidate (immutable with v= the current data version); " +
-				"record events and the feed are no-cache (revalidate every time). Unknown query parameters are refused with 400.",
+				"record events and the feed are no-cache (revalidate every time). Unknown query parameters are refused with 400. " +
+				"Sentences, the feed and charts are written in English, 繁體中文 (zh-Hant) or 简体中文 (zh-Hans) by lang= or Accept-Language; their words come from /api/glossary.",
 		},
 		"paths":      paths,
 		"components": map[string]any{"schemas": sc.defs},

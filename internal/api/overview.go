@@ -51,6 +51,10 @@ func (s *Server) memoSign(ctx context.Context, gc *genCache, ref catalog.Ref, to
 
 // handleOverview answers GET /api/overview (see Overview).
 func handleOverview(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	l, err := requestLang(r)
+	if err != nil {
+		return reply{}, err
+	}
 	now := obs.FromTime(s.opts.Now())
 	today := &now
 	if q.Has("v") {
@@ -66,5 +70,5 @@ func handleOverview(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 			return reply{}, err
 		}
 	}
-	return jsonReply(qry.NewOverview(gc.version, today, signs, ok))
+	return jsonReply(localizeOverview(qry.NewOverview(gc.version, today, signs, ok), l))
 }

@@ -16,5 +16,9 @@ func handleRecent(s *Server, ctx context.Context, gc *genCache, r *http.Request,
 	if err != nil {
 		return reply{}, err
 	}
-	return jsonReply(res)
+	l, err := requestLang(r)
+	if err != nil {
+		return reply{}, err
+	}
+	return jsonReply(localizeRecent(res, l))
 }

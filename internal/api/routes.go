@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/analysis"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/present"
 	qry "github.com/stocktake/stocktake/internal/query"
@@ -113,11 +114,13 @@ func (s *Server) routeTable() []*route {
 				{name: "kind", in: "query", typ: "string", enum: []string{"line", "spaghetti"}, desc: "Chart type (default line)."},
 				pEntity, pFrom, pTo, pSmooth, pBaseline,
 				{name: "width", in: "query", typ: "integer", desc: "Width in pixels at 96 dpi (at least 300, default 1200); clamped to 2400 and rounded up to 400, 800, 1200, 1600 or 2400."},
-				{name: "height", in: "query", typ: "integer", desc: "Height in pixels at 96 dpi (at least 200, default 675); clamped to 1600 and rounded up to 300, 450, 675, 900, 1200 or 1600."}},
+				{name: "height", in: "query", typ: "integer", desc: "Height in pixels at 96 dpi (at least 200, default 675); clamped to 1600 and rounded up to 300, 450, 675, 900, 1200 or 1600."},
+				pLang},
 			formats: []string{"image/png", "image/svg+xml", "text/csv"}},
 		{path: "/api/overview", name: "getOverview", untracked: true, example: "/api/overview", tag: "charts", fn: handleOverview, daily: true,
 			summary:     "Latest value, anomaly, rank for the date and record sentence of every vital sign",
 			description: "signs: every stored global daily, monthly or annual vital sign (default datasets): the latest value and date, its anomaly against the producer's baseline (named), the records engine's rank for the date (calendar convention, all data; among years for annual series, with the change on the year before), a plain sentence when it is a record, the data's age in days, the source and the licence. irregular: irregularly sampled series (sea level) with their rise since the first complete year and trend per decade instead of a rank. With v= the body leaves out today and data_age_days (the dashboard computes ages itself).",
+			params:      []param{pLang},
 			result:      Overview{}},
 		{path: "/api/rank/{id}", name: "getRank", example: "/api/rank/co2.emissions?year=2023&top=5", tag: "national", fn: handleRank,
 			summary: "Rank countries by a national indicator (stocktake rank --json)",
@@ -193,17 +196,18 @@ func (s *Server) routeTable() []*route {
 				{name: "cursor", in: "query", typ: "string", desc: "The next cursor of the previous page (<updated_at>/<id>); anything else is a 400."},
 				pEventIndicators,
 				{name: "since", in: "query", typ: "string", desc: "Only events updated at or after this time: RFC 3339 or YYYY-MM-DD.", example: "2023-03-01"},
-				{name: "historical", in: "query", typ: "boolean", desc: "Include the silent baseline set by a dataset's first ingest."}},
+				{name: "historical", in: "query", typ: "boolean", desc: "Include the silent baseline set by a dataset's first ingest."},
+				pLang},
 			result: alerts.EventsPage{}},
 		{path: "/api/events/recent", name: "listRecentRecords", example: "/api/events/recent?recent=12m", tag: "alerts", policy: policyRevalidate, fn: handleRecent,
 			summary:     "Records of the recent past, first-load ones included, grouped into runs; the latest record of each kind per vital sign (stocktake events --recent --json)",
 			description: "runs: the record events whose date lies within the window counted back from each series' latest value (default 12m: a monthly series whose latest value is July shows July's record), retracted ones left out, newest first. Consecutive records of one series and kind (days, weeks, months or years) form one run with its first and last date, count and largest margin; a streak is its latest event. first_load is true when the dataset's first scan found every event of the run: such events are shown here but never pushed to webhooks or the feed (a new installation would otherwise send decades of records at once). latest: per vital sign, the latest run of each kind (for the date, the month, all time, streaks) over all stored events.",
-			params:      []param{{name: "recent", in: "query", typ: "string", desc: "The window: a number followed by d, m or y (default 12m).", example: "12m"}, pEventIndicators},
+			params:      []param{{name: "recent", in: "query", typ: "string", desc: "The window: a number followed by d, m or y (default 12m).", example: "12m"}, pEventIndicators, pLang},
 			result:      qry.RecentResult{}},
 		{path: "/feed.xml", name: "feed", example: "/feed.xml", tag: "alerts", policy: policyRevalidate, fn: handleFeed,
 			summary:     "Atom 1.0 feed of record events, newest update first (filter with indicator)",
 			description: "The 100 most recently updated events that were delivered (not the baseline). Cache-Control: no-cache: revalidate with If-None-Match (304 while unchanged).",
-			params:      []param{pEventIndicators},
+			params:      []param{pEventIndicators, pLang},
 			formats:     []string{"application/atom+xml"}},
 		{path: "/api/stations", name: "listStations", example: "/api/stations?country=US&name=park", tag: "stations", policy: policyRevalidate, fn: handleStations,
 			summary:     "GHCN-Daily stations by id, name, country or distance, with their files' provenance (stocktake stations --json)",
@@ -229,6 +233,10 @@ func (s *Server) routeTable() []*route {
 				pCountry, pExtreme, pScope,
 				{name: "min_years", in: "query", typ: "integer", desc: "Minimum length of record in years (default 30, as NOAA's records tools)."}},
 			result: qry.RecordsSetResult{}},
+		{path: "/api/glossary", name: "getGlossary", example: "/api/glossary", tag: "meta", fn: handleGlossary, policy: policyStatic,
+			summary:     "The reviewed glossary: indicator names, units and scientific terms in English, 繁體中文 (zh-Hant) and 简体中文 (zh-Hans)",
+			description: "Each term: its id (indicator:<id>, unit:<unit>, kind:<event kind>, entity:<code>, term:<word>), its three renderings and a note on why that rendering was chosen (the usage of the Central Weather Administration (Taiwan), the China Meteorological Administration, the Chinese edition of the IPCC AR6 Summary for Policymakers). Sentences, cards and charts in Chinese take their words from it; country names come from CLDR.",
+			result:      i18n.Glossary{}},
 		{path: "/api/openapi.json", name: "openapi", example: "/api/openapi.json", tag: "meta", fn: handleOpenAPI, policy: policyStatic,
 			summary: "This OpenAPI 3.1 document"},
 		{path: "/healthz", name: "health", example: "/healthz", tag: "meta", fn: handleHealth, policy: policyNone,
