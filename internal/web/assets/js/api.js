@@ -12,7 +12,7 @@
 // still refuse lang= (400 unknown parameter "lang"), the request is
 // repeated without it and lang= is not sent again.
 
-import {h, dateText} from './dom.js';
+import {h, dateText, setUnitNames} from './dom.js';
 import {t, lang} from './i18n.js';
 
 // langParam is false once the server has refused lang=.
@@ -21,6 +21,37 @@ let langParam = true;
 // localized holds a pattern per API path that takes lang= (from
 // /api/openapi.json).
 const localized = [];
+
+// hasGlossary is true when the server lists GET /api/glossary.
+let hasGlossary = false;
+
+// names maps glossary ids ("indicator:sst.world") to their reviewed
+// renderings ({en, 'zh-Hant', 'zh-Hans'}), once loaded by loadNames.
+const names = new Map();
+let namesLoaded = null;
+
+// loadNames reads the glossary once, when the page is in a language other
+// than English and the server has the endpoint (so that no page asks for
+// a route the server lacks).
+export function loadNames() {
+  if (lang() === 'en' || !hasGlossary) return Promise.resolve();
+  if (!namesLoaded) {
+    namesLoaded = get('/api/glossary', {}, {version: false, optional: true}).then((g) => {
+      for (const term of (g && g.terms) || []) names.set(term.id, term);
+      setUnitNames((u) => names.get(`unit:${u}`)?.[lang()] || '');
+    }).catch(() => {});
+  }
+  return namesLoaded;
+}
+
+// titleOf is an indicator's name in the current language from the
+// reviewed glossary, or fallback (the server's title) in English or when
+// the glossary lacks the indicator.
+export function titleOf(id, fallback) {
+  if (lang() === 'en') return fallback;
+  const term = names.get(`indicator:${id}`);
+  return (term && term[lang()]) || fallback;
+}
 
 // takesLang reports whether requests to path may name the language.
 export function takesLang(path) {
@@ -42,6 +73,7 @@ async function readLocalized() {
       }
       return p;
     };
+    hasGlossary = Object.hasOwn(doc.paths || {}, '/api/glossary');
     const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     for (const [path, item] of Object.entries(doc.paths || {})) {
       const params = [...(item.parameters || []), ...((item.get || {}).parameters || [])].map(resolve);

@@ -90,6 +90,7 @@ async function render() {
     stale: () => seq !== renderSeq,
   };
   try {
+    await api.loadNames();
     await entry.mod.render(main, ctx);
   } catch (e) {
     if (seq !== renderSeq) return;

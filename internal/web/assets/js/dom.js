@@ -71,10 +71,21 @@ export function monthShort(m) {
   return dtf({month: 'short'}).format(utc(2001, m, 1));
 }
 
+// unitNames, when set (api.js, from the reviewed glossary), returns a
+// unit's name in the current language ("百萬平方公里") or ''.
+let unitNames = null;
+
+// setUnitNames installs the glossary's unit names (see unitNames).
+export function setUnitNames(fn) {
+  unitNames = fn;
+}
+
 // unitText writes a unit for people, as the server's present.Unit does:
 // "10^6 km^2" becomes "million km²" and "degC" becomes "°C".
 export function unitText(u) {
   if (!u) return '';
+  const reviewed = lang() !== 'en' && unitNames ? unitNames(u) : '';
+  if (reviewed) return reviewed;
   let s = u.startsWith('10^6 ') ? t('common:unit.million', {unit: u.slice(5)}) : u;
   s = s.replaceAll('degC', '°C');
   const sup = '⁰¹²³⁴⁵⁶⁷⁸⁹';

@@ -4,7 +4,7 @@
 // when the data were first loaded are shown here, marked as such; they are
 // never pushed to webhooks or the feed.
 
-import {get} from './api.js';
+import {get, titleOf} from './api.js';
 import {h, dateText, num, nf, unitSuffix} from './dom.js';
 import {t} from './i18n.js';
 
@@ -60,7 +60,7 @@ function firstLoadBadge(r) {
 // runItem renders one run as a list item.
 export function runItem(r) {
   return h('li', {class: 'run', 'data-indicator': r.indicator, 'data-kind': r.kind, 'data-first': r.first, 'data-last': r.last, 'data-count': r.count},
-    h('a', {href: `#/indicator/${encodeURIComponent(r.indicator)}`}, r.title), ' · ',
+    h('a', {href: `#/indicator/${encodeURIComponent(r.indicator)}`}, titleOf(r.indicator, r.title)), ' · ',
     h('time', {datetime: r.last}, periodText(r)), ': ', r.sentence, ' ', firstLoadBadge(r),
     h('span', {class: 'muted source'}, ` — ${sourceText(r)}`));
 }
@@ -69,7 +69,7 @@ export function runItem(r) {
 // record of each kind with its date and margin, linking to the indicator.
 export function whatsNew(res) {
   const rows = res.latest.map((l) => h('article', {class: 'new-card', 'data-recent': l.indicator},
-    h('h3', {}, h('a', {href: `#/indicator/${encodeURIComponent(l.indicator)}`}, l.title)),
+    h('h3', {}, h('a', {href: `#/indicator/${encodeURIComponent(l.indicator)}`}, titleOf(l.indicator, l.title))),
     h('ul', {class: 'latest-records'}, l.records.map((r) => h('li', {'data-kind': r.kind, 'data-last': r.last},
       h('strong', {}, r.streak && r.kind !== 'streak' && r.count > 1 ? t('common:recent.inARow', {kind: kindName(r.kind), count: nf().format(r.count)}) : kindName(r.kind)), ': ',
       h('time', {datetime: r.last}, periodText(r)), ' ',

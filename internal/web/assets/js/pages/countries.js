@@ -5,7 +5,7 @@
 // /api/series) and the pledges with their measured progress (GET
 // /api/pledges).
 
-import {get, sourceNote, chartLinks} from '../api.js';
+import {get, sourceNote, chartLinks, titleOf} from '../api.js';
 import {h, num, pct, signed, ordinal, quantity, unitText, countryName, dateText} from '../dom.js';
 import {t} from '../i18n.js';
 import {mount, theme, axis, timeAxis, dataTable} from '../chart.js';
@@ -24,7 +24,7 @@ export async function render(main, ctx) {
     h('p', {class: 'lede'}, t('countries:lede')));
   const [indicators, world] = await Promise.all([get('/api/indicators'), get('/api/rank/co2.emissions', {top: 0})]);
   if (ctx.stale()) return;
-  const national = distinctTitles(indicators.filter((r) => r.national && r.default));
+  const national = distinctTitles(indicators.filter((r) => r.national && r.default).map((r) => ({...r, title: titleOf(r.indicator, r.title)})));
   const titles = new Map(indicators.filter((r) => r.default).map((r) => [r.indicator, r.title]));
   for (const r of national) titles.set(r.indicator, r.title);
   const countries = world.ranking.map((r) => [r.entity, countryName(r.entity, r.name)]).sort((x, y) => x[1].localeCompare(y[1], document.documentElement.lang));

@@ -17,7 +17,7 @@ export async function render(main, ctx) {
   main.append(h('h1', {}, t('glossary:title')), h('p', {class: 'lede'}, t('glossary:lede')));
   let res;
   try {
-    res = await get('/api/glossary', {}, {optional: true});
+    res = await get('/api/glossary', {}, {version: false, optional: true});
   } catch (e) {
     main.append(errorBox(e, t('glossary:error')));
     return;

@@ -5,7 +5,7 @@
 // Monthly and other indicators get anomaly bars (or the values) with a
 // re-basing selector, ranks for the month, and the records of a year.
 
-import {get, sourceNote, chartLinks} from '../api.js';
+import {get, sourceNote, chartLinks, titleOf} from '../api.js';
 import {h, num, signed, ordinal, ranked, dateText, dayMonth, unitText, unitSuffix, monthName, monthShort, seasonText, seasonName, list} from '../dom.js';
 import {t} from '../i18n.js';
 import {freqText} from './indicators.js';
@@ -55,7 +55,7 @@ export async function render(main, ctx) {
   // default version.
   const ref = info.default ? id : `${id}@${info.version}`;
   if (info.national) {
-    main.append(h('h1', {}, info.title),
+    main.append(h('h1', {}, titleOf(id, info.title)),
       h('p', {}, t('indicator:national', {id}),
         h('a', {href: `#/rankings?id=${encodeURIComponent(id)}`}, t('indicator:rankings')), t('indicator:and'),
         h('a', {href: `#/countries?chart=${encodeURIComponent(id)}`}, t('indicator:countries')), t('indicator:pages')));
@@ -64,7 +64,7 @@ export async function render(main, ctx) {
   const others = list.filter((r) => r.indicator === id && r.version !== info.version);
   const dflt = (r) => (r.default ? t('indicator:default') : '');
   main.append(h('p', {class: 'crumbs'}, h('a', {href: '#/indicators'}, t('indicator:crumbs')), ' / ', ref),
-    h('h1', {}, capitalise(info.title), info.default ? '' : t('indicator:versionTitle', {version: info.version})),
+    h('h1', {}, titleOf(id, capitalise(info.title)), info.default ? '' : t('indicator:versionTitle', {version: info.version})),
     others.length ? h('p', {class: 'versions'}, t('indicator:version', {version: info.version}), dflt(info), t('indicator:others'),
       others.map((r, i) => [i ? t('indicator:rec.comma') : '', h('a', {href: `#/indicator/${r.default ? encodeURIComponent(id) : apiPath(`${id}@${r.version}`)}`},
         `${r.version}${dflt(r)}`), t('indicator:span', {from: r.first, to: r.last})]), '.') : '',

@@ -1,7 +1,7 @@
 // The list of stored indicators (GET /api/indicators), grouped into global
 // and national ones, each with its coverage and source.
 
-import {get, sourceNote} from '../api.js';
+import {get, sourceNote, titleOf} from '../api.js';
 import {h, unitText} from '../dom.js';
 import {table} from '../ui.js';
 import {t} from '../i18n.js';
@@ -26,7 +26,7 @@ export async function render(main) {
   const row = (r) => [
     h('a', {href: r.national ? `#/rankings?id=${encodeURIComponent(r.indicator)}` : `#/indicator/${indicatorRoute(r)}`},
       r.indicator + (r.default ? '' : `@${r.version}`)),
-    r.title, unitText(r.unit), freqText(r.frequency), t('indicators:range', {from: r.first, to: r.last}),
+    titleOf(r.indicator, r.title), unitText(r.unit), freqText(r.frequency), t('indicators:range', {from: r.first, to: r.last}),
     h('span', {class: 'small'}, sourceNote(r.source)),
   ];
   const global = list.filter((r) => !r.national && r.default);

@@ -8,7 +8,7 @@
 // vital sign in the last 12 months of its data (GET /api/events/recent).
 
 import {get} from '../api.js';
-import {sourceNote} from '../api.js';
+import {sourceNote, titleOf} from '../api.js';
 import {h, num, fixed, signed, ranked, dayMonth, dateText, ageText, monthName, unitSuffix} from '../dom.js';
 import {errorBox, eventItem, recentEvents} from '../ui.js';
 import {recentRecords, whatsNew} from '../recent.js';
@@ -95,7 +95,7 @@ function card(sign, indicators) {
   const newer = newerVersion(sign, indicators);
   const id = `card-${sign.indicator.replaceAll('.', '-')}`;
   return h('article', {class: 'card' + (sign.sentence ? ' is-record' : ''), 'aria-labelledby': id, 'data-indicator': sign.indicator},
-    h('h3', {id}, h('a', {href: `#/indicator/${encodeURIComponent(sign.indicator)}`}, sign.title ? sign.title[0].toUpperCase() + sign.title.slice(1) : sign.indicator)),
+    h('h3', {id}, h('a', {href: `#/indicator/${encodeURIComponent(sign.indicator)}`}, sign.title ? titleOf(sign.indicator, sign.title[0].toUpperCase() + sign.title.slice(1)) : sign.indicator)),
     h('p', {class: 'value'},
       h('span', {class: 'big', 'data-value': sign.latest.value}, num(sign.latest.value) + unitSuffix(sign.unit)),
       ' ', h('span', {class: 'date'}, dateText(sign.latest.date))),

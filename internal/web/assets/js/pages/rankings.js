@@ -2,7 +2,7 @@
 // share of the world and change on the year before, for a year or summed
 // since a year (cumulative emissions).
 
-import {get, url, sourceNote} from '../api.js';
+import {get, url, sourceNote, titleOf} from '../api.js';
 import {h, pct, signed, quantity, unitText, csvBlobURL, countryName, nf} from '../dom.js';
 import {t} from '../i18n.js';
 import {select, checkbox, table, errorBox} from '../ui.js';
@@ -25,7 +25,7 @@ export async function render(main, ctx) {
     const years = [];
     if (info) for (let y = +info.last; y >= +info.first; y--) years.push(y);
     controls.replaceChildren(
-      select(t('rankings:indicator'), 'id', indicators.map((r) => [r.indicator, r.title]), state.id, (v) => {
+      select(t('rankings:indicator'), 'id', indicators.map((r) => [r.indicator, titleOf(r.indicator, r.title)]), state.id, (v) => {
         state.id = v;
         state.year = '';
         state.cumulative = false;
@@ -50,7 +50,7 @@ export async function render(main, ctx) {
       return;
     }
     const max = Math.max(...rk.ranking.map((r) => r.share_of_world || 0), 1);
-    const title = info ? info.title : state.id;
+    const title = info ? titleOf(info.indicator, info.title) : state.id;
     const what = rk.cumulative ? t('rankings:whatCumulative', {title, since: rk.since ?? '', year: rk.year}) : t('rankings:whatYear', {title, year: rk.year});
     const rows = rk.ranking.map((r) => {
       const q = quantity(r.value, rk.unit);
