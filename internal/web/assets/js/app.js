@@ -134,6 +134,8 @@ function applyLang() {
   if (sel) sel.value = i18n.lang();
   const label = document.querySelector('label[for="lang-select"]');
   if (label) label.textContent = i18n.t('common:language');
+  const notice = document.getElementById('notice');
+  if (!hasUPlot() && !notice.hidden) notice.replaceChildren(missingUPlot());
 }
 
 // langSwitch renders the header's language switch: a labelled <select>
