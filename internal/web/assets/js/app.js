@@ -18,6 +18,7 @@ import * as sources from './pages/sources.js';
 import * as paris from './pages/paris.js';
 import * as stationsPage from './pages/stations.js';
 import * as station from './pages/station.js';
+import * as glossary from './pages/glossary.js';
 
 const main = document.getElementById('main');
 const status = document.getElementById('status');
@@ -34,6 +35,7 @@ const pages = {
   paris: {mod: paris, nav: 'paris'},
   stations: {mod: stationsPage, nav: 'stations'},
   station: {mod: station, nav: 'stations'},
+  glossary: {mod: glossary, nav: 'glossary'},
 };
 
 // parse reads the route from location.hash: "#/indicator/sst.world?smooth=5d"
@@ -69,6 +71,7 @@ let firstRender = true;
 // render draws the page of the current route.
 async function render() {
   const seq = ++renderSeq;
+  syncLang();
   const r = parse();
   const entry = pages[r.page];
   destroyAll();
@@ -79,12 +82,12 @@ async function render() {
     else a.removeAttribute('aria-current');
   }
   if (!entry) {
-    main.append(h('h1', {tabindex: '-1'}, 'Page not found'),
-      h('p', {}, 'No dashboard page answers ', h('code', {}, location.hash), '. ', h('a', {href: '#/'}, 'Go to the overview.')));
-    finish(seq, 'Page not found');
+    main.append(h('h1', {tabindex: '-1'}, i18n.t('common:notFound.title')),
+      h('p', {}, i18n.t('common:notFound.text'), h('code', {}, location.hash), '. ', h('a', {href: '#/'}, i18n.t('common:notFound.back'))));
+    finish(seq, i18n.t('common:notFound.title'));
     return;
   }
-  announce('Loading…');
+  announce(i18n.t('common:loading'));
   const ctx = {
     arg: r.arg,
     params: r.params,
@@ -92,6 +95,7 @@ async function render() {
     stale: () => seq !== renderSeq,
   };
   try {
+    await api.loadNames();
     await entry.mod.render(main, ctx);
   } catch (e) {
     if (seq !== renderSeq) return;
@@ -107,7 +111,7 @@ function finish(seq, title) {
   if (seq !== renderSeq) return;
   main.removeAttribute('aria-busy');
   document.title = title === 'stocktake' ? title : `${title} · stocktake`;
-  announce(`${title} loaded`);
+  announce(i18n.t('common:loaded', {title}));
   const h1 = main.querySelector('h1');
   if (h1) {
     h1.setAttribute('tabindex', '-1');
@@ -116,10 +120,50 @@ function finish(seq, title) {
   firstRender = false;
 }
 
+// syncLang follows the route's lang= (a shared link, the back button) and
+// writes the chosen language into the route when it was chosen explicitly,
+// so that the address names the language the page is in.
+function syncLang() {
+  const want = i18n.normalize(parse().params.get('lang'));
+  if (want && want !== i18n.lang()) {
+    i18n.setLang(want);
+    applyLang();
+  }
+  if (i18n.explicit() && parse().params.get('lang') !== i18n.lang()) setParams({lang: i18n.lang()});
+}
+
+// applyLang re-translates the frame after a change of language.
+function applyLang() {
+  i18n.translateFrame();
+  const sel = document.getElementById('lang-select');
+  if (sel) sel.value = i18n.lang();
+  const label = document.querySelector('label[for="lang-select"]');
+  if (label) label.textContent = i18n.t('common:language');
+  const notice = document.getElementById('notice');
+  if (!hasUPlot() && !notice.hidden) notice.replaceChildren(missingUPlot());
+}
+
+// langSwitch renders the header's language switch: a labelled <select>
+// whose options are the languages' own names, each marked with its lang.
+// Choosing one remembers it, writes it into the route and re-renders.
+function langSwitch() {
+  const box = document.getElementById('lang-switch');
+  if (!box) return;
+  const sel = h('select', {id: 'lang-select', name: 'lang', onchange: (e) => {
+    i18n.setLang(e.target.value);
+    setParams({lang: i18n.lang()});
+    applyLang();
+    render();
+  }}, i18n.LANGS.map((l) => h('option', {value: l, lang: l, selected: l === i18n.lang()}, i18n.NAMES[l])));
+  box.replaceChildren(h('label', {for: 'lang-select'}, i18n.t('common:language')), sel);
+}
+
 async function start() {
   // The language: lang= in the route's query or the page's, else the
   // remembered choice or the browser's languages (see i18n.js).
   i18n.init(parse().params.get('lang') || new URLSearchParams(location.search).get('lang'));
+  langSwitch();
+  applyLang();
   // The alerts engineer's /?event=ID links land here: show the events.
   if (new URLSearchParams(location.search).has('event') && !location.hash) {
     history.replaceState(null, '', '/#/events?event=' + encodeURIComponent(new URLSearchParams(location.search).get('event')));

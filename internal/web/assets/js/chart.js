@@ -5,7 +5,8 @@
 // (also driven by the keyboard: arrow keys, Page Up/Down, Home, End), and a
 // registry the browser tests read (window.__stocktake.charts).
 
-import {h} from './dom.js';
+import {h, monthShort} from './dom.js';
+import {t, lang} from './i18n.js';
 
 const live = new Set();
 
@@ -20,10 +21,10 @@ export function hasUPlot() {
 // missingUPlot is the message shown instead of a chart when uPlot's files
 // were not built into the binary.
 export function missingUPlot() {
-  return h('p', {class: 'error'}, 'Charts are unavailable: the uPlot library is missing from this build. Run ',
+  return h('p', {class: 'error'}, t('common:chart.missing'),
     h('code', {}, 'scripts/setup.sh'),
-    ' (it copies web/node_modules/uplot/dist into internal/web/assets/vendor) and rebuild stocktake. ',
-    'The tables below still hold every number.');
+    t('common:chart.missing2'),
+    t('common:chart.missing3'));
 }
 
 // theme reads the chart colours of the current colour scheme from the CSS
@@ -48,6 +49,21 @@ export function axis(t, extra = {}) {
     grid: {stroke: t.grid, width: 1},
     ticks: {stroke: t.grid, width: 1},
   }, extra);
+}
+
+// timeAxis returns the x-axis options of a time chart (x in Unix seconds):
+// in English uPlot's own tick labels; in other languages years as numbers
+// and months by the language's short names ("7月"), since uPlot's labels
+// are English.
+export function timeAxis() {
+  if (lang() === 'en') return {};
+  return {
+    values: (u, splits, axisIdx, space, incr) => splits.map((s) => {
+      const d = new Date(s * 1000);
+      if (incr >= 365 * 86400 * 0.9 || d.getUTCMonth() === 0) return String(d.getUTCFullYear());
+      return monthShort(d.getUTCMonth() + 1);
+    }),
+  };
 }
 
 // destroyAll removes every chart (the router calls it on navigation).
@@ -75,10 +91,10 @@ export function mount(parent, spec) {
     return null;
   }
   const readout = h('p', {class: 'readout', 'aria-live': 'polite', 'data-chart': spec.name},
-    'Move the pointer over the chart, or focus it and use the arrow keys, to read values.');
+    t('common:chart.hint'));
   const box = h('div', {
     class: 'chart-box', tabindex: '0', role: 'img', 'aria-label': spec.label,
-    'aria-roledescription': 'chart', 'data-chart': spec.name,
+    'aria-roledescription': t('common:chart.role'), 'data-chart': spec.name,
   });
   fig.append(readout, box);
   if (spec.caption) fig.append(h('figcaption', {}, spec.caption));

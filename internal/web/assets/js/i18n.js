@@ -16,13 +16,36 @@
 // gives zh-Hant; any other Chinese locale gives zh-Hans); English otherwise.
 
 import common from './messages/common.js';
+import overview from './messages/overview.js';
+import indicators from './messages/indicators.js';
+import indicator from './messages/indicator.js';
+import countries from './messages/countries.js';
+import rankings from './messages/rankings.js';
+import events from './messages/events.js';
+import sources from './messages/sources.js';
+import paris from './messages/paris.js';
+import glossary from './messages/glossary.js';
 
-const namespaces = {common};
+const namespaces = {common, overview, indicators, indicator, countries, rankings, events, sources, paris, glossary};
 
 export const LANGS = ['en', 'zh-Hant', 'zh-Hans'];
 const STORAGE_KEY = 'stocktake.lang';
 
 let current = 'en';
+
+// explicitChoice is true when the language was named by the URL or chosen
+// in the language switch (and remembered), rather than taken from the
+// browser: only then is lang= written into the route, so that links in a
+// browser's own language stay as they were.
+let explicitChoice = false;
+
+// NAMES are the languages' own names, shown in the language switch.
+export const NAMES = {en: 'English', 'zh-Hant': '繁體中文', 'zh-Hans': '简体中文'};
+
+// LOCALES are the Intl locales used to format dates and numbers in each
+// language: British English writes "22 July 2024", Taiwan's Traditional
+// Chinese and mainland Simplified Chinese write "2024年7月22日".
+const LOCALES = {en: 'en-GB', 'zh-Hant': 'zh-Hant-TW', 'zh-Hans': 'zh-Hans-CN'};
 
 // missing collects the keys t() was asked for that the current language's
 // catalog lacks, so that the browser tests can fail on an untranslated key.
@@ -77,6 +100,7 @@ export function init(urlLang) {
     stored = '';
   }
   current = choose(urlLang, stored, navigator.languages);
+  explicitChoice = !!(normalize(urlLang) || normalize(stored));
   const resources = {};
   for (const lng of LANGS) {
     resources[lng] = {};
@@ -108,6 +132,7 @@ export function lang() {
 // setLang switches the language and remembers it.
 export function setLang(l) {
   current = normalize(l) || 'en';
+  explicitChoice = true;
   try {
     localStorage.setItem(STORAGE_KEY, current);
   } catch {
@@ -127,4 +152,28 @@ export function t(key, vars) {
   if (!i18n || !i18n.isInitialized) return key;
   if (!i18n.exists(key, {...vars, lng: current, fallbackLng: false})) missing.add(`${current} ${key}`);
   return i18n.t(key, vars);
+}
+
+// explicit reports whether the language was chosen (URL or switch) rather
+// than taken from the browser's languages.
+export function explicit() {
+  return explicitChoice;
+}
+
+// locale returns the Intl locale of the current language (see LOCALES).
+export function locale() {
+  return LOCALES[current];
+}
+
+// translateFrame fills the page's static frame (index.html) from the
+// catalogs: an element with data-i18n="ns:key" gets the message as its
+// text; data-i18n-attr="attr=ns:key;attr2=ns:key2" sets attributes.
+export function translateFrame(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
+    for (const pair of el.dataset.i18nAttr.split(';')) {
+      const [attr, key] = pair.split('=');
+      if (attr && key) el.setAttribute(attr.trim(), t(key.trim()));
+    }
+  }
 }

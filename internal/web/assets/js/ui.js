@@ -3,6 +3,7 @@
 
 import {h, dateText, num, unitSuffix} from './dom.js';
 import {ApiError, get} from './api.js';
+import {t} from './i18n.js';
 
 let uid = 0;
 
@@ -27,11 +28,11 @@ export function checkbox(label, name, checked, onChange) {
 export function errorBox(e, what) {
   let msg;
   if (e instanceof ApiError) {
-    msg = e.status === 0 ? e.message : `The API answered ${e.status}: ${e.message}`;
+    msg = e.status === 0 ? e.message : t('common:error.api', {status: e.status, message: e.message});
   } else {
-    msg = `Something went wrong: ${e.message}`;
+    msg = t('common:error.other', {message: e.message});
   }
-  return h('p', {class: 'error', role: 'alert'}, what ? `${what}: ${msg}` : msg);
+  return h('p', {class: 'error', role: 'alert'}, what ? t('common:error.what', {what, message: msg}) : msg);
 }
 
 // table renders a simple data table; the first cell of each row is its
@@ -47,17 +48,17 @@ export function table(caption, head, rows, {numeric = [], cls = ''} = {}) {
 }
 
 // loading is a placeholder replaced when the content arrives.
-export function loading(text = 'Loading…') {
+export function loading(text = t('common:loading')) {
   return h('p', {class: 'loading'}, text);
 }
 
 // eventItem renders one record event of /api/events.
 export function eventItem(e) {
-  const text = e.sentence || `${e.indicator} ${e.kind} ${e.direction} on ${e.date}: ${num(e.value)}${unitSuffix(e.unit)}`;
+  const text = e.sentence || t('common:event.fallback', {indicator: e.indicator, kind: e.kind, direction: e.direction, date: dateText(e.date), value: num(e.value) + unitSuffix(e.unit)});
   return h('li', {class: e.retracted ? 'event retracted' : 'event', 'data-event': e.id},
     h('a', {href: `#/indicator/${encodeURIComponent(e.indicator)}`}, e.indicator), ' · ',
     h('time', {datetime: e.date}, dateText(e.date)), ': ', text,
-    e.retracted ? h('span', {class: 'badge'}, ` retracted (${e.retraction_reason || 'revised'})`) : null,
+    e.retracted ? h('span', {class: 'badge'}, t('common:event.retracted', {reason: e.retraction_reason || t('common:event.revised')})) : null,
     e.version && e.version.sha256
       ? h('span', {class: 'muted'}, ` — ${e.dataset} ${e.version.producer_version || ''}, sha256 ${e.version.sha256.slice(0, 12)}…`)
       : null);

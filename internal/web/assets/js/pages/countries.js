@@ -5,9 +5,10 @@
 // /api/series) and the pledges with their measured progress (GET
 // /api/pledges).
 
-import {get, sourceNote, chartLinks} from '../api.js';
-import {h, num, pct, signed, ordinal, quantity, unitText} from '../dom.js';
-import {mount, theme, axis, dataTable} from '../chart.js';
+import {get, sourceNote, chartLinks, titleOf} from '../api.js';
+import {h, num, pct, signed, ordinal, quantity, unitText, countryName, dateText} from '../dom.js';
+import {t} from '../i18n.js';
+import {mount, theme, axis, timeAxis, dataTable} from '../chart.js';
 import {select, errorBox, table} from '../ui.js';
 
 // peakIndicators are the national indicators whose peak is reported.
@@ -19,24 +20,23 @@ export async function render(main, ctx) {
     b: (ctx.params.get('b') || 'USA').toUpperCase(),
     chart: ctx.params.get('chart') || 'co2.emissions',
   };
-  main.append(h('h1', {}, 'Countries side by side'),
-    h('p', {class: 'lede'}, 'Emissions, coal power, clean capacity and forest loss of two countries, with their rank and share of the world, ' +
-      'their peaks, their cumulative emissions and their pledges measured against the data.'));
+  main.append(h('h1', {}, t('countries:title')),
+    h('p', {class: 'lede'}, t('countries:lede')));
   const [indicators, world] = await Promise.all([get('/api/indicators'), get('/api/rank/co2.emissions', {top: 0})]);
   if (ctx.stale()) return;
-  const national = distinctTitles(indicators.filter((r) => r.national && r.default));
+  const national = distinctTitles(indicators.filter((r) => r.national && r.default).map((r) => ({...r, title: titleOf(r.indicator, r.title)})));
   const titles = new Map(indicators.filter((r) => r.default).map((r) => [r.indicator, r.title]));
   for (const r of national) titles.set(r.indicator, r.title);
-  const countries = world.ranking.map((r) => [r.entity, r.name]).sort((x, y) => x[1].localeCompare(y[1]));
+  const countries = world.ranking.map((r) => [r.entity, countryName(r.entity, r.name)]).sort((x, y) => x[1].localeCompare(y[1], document.documentElement.lang));
   const controls = h('form', {class: 'controls', onsubmit: (e) => e.preventDefault()});
   const body = h('div', {});
   main.append(controls, body);
   const refresh = async () => {
     ctx.setParams({a: state.a, b: state.b});
-    body.replaceChildren(h('p', {class: 'loading'}, 'Loading…'));
+    body.replaceChildren(h('p', {class: 'loading'}, t('common:loading')));
     await renderBody(body, ctx, state, titles, national);
   };
-  const pick = (which) => select(which === 'a' ? 'First country' : 'Second country', which,
+  const pick = (which) => select(which === 'a' ? t('countries:first') : t('countries:second'), which,
     countries.map(([code, name]) => [code, `${name} (${code})`]), state[which], (v) => {
       state[which] = v;
       refresh();
@@ -47,7 +47,7 @@ export async function render(main, ctx) {
       controls.querySelector('select[name=a]').value = state.a;
       controls.querySelector('select[name=b]').value = state.b;
       refresh();
-    }}, 'Swap'));
+    }}, t('countries:swap')));
   await renderBody(body, ctx, state, titles, national);
 }
 
@@ -65,10 +65,10 @@ function isShare(id, unit) {
 function changeText(e, id, unit) {
   const rel = e.change_from_previous_year_pct;
   if (rel === null || rel === undefined) return '';
-  if (!isShare(id, unit)) return ` · ${signed(rel, 1)}% on the year before`;
+  if (!isShare(id, unit)) return t('countries:changePct', {change: signed(rel, 1)});
   if (rel <= -100) return '';
   const pp = e.value - e.value / (1 + rel / 100);
-  return ` · ${signed(pp, 1)} pp on the year before`;
+  return t('countries:changePp', {change: signed(pp, 1)});
 }
 
 // distinctTitles returns the national indicators with titles that tell
@@ -83,13 +83,13 @@ function distinctTitles(list) {
 
 // cell renders one country's value with its rank, share and change.
 function cell(e, id, unit, countries) {
-  if (!e || e.value === null || e.value === undefined) return h('span', {class: 'muted'}, 'no data');
+  if (!e || e.value === null || e.value === undefined) return h('span', {class: 'muted'}, t('countries:noData'));
   const q = quantity(e.value, unit);
   return h('div', {class: 'cmp-cell', 'data-entity': e.entity},
     h('span', {class: 'big', title: q.exact}, q.text),
     h('span', {class: 'muted'},
-      e.rank ? ` ${ordinal(e.rank)} of ${countries}` : '',
-      e.share_of_world !== null && e.share_of_world !== undefined ? ` · ${pct(e.share_of_world)} of world` : '',
+      e.rank ? t('countries:rankOf', {ord: ordinal(e.rank), n: countries}) : '',
+      e.share_of_world !== null && e.share_of_world !== undefined ? t('countries:shareOf', {share: pct(e.share_of_world)}) : '',
       changeText(e, id, unit)));
 }
 
@@ -99,19 +99,19 @@ async function renderBody(body, ctx, state, titles, national) {
   try {
     cmp = await get('/api/compare', {a, b});
   } catch (e) {
-    body.replaceChildren(errorBox(e, 'Comparing'));
+    body.replaceChildren(errorBox(e, t('countries:comparing')));
     return;
   }
   if (ctx.stale()) return;
   const nameOf = {};
-  for (const ind of cmp.indicators) for (const e of ind.entities) nameOf[e.entity] = e.name;
-  const na = nameOf[a] || a;
-  const nb = nameOf[b] || b;
+  for (const ind of cmp.indicators) for (const e of ind.entities) nameOf[e.entity] = countryName(e.entity, e.name);
+  const na = nameOf[a] || countryName(a, a);
+  const nb = nameOf[b] || countryName(b, b);
   const out = [];
   // Side by side.
   out.push(h('section', {'aria-labelledby': 'cmp-h'},
-    h('h2', {id: 'cmp-h'}, `${na} and ${nb}`),
-    table(null, ['Indicator', 'Year', na, nb, 'Source'], cmp.indicators.map((ind) => {
+    h('h2', {id: 'cmp-h'}, t('countries:and', {a: na, b: nb})),
+    table(null, [t('countries:col.indicator'), t('countries:col.year'), na, nb, t('countries:col.source')], cmp.indicators.map((ind) => {
       const ea = ind.entities.find((e) => e.entity === a);
       const eb = ind.entities.find((e) => e.entity === b);
       return [
@@ -120,10 +120,10 @@ async function renderBody(body, ctx, state, titles, national) {
         h('span', {class: 'small'}, sourceNote(ind.source)),
       ];
     }), {cls: 'compare'})));
-  const cumSlot = h('section', {'aria-labelledby': 'cum-h'}, h('h2', {id: 'cum-h'}, 'Cumulative CO2 emissions'), h('p', {class: 'loading'}, 'Loading…'));
-  const peakSlot = h('section', {'aria-labelledby': 'peak-h'}, h('h2', {id: 'peak-h'}, 'Peaks'), h('p', {class: 'loading'}, 'Loading…'));
+  const cumSlot = h('section', {'aria-labelledby': 'cum-h'}, h('h2', {id: 'cum-h'}, t('countries:cumulative')), h('p', {class: 'loading'}, t('common:loading')));
+  const peakSlot = h('section', {'aria-labelledby': 'peak-h'}, h('h2', {id: 'peak-h'}, t('countries:peaks')), h('p', {class: 'loading'}, t('common:loading')));
   const chartSlot = h('section', {'aria-labelledby': 'series-h'});
-  const pledgeSlot = h('section', {'aria-labelledby': 'pledge-h'}, h('h2', {id: 'pledge-h'}, 'Pledges and measured progress'), h('p', {class: 'loading'}, 'Loading…'));
+  const pledgeSlot = h('section', {'aria-labelledby': 'pledge-h'}, h('h2', {id: 'pledge-h'}, t('countries:pledges')), h('p', {class: 'loading'}, t('common:loading')));
   out.push(cumSlot, peakSlot, chartSlot, pledgeSlot);
   body.replaceChildren(...out);
 
@@ -150,15 +150,15 @@ async function cumulative(slot, a, b, na, nb) {
     const rk = await get('/api/rank/co2.emissions', {cumulative: 'true', top: 0});
     const ra = rk.ranking.find((r) => r.entity === a);
     const rb = rk.ranking.find((r) => r.entity === b);
-    const row = (name, r) => [name, r ? quantity(r.value, rk.unit).text : 'no data', r ? `${ordinal(r.rank)} of ${rk.countries}` : '–',
+    const row = (name, r) => [name, r ? quantity(r.value, rk.unit).text : t('countries:noData'), r ? t('countries:rankOf', {ord: ordinal(r.rank), n: rk.countries}).trim() : '–',
       r && r.share_of_world !== null ? pct(r.share_of_world) : '–'];
-    slot.replaceChildren(h('h2', {id: 'cum-h'}, 'Cumulative CO2 emissions'),
-      table(`Fossil and industrial CO2 emitted from ${rk.since ?? 'the first year'} to ${rk.year} (historical responsibility)`,
-        ['Country', 'Total', 'Rank', 'Share of world'], [row(na, ra), row(nb, rb)], {numeric: [1, 2, 3]}),
-      h('p', {}, h('a', {href: '#/rankings?id=co2.emissions&cumulative=1'}, 'Top 20 by cumulative emissions')),
+    slot.replaceChildren(h('h2', {id: 'cum-h'}, t('countries:cumulative')),
+      table(t('countries:cumulativeCaption', {since: rk.since ? dateText(String(rk.since)) : t('countries:firstYear'), year: rk.year}),
+        ['country', 'total', 'rank', 'share'].map((k) => t(`countries:col.${k}`)), [row(na, ra), row(nb, rb)], {numeric: [1, 2, 3]}),
+      h('p', {}, h('a', {href: '#/rankings?id=co2.emissions&cumulative=1'}, t('countries:top20'))),
       sourceNote(rk.source));
   } catch (e) {
-    slot.replaceChildren(h('h2', {id: 'cum-h'}, 'Cumulative CO2 emissions'), errorBox(e));
+    slot.replaceChildren(h('h2', {id: 'cum-h'}, t('countries:cumulative')), errorBox(e));
   }
 }
 
@@ -174,26 +174,26 @@ async function peaks(slot, a, b, titles, has) {
       const list = Array.isArray(res) ? res : [res];
       for (const p of list) {
         rule = p.rule;
-        rows.push([`${p.name}: ${titles.get(id) || id}`, String(p.peak_year), quantity(p.peak_value, p.unit).text,
+        rows.push([`${countryName(p.entity, p.name)}: ${titles.get(id) || id}`, String(p.peak_year), quantity(p.peak_value, p.unit).text,
           `${p.latest_year}: ${quantity(p.latest_value, p.unit).text}`, pct(p.below_peak_pct),
-          p.peaked ? h('strong', {}, `yes, ${p.years_since_peak} years ago`) : 'not by the rule']);
+          p.peaked ? h('strong', {}, t('countries:peaked', {count: p.years_since_peak})) : t('countries:notPeaked')]);
       }
       if (list[0]) src.push(sourceNote(list[0].source));
     } catch (e) {
       src.push(errorBox(e, id));
     }
   }
-  slot.replaceChildren(h('h2', {id: 'peak-h'}, 'Peaks'),
-    table(null, ['Series', 'Peak year', 'Peak value', 'Latest', 'Below peak', 'Peaked?'], rows, {numeric: [2, 3, 4]}),
-    h('p', {class: 'muted'}, rule ? `Rule: ${rule}.` : ''), ...src);
+  slot.replaceChildren(h('h2', {id: 'peak-h'}, t('countries:peaks')),
+    table(null, ['series', 'peakYear', 'peakValue', 'latest', 'below', 'peaked'].map((k) => t(`countries:col.${k}`)), rows, {numeric: [2, 3, 4]}),
+    h('p', {class: 'muted'}, rule ? t('countries:rule', {rule}) : ''), ...src);
 }
 
 async function timeChart(slot, ctx, state, national, na, nb) {
   const id = state.chart;
   const title = national.find((r) => r.indicator === id)?.title || id;
-  slot.replaceChildren(h('h2', {id: 'series-h'}, 'Over time'),
+  slot.replaceChildren(h('h2', {id: 'series-h'}, t('countries:overTime')),
     h('form', {class: 'controls', onsubmit: (e) => e.preventDefault()},
-      select('Indicator', 'chart', national.map((r) => [r.indicator, r.title]), id, (v) => {
+      select(t('countries:indicator'), 'chart', national.map((r) => [r.indicator, r.title]), id, (v) => {
         state.chart = v;
         ctx.setParams({chart: v});
         timeChart(slot, ctx, state, national, na, nb);
@@ -207,55 +207,54 @@ async function timeChart(slot, ctx, state, national, na, nb) {
     return;
   }
   if (!sa && !sb) {
-    slot.append(h('p', {}, `Neither country has ${id} data.`));
+    slot.append(h('p', {}, t('countries:neither', {id})));
     return;
   }
   const years = [...new Set([...(sa?.points || []), ...(sb?.points || [])].map((p) => +p.date.slice(0, 4)))].sort((x, y) => x - y);
   const va = new Map((sa?.points || []).map((p) => [+p.date.slice(0, 4), p.value]));
   const vb = new Map((sb?.points || []).map((p) => [+p.date.slice(0, 4), p.value]));
   const unit = (sa || sb).unit;
-  const t = theme();
+  const colors = theme();
   const xs = years.map((y) => Date.UTC(y, 6, 1) / 1000);
   const da = years.map((y) => va.get(y) ?? null);
   const db = years.map((y) => vb.get(y) ?? null);
   const scaled = (v) => quantity(v, unit).text;
   mount(slot, {
     name: 'countries',
-    label: `${title}: ${na} and ${nb}, ${years[0]} to ${years[years.length - 1]}.`,
+    label: t('countries:chartLabel', {title, a: na, b: nb, from: years[0], to: years[years.length - 1]}),
     height: 340,
     data: [xs, da, db],
     opts: {
       scales: {x: {time: true}},
       legend: {show: false},
       cursor: {drag: {x: false, y: false}},
-      series: [{label: 'Year'},
-        {label: na, stroke: t.a, width: 2.5, points: {show: false}},
-        {label: nb, stroke: t.b, width: 2.5, dash: [8, 4], points: {show: false}}],
-      axes: [axis(t), axis(t, {size: 80, values: (_, s) => ticks(s, unit)})],
+      series: [{label: t('countries:year')},
+        {label: na, stroke: colors.a, width: 2.5, points: {show: false}},
+        {label: nb, stroke: colors.b, width: 2.5, dash: [8, 4], points: {show: false}}],
+      axes: [axis(colors, timeAxis()), axis(colors, {size: 80, values: (_, s) => ticks(s, unit)})],
     },
     keyTop: (pl, idx) => pl.valToPos(da[idx] ?? db[idx] ?? 0, 'y'),
     readout: (pl, idx) => [h('strong', {}, String(years[idx])), ': ',
-      h('span', {class: 'k-a'}, `${na} ${da[idx] === null ? 'no value' : scaled(da[idx])}`), ' · ',
-      h('span', {class: 'k-b'}, `${nb} ${db[idx] === null ? 'no value' : scaled(db[idx])}`)],
+      h('span', {class: 'k-a'}, `${na} ${da[idx] === null ? t('common:chart.noValue') : scaled(da[idx])}`), ' · ',
+      h('span', {class: 'k-b'}, `${nb} ${db[idx] === null ? t('common:chart.noValue') : scaled(db[idx])}`)],
     caption: [h('ul', {class: 'legend'},
-      h('li', {}, h('span', {class: 'swatch', style: `background:${t.a}`}), na),
-      h('li', {}, h('span', {class: 'swatch dashed', style: `border-color:${t.b}`}), nb)),
+      h('li', {}, h('span', {class: 'swatch', style: `background:${colors.a}`}), na),
+      h('li', {}, h('span', {class: 'swatch dashed', style: `border-color:${colors.b}`}), nb)),
     chartLinks(id, {entity: state.a}, na), chartLinks(id, {entity: state.b}, nb),
     sourceNote((sa || sb).source)],
   });
-  slot.append(dataTable('Table of the chart', ['Year', na, nb],
-    years.slice(-30).reverse().map((y, i) => [String(y), num(va.get(y) ?? null), num(vb.get(y) ?? null)]),
-    `${title} (${unitText(unit)}), the last 30 years`));
+  slot.append(dataTable(t('common:chart.table'), [t('countries:year'), na, nb],
+    years.slice(-30).reverse().map((y) => [String(y), num(va.get(y) ?? null), num(vb.get(y) ?? null)]),
+    t('countries:last30', {title, unit: unitText(unit)})));
 }
 
 // ticks labels the y axis of a national chart with one scale for all ticks
 // (Gt, Mt, million...), chosen from the largest.
 function ticks(splits, unit) {
   const big = Math.max(...splits.map(Math.abs));
-  const scaled = quantity(big, unit).text;
-  const m = /^[−\d.,]+ (.*)$/.exec(scaled);
-  const div = big === 0 ? 1 : big / Number(scaled.split(' ')[0].replace(/[−,]/g, '').replace('−', '-'));
-  return splits.map((v) => `${num(v / (Number.isFinite(div) && div > 0 ? div : 1), 2)}${m ? ' ' + m[1] : ''}`);
+  const q = quantity(big, unit);
+  if (q.div) return splits.map((v) => `${num(v / q.div, 2)}${q.tail}`);
+  return splits.map((v) => quantity(v, unit).text);
 }
 
 async function pledges(slot, a, b, na, nb) {
@@ -268,29 +267,30 @@ async function pledges(slot, a, b, na, nb) {
     const none = {rule: all.rule, pledges: []};
     [pa, pb] = await Promise.all([a, b].map((e) => (concerned(e) ? get('/api/pledges', {entity: e}) : none)));
   } catch (e) {
-    slot.replaceChildren(h('h2', {id: 'pledge-h'}, 'Pledges and measured progress'), errorBox(e));
+    slot.replaceChildren(h('h2', {id: 'pledge-h'}, t('countries:pledges')), errorBox(e));
     return;
   }
   const column = (name, rep) => h('div', {class: 'pledge-col'}, h('h3', {}, name),
-    rep.pledges.length ? rep.pledges.map(pledgeCard) : h('p', {class: 'muted'}, 'No pledge of this country is in the registry.'));
-  slot.replaceChildren(h('h2', {id: 'pledge-h'}, 'Pledges and measured progress'),
-    h('p', {class: 'muted'}, `Peak rule: ${pa.rule}.`),
+    rep.pledges.length ? rep.pledges.map(pledgeCard) : h('p', {class: 'muted'}, t('countries:noPledge')));
+  slot.replaceChildren(h('h2', {id: 'pledge-h'}, t('countries:pledges')),
+    h('p', {class: 'muted'}, t('countries:peakRule', {rule: pa.rule})),
     h('div', {class: 'pledges'}, column(na, pa), column(nb, pb)));
 }
 
 function pledgeCard(r) {
   const p = r.pledge;
   const target = p.target || {};
-  const coverage = {direct: 'measured directly', proxy: 'measured through a proxy', none: 'not measurable from the data'}[r.measurable] || r.measurable;
+  const coverage = ['direct', 'proxy', 'none'].includes(r.measurable) ? t(`countries:measurable.${r.measurable}`) : r.measurable;
   return h('article', {class: 'pledge'},
     h('h4', {}, p.title),
-    h('p', {class: 'small'}, [p.kind, p.gas, target.year ? `target ${target.when || 'by'} ${target.year}` : null, `announced ${p.announced}`]
+    h('p', {class: 'small'}, [p.kind, p.gas, target.year ? t('countries:target', {when: target.when || t('countries:by'), year: target.year}) : null,
+      t('countries:announced', {date: dateText(p.announced)})]
       .filter(Boolean).join(' · '), ' ', h('span', {class: `badge status-${p.status}`}, p.status), ' ', h('span', {class: `badge ${r.measurable}`}, coverage)),
     (r.measurements || []).map((m) => h('div', {class: 'measure'},
       h('p', {}, m.summary),
       m.caveat && r.measurable === 'proxy' ? null : (m.caveat ? h('p', {class: 'muted small'}, m.caveat) : null),
       sourceNote(m.source))),
-    p.source ? h('p', {class: 'small'}, 'Pledge source: ',
+    p.source ? h('p', {class: 'small'}, t('countries:pledgeSource'),
       p.source.url ? h('a', {href: p.source.url, rel: 'noopener'}, p.source.title) : p.source.title,
       p.source.publisher ? `, ${p.source.publisher}` : '', p.source.date ? `, ${p.source.date}` : '') : null);
 }

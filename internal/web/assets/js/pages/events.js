@@ -8,35 +8,34 @@ import {get} from '../api.js';
 import {h} from '../dom.js';
 import {eventItem} from '../ui.js';
 import {recentRecords, runItem, windowText} from '../recent.js';
+import {t} from '../i18n.js';
 
 export async function render(main, ctx) {
-  main.append(h('h1', {}, 'Record events'));
+  main.append(h('h1', {}, t('events:title')));
   const historical = ctx.params.get('historical') === '1';
   const page = await get('/api/events', {limit: 100, historical: historical ? '1' : ''}, {version: false, optional: true});
   if (!page) {
-    main.append(h('p', {}, 'This server does not publish record events (no /api/events endpoint).'));
+    main.append(h('p', {}, t('events:none')));
     return;
   }
-  main.append(h('p', {class: 'lede'}, 'Records detected when new data arrived, newest first. ',
-    h('a', {href: '/feed.xml'}, 'Subscribe to the Atom feed'), '. ',
-    historical ? h('a', {href: '#/events'}, 'Hide the records found in the first scan')
-      : h('a', {href: '#/events?historical=1'}, 'Include the records found in the first scan')));
+  main.append(h('p', {class: 'lede'}, t('events:lede'),
+    h('a', {href: '/feed.xml'}, t('events:subscribe')), '. ',
+    historical ? h('a', {href: '#/events'}, t('events:hideFirst'))
+      : h('a', {href: '#/events?historical=1'}, t('events:showFirst'))));
   const win = /^\d+[dmy]$/.test(ctx.params.get('recent') || '') ? ctx.params.get('recent') : '12m';
   const recent = await recentRecords(win).catch(() => null);
   if (ctx.stale()) return;
   if (recent) {
     const global = recent.runs.filter((r) => !r.entity);
     main.append(h('section', {class: 'panel recent-records', 'aria-labelledby': 'ev-recent'},
-      h('h2', {id: 'ev-recent'}, `Records of the last ${windowText(recent.recent)}`),
-      h('p', {class: 'muted'}, 'Counted back from each series\' latest value, newest first; consecutive records form one line. ',
-        'Records “found at first load” were already in the data when it was first loaded: listed here, never pushed. ',
-        `${recent.runs.length - global.length} runs of national series are left out here (see `, h('code', {}, `/api/events/recent?recent=${recent.recent}`), ').'),
-      global.length ? h('ul', {class: 'events runs'}, global.map(runItem)) : h('p', {}, 'No record in this window.')));
+      h('h2', {id: 'ev-recent'}, t('events:recent', {window: windowText(recent.recent)})),
+      h('p', {class: 'muted'}, t('events:recentNote'), t('events:recentNote2'),
+        t('events:national', {count: recent.runs.length - global.length}), h('code', {}, `/api/events/recent?recent=${recent.recent}`), ').'),
+      global.length ? h('ul', {class: 'events runs'}, global.map(runItem)) : h('p', {}, t('events:nothing'))));
   }
-  main.append(h('h2', {}, 'Record events as detected'));
+  main.append(h('h2', {}, t('events:detected')));
   if (!page.events.length) {
-    main.append(h('p', {}, historical ? 'No record event yet.'
-      : 'No record has been detected since the data were first loaded (the records found then are listed above).'));
+    main.append(h('p', {}, historical ? t('events:noEvent') : t('events:noNew')));
     return;
   }
   const list = h('ul', {class: 'events'}, page.events.map(eventItem));

@@ -5,9 +5,11 @@
 // Monthly and other indicators get anomaly bars (or the values) with a
 // re-basing selector, ranks for the month, and the records of a year.
 
-import {get, sourceNote, chartLinks} from '../api.js';
-import {h, num, signed, ordinal, ranked, dateText, dayMonth, unitText, unitSuffix, monthName, seasonText, seasonName} from '../dom.js';
-import {mount, theme, axis, dataTable, hasUPlot} from '../chart.js';
+import {get, sourceNote, chartLinks, titleOf} from '../api.js';
+import {h, num, signed, ordinal, ranked, dateText, dayMonth, unitText, unitSuffix, monthName, monthShort, seasonText, seasonName, list} from '../dom.js';
+import {t} from '../i18n.js';
+import {freqText} from './indicators.js';
+import {mount, theme, axis, timeAxis, dataTable, hasUPlot} from '../chart.js';
 import {select, errorBox, table} from '../ui.js';
 import {renderRecords} from './records.js';
 
@@ -21,7 +23,6 @@ const monthlyBaselines = ['1991-2020', '1981-2010', '1961-1990', '1951-1980', '1
 // Calendar slots (the API's calendar convention): the slot of the first
 // day of each month; slot 59 is 29 February.
 const monthStarts = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
-const monthShort = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 // apiPath is the path segment of an indicator in API URLs: the id, or
 // id@version for a stored version other than the default (the API accepts
@@ -46,30 +47,37 @@ export async function render(main, ctx) {
     : list.find((r) => r.indicator === id && r.default) || list.find((r) => r.indicator === id);
   if (!info) {
     const stored = list.filter((r) => r.indicator === id).map((r) => r.version);
-    main.append(h('h1', {}, arg), errorBox(new Error(`${arg} is not stored` +
-      (stored.length ? ` (stored versions of ${id}: ${stored.join(', ')})` : '') + '; see the list of indicators.')));
+    main.append(h('h1', {}, arg), errorBox(new Error(t('indicator:notStored', {arg}) +
+      (stored.length ? t('indicator:storedVersions', {id, list: list(stored)}) : '') + t('indicator:seeList'))));
     return;
   }
   // ref is what the API calls the series: id@version unless it is the
   // default version.
   const ref = info.default ? id : `${id}@${info.version}`;
   if (info.national) {
-    main.append(h('h1', {}, info.title),
-      h('p', {}, `${id} is a national indicator: see it on the `,
-        h('a', {href: `#/rankings?id=${encodeURIComponent(id)}`}, 'rankings'), ' and ',
-        h('a', {href: `#/countries?chart=${encodeURIComponent(id)}`}, 'countries'), ' pages.'));
+    main.append(h('h1', {}, titleOf(id, info.title)),
+      h('p', {}, t('indicator:national', {id}),
+        h('a', {href: `#/rankings?id=${encodeURIComponent(id)}`}, t('indicator:rankings')), t('indicator:and'),
+        h('a', {href: `#/countries?chart=${encodeURIComponent(id)}`}, t('indicator:countries')), t('indicator:pages')));
     return;
   }
   const others = list.filter((r) => r.indicator === id && r.version !== info.version);
-  main.append(h('p', {class: 'crumbs'}, h('a', {href: '#/indicators'}, 'Indicators'), ' / ', ref),
-    h('h1', {}, capitalise(info.title), info.default ? '' : ` (version ${info.version})`),
-    others.length ? h('p', {class: 'versions'}, `Version ${info.version}${info.default ? ' (default)' : ''}. Other stored versions: `,
-      others.map((r, i) => [i ? ', ' : '', h('a', {href: `#/indicator/${r.default ? encodeURIComponent(id) : apiPath(`${id}@${r.version}`)}`},
-        `${r.version}${r.default ? ' (default)' : ''}`), ` (${r.first} to ${r.last})`]), '.') : '',
-    h('p', {class: 'lede'}, `${unitText(info.unit)}, ${info.frequency}, ${info.first} to ${info.last}. `,
+  const dflt = (r) => (r.default ? t('indicator:default') : '');
+  main.append(h('p', {class: 'crumbs'}, h('a', {href: '#/indicators'}, t('indicator:crumbs')), ' / ', ref),
+    h('h1', {}, titleOf(id, capitalise(info.title)), info.default ? '' : t('indicator:versionTitle', {version: info.version})),
+    others.length ? h('p', {class: 'versions'}, t('indicator:version', {version: info.version}), dflt(info), t('indicator:others'),
+      others.map((r, i) => [i ? t('indicator:rec.comma') : '', h('a', {href: `#/indicator/${r.default ? encodeURIComponent(id) : apiPath(`${id}@${r.version}`)}`},
+        `${r.version}${dflt(r)}`), t('indicator:span', {from: r.first, to: r.last})]), '.') : '',
+    h('p', {class: 'lede'}, t('indicator:lede', {unit: unitText(info.unit), frequency: freqText(info.frequency), from: info.first, to: info.last}),
       info.producer, '.', info.note ? h('span', {class: 'muted'}, ' ' + info.note) : null));
   if (info.frequency === 'daily') await daily(main, ctx, info, ref);
   else await periodic(main, ctx, info, ref);
+}
+
+// slotsText names the same calendar slot in every year, the unit of a rank
+// for the date: "Julys" or "MJJ seasons" ("7月", "5月至7月季").
+function slotsText(m, seasonal) {
+  return seasonal ? t('indicator:slotsSeason', {season: seasonName(m)}) : t('indicator:slotsMonth', {month: monthName(m)});
 }
 
 function capitalise(s) {
@@ -89,22 +97,22 @@ async function daily(main, ctx, info, id) {
   const recordsSlot = h('div', {});
   const extremesSlot = h('section', {'aria-labelledby': 'extremes-h'});
   main.append(controls, chartSlot,
-    h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, 'Records of the year'), recordsSlot));
+    h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, t('indicator:recordsOfYear')), recordsSlot));
   if (id.startsWith('seaice.')) main.append(extremesSlot);
 
   let data = null;
   const drawChart = async () => {
-    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Every year, day by day'), h('p', {class: 'loading'}, 'Loading…'));
+    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, t('indicator:everyYear')), h('p', {class: 'loading'}, t('common:loading')));
     try {
       data = await get(`/api/daily/${apiPath(id)}`, {
         baseline: state.baseline, smooth: state.smooth === 'none' ? '' : state.smooth,
       });
     } catch (e) {
-      chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Every year, day by day'), errorBox(e, 'Loading the chart data'));
+      chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, t('indicator:everyYear')), errorBox(e, t('indicator:chartError')));
       return;
     }
     if (ctx.stale()) return;
-    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Every year, day by day'));
+    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, t('indicator:everyYear')));
     spaghetti(chartSlot, data, state, id);
   };
   const drawRecords = async () => {
@@ -128,51 +136,52 @@ async function daily(main, ctx, info, id) {
   if (!data) return;
   const years = data.years.map((y) => y.year).reverse();
   controls.append(
-    select('Baseline', 'baseline', dailyBaselines.map((b) => [b, b + (b === data.baseline && !state.baseline ? ' (default)' : '')]),
+    select(t('indicator:baseline'), 'baseline', dailyBaselines.map((b) => [b, b + (b === data.baseline && !state.baseline ? t('indicator:default') : '')]),
       state.baseline || data.baseline, (v) => update('baseline', v)),
-    select('Smoothing', 'smooth', [['none', 'None (daily values)'], ['5d', '5-day trailing mean (NSIDC)']], state.smooth, (v) => update('smooth', v)),
-    select('Band', 'band', [['p10-p90', '10th–90th percentile'], ['2sd', 'Mean ± 2 standard deviations']], state.band, (v) => {
+    select(t('indicator:smoothing'), 'smooth', [['none', t('indicator:smoothNone')], ['5d', t('indicator:smooth5d')]], state.smooth, (v) => update('smooth', v)),
+    select(t('indicator:band'), 'band', [['p10-p90', t('indicator:bandPct')], ['2sd', t('indicator:band2sd')]], state.band, (v) => {
       state.band = v;
       ctx.setParams({band: v});
       drawChart();
     }),
-    select('Records of', 'year', years.map((y) => [y, String(y)]), state.year || years[0], (v) => update('year', v)));
+    select(t('indicator:recordsOf'), 'year', years.map((y) => [y, String(y)]), state.year || years[0], (v) => update('year', v)));
   await drawRecords();
   if (id.startsWith('seaice.')) await annualExtremes(extremesSlot, id, data.unit);
 }
 
 // spaghetti draws the day-of-year chart of a /api/daily answer.
 function spaghetti(slot, d, state, id) {
-  const t = theme();
+  const colors = theme();
   const u = unitSuffix(d.unit);
   const latestYear = +d.latest.date.slice(0, 4);
   const recordYear = d.record_year;
   const rec = d.record_kind === 'min' ? d.records.min : d.records.max;
   const band = state.band === '2sd'
-    ? {hi: d.climatology.upper_2sd, lo: d.climatology.lower_2sd, name: 'mean ± 2σ'}
-    : {hi: d.climatology.p90, lo: d.climatology.p10, name: '10th–90th percentile'};
+    ? {hi: d.climatology.upper_2sd, lo: d.climatology.lower_2sd, name: t('indicator:band2sdShort')}
+    : {hi: d.climatology.p90, lo: d.climatology.p10, name: t('indicator:bandPct')};
   const x = d.labels.map((_, i) => i);
   const others = d.years.filter((y) => y.year !== latestYear && y.year !== recordYear);
   const byYear = new Map(d.years.map((y) => [y.year, y]));
-  const smoothText = d.smoothing && d.smoothing !== 'none' ? `${d.smoothing} running mean` : 'daily values';
+  const smoothText = d.smoothing && d.smoothing !== 'none' ? t('indicator:runningMean', {smoothing: d.smoothing}) : t('indicator:dailyValues');
+  const hl = d.record_kind === 'min' ? t('indicator:low') : t('indicator:high');
   // Series order decides drawing order: band, faint years, mean, record
   // year, latest year on top.
-  const series = [{label: 'Day'},
-    {label: `${band.name} (upper)`, stroke: 'transparent', width: 0, points: {show: false}},
-    {label: `${band.name} (lower)`, stroke: 'transparent', width: 0, points: {show: false}}];
+  const series = [{label: t('indicator:day')},
+    {label: t('indicator:upper', {band: band.name}), stroke: 'transparent', width: 0, points: {show: false}},
+    {label: t('indicator:lower', {band: band.name}), stroke: 'transparent', width: 0, points: {show: false}}];
   const data = [x, band.hi, band.lo];
   for (const y of others) {
-    series.push({label: String(y.year), stroke: t.year, width: 1, points: {show: false}});
+    series.push({label: String(y.year), stroke: colors.year, width: 1, points: {show: false}});
     data.push(bridgeSingleDays(y));
   }
-  series.push({label: `Mean ${d.baseline}`, stroke: t.mean, width: 1.5, dash: [6, 4], points: {show: false}});
+  series.push({label: t('indicator:mean', {baseline: d.baseline}), stroke: colors.mean, width: 1.5, dash: [6, 4], points: {show: false}});
   data.push(d.climatology.mean);
   const recIdx = series.length;
   if (recordYear !== latestYear && byYear.has(recordYear)) {
-    series.push({label: `${recordYear} (record year)`, stroke: t.record, width: 2.25, points: {show: false}});
+    series.push({label: t('indicator:recordYear', {year: recordYear}), stroke: colors.record, width: 2.25, points: {show: false}});
     data.push(bridgeSingleDays(byYear.get(recordYear)));
   }
-  series.push({label: `${latestYear} (latest)`, stroke: t.current, width: 3, points: {show: false}});
+  series.push({label: t('indicator:latestYear', {year: latestYear}), stroke: colors.current, width: 3, points: {show: false}});
   data.push(bridgeSingleDays(byYear.get(latestYear)));
   const curIdx = series.length - 1;
   const yearIdx = new Map();
@@ -181,14 +190,15 @@ function spaghetti(slot, d, state, id) {
     if (m) yearIdx.set(+m[1], i);
   });
 
-  const legend = h('ul', {class: 'legend', 'aria-label': 'Legend'},
-    h('li', {}, h('span', {class: 'swatch', style: `background:${t.current}`}), `${latestYear} (latest: ${num(d.latest.value)}${u} on ${dateText(d.latest.date)})`),
-    recordYear !== latestYear ? h('li', {}, h('span', {class: 'swatch', style: `background:${t.record}`}),
-      `${recordYear} (record ${d.record_kind === 'min' ? 'low' : 'high'}: ${num(rec.value)}${u} on ${dateText(rec.date)})`)
-      : h('li', {}, `The latest year holds the record ${d.record_kind === 'min' ? 'low' : 'high'}: ${num(rec.value)}${u} on ${dateText(rec.date)}`),
-    h('li', {}, h('span', {class: 'swatch dashed', style: `border-color:${t.mean}`}), `Mean ${d.baseline}`),
-    h('li', {}, h('span', {class: 'swatch', style: `background:${t.band}`}), `${band.name}, ${d.baseline}`),
-    h('li', {}, h('span', {class: 'swatch thin', style: `background:${t.year}`}), `Other years (${d.years[0].year}–${d.years[d.years.length - 1].year})`));
+  const low = d.record_kind === 'min';
+  const legend = h('ul', {class: 'legend', 'aria-label': t('common:chart.legend')},
+    h('li', {}, h('span', {class: 'swatch', style: `background:${colors.current}`}), t('indicator:legendLatest', {year: latestYear, value: num(d.latest.value) + u, date: dateText(d.latest.date)})),
+    recordYear !== latestYear ? h('li', {}, h('span', {class: 'swatch', style: `background:${colors.record}`}),
+      t(low ? 'indicator:legendRecordLow' : 'indicator:legendRecordHigh', {year: recordYear, value: num(rec.value) + u, date: dateText(rec.date)}))
+      : h('li', {}, t(low ? 'indicator:holdsLow' : 'indicator:holdsHigh', {value: num(rec.value) + u, date: dateText(rec.date)})),
+    h('li', {}, h('span', {class: 'swatch dashed', style: `border-color:${colors.mean}`}), t('indicator:mean', {baseline: d.baseline})),
+    h('li', {}, h('span', {class: 'swatch', style: `background:${colors.band}`}), t('indicator:bandOver', {band: band.name, baseline: d.baseline})),
+    h('li', {}, h('span', {class: 'swatch thin', style: `background:${colors.year}`}), t('indicator:otherYears', {from: d.years[0].year, to: d.years[d.years.length - 1].year})));
   slot.append(legend);
 
   const nearestYear = (idx, yv) => {
@@ -205,10 +215,9 @@ function spaghetti(slot, d, state, id) {
     }
     return best;
   };
-  const label = `${d.title}: every year from ${d.years[0].year} to ${latestYear} by calendar day (${smoothText}), ` +
-    `${latestYear} and the record year ${recordYear} highlighted, with the ${d.baseline} mean and ${band.name}. ` +
-    `Latest value ${num(d.latest.value)}${u} on ${dateText(d.latest.date)}; record ${d.record_kind === 'min' ? 'low' : 'high'} ` +
-    `${num(rec.value)}${u} on ${dateText(rec.date)}.`;
+  const label = t('indicator:spaghettiLabel', {title: d.title, from: d.years[0].year, latest: latestYear, smooth: smoothText,
+    record: recordYear, baseline: d.baseline, band: band.name, value: num(d.latest.value) + u, date: dateText(d.latest.date),
+    hl, recordValue: num(rec.value) + u, recordDate: dateText(rec.date)});
 
   mount(slot, {
     name: 'spaghetti',
@@ -220,10 +229,10 @@ function spaghetti(slot, d, state, id) {
       legend: {show: false},
       cursor: {points: {show: false}, drag: {x: false, y: false}},
       series,
-      bands: [{series: [1, 2], fill: t.band}],
+      bands: [{series: [1, 2], fill: colors.band}],
       axes: [
-        axis(t, {splits: () => monthStarts, values: (_, splits) => splits.map((s) => monthShort[monthStarts.indexOf(s)] || '')}),
-        axis(t, {label: unitText(d.unit), size: 60, values: (_, splits) => splits.map((v) => num(v, 2))}),
+        axis(colors, {splits: () => monthStarts, values: (_, splits) => splits.map((s) => (monthStarts.includes(s) ? monthShort(monthStarts.indexOf(s) + 1) : ''))}),
+        axis(colors, {label: unitText(d.unit), size: 60, values: (_, splits) => splits.map((v) => num(v, 2))}),
       ],
     },
     keyTop: (pl, idx) => {
@@ -234,17 +243,17 @@ function spaghetti(slot, d, state, id) {
       const day = dayMonth(d.labels[idx]);
       const parts = [h('strong', {}, day), ': '];
       const cur = byYear.get(latestYear).values[idx];
-      parts.push(h('span', {class: 'k-current'}, `${latestYear} ${cur === null ? 'no value' : num(cur) + u}`));
+      parts.push(h('span', {class: 'k-current'}, `${latestYear} ${cur === null ? t('common:chart.noValue') : num(cur) + u}`));
       if (recordYear !== latestYear) {
         const rv = byYear.get(recordYear).values[idx];
-        parts.push(' · ', h('span', {class: 'k-record'}, `${recordYear} ${rv === null ? 'no value' : num(rv) + u}`));
+        parts.push(' · ', h('span', {class: 'k-record'}, `${recordYear} ${rv === null ? t('common:chart.noValue') : num(rv) + u}`));
       }
       const m = d.climatology.mean[idx];
-      parts.push(' · ', `mean ${d.baseline} ${m === null ? '–' : num(m) + u}`,
+      parts.push(' · ', `${t('indicator:meanLower', {baseline: d.baseline})} ${m === null ? '–' : num(m) + u}`,
         ` (${band.name} ${band.lo[idx] === null ? '–' : num(band.lo[idx])}–${band.hi[idx] === null ? '–' : num(band.hi[idx])})`);
       const near = nearestYear(idx, yv);
       if (near && near.year !== latestYear && near.year !== recordYear) {
-        parts.push(' · nearest line: ', h('span', {class: 'k-near'}, `${near.year} ${num(near.values[idx])}${u}`));
+        parts.push(t('indicator:nearest'), h('span', {class: 'k-near'}, `${near.year} ${num(near.values[idx])}${u}`));
       }
       // The nearest year's line is drawn bolder while the pointer is near it.
       const ni = near ? yearIdx.get(near.year) : null;
@@ -258,7 +267,7 @@ function spaghetti(slot, d, state, id) {
       }
       return parts;
     },
-    caption: [`${capitalise(smoothText)}; band and mean over ${d.baseline}. Calendar-day convention: 29 February has its own slot. Lines bridge a single missing day (29 February in common years, every other day before August 1987); longer gaps break them. `,
+    caption: [t('indicator:spaghettiCaption', {smooth: capitalise(smoothText), baseline: d.baseline}),
       chartLinks(id, {kind: 'spaghetti', baseline: d.baseline, smooth: d.smoothing === 'none' ? '' : d.smoothing}),
       sourceNote(d.source)],
   });
@@ -267,11 +276,11 @@ function spaghetti(slot, d, state, id) {
   const rows = monthStarts.map((s, i) => {
     const cur = byYear.get(latestYear).values[s];
     const rv = byYear.get(recordYear)?.values[s];
-    return [`1 ${monthName(i + 1)}`, num(cur), num(rv), num(d.climatology.mean[s]), `${num(band.lo[s])}–${num(band.hi[s])}`];
+    return [dayMonth(`${i + 1}-1`), num(cur), num(rv), num(d.climatology.mean[s]), `${num(band.lo[s])}–${num(band.hi[s])}`];
   });
-  slot.append(dataTable('Table of the chart (first day of each month)',
-    ['Day', `${latestYear}`, `${recordYear} (record year)`, `Mean ${d.baseline}`, band.name], rows,
-    `${d.title}, ${unitText(d.unit)}, ${smoothText}`));
+  slot.append(dataTable(t('indicator:tableFirstDays'),
+    [t('indicator:day'), `${latestYear}`, t('indicator:recordYear', {year: recordYear}), t('indicator:mean', {baseline: d.baseline}), band.name], rows,
+    t('indicator:tableCaption', {title: d.title, unit: unitText(d.unit), smooth: smoothText})));
   if (!hasUPlot()) slot.querySelector('details').open = true;
 }
 
@@ -319,19 +328,19 @@ async function periodic(main, ctx, info, id) {
   main.append(latestSlot, controls, chartSlot);
   const annualSlot = h('section', {'aria-labelledby': 'annual-h'});
   if (monthly || annual) {
-    main.append(annualSlot, h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, 'Records of the year'), recordsSlot));
+    main.append(annualSlot, h('section', {'aria-labelledby': 'records-h'}, h('h2', {id: 'records-h'}, t('indicator:recordsOfYear')), recordsSlot));
   }
   const series = await get(`/api/series/${apiPath(id)}`);
   if (ctx.stale()) return;
   const pts = series.points;
   if (!pts.length) {
-    chartSlot.append(h('p', {}, 'No values are stored.'));
+    chartSlot.append(h('p', {}, t('indicator:noValues')));
     return;
   }
   const latest = pts[pts.length - 1];
   // "on 16 August 2026" for a day, "in July 2026" or "in 2025" for a month
   // or a year.
-  const when = `${latest.date.length === 10 ? 'on' : 'in'} ${seasonal ? seasonText(latest.date) : dateText(latest.date)}`;
+  const when = t(latest.date.length === 10 ? 'indicator:whenDay' : 'indicator:whenPeriod', {date: seasonal ? seasonText(latest.date) : dateText(latest.date)});
   const latestText = h('strong', {}, num(latest.value) + unitSuffix(series.unit));
   // A rank for the date means the same calendar month, or the year, in
   // every year. Weekly and irregular values fall on different days every
@@ -344,16 +353,16 @@ async function periodic(main, ctx, info, id) {
     get(`/api/records/${apiPath(id)}`, {on: latest.date}).then((r) => {
       const word = r.kind === 'min' ? 'lowest' : 'highest';
       const m = +latest.date.slice(5, 7);
-      const slotName = monthly ? (seasonal ? `${seasonName(m)} seasons` : monthName(m) + 's') : 'years';
+      const slotName = monthly ? slotsText(m, seasonal) : t('indicator:slotsYears');
       const prevYear = r.previous_for_date ? r.previous_for_date.date.slice(0, 4) : '';
       const verdict = verdictText(r.comparison, prevYear, series.unit);
-      latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', latestText,
-        ` ${when}: ${ranked(r.rank_for_date, word, r.tie)} of ${r.years_for_date} ${slotName}`,
-        r.record_for_date ? h('strong', {class: 'record'}, ' — a record') : '',
+      latestSlot.append(h('p', {class: 'latest'}, t('indicator:latest'), latestText,
+        t('indicator:latestRank', {when, rank: ranked(r.rank_for_date, word, r.tie), n: r.years_for_date, slots: slotName}),
+        r.record_for_date ? h('strong', {class: 'record'}, t('indicator:aRecord')) : '',
         verdict ? h('span', {class: 'verdict'}, verdict) : '',
-        r.tie && !verdict ? h('strong', {}, ' — equal to the record') : '',
-        r.previous_for_date ? ` (${r.record_for_date ? 'previous record' : 'record'}: ${num(r.previous_for_date.value)} in ${prevYear})` : '',
-        r.record_all_time ? `, and the ${word} value on record` : '', '.'));
+        r.tie && !verdict ? h('strong', {}, t('indicator:equalRecord')) : '',
+        r.previous_for_date ? t(r.record_for_date ? 'indicator:previousRecord' : 'indicator:recordWas', {value: num(r.previous_for_date.value), year: prevYear}) : '',
+        r.record_all_time ? t(word === 'lowest' ? 'indicator:onRecordLowest' : 'indicator:onRecordHighest') : '', t('indicator:rec.end')));
     }).catch(() => {});
   } else {
     const low = info.records === 'low';
@@ -362,34 +371,34 @@ async function periodic(main, ctx, info, id) {
     if (ctx.stale()) return;
     const all = rk.ranks[rk.ranks.length - 1];
     const word = low ? 'lowest' : 'highest';
-    latestSlot.append(h('p', {class: 'latest'}, 'Latest: ', latestText, ` ${when}`,
-      all ? `: ${ranked(all.rank, word, all.tie)} of all ${all.of} ${info.frequency === 'weekly' ? 'weekly values' : 'values'} since ${dateText(pts[0].date)}` : '',
-      all && all.rank === 1 && !all.tie ? h('strong', {class: 'record'}, ' — a record') : '', '.'));
+    latestSlot.append(h('p', {class: 'latest'}, t('indicator:latest'), latestText, t('indicator:whenLead', {when}),
+      all ? t('indicator:allRank', {rank: ranked(all.rank, word, all.tie), n: all.of, what: t(info.frequency === 'weekly' ? 'indicator:weeklyValues' : 'indicator:values'), date: dateText(pts[0].date)}) : '',
+      all && all.rank === 1 && !all.tie ? h('strong', {class: 'record'}, t('indicator:aRecord')) : '', t('indicator:rec.end')));
   }
 
   const basisOptions = [];
-  if (published) basisOptions.push(['published', `Published anomaly (vs ${published})`]);
-  else basisOptions.push(['values', 'Values as published']);
+  if (published) basisOptions.push(['published', t('indicator:publishedAnomaly', {baseline: published})]);
+  else basisOptions.push(['values', t('indicator:valuesAsPublished')]);
   if (canRebase) {
     for (const b of monthlyBaselines) {
-      if (b !== published) basisOptions.push([b, `Anomaly vs ${b}${published ? ' (re-based)' : ''}`]);
+      if (b !== published) basisOptions.push([b, t('indicator:anomalyVs', {baseline: b}) + (published ? t('indicator:rebased') : '')]);
     }
   }
-  const spans = [['10', 'Last 10 years'], ['30', 'Last 30 years'], ['50', 'Last 50 years'], ['all', 'Whole record']];
+  const spans = [['10', t('indicator:last10')], ['30', t('indicator:last30')], ['50', t('indicator:last50')], ['all', t('indicator:whole')]];
   const years = [...new Set(pts.map((p) => +p.date.slice(0, 4)))].reverse();
   controls.append(
-    select(published ? 'Anomaly baseline' : 'Show', 'basis', basisOptions, state.basis, (v) => {
+    select(published ? t('indicator:anomalyBaseline') : t('indicator:show'), 'basis', basisOptions, state.basis, (v) => {
       state.basis = v;
       ctx.setParams({basis: v});
       draw();
     }),
-    select('Period', 'span', spans, state.span, (v) => {
+    select(t('indicator:period'), 'span', spans, state.span, (v) => {
       state.span = v;
       ctx.setParams({span: v});
       draw();
     }));
   if (monthly || annual) {
-    controls.append(select('Records of', 'year', years.map((y) => [y, String(y)]), state.year || years[0], (v) => {
+    controls.append(select(t('indicator:recordsOf'), 'year', years.map((y) => [y, String(y)]), state.year || years[0], (v) => {
       state.year = v;
       ctx.setParams({year: v});
       drawRecords();
@@ -400,21 +409,23 @@ async function periodic(main, ctx, info, id) {
     : Promise.resolve('max');
 
   const draw = async () => {
-    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, monthly ? 'Month by month' : 'Values'), h('p', {class: 'loading'}, 'Loading…'));
+    const chartTitle = monthly ? t('indicator:monthByMonth') : t('indicator:valuesTitle');
+    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, chartTitle), h('p', {class: 'loading'}, t('common:loading')));
     // Anomalies: published, or computed by the server (GET /api/anomalies):
     // against a baseline's mean for the same calendar month or, for annual
     // series, the mean of the baseline's years. The page computes none.
     let anomaly = null;
-    let basisText = published ? `anomaly vs ${published}, as published` : 'values as published';
+    let basisText = published ? t('indicator:basisPublished', {baseline: published}) : t('indicator:basisValues');
     let bars = !!published;
     if (state.basis !== 'published' && state.basis !== 'values') {
       bars = true;
       try {
         const an = await get(`/api/anomalies/${apiPath(id)}`, {baseline: state.basis});
         anomaly = new Map(an.points.map((p) => [p.date, p.value]));
-        basisText = `anomaly vs the ${state.basis} mean${monthly ? ' of the same month' : ''}${published ? ` (re-based from ${published})` : ''}`;
+        basisText = t('indicator:basisRebased', {baseline: state.basis}) + (monthly ? t('indicator:sameMonth') : '') +
+          (published ? t('indicator:rebasedFrom', {published}) : '');
       } catch (e) {
-        chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, 'Values'), errorBox(e, `Re-basing to ${state.basis}`));
+        chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, t('indicator:valuesTitle')), errorBox(e, t('indicator:rebasing', {baseline: state.basis})));
         return;
       }
     }
@@ -428,14 +439,14 @@ async function periodic(main, ctx, info, id) {
     const ranks = new Map(rk.ranks.map((r) => [r.date, r]));
     const xs = shown.map((p) => toTime(p.date));
     const vals = shown.map((p) => (anomaly ? anomaly.get(p.date) : p.value));
-    const t = theme();
+    const colors = theme();
     const u = unitSuffix(series.unit);
-    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, monthly ? 'Month by month' : 'Values'));
+    chartSlot.replaceChildren(h('h2', {id: 'chart-h'}, chartTitle));
     const opts = {
       scales: {x: {time: true}},
       legend: {show: false},
       cursor: {drag: {x: false, y: false}},
-      axes: [axis(t), axis(t, {label: unitText(series.unit) + (bars ? ' (anomaly)' : ''), size: 64, values: (_, s) => s.map((v) => num(v, 2))})],
+      axes: [axis(colors, timeAxis()), axis(colors, {label: unitText(series.unit) + (bars ? t('indicator:anomalyAxis') : ''), size: 64, values: (_, s) => s.map((v) => num(v, 2))})],
     };
     let data;
     if (bars) {
@@ -444,20 +455,20 @@ async function periodic(main, ctx, info, id) {
       // exaggerate the differences between bars.
       opts.scales.y = {range: (pl, min, max) => zeroRange(min, max)};
       const barPaths = window.uPlot ? window.uPlot.paths.bars({size: [0.8, 40], gap: 0}) : undefined;
-      opts.series = [{label: 'Date'},
-        {label: 'Above', fill: t.pos, stroke: t.pos, paths: barPaths, points: {show: false}, fillTo: 0},
-        {label: 'Below', fill: t.neg, stroke: t.neg, paths: barPaths, points: {show: false}, fillTo: 0}];
+      opts.series = [{label: t('indicator:date')},
+        {label: t('indicator:above'), fill: colors.pos, stroke: colors.pos, paths: barPaths, points: {show: false}, fillTo: 0},
+        {label: t('indicator:below'), fill: colors.neg, stroke: colors.neg, paths: barPaths, points: {show: false}, fillTo: 0}];
       data = [xs, vals.map((v) => (v >= 0 ? v : null)), vals.map((v) => (v < 0 ? v : null))];
     } else {
-      opts.series = [{label: 'Date'}, {label: info.title, stroke: t.current, width: 1.5, points: {show: false}}];
+      opts.series = [{label: t('indicator:date')}, {label: info.title, stroke: colors.current, width: 1.5, points: {show: false}}];
       data = [xs, vals];
     }
     const byTime = new Map(shown.map((p, i) => [xs[i], p]));
     const word = kind === 'min' ? 'lowest' : 'highest';
     mount(chartSlot, {
       name: 'periodic',
-      label: `${info.title}, ${basisText}, ${dateText(shown[0].date)} to ${dateText(latest.date)}` +
-        (bars ? ', as bars above and below zero' : '') + `. Latest: ${num(vals[vals.length - 1])}${u} ${when}.`,
+      label: t('indicator:periodicLabel', {title: info.title, basis: basisText, from: dateText(shown[0].date), to: dateText(latest.date)}) +
+        (bars ? t('indicator:asBars') : '') + t('indicator:periodicLatest', {value: num(vals[vals.length - 1]) + u, when}),
       height: 380,
       data,
       opts,
@@ -466,8 +477,9 @@ async function periodic(main, ctx, info, id) {
         const p = byTime.get(xs[idx]);
         const r = ranks.get(p.date);
         return [h('strong', {}, period(p.date)), ': ', num(vals[idx]) + u,
-          bars && state.basis !== 'published' && state.basis !== 'values' ? ` (value ${num(p.value)}${u})` : '',
-          r ? ` · ${ranked(r.rank, word, r.tie)} of ${r.of} ${monthly ? (seasonal ? seasonName(+p.date.slice(5, 7)) + ' seasons' : monthName(+p.date.slice(5, 7)) + 's') : annual ? 'years' : 'values'}` : ''];
+          bars && state.basis !== 'published' && state.basis !== 'values' ? t('indicator:valueWas', {value: num(p.value) + u}) : '',
+          r ? t('indicator:readoutRank', {rank: ranked(r.rank, word, r.tie), n: r.of,
+            slots: monthly ? slotsText(+p.date.slice(5, 7), seasonal) : annual ? t('indicator:slotsYears') : t('indicator:slotsValues')}) : ''];
       },
       caption: [`${capitalise(basisText)}. `,
         chartLinks(id, {from: shown[0].date}),
@@ -475,15 +487,18 @@ async function periodic(main, ctx, info, id) {
     });
     // Ranks of the latest values, visible under the chart.
     const recent = shown.slice(-(monthly ? 24 : 20)).reverse();
-    chartSlot.append(h('h3', {}, monthly ? (seasonal ? 'The last 24 seasons' : 'The last 24 months') : 'The latest values'),
-      table(`${info.title}: ${basisText}; rank among the same ${monthly ? (seasonal ? 'three-month season' : 'calendar month') : 'values'} of every year (${word} first)`,
-        [monthly ? (seasonal ? 'Season' : 'Month') : 'Period', 'Value', bars ? `Anomaly (${unitText(series.unit)})` : `Change on the ${monthly ? 'month' : 'value'} before`, 'Rank'],
+    chartSlot.append(h('h3', {}, monthly ? (seasonal ? t('indicator:last24Seasons') : t('indicator:last24Months')) : t('indicator:latestValues')),
+      table(t('indicator:rankCaption', {title: info.title, basis: basisText,
+        what: monthly ? (seasonal ? t('indicator:threeMonth') : t('indicator:calendarMonth')) : t('indicator:slotsValues'), word: t(`common:rank.${word}`)}),
+        [monthly ? (seasonal ? t('indicator:season') : t('indicator:month')) : t('indicator:periodCol'), t('indicator:value'),
+          bars ? t('indicator:anomalyCol', {unit: unitText(series.unit)}) : t(monthly ? 'indicator:changeMonth' : 'indicator:changeValue'), t('indicator:rank')],
         recent.map((p) => {
           const r = ranks.get(p.date);
           const i = pts.indexOf(p);
           return [period(p.date), num(p.value) + u,
             bars ? signed(anomaly ? anomaly.get(p.date) : p.value, 2) : (i > 0 ? signed(p.value - pts[i - 1].value, 2) : '–'),
-            r ? `${ordinal(r.rank)} of ${r.of}${r.tie ? ' (tie)' : ''}${r.rank === 1 && !r.tie ? ' (highest on record)'.replace('highest', word) : ''}` : '–'];
+            r ? t('indicator:rankCell', {ord: ordinal(r.rank), n: r.of}) + (r.tie ? t('indicator:tie') : '') +
+              (r.rank === 1 && !r.tie ? t(word === 'lowest' ? 'indicator:lowestOnRecord' : 'indicator:highestOnRecord') : '') : '–'];
         }), {numeric: [1, 2, 3]}));
   };
   const drawRecords = async () => {
@@ -523,12 +538,12 @@ export function verdictText(c, prevLabel, unit) {
   const d = decimalsOf(c.resolution);
   const f = (v) => (d >= 0 ? Number(v).toFixed(d) : num(v));
   if (c.verdict === 'tie_at_precision') {
-    return ` — equal to the record at the published precision (${f(c.value)} = ${f(c.previous)}${unitSuffix(unit)})`;
+    return t('indicator:tiePrecision', {a: f(c.value), b: f(c.previous), unit: unitSuffix(unit)});
   }
   if (c.verdict === 'record_not_distinguishable') {
     const iv = c.uncertainty95 != null && c.previous_uncertainty95 != null
-      ? `: ${f(c.value)} ± ${f(c.uncertainty95)} vs ${f(c.previous)} ± ${f(c.previous_uncertainty95)}${unitSuffix(unit)}, 95%` : '';
-    return ` — not statistically distinguishable from ${prevLabel}${iv}`;
+      ? t('indicator:interval', {a: f(c.value), ua: f(c.uncertainty95), b: f(c.previous), ub: f(c.previous_uncertainty95), unit: unitSuffix(unit)}) : '';
+    return t('indicator:notDistinguishable', {prev: prevLabel, interval: iv});
   }
   return '';
 }
@@ -552,21 +567,21 @@ async function annualRanking(slot, id, kind, unit, top) {
   try {
     a = await get(`/api/annual/${apiPath(id)}`, {kind, top: String(top)});
   } catch (e) {
-    slot.replaceChildren(errorBox(e, 'Loading the annual ranking'));
+    slot.replaceChildren(errorBox(e, t('indicator:annualError')));
     return;
   }
   const warm = unit === 'degC' && kind === 'max';
-  const title = warm ? 'Warmest years' : kind === 'min' ? 'Lowest years' : 'Highest years';
+  const title = warm ? t('indicator:warmest') : kind === 'min' ? t('indicator:lowestYears') : t('indicator:highestYears');
   const u = unitSuffix(unit);
   const hasU = a.years.some((y) => y.uncertainty95 != null);
-  const head = ['Rank', 'Year', 'Annual value', 'Place', 'Tied at the published precision'];
-  if (hasU) head.push('Cannot be separated from (95%)');
+  const head = [t('indicator:rank'), t('indicator:year'), t('indicator:annualValue'), t('indicator:place'), t('indicator:tiedPrecision')];
+  if (hasU) head.push(t('indicator:cannotSeparate'));
   slot.replaceChildren(h('h2', {id: 'annual-h'}, title),
-    table(`${title}: ${a.basis}; ranked at the published precision (${a.resolution || 'exact'})` +
-      (a.incomplete_excluded.length ? `; incomplete years left out: ${a.incomplete_excluded.join(', ')}` : ''), head,
+    table(t('indicator:annualCaption', {title, basis: a.basis, resolution: a.resolution || t('indicator:exact')}) +
+      (a.incomplete_excluded.length ? t('indicator:incomplete', {years: a.incomplete_excluded.join(', ')}) : ''), head,
       a.years.map((y) => {
         const row = [String(y.rank), String(y.year), y.text + u + (y.uncertainty95 != null ? ` ± ${Number(y.uncertainty95).toFixed(decimalsOf(a.resolution))}` : ''),
-          `${y.label} of ${a.of}`, y.tied_at_precision.length ? y.tied_at_precision.join(', ') : '–'];
+          t('indicator:placeOf', {label: y.label, n: a.of}), y.tied_at_precision.length ? y.tied_at_precision.join(', ') : '–'];
         if (hasU) row.push(y.indistinguishable && y.indistinguishable.length ? y.indistinguishable.join(', ') : '–');
         return row;
       }), {numeric: [0, 2], cls: 'annual-ranking'}),
@@ -577,21 +592,21 @@ async function annualRanking(slot, id, kind, unit, top) {
 // order (GET /api/extremes?annual_ranking=true), worded from the nearer end
 // of the ranking ("lowest of 46"), NSIDC's 5-day means for sea ice.
 async function annualExtremes(slot, id, unit) {
-  const parts = [h('h2', {id: 'extremes-h'}, 'Annual extremes')];
+  const parts = [h('h2', {id: 'extremes-h'}, t('indicator:extremes'))];
   for (const kind of ['max', 'min']) {
     let r;
     try {
       r = await get(`/api/extremes/${apiPath(id)}`, {annual_ranking: 'true', kind, smooth: '5d'});
     } catch (e) {
-      parts.push(errorBox(e, `Loading the annual ${kind === 'max' ? 'maxima' : 'minima'}`));
+      parts.push(errorBox(e, t(kind === 'max' ? 'indicator:maximaError' : 'indicator:minimaError')));
       continue;
     }
-    const what = kind === 'max' ? 'maximum' : 'minimum';
+    const max = kind === 'max';
     const d = decimalsOf(r.resolution);
-    parts.push(h('h3', {}, `Annual ${what}, ${r.order}`),
-      table(`Every complete year's ${what} (5-day trailing mean, NSIDC's convention), ${r.of} years; partial years left out: ${r.incomplete_excluded.join(', ') || 'none'}`,
-        ['Year', 'Date', `Extent (${unitText(unit)})`, 'Place'],
-        r.years.map((y) => [String(y.year), dateText(y.date), d >= 0 ? Number(y.value).toFixed(d) : num(y.value), `${y.label} of ${r.of}`]),
+    parts.push(h('h3', {}, t(max ? 'indicator:annualMax' : 'indicator:annualMin', {order: r.order})),
+      table(t(max ? 'indicator:extremesMax' : 'indicator:extremesMin', {n: r.of, partial: r.incomplete_excluded.join(', ') || t('indicator:none')}),
+        [t('indicator:year'), t('indicator:date'), t('indicator:extent', {unit: unitText(unit)}), t('indicator:place')],
+        r.years.map((y) => [String(y.year), dateText(y.date), d >= 0 ? Number(y.value).toFixed(d) : num(y.value), t('indicator:placeOf', {label: y.label, n: r.of})]),
         {numeric: [2], cls: `annual-extremes annual-${kind}`}));
   }
   slot.replaceChildren(...parts);

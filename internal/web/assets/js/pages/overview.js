@@ -8,11 +8,12 @@
 // vital sign in the last 12 months of its data (GET /api/events/recent).
 
 import {get} from '../api.js';
-import {sourceNote} from '../api.js';
+import {sourceNote, titleOf} from '../api.js';
 import {h, num, fixed, signed, ranked, dayMonth, dateText, ageText, monthName, unitSuffix} from '../dom.js';
 import {errorBox, eventItem, recentEvents} from '../ui.js';
 import {recentRecords, whatsNew} from '../recent.js';
 import {sparkline} from '../sparkline.js';
+import {t} from '../i18n.js';
 
 // staleAfter is the data age, in days, past which a card is marked stale:
 // a daily series should be a few days behind, a monthly one a month or two,
@@ -52,8 +53,8 @@ function ageDays(sign) {
 // values are ranked among all years.
 function forDate(sign) {
   const d = sign.latest.date;
-  if (sign.frequency === 'daily') return ` for ${dayMonth(d)}`;
-  if (sign.frequency === 'monthly') return ` for ${monthName(+d.split('-')[1])}`;
+  if (sign.frequency === 'daily') return t('overview:forDay', {day: dayMonth(d)});
+  if (sign.frequency === 'monthly') return t('overview:forDay', {day: monthName(+d.split('-')[1])});
   return '';
 }
 
@@ -80,10 +81,10 @@ function riseText(sign, unit) {
   const r = sign.rise;
   const cm = sign.unit === 'mm' ? ` (${fixed(r.value / 10, 1)} cm)` : '';
   return [h('p', {class: 'anomaly rise'},
-    h('span', {class: r.value >= 0 ? 'up' : 'down'}, withUnit(r.value, 0, unit)), cm, ` since ${r.since}`,
-    h('span', {class: 'muted'}, ` (mean of the last 12 months vs the mean of ${r.since})`)),
-  h('p', {class: 'rank trend'}, `Trend ${withUnit(r.per_decade / 10, 1, unit)} a year over ${r.from.slice(0, 4)}–${r.to.slice(0, 4)}`,
-    h('span', {class: 'muted'}, ' (least squares, every value)'))];
+    h('span', {class: r.value >= 0 ? 'up' : 'down'}, withUnit(r.value, 0, unit)), cm, t('overview:riseSince', {year: r.since}),
+    h('span', {class: 'muted'}, t('overview:riseNote', {year: r.since}))),
+  h('p', {class: 'rank trend'}, t('overview:trend', {rate: withUnit(r.per_decade / 10, 1, unit), from: r.from.slice(0, 4), to: r.to.slice(0, 4)}),
+    h('span', {class: 'muted'}, t('overview:trendNote')))];
 }
 
 function card(sign, indicators) {
@@ -95,7 +96,7 @@ function card(sign, indicators) {
   const newer = newerVersion(sign, indicators);
   const id = `card-${sign.indicator.replaceAll('.', '-')}`;
   return h('article', {class: 'card' + (sign.sentence ? ' is-record' : ''), 'aria-labelledby': id, 'data-indicator': sign.indicator},
-    h('h3', {id}, h('a', {href: `#/indicator/${encodeURIComponent(sign.indicator)}`}, sign.title ? sign.title[0].toUpperCase() + sign.title.slice(1) : sign.indicator)),
+    h('h3', {id}, h('a', {href: `#/indicator/${encodeURIComponent(sign.indicator)}`}, sign.title ? titleOf(sign.indicator, sign.title[0].toUpperCase() + sign.title.slice(1)) : sign.indicator)),
     h('p', {class: 'value'},
       h('span', {class: 'big', 'data-value': sign.latest.value}, num(sign.latest.value) + unitSuffix(sign.unit)),
       ' ', h('span', {class: 'date'}, dateText(sign.latest.date))),
@@ -103,38 +104,37 @@ function card(sign, indicators) {
     sign.anomaly
       ? h('p', {class: 'anomaly'},
         h('span', {class: sign.anomaly.value >= 0 ? 'up' : 'down'}, signed(sign.anomaly.value, 2) + (unit === '%' ? '%' : ' ' + unit)),
-        ` vs ${sign.anomaly.baseline}`,
+        t('overview:vs', {baseline: sign.anomaly.baseline}),
         h('span', {class: 'muted'}, sign.anomaly.basis === 'published anomaly'
-          ? ' (published anomaly)'
-          : ` (mean of ${sign.anomaly.years} years for the same ${sign.frequency === 'daily' ? 'day' : 'month'})`))
+          ? t('overview:published')
+          : t(sign.frequency === 'daily' ? 'overview:meanDay' : 'overview:meanMonth', {n: sign.anomaly.years})))
       : null,
     sign.change
       ? h('p', {class: 'change'}, h('span', {class: sign.change.value >= 0 ? 'up' : 'down'}, withUnit(sign.change.value, 2, unit)),
-        ` on ${dateText(sign.change.previous.date)}`)
+        t('overview:changeOn', {date: dateText(sign.change.previous.date)}))
       : null,
     sign.rise ? riseText(sign, unit) : null,
     rec.rank_for_date
-      ? h('p', {class: 'rank'}, `${ranked(rec.rank_for_date, direction, rec.tie)} of ${rec.years_for_date} years${forDate(sign)}`,
+      ? h('p', {class: 'rank'}, t('overview:rankOf', {rank: ranked(rec.rank_for_date, direction, rec.tie), n: rec.years_for_date, slot: forDate(sign)}),
         rec.previous_for_date && !rec.record_for_date
-          ? h('span', {class: 'muted'}, ` (record: ${num(rec.previous_for_date.value)} in ${rec.previous_for_date.date.slice(0, 4)})`)
+          ? h('span', {class: 'muted'}, t('overview:recordWas', {value: num(rec.previous_for_date.value), year: rec.previous_for_date.date.slice(0, 4)}))
           : null)
       : null,
     sign.sentence ? h('p', {class: 'sentence'}, h('strong', {}, sign.sentence)) : null,
-    h('p', {class: 'age' + (stale ? ' stale' : ''), 'data-age-days': age}, 'Data age: ', ageText(age),
-      stale ? h('span', {class: 'badge'}, ' stale') : null),
+    h('p', {class: 'age' + (stale ? ' stale' : ''), 'data-age-days': age}, t('overview:age'), ageText(age),
+      stale ? h('span', {class: 'badge'}, t('overview:stale')) : null),
     newer
-      ? h('p', {class: 'newer'}, h('strong', {}, 'A newer version is stored: '),
+      ? h('p', {class: 'newer'}, h('strong', {}, t('overview:newer')),
         h('a', {href: `#/indicator/${encodeURIComponent(sign.indicator)}@${encodeURIComponent(newer.version)}`},
-          `version ${newer.version}, to ${dateText(newer.last)}`),
-        ` (this card: version ${sign.source?.version || 'default'}, to ${dateText(sign.latest.date)}).`)
+          t('overview:newerLink', {version: newer.version, date: dateText(newer.last)})),
+        t('overview:newerThis', {version: sign.source?.version || t('overview:defaultVersion'), date: dateText(sign.latest.date)}))
       : null,
-    sourceNote(sign.source, [sign.producer, '. Licence: ', sign.licence]));
+    sourceNote(sign.source, [sign.producer, t('overview:licence'), sign.licence]));
 }
 
 export async function render(main, ctx) {
-  main.append(h('h1', {}, 'The vital signs today'),
-    h('p', {class: 'lede'}, 'Latest value of each indicator, its departure from the producer\'s baseline, its rank for the same date, ' +
-      'and whether it is a record. Select a title for the chart.'));
+  main.append(h('h1', {}, t('overview:title')),
+    h('p', {class: 'lede'}, t('overview:lede')));
   const newSlot = h('div', {});
   const eventsSlot = h('div', {});
   main.append(newSlot, eventsSlot);
@@ -143,7 +143,7 @@ export async function render(main, ctx) {
   try {
     [ov, indicators] = await Promise.all([get('/api/overview'), get('/api/indicators')]);
   } catch (e) {
-    main.append(errorBox(e, 'Loading the overview'));
+    main.append(errorBox(e, t('overview:loadError')));
     return;
   }
   if (ctx.stale()) return;
@@ -152,34 +152,33 @@ export async function render(main, ctx) {
   const recentDone = recentRecords('12m', signs.map((s) => s.indicator)).then((res) => {
     if (res && !ctx.stale()) newSlot.append(whatsNew(res));
   }).catch((e) => {
-    if (!ctx.stale()) newSlot.append(errorBox(e, 'Loading the recent records'));
+    if (!ctx.stale()) newSlot.append(errorBox(e, t('overview:recentError')));
   });
-  const groups = [['daily', 'Daily', ['daily']], ['monthly', 'Monthly', ['monthly']],
-    ['slow', 'Annual and irregular', ['annual', 'irregular']]];
-  for (const [key, title, freqs] of groups) {
+  const groups = [['daily', ['daily']], ['monthly', ['monthly']], ['slow', ['annual', 'irregular']]];
+  for (const [key, freqs] of groups) {
     const group = signs.filter((s) => freqs.includes(s.frequency));
     if (!group.length) continue;
     main.append(h('section', {'aria-labelledby': `ov-${key}`},
-      h('h2', {id: `ov-${key}`}, `${title} indicators`),
+      h('h2', {id: `ov-${key}`}, t(`overview:${key}`)),
       h('div', {class: 'cards'}, group.map((s) => card(s, indicators)))));
   }
-  const others = signs.filter((s) => !groups.some((g) => g[2].includes(s.frequency)));
+  const others = signs.filter((s) => !groups.some((g) => g[1].includes(s.frequency)));
   if (others.length) main.append(h('div', {class: 'cards'}, others.map((s) => card(s, indicators))));
   if (!signs.length) {
-    main.append(h('p', {}, 'Nothing is stored yet: run ', h('code', {}, 'stocktake update'), '.'));
+    main.append(h('p', {}, t('overview:empty'), h('code', {}, 'stocktake update'), '.'));
   }
   const today = new Date(todayNumber() * 86400000).toISOString().slice(0, 10);
-  main.append(h('p', {class: 'muted'}, `Data version ${ov.data_version}; ages counted to ${dateText(today)} (UTC, this computer's clock).`));
+  main.append(h('p', {class: 'muted'}, t('overview:version', {version: ov.data_version, date: dateText(today)})));
   // The events panel is shown only when the server has /api/events.
   try {
     const page = await recentEvents(8);
     if (page && !ctx.stale()) {
       eventsSlot.append(h('section', {class: 'panel', 'aria-labelledby': 'ov-events'},
-        h('h2', {id: 'ov-events'}, 'Recent record events'),
+        h('h2', {id: 'ov-events'}, t('overview:events')),
         page.events.length
           ? h('ul', {class: 'events'}, page.events.map(eventItem))
-          : h('p', {}, 'No new record since the data were first loaded; the records they already held are under “What is new” above.'),
-        h('p', {}, h('a', {href: '#/events'}, 'All record events'), ' · ', h('a', {href: '/feed.xml'}, 'Atom feed'))));
+          : h('p', {}, t('overview:noEvents')),
+        h('p', {}, h('a', {href: '#/events'}, t('overview:allEvents')), ' · ', h('a', {href: '/feed.xml'}, t('overview:feed')))));
     }
   } catch {
     // A broken events endpoint must not break the overview.
