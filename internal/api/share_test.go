@@ -97,11 +97,17 @@ func TestSharePages(t *testing.T) {
 		if !strings.HasPrefix(m["og:title"], "Daily sea-surface temperature") {
 			t.Errorf("og:title %q", m["og:title"])
 		}
-		img := m["og:image"]
-		if img != "http://example.com/api/chart/sst.world.png?baseline=1982-2011&kind=spaghetti&smooth=5d" || m["twitter:image"] != img {
-			t.Errorf("og:image %q, twitter:image %q", img, m["twitter:image"])
-		}
+		// The picture is drawn in the page's language (the chart route
+		// takes lang=), so its URL carries the canonical language tag.
 		wantLang := map[string]string{"": "", "zh-Hant": "zh-Hant", "zh-TW": "zh-Hant", "zh-Hans": "zh-Hans", "zh-CN": "zh-Hans"}[c.lang]
+		wantImg := "http://example.com/api/chart/sst.world.png?baseline=1982-2011&kind=spaghetti&smooth=5d"
+		if wantLang != "" {
+			wantImg = "http://example.com/api/chart/sst.world.png?baseline=1982-2011&kind=spaghetti&lang=" + wantLang + "&smooth=5d"
+		}
+		img := m["og:image"]
+		if img != wantImg || m["twitter:image"] != img {
+			t.Errorf("og:image %q, twitter:image %q, want %q", img, m["twitter:image"], wantImg)
+		}
 		q.Del("lang")
 		if wantLang != "" {
 			q.Set("lang", wantLang)
@@ -184,7 +190,7 @@ func TestShareOtherPages(t *testing.T) {
 		t.Errorf("overview refresh %q", m["refresh"])
 	}
 	m, _ = shareMeta(t, s, "/share/countries?a=ind&b=CHN&chart=co2.emissions&lang=zh-Hans")
-	if m["og:image"] != "http://example.com/api/chart/co2.emissions.png?entity=IND" || !strings.Contains(m["og:title"], "国家并列比较：IND与CHN") {
+	if m["og:image"] != "http://example.com/api/chart/co2.emissions.png?entity=IND&lang=zh-Hans" || !strings.Contains(m["og:title"], "国家并列比较：IND与CHN") {
 		t.Errorf("countries: image %q, title %q", m["og:image"], m["og:title"])
 	}
 	if r := get(t, s, strings.TrimPrefix(m["og:image"], "http://example.com")); r.code != 200 || r.h.Get("Content-Type") != "image/png" {
