@@ -20,11 +20,14 @@
 #         each sending its next request as soon as the previous one is
 #         answered (closed loop), unwrapped on the same cores: past the rate
 #         limit this is a flood of 429s, a generic request flood.
+# SERVE_FLAGS (environment) are passed to stocktake serve, e.g.
+# SERVE_FLAGS="--chart-rate-total 10" to try another server-wide picture rate.
 # Uses $STOCKTAKE_DB or builds a database from ../shared/data.
 set -euo pipefail
 DUR=${1:-8}
 RUNS=${2:-3}
 SCENARIO=${SCENARIO:-fair}
+SERVE_FLAGS=${SERVE_FLAGS:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/stocktake-load.XXXXXX)
 PID=
@@ -43,7 +46,7 @@ esac
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); $(date -u +%Y-%m-%dT%H:%MZ); $(git rev-parse --short HEAD); scenario $SCENARIO"
 for run in $(seq "$RUNS"); do
 	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	"$WORK/stocktake" --db "$DB" serve --addr "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+	"$WORK/stocktake" --db "$DB" serve --addr "127.0.0.1:$PORT" $SERVE_FLAGS >"$WORK/serve.log" 2>&1 &
 	PID=$!
 	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 	echo "== run $run: $(uptime | sed 's/^ *//')"

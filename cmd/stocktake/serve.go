@@ -34,12 +34,31 @@ var stocktakeVersion = buildinfo.Read().Version
 // httpHandler is what serve and watch answer HTTP with: the JSON API, the
 // alerts feed and events, and the dashboard at "/".
 // The caller closes it (removing its folder of large cached bodies).
-func httpHandler(st *store.Store) *api.Server {
-	return api.NewServer(st, api.Options{Logger: slog.Default(), Version: stocktakeVersion, UI: web.Handler()})
+func httpHandler(st *store.Store, pl pictureLimits) *api.Server {
+	return api.NewServer(st, api.Options{Logger: slog.Default(), Version: stocktakeVersion, UI: web.Handler(),
+		ChartRate: pl.rate, ChartBurst: pl.burst, ChartRateTotal: pl.total})
+}
+
+// pictureLimits are the admission limits of PNG and SVG charts
+// (internal/api/chartguard.go): per client, a burst then a sustained rate in
+// pictures per second; for the whole server, a rate in pictures per second.
+// Zero keeps the API's default; a negative rate turns that limit off.
+type pictureLimits struct {
+	rate  float64
+	burst int
+	total float64
+}
+
+// pictureFlags adds the flags that set pictureLimits to serve and watch.
+func pictureFlags(cmd *cobra.Command, pl *pictureLimits) {
+	cmd.Flags().Float64Var(&pl.rate, "chart-rate", 0, "PNG/SVG charts per second one client (IPv4 address or IPv6 /64) may fetch after its burst; over it: 429 with Retry-After (0: the default, 2; below 0: no limit)")
+	cmd.Flags().IntVar(&pl.burst, "chart-burst", 0, "PNG/SVG charts one client may fetch at once before --chart-rate applies (0: the default, 20)")
+	cmd.Flags().Float64Var(&pl.total, "chart-rate-total", 0, "PNG/SVG charts per second for all clients together; over it: 503 with Retry-After (0: the default, 10 per CPU; below 0: no limit)")
 }
 
 func newServeCmd() *cobra.Command {
 	var addr string
+	var pl pictureLimits
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080]",
 		Short: "Serve the HTTP API (and the dashboard) from the database",
@@ -50,7 +69,14 @@ func newServeCmd() *cobra.Command {
 It prints the address it listens on and serves until interrupted (SIGINT or
 SIGTERM), then stops accepting connections and lets requests in flight finish
 (up to 10 seconds). Data ingested by 'stocktake update' while it runs are
-noticed within a second. Request logs go to stderr at --log-level info.`,
+noticed within a second. Request logs go to stderr at --log-level info.
+
+PNG and SVG charts are the expensive answers: a client may fetch a burst of
+--chart-burst, then --chart-rate per second (429 with Retry-After beyond);
+all clients together --chart-rate-total per second (503 with Retry-After).
+JSON answers are never queued behind charts. Behind a reverse proxy every
+client shares the proxy's address: set the per-client limit at the proxy
+and --chart-rate -1 here (docs/security.md).`,
 		Example: `  stocktake serve
   stocktake serve --addr 0.0.0.0:8080 --log-level info
   curl -s 'http://127.0.0.1:8080/api/series/seaice.south?from=2023-02-17&to=2023-02-23'`,
@@ -71,7 +97,7 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
-			h := httpHandler(st)
+			h := httpHandler(st, pl)
 			defer h.Close()
 			arc, err := serveArchive(cmd)
 			if err != nil {
@@ -105,6 +131,7 @@ noticed within a second. Request logs go to stderr at --log-level info.`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	pictureFlags(cmd, &pl)
 	archiveFlag(cmd)
 	return cmd
 }

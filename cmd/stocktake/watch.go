@@ -22,6 +22,7 @@ func newWatchCmd() *cobra.Command {
 	var addr string
 	var only []string
 	var every time.Duration
+	var pl pictureLimits
 	cmd := &cobra.Command{
 		Use:   "watch [--every 6h] [--addr 127.0.0.1:8080] [--from DIR] [--only ID,...]",
 		Short: "Keep the data fresh on a schedule, serve HTTP and deliver record alerts",
@@ -65,7 +66,7 @@ stay stored and served. Stop with Ctrl-C.`,
 			if err != nil {
 				return fmt.Errorf("--addr %s: %w", addr, err)
 			}
-			handler := httpHandler(st)
+			handler := httpHandler(st, pl)
 			defer handler.Close()
 			srv := api.HTTPServer(handler, slog.Default())
 			srvErr := make(chan error, 1)
@@ -122,6 +123,7 @@ stay stored and served. Stop with Ctrl-C.`,
 	}
 	cmd.Flags().DurationVar(&every, "every", 6*time.Hour, "interval between updates (±10% jitter)")
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "HTTP listen address")
+	pictureFlags(cmd, &pl)
 	source.add(cmd)
 	cmd.Flags().StringSliceVar(&only, "only", nil, "watch only these datasets or indicators (comma-separated)")
 	return cmd

@@ -94,7 +94,7 @@ type Options struct {
 	ChartBurst int
 	// ChartRateTotal is the number of PNG or SVG pictures per second the
 	// server sends to all clients together (burst: one second's worth); a
-	// request past it gets 503 with Retry-After. 0 means 25 per CPU
+	// request past it gets 503 with Retry-After. 0 means 10 per CPU
 	// (GOMAXPROCS); below 0, no limit.
 	ChartRateTotal float64
 }
