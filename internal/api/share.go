@@ -465,7 +465,9 @@ func (s *Server) sharePage(ctx context.Context, gc *genCache, r *http.Request, b
 		sp.Title += " · stocktake"
 	}
 	if imageID != "" {
-		if s.chartTakes("lang") && params.Has("lang") {
+		// English pictures keep the URL without lang= (English is the
+		// default), so every English link shares one cached picture.
+		if s.chartTakes("lang") && params.Has("lang") && words.lang != "en" {
 			image.Set("lang", words.lang)
 		}
 		sp.Image = base + "/api/chart/" + url.PathEscape(imageID) + ".png"

@@ -227,7 +227,7 @@ test('share: a Chinese view of the countries page keeps its countries, chart and
   const meta = metaOf(await (await fetch(link)).text());
   assert.equal(meta['og:locale'], 'zh_TW');
   assert.match(meta['og:title'], /國家並列比較：IND與CHN/);
-  assert.equal(meta['og:image'], `${server.base}/api/chart/solar.capacity.png?entity=IND`);
+  assert.equal(meta['og:image'], `${server.base}/api/chart/solar.capacity.png?entity=IND&lang=zh-Hant`);
   assert.equal((await fetch(meta['og:image'])).headers.get('content-type'), 'image/png');
   assert.deepEqual(errors, []);
   await page.close();
