@@ -42,5 +42,9 @@ echo "== go test -tags netcdf (SQLite, then PostgreSQL)" >&2
 go test -tags netcdf -count=1 -timeout 20m ./...
 if [[ -f web/package.json ]] && grep -q '"test"' web/package.json; then
 	echo "== browser tests" >&2
-	(cd web && npm test)
+	# One build and one ingest of the shared data for every test file
+	# (web/test/server.js); each file serves its own copy of the database.
+	seed=$(mktemp -d /tmp/stocktake-e2e-seed.XXXXXX)
+	trap 'rm -rf "$seed"' EXIT
+	(cd web && STOCKTAKE_E2E_SEED="$seed" npm test)
 fi

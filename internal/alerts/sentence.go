@@ -8,6 +8,7 @@ import (
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
 )
@@ -152,20 +153,8 @@ func seasonPeriod(date string) string {
 	return analysis.FormatSeason(d)
 }
 
-func ordinal(n int) string {
-	suf := "th"
-	if n%100 < 11 || n%100 > 13 {
-		switch n % 10 {
-		case 1:
-			suf = "st"
-		case 2:
-			suf = "nd"
-		case 3:
-			suf = "rd"
-		}
-	}
-	return strconv.Itoa(n) + suf
-}
+// ordinal writes n as an English ordinal (1st, 2nd, 3rd, 4th, 11th, 21st...).
+func ordinal(n int) string { return i18n.Ordinal(i18n.En, n) }
 
 // valueAt writes v with its unit at resolution res (analysis.Format) when
 // res is known, as FormatValue otherwise.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
 	qry "github.com/stocktake/stocktake/internal/query"
@@ -183,21 +184,8 @@ func zhRank(rank, years int, kind analysis.Kind, tie bool, f obs.Frequency, sinc
 	return fmt.Sprintf("%s %s第 %d %s", is, span, rank, word)
 }
 
-// ordinal writes 1st, 2nd, 3rd, 4th, 11th, 21st...
-func ordinal(n int) string {
-	suffix := "th"
-	if n%100 < 11 || n%100 > 13 {
-		switch n % 10 {
-		case 1:
-			suffix = "st"
-		case 2:
-			suffix = "nd"
-		case 3:
-			suffix = "rd"
-		}
-	}
-	return strconv.Itoa(n) + suffix
-}
+// ordinal writes n as an English ordinal (1st, 2nd, 3rd, 4th, 11th, 21st...).
+func ordinal(n int) string { return i18n.Ordinal(i18n.En, n) }
 
 // shareLang maps a lang= value to one of the dashboard's languages: any
 // Traditional Chinese tag (zh-Hant, zh-TW, zh-HK, zh-MO) gives zh-Hant, any

@@ -63,19 +63,70 @@ function overlay(tmp) {
   return file;
 }
 
-// start builds, ingests and serves; it returns {base, stop}.
-export async function start() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stocktake-e2e-'));
-  const bin = path.join(tmp, 'stocktake');
-  const db = path.join(tmp, 'db');
+// buildAndSeed builds stocktake into dir and ingests the shared data into
+// dir/db.
+async function buildAndSeed(dir, patch) {
+  const bin = path.join(dir, 'stocktake');
+  const db = path.join(dir, 'db');
   const args = ['build', '-o', bin];
-  if (process.env.STOCKTAKE_E2E_PATCH_SERVE === '1') {
-    const ov = overlay(tmp);
+  if (patch) {
+    const ov = overlay(dir);
     if (ov) args.push('-overlay', ov);
   }
   args.push('./cmd/stocktake');
   await run('go', args, {cwd: repoRoot, env, maxBuffer: 1 << 24});
   await run(bin, ['update', '--from', '../shared/data', '--db', db], {cwd: repoRoot, env, maxBuffer: 1 << 26});
+  return {bin, db};
+}
+
+// seeded returns the binary and a database of the shared data for one test
+// file in tmp. With STOCKTAKE_E2E_SEED naming a folder (scripts/test.sh sets
+// it), the build and the ingest are done once for every test file: the first
+// file to get the folder's lock (an atomic mkdir) builds and seeds there, the
+// others wait for its "done" marker; each file then serves its own copy of
+// the database, so no file sees another's writes. Without it, each file
+// builds and seeds its own.
+async function seeded(tmp) {
+  const patch = process.env.STOCKTAKE_E2E_PATCH_SERVE === '1';
+  const dir = process.env.STOCKTAKE_E2E_SEED;
+  if (!dir || patch) return buildAndSeed(tmp, patch);
+  fs.mkdirSync(dir, {recursive: true});
+  const done = path.join(dir, 'done');
+  let owner = false;
+  try {
+    fs.mkdirSync(path.join(dir, 'lock'));
+    owner = true;
+  } catch {
+    // Another test file is seeding: wait for it below.
+  }
+  if (owner) {
+    await buildAndSeed(dir, false);
+    fs.writeFileSync(done, '');
+  } else {
+    const deadline = Date.now() + 600000;
+    while (!fs.existsSync(done)) {
+      if (Date.now() > deadline) throw new Error(`${dir}: no seeded database after 10 minutes (did the seeding test file fail?)`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const db = path.join(tmp, 'db');
+  for (const suffix of ['', '-wal', '-shm']) {
+    const src = path.join(dir, 'db' + suffix);
+    if (fs.existsSync(src)) fs.copyFileSync(src, db + suffix);
+  }
+  for (const name of fs.readdirSync(dir)) {
+    // The station archive folder beside the database, if update made one.
+    if (name !== 'db' && !name.startsWith('db-') && fs.statSync(path.join(dir, name)).isDirectory() && name !== 'lock') {
+      fs.cpSync(path.join(dir, name), path.join(tmp, name), {recursive: true});
+    }
+  }
+  return {bin: path.join(dir, 'stocktake'), db};
+}
+
+// start builds, ingests and serves; it returns {base, stop}.
+export async function start() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stocktake-e2e-'));
+  const {bin, db} = await seeded(tmp);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(tmp, 'serve.log'), 'w');
