@@ -14,9 +14,23 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {createRequire} from 'node:module';
 import {chromium} from 'playwright-core';
 import {repoRoot, outputDir} from './server.js';
 import catalog from '../../internal/web/assets/js/messages/stations.js';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axeViolations runs axe-core (pinned in web/package.json) on the whole
+// document and returns its serious and critical violations, one line each.
+async function axeViolations(page) {
+  await page.addScriptTag({content: axeSource});
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, {resultTypes: ['violations']});
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+}
 
 const run = promisify(execFile);
 const env = {...process.env, PATH: `/usr/local/go/bin:${process.env.PATH}`};
@@ -65,7 +79,7 @@ before(async () => {
   }
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'stocktake-chromium-'));
   context = await chromium.launchPersistentContext(profile, {executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs,
-    viewport: {width: 1280, height: 900}, timeout: 60000});
+    viewport: {width: 1280, height: 900}, timeout: 60000, bypassCSP: true}); // bypassCSP: axe-core is injected as a script
 }, {timeout: 300000});
 
 after(async () => {
@@ -170,7 +184,7 @@ test('the station page draws the API climatology and lists the records with thei
   await page.close();
 });
 
-test('the station pages speak Traditional and Simplified Chinese', async () => {
+test('the station pages speak Traditional and Simplified Chinese and pass axe-core', async () => {
   for (const [lng, word] of [['zh-Hant', '氣象站'], ['zh-Hans', '气象站']]) {
     const {page, errors} = await open(`#/stations?since=2011-07-01&until=2011-07-31&scope=day&lang=${lng}`);
     await page.waitForSelector('a.map-point');
@@ -181,6 +195,7 @@ test('the station pages speak Traditional and Simplified Chinese', async () => {
     assert.ok(date.includes('2011年7月'), date);
     await page.screenshot({path: path.join(outputDir, `stations-map-${lng}.png`), fullPage: true});
     assert.deepEqual(await missing(page), []);
+    assert.deepEqual(await axeViolations(page), [], `map ${lng}: axe-core`);
     assert.deepEqual(errors, []);
     await page.close();
     const st = await open(`#/station/${ID}?lang=${lng}`);
@@ -188,6 +203,7 @@ test('the station pages speak Traditional and Simplified Chinese', async () => {
     assert.ok((await st.page.textContent('#recs-h')) === catalog[lng].recordsTitle);
     await st.page.screenshot({path: path.join(outputDir, `station-page-${lng}.png`), fullPage: true});
     assert.deepEqual(await missing(st.page), []);
+    assert.deepEqual(await axeViolations(st.page), [], `station ${lng}: axe-core`);
     assert.deepEqual(st.errors, []);
     await st.page.close();
   }
