@@ -402,26 +402,7 @@ func (a *Archive) recordsSetScan(ctx context.Context, from, to obs.Date, e Extre
 	FROM c JOIN prev p USING (station, km, kd) JOIN yrs USING (station)
 	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
 	ORDER BY c.date, c.station`, s, km, kd, src, q.stationCond())
-	rows, err := a.db.QueryContext(ctx, sqlText, e.Element, to.String(), from.String(), from.String(), q.MinYears, from.String())
-	if err != nil {
-		return nil, fmt.Errorf("records set %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	var out []SetRecord
-	for rows.Next() {
-		var st string
-		var d, pd time.Time
-		var sv, m, day, years, eff int64
-		if err := rows.Scan(&st, &d, &sv, &m, &day, &years, &eff, &pd); err != nil {
-			return nil, err
-		}
-		out = append(out, SetRecord{
-			Record: Record{Station: st, Element: e.Element, Highest: e.Highest, Scope: scope, Month: int(m), Day: int(day),
-				Value: int32(int64(s) * sv), Date: obs.FromTime(d), Years: int(years)},
-			Previous: int32(int64(s) * eff), PreviousDate: obs.FromTime(pd), Tie: sv == eff,
-		})
-	}
-	return out, rows.Err()
+	return a.querySetRecords(ctx, from, to, e, scope, sqlText, e.Element, to.String(), from.String(), from.String(), q.MinYears, from.String())
 }
 
 // recordsSetFromExtremes answers RecordsSet for the all-time and month
@@ -491,26 +472,7 @@ func (a *Archive) recordsSetFromExtremes(ctx context.Context, from, to obs.Date,
 	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
 	ORDER BY c.date, c.station`, smKey, hi, hiDate, strings.Join(extremes, ", "), s, km, strings.Join(daily, ", "), q.stationCond())
 	ms := monthStart.String()
-	rows, err := a.db.QueryContext(ctx, sqlText, e.Element, ms, e.Element, ms, to.String(), from.String(), from.String(), from.String(), q.MinYears)
-	if err != nil {
-		return nil, fmt.Errorf("records set %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	var out []SetRecord
-	for rows.Next() {
-		var st string
-		var d, pd time.Time
-		var sv, m, day, years, eff int64
-		if err := rows.Scan(&st, &d, &sv, &m, &day, &years, &eff, &pd); err != nil {
-			return nil, err
-		}
-		out = append(out, SetRecord{
-			Record: Record{Station: st, Element: e.Element, Highest: e.Highest, Scope: scope, Month: int(m), Day: int(day),
-				Value: int32(int64(s) * sv), Date: obs.FromTime(d), Years: int(years)},
-			Previous: int32(int64(s) * eff), PreviousDate: obs.FromTime(pd), Tie: sv == eff,
-		})
-	}
-	return out, rows.Err()
+	return a.querySetRecords(ctx, from, to, e, scope, sqlText, e.Element, ms, e.Element, ms, to.String(), from.String(), from.String(), from.String(), q.MinYears)
 }
 
 // recordsSetFromDayExtremes answers RecordsSet for the calendar-day scope
@@ -583,26 +545,7 @@ func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Da
 	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
 	ORDER BY c.date, c.station`, hi, hiDate, strings.Join(days, ", "), cond, strings.Join(monthly, ", "), s, strings.Join(daily, ", "))
 	f := from.String()
-	rows, err := a.db.QueryContext(ctx, sqlText, e.Element, e.Element, e.Element, to.String(), f, f, f, q.MinYears)
-	if err != nil {
-		return nil, fmt.Errorf("records set %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	var out []SetRecord
-	for rows.Next() {
-		var st string
-		var d, pd time.Time
-		var sv, m, day, years, eff int64
-		if err := rows.Scan(&st, &d, &sv, &m, &day, &years, &eff, &pd); err != nil {
-			return nil, err
-		}
-		out = append(out, SetRecord{
-			Record: Record{Station: st, Element: e.Element, Highest: e.Highest, Scope: Day, Month: int(m), Day: int(day),
-				Value: int32(int64(s) * sv), Date: obs.FromTime(d), Years: int(years)},
-			Previous: int32(int64(s) * eff), PreviousDate: obs.FromTime(pd), Tie: sv == eff,
-		})
-	}
-	return out, rows.Err()
+	return a.querySetRecords(ctx, from, to, e, Day, sqlText, e.Element, e.Element, e.Element, to.String(), f, f, f, q.MinYears)
 }
 
 // ClimateDay is one calendar day of a station's daily climatology: the
@@ -656,4 +599,32 @@ func (a *Archive) Climatology(ctx context.Context, station, element string, year
 		days = append(days, c)
 	}
 	return days, first, last, rows.Err()
+}
+
+// querySetRecords runs one of the records-set queries (sqlText with args),
+// whose rows are (station, date, sign*value, month, day, years of record,
+// sign*previous holder's value, previous holder's date), and returns them as
+// records of extreme e at scope for the window from..to.
+func (a *Archive) querySetRecords(ctx context.Context, from, to obs.Date, e Extreme, scope Scope, sqlText string, args ...any) ([]SetRecord, error) {
+	s := sign(e)
+	rows, err := a.db.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("records set %s..%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	var out []SetRecord
+	for rows.Next() {
+		var st string
+		var d, pd time.Time
+		var sv, m, day, years, eff int64
+		if err := rows.Scan(&st, &d, &sv, &m, &day, &years, &eff, &pd); err != nil {
+			return nil, err
+		}
+		out = append(out, SetRecord{
+			Record: Record{Station: st, Element: e.Element, Highest: e.Highest, Scope: scope, Month: int(m), Day: int(day),
+				Value: int32(int64(s) * sv), Date: obs.FromTime(d), Years: int(years)},
+			Previous: int32(int64(s) * eff), PreviousDate: obs.FromTime(pd), Tie: sv == eff,
+		})
+	}
+	return out, rows.Err()
 }
