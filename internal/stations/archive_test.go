@@ -706,3 +706,76 @@ func TestClimatology(t *testing.T) {
 		}
 	}
 }
+
+// TestNationalRecordPathsAgree checks NationalRecord, which reads the
+// monthly extremes, against the scan of every daily value: for both extremes
+// and precipitation, with and without a minimum length, as of dates that end
+// a month and that cut one short (a day of a record's own month),
+// on three stations of one country with a tie across two of them and a
+// quality-flagged higher value; and, without the monthly-extremes files, the
+// scan's answer.
+func TestNationalRecordPathsAgree(t *testing.T) {
+	dir := t.TempDir()
+	a := open(t, 4)
+	ingest(t, a,
+		writeDLY(t, dir, "XX000000001", yearsOf(1951, 2020, 300,
+			day{obs.NewDate(1990, 7, 2), "TMAX", 455, 0}, day{obs.NewDate(2019, 7, 28), "TMAX", 462, 0},
+			day{obs.NewDate(1990, 1, 5), "TMIN", -201, 0}, day{obs.NewDate(1990, 1, 6), "PRCP", 1201, 0})),
+		writeDLY(t, dir, "XX000000002", yearsOf(1961, 2020, 300,
+			day{obs.NewDate(2019, 7, 25), "TMAX", 462, 0}, day{obs.NewDate(2019, 7, 3), "TMAX", 462, 0},
+			day{obs.NewDate(2020, 7, 9), "TMAX", 540, 'X'}, day{obs.NewDate(1975, 2, 1), "TMIN", -230, 0})),
+		writeDLY(t, dir, "XX000000003", yearsOf(2011, 2020, 300, day{obs.NewDate(2015, 7, 2), "TMAX", 499, 0})),
+		centralParkPath(t),
+	)
+	ctx := context.Background()
+	asOfs := []*obs.Date{nil}
+	for _, d := range []obs.Date{obs.NewDate(2019, 7, 26), obs.NewDate(1990, 1, 31)} {
+		asOfs = append(asOfs, &d)
+	}
+	compared := 0
+	if rs, err := a.NationalRecord(ctx, "ZZ", RecordHigh, Query{}); err != nil || len(rs) != 0 {
+		t.Errorf("a country without stations: %+v %v", rs, err)
+	}
+	for _, country := range []string{"XX", "US"} {
+		for _, e := range []Extreme{RecordHigh, RecordLow, WettestDay} {
+			for _, min := range []int{0, 30} {
+				for _, asOf := range asOfs {
+					q := Query{MinYears: min, AsOf: asOf}
+					fast, err1 := a.NationalRecord(ctx, country, e, q)
+					slow, err2 := a.nationalRecordScan(ctx, country, e, q)
+					if err1 != nil || err2 != nil {
+						t.Fatal(err1, err2)
+					}
+					if fmt.Sprint(fast) != fmt.Sprint(slow) {
+						t.Errorf("%s %v min %d as of %v:\nextremes %+v\nscan     %+v", country, e, min, asOf, fast, slow)
+					}
+					compared += len(fast)
+				}
+			}
+		}
+	}
+	if compared < 30 {
+		t.Errorf("only %d records compared", compared)
+	}
+	// The tie: both stations reached 46.2 °C in July 2019; the flagged 54.0
+	// does not count.
+	rs, err := a.NationalRecord(ctx, "XX", RecordHigh, Query{MinYears: 30})
+	if err != nil || len(rs) != 2 || rs[0].Station != "XX000000002" || rs[0].Value != 462 ||
+		rs[0].Date != obs.NewDate(2019, 7, 3) || fmt.Sprint(rs[0].Ties) != fmt.Sprint([]obs.Date{obs.NewDate(2019, 7, 25)}) ||
+		rs[1].Station != "XX000000001" || rs[1].Date != obs.NewDate(2019, 7, 28) || rs[1].Years != 70 {
+		t.Errorf("tied national record: %+v %v", rs, err)
+	}
+	parts, err := a.Partitions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range parts {
+		if err := os.Remove(extremesPath(filepath.Join(a.dir, p))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	without, err := a.NationalRecord(ctx, "XX", RecordHigh, Query{MinYears: 30})
+	if err != nil || fmt.Sprint(without) != fmt.Sprint(rs) {
+		t.Errorf("without the monthly extremes: %+v (%v), want %+v", without, err, rs)
+	}
+}

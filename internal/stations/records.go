@@ -279,10 +279,140 @@ func (a *Archive) Runs(ctx context.Context, station, element string, threshold i
 // code, the first two characters of GHCN station ids): the extreme value over
 // the country's stations that meet q.MinYears, with the station and date. When
 // several stations share the value, each is returned (earliest first).
+//
+// It reads the monthly-extremes files (about a thirtieth of the daily rows):
+// the complete months up to q.AsOf give each station's years of record and
+// the national extreme, and only the month holding q.AsOf, when it is cut
+// short, is read from the daily values. The days that reached the extreme are
+// then read from the daily values of the holders' buckets and decades alone.
+// It gives the same answer as a scan of every daily value of the country
+// (nationalRecordScan; the tests compare both), and scans when a partition
+// lacks its monthly-extremes file (an archive written before they existed).
 func (a *Archive) NationalRecord(ctx context.Context, country string, e Extreme, q Query) ([]Record, error) {
 	if len(country) != 2 {
 		return nil, fmt.Errorf("country %q: want a 2-character FIPS code", country)
 	}
+	if _, err := a.source(""); err != nil {
+		return nil, err
+	}
+	parts, err := a.Partitions()
+	if err != nil {
+		return nil, err
+	}
+	asOf, err := obs.ParseDate(q.asOf())
+	if err != nil {
+		return nil, err
+	}
+	ay, am, _ := asOf.YMD()
+	monthStart := obs.NewDate(ay, am, 1)
+	partial := (asOf + 1).Month() == am // the month holding asOf is cut short
+	type part struct {
+		b, d int
+		full string
+	}
+	var all []part
+	var extremes, daily []string
+	for _, p := range parts {
+		b, d, ok := parsePartRel(p)
+		if !ok {
+			continue
+		}
+		full := filepath.Join(a.dir, p)
+		if _, err := os.Stat(extremesPath(full)); err != nil {
+			return a.nationalRecordScan(ctx, country, e, q)
+		}
+		all = append(all, part{b, d, full})
+		extremes = append(extremes, quote(extremesPath(full)))
+		if partial && d == decade(ay) {
+			daily = append(daily, quote(full))
+		}
+	}
+	if len(extremes) == 0 {
+		return nil, nil
+	}
+	s := sign(e)
+	hi := "hi"
+	if !e.Highest {
+		hi = "-lo"
+	}
+	months := fmt.Sprintf(`SELECT station, y, m, %s AS sv FROM read_parquet([%s], hive_partitioning=false)
+		WHERE element = ? AND starts_with(station, ?) AND last_day(make_date(y, m, 1)) <= ?::DATE`, hi, strings.Join(extremes, ", "))
+	args := []any{e.Element, country, asOf.String()}
+	if len(daily) > 0 {
+		months += fmt.Sprintf(` UNION ALL SELECT station, year(date)::INTEGER, month(date)::INTEGER, max(%d * value)
+		FROM read_parquet([%s], hive_partitioning=false)
+		WHERE element = ? AND starts_with(station, ?) AND qflag = '' AND date >= ?::DATE AND date <= ?::DATE GROUP BY ALL`,
+			s, strings.Join(daily, ", "))
+		args = append(args, e.Element, country, monthStart.String(), asOf.String())
+	}
+	sqlText := `WITH sm AS (` + months + `),
+	ok AS (SELECT station, count(DISTINCT y) AS years FROM sm GROUP BY station HAVING count(DISTINCT y) >= ?),
+	w AS (SELECT sm.*, ok.years FROM sm JOIN ok USING (station))
+	SELECT DISTINCT station, y, years, sv FROM w WHERE sv = (SELECT max(sv) FROM w) ORDER BY station, y`
+	args = append(args, q.MinYears)
+	rows, err := a.db.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("national record of %s: %w", country, err)
+	}
+	years := map[string]int64{}
+	var holders []string
+	var best int64
+	want := map[[2]int]bool{} // bucket, decade of the holders' months
+	for rows.Next() {
+		var st string
+		var y, n int64
+		if err := rows.Scan(&st, &y, &n, &best); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if _, seen := years[st]; !seen {
+			holders = append(holders, quote(st))
+		}
+		years[st] = n
+		want[[2]int{a.Bucket(st), decade(int(y))}] = true
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if len(holders) == 0 {
+		return nil, nil
+	}
+	var files []string
+	for _, p := range all {
+		if want[[2]int{p.b, p.d}] {
+			files = append(files, quote(p.full))
+		}
+	}
+	// Every day at the national extreme lies in a month whose extreme it is,
+	// so the holders' days are their unflagged values equal to it.
+	dayRows, err := a.db.QueryContext(ctx, fmt.Sprintf(`SELECT station, list(date ORDER BY date) FROM read_parquet([%s], hive_partitioning=false)
+		WHERE element = ? AND station IN (%s) AND qflag = '' AND %d * value = ? AND date <= ?::DATE
+		GROUP BY station ORDER BY min(date), station`, strings.Join(files, ", "), strings.Join(holders, ", "), s),
+		e.Element, best, asOf.String())
+	if err != nil {
+		return nil, fmt.Errorf("national record of %s: %w", country, err)
+	}
+	defer dayRows.Close()
+	var out []Record
+	for dayRows.Next() {
+		var st string
+		var list any
+		if err := dayRows.Scan(&st, &list); err != nil {
+			return nil, err
+		}
+		ds, err := dates(list)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Record{Station: st, Element: e.Element, Highest: e.Highest, Scope: AllTime,
+			Value: int32(int64(s) * best), Date: ds[0], Ties: ds[1:], Years: int(years[st])})
+	}
+	return out, dayRows.Err()
+}
+
+// nationalRecordScan answers NationalRecord by reading every daily value of
+// the country's stations up to q.AsOf.
+func (a *Archive) nationalRecordScan(ctx context.Context, country string, e Extreme, q Query) ([]Record, error) {
 	src, err := a.source("")
 	if err != nil {
 		return nil, err
