@@ -467,7 +467,7 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 				"WHERE station NOT IN (SELECT station FROM replaced_stations) AND year(date) NOT IN (SELECT year FROM replaced_years)")
 		}
 		q := strings.Join(sel, " UNION ALL ")
-		copySQL := "COPY (" + q + " ORDER BY station, element, date) TO " + quote(tmp) +
+		copySQL := "COPY (" + q + " ORDER BY element, station, date) TO " + quote(tmp) +
 			" (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
 		res, err := conn.ExecContext(ctx, copySQL)
 		if err != nil {
@@ -483,7 +483,7 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 		sumSQL := `COPY (SELECT station, element, year(date)::INTEGER AS y, month(date)::INTEGER AS m,
 			max(value) AS hi, arg_max(date, value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS hi_date,
 			min(value) AS lo, arg_max(date, -value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS lo_date
-			FROM read_parquet(` + quote(tmp) + `) WHERE qflag = '' GROUP BY ALL ORDER BY station, element, y, m)
+			FROM read_parquet(` + quote(tmp) + `) WHERE qflag = '' GROUP BY ALL ORDER BY element, station, y, m)
 			TO ` + quote(tmp+".extremes") + ` (FORMAT parquet, COMPRESSION zstd)`
 		if _, err := conn.ExecContext(ctx, sumSQL); err != nil {
 			return fmt.Errorf("writing the monthly extremes of %s: %w", partRel(k[0], k[1]), err)
@@ -492,7 +492,7 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 		daySQL := `COPY (SELECT station, element, month(date)::INTEGER AS m, day(date)::INTEGER AS d,
 			max(value) AS hi, arg_max(date, value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS hi_date,
 			min(value) AS lo, arg_max(date, -value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS lo_date
-			FROM read_parquet(` + quote(tmp) + `) WHERE qflag = '' GROUP BY ALL ORDER BY station, element, m, d)
+			FROM read_parquet(` + quote(tmp) + `) WHERE qflag = '' GROUP BY ALL ORDER BY element, station, m, d)
 			TO ` + quote(tmp+".dayextremes") + ` (FORMAT parquet, COMPRESSION zstd)`
 		if _, err := conn.ExecContext(ctx, daySQL); err != nil {
 			return fmt.Errorf("writing the calendar-day extremes of %s: %w", partRel(k[0], k[1]), err)
