@@ -73,7 +73,7 @@ func TestStationEventsCentralPark(t *testing.T) {
 
 	// Baseline: the records set in the file's last 366 days (to 31 January 2020),
 	// all historical, none queued; they are the archive's own answer.
-	base, err := DetectStation(ctx, st, arc, stationFileOf(t, path), nil)
+	base, _, err := DetectStation(ctx, st, arc, stationFileOf(t, path), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestStationEventsCentralPark(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := stationFileOf(t, path)
-	evs, err := DetectStation(ctx, st, arc, f, previous)
+	evs, _, err := DetectStation(ctx, st, arc, f, previous)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestStationEventsCentralPark(t *testing.T) {
 
 	// Idempotent: the same content again stores and queues nothing, even
 	// with stale previous records.
-	again, err := DetectStation(ctx, st, arc, f, nil)
+	again, _, err := DetectStation(ctx, st, arc, f, nil)
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second run: %d events (%v)", len(again), err)
 	}
