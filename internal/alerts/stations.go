@@ -21,9 +21,12 @@ import (
 // events: the events table, the Atom feed, /api/events and the webhooks.
 //
 // A station event is a record set (never a tie: ties are not records) by a
-// value of a station file, judged as of its own day with the station's
-// length of record of at least stations.DefaultMinYears years before the
-// day, as NOAA's records tools do. Its fields:
+// value of a station file, judged as of its own day, at a station whose
+// length of record (stations.YearsOfRecord: years with an unflagged value
+// of the element) is at least stations.DefaultMinYears years before the
+// record's calendar year, as NOAA's records tools require 30 years. The
+// rule depends on the record alone, not on the window it is checked in, so
+// a re-scan over a longer window does not retract it. Its fields:
 //
 //   - Dataset StationsDataset; Indicator StationIndicator(element), e.g.
 //     "ghcnd.tmax"; Entity the station id.
@@ -152,14 +155,21 @@ func DetectStation(ctx context.Context, st *store.Store, arc *stations.Archive, 
 	}
 	facts := map[string][]fact{} // by indicator
 	if from <= last {
+		// The length of record is judged per record, before its calendar
+		// year (not before the window, as RecordsSet with MinYears would),
+		// so that an event holds or not whatever window it is checked in.
+		years, err := arc.YearsOfRecord(ctx, f.Station)
+		if err != nil {
+			return nil, nil, fmt.Errorf("station events of %s: %w", f.Station, err)
+		}
 		for _, e := range stations.AllExtremes {
 			for _, sc := range stations.AllScopes {
-				rs, err := arc.RecordsSet(ctx, from, last, e, sc, stations.Query{MinYears: stations.DefaultMinYears, Station: f.Station})
+				rs, err := arc.RecordsSet(ctx, from, last, e, sc, stations.Query{Station: f.Station})
 				if err != nil {
 					return nil, nil, fmt.Errorf("station events of %s: %w", f.Station, err)
 				}
 				for _, r := range rs {
-					if !r.Tie {
+					if before, _ := slices.BinarySearch(years[r.Element], r.Date.Year()); !r.Tie && before >= stations.DefaultMinYears {
 						facts[StationIndicator(r.Element)] = append(facts[StationIndicator(r.Element)], stationFact(r))
 					}
 				}
@@ -268,14 +278,15 @@ func stationWindow(ctx context.Context, st *store.Store, arc *stations.Archive, 
 	if !baselined {
 		return from, last, nil
 	}
-	for _, r := range previous {
-		newest := r.Date
-		for _, t := range r.Ties {
-			newest = max(newest, t)
+	if len(previous) > 0 && !empty {
+		newest := obs.Date(math.MinInt32)
+		for _, r := range previous {
+			newest = max(newest, r.Date)
+			for _, t := range r.Ties {
+				newest = max(newest, t)
+			}
 		}
-		if newest < math.MaxInt32 && !empty {
-			from = min(from, newest+1)
-		}
+		from = min(from, newest+1)
 	}
 	var inds []string
 	for _, el := range stationElements() {

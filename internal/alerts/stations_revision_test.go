@@ -79,7 +79,7 @@ func (fx *centralParkFixture) scan(t *testing.T, extra string) (newEvents, retra
 // with the given slots (value and three flags, 8 characters each) for its
 // first days and the rest missing.
 func february2020(slots ...string) string {
-	return centralPark + "202002TMAX" + strings.Join(slots, "") + strings.Repeat("-9999   ", 29-len(slots)) + "\n"
+	return centralPark + "202002TMAX" + strings.Join(slots, "") + strings.Repeat("-9999   ", 31-len(slots)) + "\n"
 }
 
 // standing returns Central Park's record high of a scope as of a day, for
