@@ -184,7 +184,7 @@ func TestCrossSurfaceStations(t *testing.T) {
 	text := runCLI(t, db, "station-climatology", "USW00094728", "--year", "2011")
 	line := ""
 	for _, l := range strings.Split(text.stdout, "\n") {
-		if strings.HasPrefix(l, "07-22 ") {
+		if strings.HasPrefix(strings.TrimSpace(l), "07-22 ") {
 			line = strings.Join(strings.Fields(l), " ")
 		}
 	}
