@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -37,6 +39,11 @@ var stationsCases = []crossCase{
 	{cli: []string{"records-set", "--since", "2016-02-14", "--scope", "year"}, api: "/api/records-set?since=2016-02-14&scope=year", exit: 2, status: 400, fragment: `"year": want all-time, month or day`},
 	{cli: []string{"station-records", "USW00014732"}, api: "/api/stations/USW00014732/records", exit: 1, status: 404, fragment: "station USW00014732 has no records in the store"},
 	{cli: []string{"stations", "--near", "91,0"}, api: "/api/stations?near=91,0", exit: 2, status: 400, fragment: `"91,0": want LAT,LON in decimal degrees`},
+	{cli: []string{"station-climatology", "USW00094728"}, api: "/api/stations/USW00094728/climatology"},
+	{cli: []string{"station-climatology", "usw00094728", "--element", "TMAX", "--year", "2011"}, api: "/api/stations/usw00094728/climatology?element=TMAX&year=2011"},
+	{cli: []string{"station-climatology", "USW00094728", "--element", "prcp", "--year", "2011"}, api: "/api/stations/USW00094728/climatology?element=prcp&year=2011"},
+	{cli: []string{"station-climatology", "USW00094728", "--element", "SNOW"}, api: "/api/stations/USW00094728/climatology?element=SNOW", exit: 2, status: 400, fragment: `"SNOW": want TMAX, TMIN or PRCP`},
+	{cli: []string{"station-climatology", "USW00014732"}, api: "/api/stations/USW00014732/climatology", exit: 1, status: 404, fragment: "station USW00014732 has no values in the archive"},
 }
 
 // TestCrossSurfaceStations ingests the real Central Park file through the
@@ -149,4 +156,55 @@ func TestCrossSurfaceStations(t *testing.T) {
 	if len(recs.Records) != 31 || recs.Records[21].Day != 22 || recs.Records[21].Value != 40 || recs.Records[21].Date != "2011-07-22" {
 		t.Errorf("July calendar-day highs: %d records, 22 July %+v", len(recs.Records), recs.Records[min(21, len(recs.Records)-1)])
 	}
+
+	// The climatology of 2011's highs: on 22 July the highest of 1869-2010
+	// is 1957's 38.3 °C (101 °F), and 2011's value its 40.0 °C record; the
+	// percentiles lie between the extremes. The CLI's text prints the
+	// same numbers on the day's line, and the source beside them.
+	var clim struct {
+		Year      int
+		FirstYear int `json:"first_year"`
+		LastYear  int `json:"last_year"`
+		Unit      string
+		Days      []struct {
+			Month, Day, Years        int
+			Min, P10, P90, Max, Value *float64
+		}
+		Source *source
+	}
+	apiJSON("/api/stations/USW00094728/climatology?element=TMAX&year=2011", &clim)
+	if clim.Year != 2011 || clim.FirstYear != 1869 || clim.LastYear != 2010 || clim.Unit != "degC" || len(clim.Days) != 366 || clim.Source == nil || clim.Source.File != "USW00094728.dly" {
+		t.Fatalf("climatology: year %d, reference %d-%d, unit %s, %d days, source %+v", clim.Year, clim.FirstYear, clim.LastYear, clim.Unit, len(clim.Days), clim.Source)
+	}
+	jul22 := clim.Days[31+29+31+30+31+30+21]
+	if jul22.Month != 7 || jul22.Day != 22 || jul22.Max == nil || *jul22.Max != 38.3 || jul22.Value == nil || *jul22.Value != 40 ||
+		*jul22.Min > *jul22.P10 || *jul22.P10 > *jul22.P90 || *jul22.P90 > *jul22.Max || jul22.Years != 142 {
+		t.Errorf("22 July 2011 against 1869-2010: %+v (max %v, value %v), want max 38.3, value 40, 142 years", jul22, deref(jul22.Max), deref(jul22.Value))
+	}
+	text := runCLI(t, db, "station-climatology", "USW00094728", "--year", "2011")
+	line := ""
+	for _, l := range strings.Split(text.stdout, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "07-22 ") {
+			line = strings.Join(strings.Fields(l), " ")
+		}
+	}
+	want22 := fmt.Sprintf("07-22 %.1f %.1f %.1f 38.3 142 40.0", *jul22.Min, *jul22.P10, *jul22.P90)
+	if text.code != 0 || line != want22 || !strings.Contains(text.stdout, "source: noaa-ghcn-daily USW00094728.dly sha256 "+clim.Source.SHA256) ||
+		!strings.Contains(text.stdout, "TMAX in degC, 2011 against 1869-2010") {
+		t.Errorf("station-climatology text: exit %d, 22 July line %q (want %q):\n%.400s", text.code, line, want22, text.stdout)
+	}
+	help := runCLI(t, db, "station-climatology", "--help")
+	for _, w := range []string{"°C", "mm", "0.1*(n-1)", "type 7", "stocktake station-climatology USW00094728 --element TMIN --year 2019 --json"} {
+		if !strings.Contains(help.stdout, w) {
+			t.Errorf("station-climatology --help lacks %q", w)
+		}
+	}
+}
+
+// deref returns *p, or NaN for nil (for messages).
+func deref(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
 }

@@ -26,6 +26,7 @@ func init() {
 	register(newStationsCmd)
 	register(newStationRecordsCmd)
 	register(newRecordsSetCmd)
+	register(newStationClimatologyCmd)
 }
 
 // archiveFlag adds --archive to a command.
@@ -135,9 +136,18 @@ station archive (Parquet files queried by DuckDB, see docs/stations.md). A
 folder contributes every such file in it. Files whose sha256 matches the
 archive are skipped. The database records each file's provenance (sha256,
 size, retrieval time = the file's modification time) and the derived records
-(every extreme and scope) of each station whose file changed.
+(every extreme and scope) of each station whose values changed: a station
+file's station, or every station a year file lists or listed before.
 
-JSON: {"metadata","stations","ingested","unchanged","derived","records"}.`
+Record events (see 'stocktake events'): each such station's new records
+(30 years' minimum length of record, never ties) are stored; a station's first
+scan stores its last year's records as historical (not delivered). When a
+revised file no longer supports an event (its value changed, was removed or is
+quality-flagged now) the event is retracted; if a later file supports it again
+it is reinstated, not stored twice.
+
+JSON: {"metadata","stations","ingested","unchanged","derived","records",
+"events","historical","retracted"}.`
 
 const stationsIngestExample = `  # the station list and Central Park, archive beside the database
   stocktake stations ingest ../shared/data/noaa-ghcn-daily
@@ -184,7 +194,8 @@ func newStationsIngestCmd() *cobra.Command {
 				fmt.Fprintf(w, "unchanged %s\n", n)
 			}
 			fmt.Fprintf(w, "%d stations' records derived (%d records); archive %s\n", len(rep.Derived), rep.Records, p)
-			fmt.Fprintf(w, "%d record events stored (%d historical, from a station's first scan, not delivered)\n", rep.Events, rep.Historical)
+			fmt.Fprintf(w, "%d record events stored or reinstated (%d historical, from a station's first scan, not delivered); %d retracted after a revision\n",
+				rep.Events, rep.Historical, rep.Retracted)
 			return nil
 		},
 	}
@@ -314,6 +325,97 @@ func newRecordsSetCmd() *cobra.Command {
 	cmd.Flags().StringVar(&req.Extreme, "extreme", "", "record-high (default), record-low, highest-low, lowest-high or wettest-day")
 	cmd.Flags().StringVar(&req.Scope, "scope", "", "all-time (default), month or day")
 	cmd.Flags().StringVar(&req.MinYears, "min-years", "", "minimum length of record in years (default 30)")
+	archiveFlag(cmd)
+	return cmd
+}
+
+// station-climatology is its own command, not a flag of station-records:
+// it asks another question (the spread of every earlier year on each
+// calendar day, not the extremes) of another source (the archive's daily
+// values, not the derived records in the database), with other options
+// (--element and --year, not --extreme and --scope), exactly as
+// GET /api/stations/{id}/climatology does.
+
+const stationClimatologyLong = `The daily climatology of one GHCN-Daily station, as the station page draws it
+(GET /api/stations/{id}/climatology): for each calendar day (29 February
+included when it has values), over every year before --year with a value of
+the element (the reference period, printed with the station), the lowest value,
+the 10th and 90th percentiles, the highest value and how many years had a
+value; and --year's own value on that day ("-" when it has none).
+
+Units: TMAX and TMIN in °C, PRCP in mm (GHCN stores tenths; they are divided by
+ten). Quality-flagged values never count. Percentiles interpolate linearly
+between the sorted values: the 10th percentile of n values lies at position
+0.1*(n-1) counting from 0 (Hyndman and Fan's type 7, as R's default quantile
+and spreadsheets' PERCENTILE.INC); with 31 years it is the 4th-lowest value.
+--year defaults to the year of the station's last value (any element). The
+values come from the station archive (see 'stocktake stations ingest'); the
+station's data file, its sha256 and retrieval time are printed with them.
+
+JSON: {"station":{...},"element","unit","year","first_year","last_year",
+"days":[{"month","day","min","p10","p90","max","years","value"}],
+"source":{"dataset","file","sha256","size","retrieved"}}; a day without a
+reference value has null statistics, a day without a value of --year a null
+value.`
+
+const stationClimatologyExample = `  # Central Park's highs in its last year (2020, to 31 January) against 1869-2019
+  stocktake station-climatology USW00094728
+  # its lows of 2019 against 1869-2018, as JSON (values in °C)
+  stocktake station-climatology USW00094728 --element TMIN --year 2019 --json
+  # its daily precipitation (mm) of 2011
+  stocktake station-climatology USW00094728 --element PRCP --year 2011`
+
+func newStationClimatologyCmd() *cobra.Command {
+	var req query.StationClimatologyRequest
+	cmd := &cobra.Command{
+		Use:     "station-climatology ID [--element TMAX|TMIN|PRCP] [--year YYYY]",
+		Short:   "One station's daily range and percentiles, with a year's values",
+		Long:    stationClimatologyLong,
+		Example: stationClimatologyExample,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req.ID = args[0]
+			st, err := openExistingStore(cmd)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			arc, err := openArchive(cmd)
+			if err != nil {
+				return err
+			}
+			if arc != nil {
+				defer arc.Close()
+			}
+			res, err := query.StationClimatology(cmd.Context(), st, arc, req)
+			if err != nil {
+				return cliErr(err)
+			}
+			if jsonFlag(cmd) {
+				return printJSON(cmd, res.JSON())
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%s %s (%s): %s in %s, %d against %d-%d\n", res.Station.ID, res.Station.Name, res.Station.Country,
+				res.Element, res.Unit, res.Year, res.FirstYear, res.LastYear)
+			if s := res.Source; s != nil {
+				fmt.Fprintf(w, "source: %s %s sha256 %s retrieved %s\n", s.Dataset, s.File, s.SHA256, s.Retrieved.Format(time.RFC3339))
+			}
+			num := func(v *float64) string {
+				if v == nil {
+					return "-"
+				}
+				return fmt.Sprintf("%.1f", *v)
+			}
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(tw, "day\tmin\tp10\tp90\tmax\tyears\t%d\t\n", res.Year)
+			for _, d := range res.Days {
+				fmt.Fprintf(tw, "%02d-%02d\t%s\t%s\t%s\t%s\t%d\t%s\t\n", d.Month, d.Day, num(d.Min), num(d.P10), num(d.P90), num(d.Max), d.Years, num(d.Value))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&req.Element, "element", "", "TMAX (default), TMIN or PRCP")
+	cmd.Flags().StringVar(&req.Year, "year", "", "the year compared with every earlier one (default: the year of the station's last value)")
 	archiveFlag(cmd)
 	return cmd
 }

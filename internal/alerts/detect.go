@@ -46,6 +46,10 @@ type indFacts struct {
 	// fact, inside the window or not: a stored year-extreme of such a year
 	// that no longer holds was superseded, not revised.
 	yearExtremes map[[3]any]bool
+	// partial is true when series holds some of the indicator's entities
+	// only (a station's events, alerts/stations.go): reconcile then leaves
+	// the stored events of the other entities alone.
+	partial bool
 }
 
 // reconcileFrom returns the first date whose events a detection after an
@@ -423,7 +427,7 @@ func reconcile(tx *store.EventTx, ds catalog.Dataset, f indFacts, sm analysis.Sm
 		if seen[k] || old.retracted {
 			continue
 		}
-		if from, ok := windows[k.entity]; ok && k.date < from {
+		if from, ok := windows[k.entity]; ok && k.date < from || !ok && f.partial {
 			continue
 		}
 		reason := "revised"

@@ -2,11 +2,15 @@ package alerts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/stocktake/stocktake/internal/analysis"
+	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/stations"
 	"github.com/stocktake/stocktake/internal/store"
@@ -17,9 +21,12 @@ import (
 // events: the events table, the Atom feed, /api/events and the webhooks.
 //
 // A station event is a record set (never a tie: ties are not records) by a
-// value of a station file, judged as of its own day with the station's
-// length of record of at least stations.DefaultMinYears years before the
-// day, as NOAA's records tools do. Its fields:
+// value of a station file, judged as of its own day, at a station whose
+// length of record (stations.YearsOfRecord: years with an unflagged value
+// of the element) is at least stations.DefaultMinYears years before the
+// record's calendar year, as NOAA's records tools require 30 years. The
+// rule depends on the record alone, not on the window it is checked in, so
+// a re-scan over a longer window does not retract it. Its fields:
 //
 //   - Dataset StationsDataset; Indicator StationIndicator(element), e.g.
 //     "ghcnd.tmax"; Entity the station id.
@@ -35,16 +42,22 @@ import (
 // Baseline: the first scan of a station stores, as historical (never
 // delivered), the records set in the last StationBaselineDays days of its
 // data (a year: the events a station page and the map show for the past
-// year). Later scans store the records set after the newest record the
-// station held before the ingest (the latest date, ties included, of its
-// stored derived records): no day after that date set any record, so every
-// record found from there on was set by newly ingested values. Scans are
-// idempotent: a station whose file content was already scanned is skipped,
-// and an event already stored is not stored again.
+// year). Every later scan reconciles the station's events over a window
+// that reaches back to its earliest stored event and to the day after the
+// newest record the station held before the ingest (see stationWindow),
+// with the indicators' reconciliation (reconcile, detect.go): new records
+// are stored and delivered, events whose record no longer holds after a
+// revision (the value changed, was removed or is now quality-flagged) are
+// retracted, and retracted events whose record holds again are reinstated.
+// Scans are idempotent: a station whose file content was already scanned is
+// skipped, and an event already stored is not stored again.
 //
-// Not handled yet: retraction of a station event when a revised file no
-// longer supports it, and year files (by_year/YYYY.csv), whose stations are
-// not known without reading them.
+// A year file (by_year/YYYY.csv) is scanned for every station it touches
+// (stations.IngestReport.Touched: the stations with values in the file or,
+// before it, in its year), each as a version of that station named after the
+// year file. A record that a revision creates before both the station's
+// earliest stored event and its last StationBaselineDays days is not
+// announced: the window does not reach it.
 
 // StationsDataset is the dataset id of GHCN-Daily station events (the same
 // id under which the station files are recorded).
@@ -89,17 +102,30 @@ func stationUnit(element string) string {
 	return "degC"
 }
 
-// DetectStation stores as events the records set at f.Station by the values
-// of its file f, which the archive holds now; previous are the station's
-// derived records as they stood before the file was ingested (nil when it
-// had none). It returns the events inserted, historical ones included (see
-// the file comment for the rules); non-historical ones are queued for every
-// webhook that takes their indicator, in the same transaction.
-func DetectStation(ctx context.Context, st *store.Store, arc *stations.Archive, f StationFile, previous []stations.Record) ([]Event, error) {
+// DetectStation reconciles the stored events of station f.Station with the
+// records its values set, after the archive took in file f (a station file,
+// or a year file touching the station); previous are the station's derived
+// records as they stood before the file was ingested (nil when it had none).
+//
+// It uses the reconciliation of the indicators' events (reconcile in
+// detect.go): within the station's event window (see stationWindow) a record
+// not yet stored is inserted, a stored event whose record no longer holds (its
+// value was revised, removed or quality-flagged, or an earlier value was
+// revised to equal or beat it) is retracted with reason "revised", a retracted
+// event whose record holds again is reinstated (the same event, not a new
+// one), and an event whose previous holder or margin changed is updated. On
+// a station's first scan everything found is stored as historical and nothing
+// is delivered; later, new and reinstated events and retractions are queued
+// for every webhook that takes their indicator, in the same transaction.
+//
+// It returns the events inserted or reinstated (on a first scan, every event
+// stored, all historical) and the events retracted. A file content already
+// scanned for the station is skipped, so running it twice changes nothing.
+func DetectStation(ctx context.Context, st *store.Store, arc *stations.Archive, f StationFile, previous []stations.Record) (newEvents, retracted []Event, err error) {
 	key := stationKey(f.Station)
 	versions, err := st.Versions(ctx, key)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var vid int64
 	for _, v := range versions {
@@ -112,43 +138,39 @@ func DetectStation(ctx context.Context, st *store.Store, arc *stations.Archive, 
 		res, err := st.Ingest(ctx, store.VersionInfo{Dataset: key, ProducerVersion: "GHCN-Daily " + f.Name, Source: f.Source,
 			SHA256: f.SHA256, Size: f.Size, Retrieved: f.Retrieved}, &obs.Parsed{}, store.Merge)
 		if err != nil {
-			return nil, fmt.Errorf("station events of %s: version: %w", f.Station, err)
+			return nil, nil, fmt.Errorf("station events of %s: version: %w", f.Station, err)
 		}
 		vid = res.VersionID
 	}
 	scanned, _, baselined, err := st.EventScan(ctx, key)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if baselined && scanned == vid {
-		return nil, nil
+		return nil, nil, nil
 	}
-	last, err := arc.LastDate(ctx, f.Station)
+	from, last, err := stationWindow(ctx, st, arc, f.Station, baselined, previous)
 	if err != nil {
-		return nil, fmt.Errorf("station events of %s: %w", f.Station, err)
+		return nil, nil, fmt.Errorf("station events of %s: %w", f.Station, err)
 	}
-	from := last - StationBaselineDays + 1
-	if baselined && len(previous) > 0 {
-		newest := obs.Date(math.MinInt32)
-		for _, r := range previous {
-			newest = max(newest, r.Date)
-			for _, t := range r.Ties {
-				newest = max(newest, t)
-			}
-		}
-		from = newest + 1
-	}
-	var found []stations.SetRecord
+	facts := map[string][]fact{} // by indicator
 	if from <= last {
+		// The length of record is judged per record, before its calendar
+		// year (not before the window, as RecordsSet with MinYears would),
+		// so that an event holds or not whatever window it is checked in.
+		years, err := arc.YearsOfRecord(ctx, f.Station)
+		if err != nil {
+			return nil, nil, fmt.Errorf("station events of %s: %w", f.Station, err)
+		}
 		for _, e := range stations.AllExtremes {
 			for _, sc := range stations.AllScopes {
-				rs, err := arc.RecordsSet(ctx, from, last, e, sc, stations.Query{MinYears: stations.DefaultMinYears, Station: f.Station})
+				rs, err := arc.RecordsSet(ctx, from, last, e, sc, stations.Query{Station: f.Station})
 				if err != nil {
-					return nil, fmt.Errorf("station events of %s: %w", f.Station, err)
+					return nil, nil, fmt.Errorf("station events of %s: %w", f.Station, err)
 				}
 				for _, r := range rs {
-					if !r.Tie {
-						found = append(found, r)
+					if before, _ := slices.BinarySearch(years[r.Element], r.Date.Year()); !r.Tie && before >= stations.DefaultMinYears {
+						facts[StationIndicator(r.Element)] = append(facts[StationIndicator(r.Element)], stationFact(r))
 					}
 				}
 			}
@@ -156,79 +178,143 @@ func DetectStation(ctx context.Context, st *store.Store, arc *stations.Archive, 
 	}
 	tx, err := st.BeginEvents(ctx, time.Now())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer tx.Rollback()
-	type slot struct {
-		kind, dir string
-		date      obs.Date
-	}
-	stored := map[string]map[slot]bool{} // by indicator
-	var ids []int64
-	for _, r := range found {
-		ind := StationIndicator(r.Element)
-		if stored[ind] == nil {
-			rows, err := tx.StoredEvents(ind, from)
+	ds := catalog.Dataset{ID: StationsDataset}
+	var newIDs, retIDs []int64
+	if from != math.MaxInt32 {
+		for _, el := range stationElements() {
+			ind := StationIndicator(el)
+			inf := indFacts{ind: catalog.Indicator{ID: ind}, unit: stationUnit(el), freq: obs.Daily, partial: true,
+				series: []seriesFacts{{entity: f.Station, from: from, facts: facts[ind]}}}
+			n, r, err := reconcile(tx, ds, inf, analysis.Smoothing{}, vid, !baselined, from)
 			if err != nil {
-				return nil, err
+				return nil, nil, fmt.Errorf("station events of %s: %w", f.Station, err)
 			}
-			stored[ind] = map[slot]bool{}
-			for _, row := range rows {
-				if row.Entity == f.Station {
-					stored[ind][slot{row.Kind, row.Direction, row.Date}] = true
+			newIDs, retIDs = append(newIDs, n...), append(retIDs, r...)
+			if !baselined {
+				// reconcile returns no ids for a baseline; its events are
+				// the station's stored ones in the window.
+				rows, err := tx.StoredEvents(ind, from)
+				if err != nil {
+					return nil, nil, err
+				}
+				for _, row := range rows {
+					if row.Entity == f.Station && !row.Retracted() {
+						newIDs = append(newIDs, row.ID)
+					}
 				}
 			}
 		}
-		row := stationRow(r, vid, !baselined)
-		k := slot{row.Kind, row.Direction, row.Date}
-		if stored[ind][k] {
-			continue
-		}
-		id, err := tx.InsertEvent(row)
-		if err != nil {
-			return nil, fmt.Errorf("station event %s: %w", r.UID(), err)
-		}
-		stored[ind][k] = true
-		if baselined {
-			if err := tx.QueueDeliveries(id, ind, "new"); err != nil {
-				return nil, err
-			}
-		}
-		ids = append(ids, id)
 	}
 	if !baselined {
 		if err := tx.MarkBaseline(key, vid); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := tx.MarkScanned(key, vid); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]Event, 0, len(ids))
-	for _, id := range ids {
-		e, err := Get(ctx, st, id)
-		if err != nil {
-			return nil, err
+	load := func(ids []int64) ([]Event, error) {
+		out := make([]Event, 0, len(ids))
+		for _, id := range ids {
+			e, err := Get(ctx, st, id)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
 		}
-		out = append(out, e)
+		slices.SortStableFunc(out, func(a, b Event) int { return int(a.date - b.date) })
+		return out, nil
 	}
-	return out, nil
+	if newEvents, err = load(newIDs); err != nil {
+		return nil, nil, err
+	}
+	if retracted, err = load(retIDs); err != nil {
+		return nil, nil, err
+	}
+	return newEvents, retracted, nil
 }
 
-// stationRow converts a record set into an event row.
-func stationRow(r stations.SetRecord, versionID int64, historical bool) store.EventRow {
+// stationElements lists the GHCN elements whose records make events: the
+// elements of stations.AllExtremes, each once, in their order.
+func stationElements() []string {
+	var out []string
+	for _, e := range stations.AllExtremes {
+		if !slices.Contains(out, e.Element) {
+			out = append(out, e.Element)
+		}
+	}
+	return out
+}
+
+// stationWindow returns the days [from, last] whose records DetectStation
+// reconciles for a station: last is the station's last day with a value.
+// On a first scan from is StationBaselineDays days before it. Later, from is
+// the earliest of that day, the day after the newest of the previous
+// derived records (ties included: no day after it set any record, so every
+// record found later was set by new values, however many days the file
+// added) and the date of the station's earliest stored event (retracted ones
+// included), so every stored event is checked again. A station left without
+// values (a year file removed its last ones) has last math.MinInt32, so its
+// stored events are all retracted; from is math.MaxInt32 when there is
+// nothing to reconcile.
+func stationWindow(ctx context.Context, st *store.Store, arc *stations.Archive, station string, baselined bool, previous []stations.Record) (from, last obs.Date, err error) {
+	last, err = arc.LastDate(ctx, station)
+	empty := errors.Is(err, stations.ErrNoStation) || errors.Is(err, stations.ErrEmpty)
+	if err != nil && !empty {
+		return 0, 0, err
+	}
+	from = obs.Date(math.MaxInt32)
+	if empty {
+		last = math.MinInt32
+	} else {
+		from = last - StationBaselineDays + 1
+	}
+	if !baselined {
+		return from, last, nil
+	}
+	if len(previous) > 0 && !empty {
+		newest := obs.Date(math.MinInt32)
+		for _, r := range previous {
+			newest = max(newest, r.Date)
+			for _, t := range r.Ties {
+				newest = max(newest, t)
+			}
+		}
+		from = min(from, newest+1)
+	}
+	var inds []string
+	for _, el := range stationElements() {
+		inds = append(inds, StationIndicator(el))
+	}
+	rows, err := st.Events(ctx, store.EventFilter{Indicators: inds, Historical: true})
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, r := range rows {
+		if r.Dataset == StationsDataset && r.Entity == station {
+			from = min(from, r.Date)
+		}
+	}
+	return from, last, nil
+}
+
+// stationFact converts a record set (not a tie) into the fact its event
+// states: values in °C or mm (GHCN's tenths divided by ten), the previous
+// holder and the margin rounded to a tenth.
+func stationFact(r stations.SetRecord) fact {
 	dir := "min"
 	if r.Highest {
 		dir = "max"
 	}
 	v, p := float64(r.Value)/10, float64(r.Previous)/10
-	return store.EventRow{Dataset: StationsDataset, Indicator: StationIndicator(r.Element), Entity: r.Station,
-		Kind: string(scopeKinds[r.Scope]), Direction: dir, Date: r.Date, Value: v, Unit: stationUnit(r.Element),
-		Frequency: obs.Daily, Smoothing: "none", HasPrev: true, PrevDate: r.PreviousDate, PrevValue: p,
-		Margin: math.Round(math.Abs(v-p)*10) / 10, VersionID: versionID, Historical: historical}
+	return fact{kind: scopeKinds[r.Scope], dir: dir, date: r.Date, value: v, hasPrev: true, prevDate: r.PreviousDate, prevValue: p,
+		margin: math.Round(math.Abs(v-p)*10) / 10}
 }
 
 // stationRecordOf rebuilds the record a station event states, for its
@@ -274,16 +360,17 @@ func stationSentence(e Event) (string, bool) {
 }
 
 // StationHook is an ingest.StationHook (the CLI passes it to
-// ingest.IngestStations): it runs DetectStation on the station's file and
-// counts the events stored.
+// ingest.IngestStations): it runs DetectStation on the station's values
+// after file f and counts the events it stored or reinstated, how many of
+// those are historical, and the events it retracted.
 func StationHook(ctx context.Context, st *store.Store, arc *stations.Archive, station string, f stations.FileProvenance,
-	path string, previous []stations.Record) (events, historical int, err error) {
-	evs, err := DetectStation(ctx, st, arc, StationFile{Station: station, Name: f.Name, Source: path, SHA256: f.SHA256,
+	path string, previous []stations.Record) (events, historical, retracted int, err error) {
+	evs, ret, err := DetectStation(ctx, st, arc, StationFile{Station: station, Name: f.Name, Source: path, SHA256: f.SHA256,
 		Size: f.Size, Retrieved: f.Retrieved, Values: f.Stats.Values}, previous)
 	for _, e := range evs {
 		if e.Historical {
 			historical++
 		}
 	}
-	return len(evs), historical, err
+	return len(evs), historical, len(ret), err
 }

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,22 +34,93 @@ func stationFileOf(t *testing.T, path string) StationFile {
 		Size: int64(len(b)), Retrieved: time.Date(2020, 2, 2, 0, 0, 0, 0, time.UTC)}
 }
 
-// TestStationEventsCentralPark runs station detection on the real Central
-// Park file (the baseline: historical events only, nothing queued), then on
-// the file with one synthetic day appended, 1 February 2020 at 30.0 °C,
-// which beats the day's and February's record highs as they stood the day
-// before: exactly those two events are stored, delivered to the webhook and
-// worded; running again changes nothing.
-func TestStationEventsCentralPark(t *testing.T) {
-	ctx := context.Background()
-	arc, err := stations.Open(t.TempDir(), stations.Options{Buckets: 2, MemoryLimit: "512MB", Threads: 2})
+// newStationArchive opens an archive in a temporary folder (the test is
+// skipped in a build without DuckDB).
+func newStationArchive(t *testing.T) *stations.Archive {
+	t.Helper()
+	arc, err := stations.Open(t.TempDir(), stations.Options{Buckets: 1, MemoryLimit: "512MB", Threads: 2})
 	if errors.Is(err, stations.ErrNoDuckDB) {
 		t.Skip(err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer arc.Close()
+	t.Cleanup(func() { arc.Close() })
+	return arc
+}
+
+// centralParkFile returns the bytes of the real Central Park file.
+func centralParkFile(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testutil.SharedData(t), "noaa-ghcn-daily", centralPark+".dly"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// february2020 returns a .dly line of Central Park's TMAX for February 2020
+// with the given slots (a 5-character value and the M, Q and S flags) for its
+// first days and the rest missing.
+func february2020(slots ...string) string {
+	return centralPark + "202002TMAX" + strings.Join(slots, "") + strings.Repeat("-9999   ", 31-len(slots)) + "\n"
+}
+
+// standing returns Central Park's record high for February (scope Month) or
+// for one of its days (scope Day) as of a day.
+func standing(t *testing.T, arc *stations.Archive, scope stations.Scope, day int, asOf obs.Date) stations.Record {
+	t.Helper()
+	rs, err := arc.StationRecords(context.Background(), centralPark, stations.RecordHigh, scope, stations.Query{AsOf: &asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Month == 2 && (scope == stations.Month || r.Day == day) {
+			return r
+		}
+	}
+	t.Fatalf("no %s record high for February %d as of %s", scope, day, asOf)
+	return stations.Record{}
+}
+
+// formatFloat writes v with as few digits as identify it (30, -26.1).
+func formatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// eventKeys lists events as "kind date value prev date value
+// [retracted:reason]", sorted.
+func eventKeys(evs ...Event) []string {
+	var out []string
+	for _, e := range evs {
+		s := string(e.Kind) + " " + e.Date + " " + formatFloat(e.Value)
+		if e.Previous != nil {
+			s += " prev " + e.Previous.Date + " " + formatFloat(e.Previous.Value)
+		}
+		if e.Retracted {
+			s += " retracted:" + e.RetractionReason
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestStationEventsCentralPark runs station detection on the real Central
+// Park file, then revises it the way NOAA revises a station file:
+//
+//   - the real file: the baseline, the records of its last 366 days, all
+//     historical, none queued, exactly the archive's own answer;
+//   - with a synthetic 1 February 2020 of 30.0 °C and 2 February of 31.0 °C
+//     appended: their day records and month records (2 February's beating 1
+//     February), each beating the record that stood on 31 January, queued;
+//   - a revision without 1 February: its two events are retracted, and 2
+//     February's month record beats February's real record again, which is
+//     again February's record as of 1 February;
+//   - the file restored: the same two events reinstated, none stored twice;
+//   - a revision that only quality-flags 1 February: retracted again;
+//   - the same content scanned twice: nothing changes.
+func TestStationEventsCentralPark(t *testing.T) {
+	ctx := context.Background()
+	arc := newStationArchive(t)
 	st, err := store.Open(ctx, testutil.DB(t))
 	if err != nil {
 		t.Fatal(err)
@@ -57,30 +130,58 @@ func TestStationEventsCentralPark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	real := centralParkFile(t)
+	path := filepath.Join(t.TempDir(), centralPark+".dly")
+	scan := func(extra string) (newEvents, retracted []Event) {
+		t.Helper()
+		if err := os.WriteFile(path, append(append([]byte{}, real...), extra...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := arc.Ingest(ctx, []stations.Source{{Path: path}}); err != nil {
+			t.Fatal(err)
+		}
+		newEvents, retracted, err := DetectStation(ctx, st, arc, stationFileOf(t, path), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newEvents, retracted
+	}
+	check := func(step string, got []Event, want ...string) {
+		t.Helper()
+		sort.Strings(want)
+		if g := eventKeys(got...); strings.Join(g, "|") != strings.Join(want, "|") {
+			t.Errorf("%s:\n got %q\nwant %q", step, g, want)
+		}
+	}
+	stored := func() map[string]Event { // every stored event, by kind, date, indicator and direction
+		t.Helper()
+		rows, err := st.Events(ctx, store.EventFilter{Historical: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]Event{}
+		for _, r := range rows {
+			e := eventFrom(r)
+			k := string(e.Kind) + " " + e.Date + " " + e.Indicator + " " + e.Direction
+			if _, dup := out[k]; dup {
+				t.Errorf("event %s stored twice", k)
+			}
+			out[k] = e
+		}
+		return out
+	}
 
-	dir := t.TempDir()
-	real, err := os.ReadFile(filepath.Join(testutil.SharedData(t), "noaa-ghcn-daily", centralPark+".dly"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, centralPark+".dly")
-	if err := os.WriteFile(path, real, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := arc.Ingest(ctx, []stations.Source{{Path: path}}); err != nil {
-		t.Fatal(err)
-	}
-
-	// Baseline: the records set in the file's last 366 days (to 31 January 2020),
-	// all historical, none queued; they are the archive's own answer.
-	base, err := DetectStation(ctx, st, arc, stationFileOf(t, path), nil)
+	// Baseline: the records set in the file's last 366 days, all
+	// historical, none queued; they are the archive's own answer.
+	base, retracted := scan("")
+	last, err := arc.LastDate(ctx, centralPark)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var want []string
 	for _, e := range stations.AllExtremes {
 		for _, sc := range stations.AllScopes {
-			rs, err := arc.RecordsSet(ctx, obs.NewDate(2019, 1, 31), obs.NewDate(2020, 1, 31), e, sc, stations.Query{MinYears: 30})
+			rs, err := arc.RecordsSet(ctx, last-StationBaselineDays+1, last, e, sc, stations.Query{MinYears: 30})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,8 +201,8 @@ func TestStationEventsCentralPark(t *testing.T) {
 	}
 	sort.Strings(want)
 	sort.Strings(got)
-	if len(want) == 0 || strings.Join(want, "|") != strings.Join(got, "|") {
-		t.Errorf("baseline events %v, want the records set in the year to 31 January 2020 %v", got, want)
+	if len(want) == 0 || strings.Join(want, "|") != strings.Join(got, "|") || len(retracted) != 0 {
+		t.Errorf("baseline events %v (%d retracted), want the records set in the last 366 days to %s %v", got, len(retracted), last, want)
 	}
 	if ds, err := st.Deliveries(ctx, hook.ID); err != nil || len(ds) != 0 {
 		t.Fatalf("baseline queued %d deliveries (%v)", len(ds), err)
@@ -109,94 +210,105 @@ func TestStationEventsCentralPark(t *testing.T) {
 	if evs, _, err := List(ctx, st, Query{}); err != nil || len(evs) != 0 {
 		t.Fatalf("baseline events listed as delivered: %d (%v)", len(evs), err)
 	}
+	baseline := len(stored())
 
-	// The day's and February's records as they stood on 31 the year to 31 January 2020.
-	asOf := obs.NewDate(2020, 1, 31)
-	q := stations.Query{AsOf: &asOf}
-	dayRecs, err := arc.StationRecords(ctx, centralPark, stations.RecordHigh, stations.Day, q)
-	if err != nil {
-		t.Fatal(err)
+	// The records 1 and 2 February 2020 beat, as they stood on 31 January.
+	jan31, feb1 := obs.NewDate(2020, 1, 31), obs.NewDate(2020, 2, 1)
+	day1, day2 := standing(t, arc, stations.Day, 1, jan31), standing(t, arc, stations.Day, 2, jan31)
+	month := standing(t, arc, stations.Month, 0, jan31)
+	if month.Value >= 300 || day1.Value >= 300 || day2.Value >= 310 {
+		t.Fatalf("standing records %+v %+v %+v are not beaten by the synthetic days", day1, day2, month)
 	}
-	monthRecs, err := arc.StationRecords(ctx, centralPark, stations.RecordHigh, stations.Month, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var feb1, feb stations.Record
-	for _, r := range dayRecs {
-		if r.Month == 2 && r.Day == 1 {
-			feb1 = r
-		}
-	}
-	for _, r := range monthRecs {
-		if r.Month == 2 {
-			feb = r
-		}
-	}
-	if feb1.Value == 0 || feb.Value == 0 || feb.Value >= 300 || feb1.Value >= 300 {
-		t.Fatalf("unexpected standing records %+v %+v", feb1, feb)
-	}
-	previous, err := arc.DerivedRecords(ctx, centralPark, stations.Query{})
-	if err != nil {
-		t.Fatal(err)
+	prev := func(r stations.Record) string { return " prev " + r.Date.String() + " " + formatFloat(r.Float()) }
+	feb1Day := "record-day 2020-02-01 30" + prev(day1)
+	feb1Month := "record-month-daily 2020-02-01 30" + prev(month)
+	feb2Day := "record-day 2020-02-02 31" + prev(day2)
+	feb2MonthAfter1 := "record-month-daily 2020-02-02 31 prev 2020-02-01 30"
+	feb2MonthAlone := "record-month-daily 2020-02-02 31" + prev(month)
+	feb2Month := func() string {
+		t.Helper()
+		return strings.Join(eventKeys(stored()["record-month-daily 2020-02-02 ghcnd.tmax max"]), "")
 	}
 
-	// Append 1 February 2020: TMAX 300 (30.0 °C), the rest of the month missing.
-	line := centralPark + "202002TMAX" + "  300  X" + strings.Repeat("-9999   ", 30) + "\n"
-	if err := os.WriteFile(path, append(real, line...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := arc.Ingest(ctx, []stations.Source{{Path: path}}); err != nil {
-		t.Fatal(err)
-	}
+	// 1 and 2 February: their day records and month records.
+	n, r := scan(february2020("  300   ", "  310   "))
+	check("1 and 2 February added", n, feb1Day, feb1Month, feb2Day, feb2MonthAfter1)
+	check("1 and 2 February added, retracted", r)
 	f := stationFileOf(t, path)
-	evs, err := DetectStation(ctx, st, arc, f, previous)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(evs) != 2 {
-		t.Fatalf("got %d events, want the day and month record highs: %+v", len(evs), evs)
-	}
-	byKind := map[Kind]Event{}
-	for _, e := range evs {
-		byKind[e.Kind] = e
-	}
-	for kind, prev := range map[Kind]stations.Record{DayRecord: feb1, StationMonthRecord: feb} {
-		e, ok := byKind[kind]
-		if !ok {
-			t.Fatalf("no %s event in %+v", kind, evs)
+	ids := map[string]int64{}
+	for _, e := range n {
+		ids[string(e.Kind)+" "+e.Date] = e.ID
+		if e.Historical || e.Indicator != "ghcnd.tmax" || e.Direction != "max" || e.Unit != "degC" {
+			t.Errorf("event %+v", e)
 		}
-		if e.Historical || e.Indicator != "ghcnd.tmax" || e.Direction != "max" || e.Date != "2020-02-01" || e.Value != 30 || e.Unit != "degC" {
-			t.Errorf("%s event %+v", kind, e)
-		}
-		if e.Previous == nil || e.Previous.Date != prev.Date.String() || e.Previous.Value != prev.Float() {
-			t.Errorf("%s event previous %+v, want %v on %s", kind, e.Previous, prev.Float(), prev.Date)
-		}
-		if e.Margin == nil || *e.Margin != float64(300-prev.Value)/10 {
-			t.Errorf("%s margin %v, want %v", kind, e.Margin, float64(300-prev.Value)/10)
+		if e.Margin == nil || e.Previous == nil || *e.Margin != math.Round((e.Value-e.Previous.Value)*10)/10 {
+			t.Errorf("%s %s: margin %v, previous %+v", e.Kind, e.Date, e.Margin, e.Previous)
 		}
 		if e.Version.SHA256 != f.SHA256 || e.Version.ProducerVersion != "GHCN-Daily "+centralPark+".dly" {
-			t.Errorf("%s version %+v", kind, e.Version)
+			t.Errorf("%s version %+v", e.Kind, e.Version)
+		}
+		if s := e.Sentence; e.Kind == DayRecord && e.Date == "2020-02-01" && !strings.HasPrefix(s, centralPark+" set a record high for 1 February of 30.0 °C (86 °F) on 1 February 2020, beating ") {
+			t.Errorf("sentence %q", s)
 		}
 	}
-	if s := byKind[DayRecord].Sentence; !strings.HasPrefix(s, centralPark+" set a record high for 1 February of 30.0 °C (86 °F) on 1 February 2020, beating ") {
-		t.Errorf("sentence %q", s)
-	}
-	ds, err := st.Deliveries(ctx, hook.ID)
-	if err != nil || len(ds) != 2 {
-		t.Fatalf("queued %d deliveries, want 2 (%v)", len(ds), err)
-	}
-	listed, _, err := List(ctx, st, Query{})
-	if err != nil || len(listed) != 2 {
-		t.Fatalf("listed %d delivered events, want 2 (%v)", len(listed), err)
+	if listed, _, err := List(ctx, st, Query{}); err != nil || len(listed) != 4 {
+		t.Fatalf("listed %d delivered events, want 4 (%v)", len(listed), err)
 	}
 
-	// Idempotent: the same content again stores and queues nothing, even
-	// with stale previous records.
-	again, err := DetectStation(ctx, st, arc, f, nil)
-	if err != nil || len(again) != 0 {
-		t.Fatalf("second run: %d events (%v)", len(again), err)
+	// The revision without 1 February.
+	n, r = scan(february2020("-9999   ", "  310   "))
+	check("1 February removed", n)
+	check("1 February removed, retracted", r, feb1Day+" retracted:revised", feb1Month+" retracted:revised")
+	if got := standing(t, arc, stations.Month, 0, feb1); got.Value != month.Value || got.Date != month.Date {
+		t.Errorf("February's record as of 1 February after the revision: %+v, want %+v", got, month)
 	}
-	if ds, _ := st.Deliveries(ctx, hook.ID); len(ds) != 2 {
-		t.Errorf("second run queued deliveries: %d", len(ds))
+	if got := feb2Month(); got != feb2MonthAlone {
+		t.Errorf("2 February's month event after the revision: %q, want %q", got, feb2MonthAlone)
+	}
+
+	// The file restored: the same events reinstated, none stored anew.
+	n, r = scan(february2020("  300   ", "  310   "))
+	check("1 February restored", n, feb1Day, feb1Month)
+	check("1 February restored, retracted", r)
+	for _, e := range n {
+		if e.ID != ids[string(e.Kind)+" "+e.Date] || e.Retracted || e.Historical {
+			t.Errorf("reinstated %s event: id %d (was %d), retracted %v, historical %v", e.Kind, e.ID, ids[string(e.Kind)+" "+e.Date], e.Retracted, e.Historical)
+		}
+	}
+	if got := feb2Month(); got != feb2MonthAfter1 {
+		t.Errorf("2 February's month event after the restore: %q, want %q", got, feb2MonthAfter1)
+	}
+	if all := len(stored()); all != baseline+4 {
+		t.Errorf("%d events stored after the restore, want the baseline's %d and 4", all, baseline)
+	}
+
+	// A revision that only sets a quality flag (X: failed bounds check) on
+	// 1 February's value: the value no longer counts, nor do its records.
+	n, r = scan(february2020("  300 X ", "  310   "))
+	check("1 February flagged", n)
+	check("1 February flagged, retracted", r, feb1Day+" retracted:revised", feb1Month+" retracted:revised")
+	if got := feb2Month(); got != feb2MonthAlone {
+		t.Errorf("2 February's month event after the flag: %q, want %q", got, feb2MonthAlone)
+	}
+
+	// Deliveries, in order: 4 new, 2 retracted, 2 reinstated, 2 retracted.
+	ds, err := st.Deliveries(ctx, hook.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, d := range ds {
+		actions = append(actions, d.Action)
+	}
+	if got := strings.Join(actions, ","); got != "new,new,new,new,retracted,retracted,reinstated,reinstated,retracted,retracted" {
+		t.Errorf("deliveries %s", got)
+	}
+
+	// The same content again stores, retracts and queues nothing.
+	if n, r, err := DetectStation(ctx, st, arc, stationFileOf(t, path), nil); err != nil || len(n)+len(r) != 0 {
+		t.Errorf("second scan of the flagged file: %d new, %d retracted (%v)", len(n), len(r), err)
+	}
+	if ds, _ := st.Deliveries(ctx, hook.ID); len(ds) != 10 {
+		t.Errorf("second scan queued deliveries: %d", len(ds))
 	}
 }

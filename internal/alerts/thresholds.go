@@ -584,10 +584,10 @@ func thresholdSentence(e Event) string {
 	return s
 }
 
-// EventKinds lists every event kind: the record kinds, then the threshold
-// kinds.
+// EventKinds lists every event kind: the record kinds (the station
+// month-scope kind, stations.go, among them), then the threshold kinds.
 func EventKinds() []Kind {
-	return append([]Kind{AllTime, DayRecord, MonthRec, Streak, YearExtrem}, ThresholdKinds...)
+	return append([]Kind{AllTime, DayRecord, MonthRec, StationMonthRecord, Streak, YearExtrem}, ThresholdKinds...)
 }
 
 // EventKindsText lists every event kind, comma-separated, for error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,11 +54,12 @@ func (c StationCatalog) ReplaceStationRecords(ctx context.Context, sts []string,
 	return c.Store.ReplaceStationRecords(ctx, sts, out)
 }
 
-// StationHook is called by IngestStations for a station whose file f (read
-// from path) changed: it returns how many record events it stored and how
-// many of them are historical.
+// StationHook is called by IngestStations for a station whose values file
+// f (read from path; a station file or a year file touching the station)
+// changed: it returns how many record events it stored or reinstated, how
+// many of them are historical, and how many it retracted.
 type StationHook func(ctx context.Context, st *store.Store, arc *stations.Archive, station string, f stations.FileProvenance,
-	path string, previous []stations.Record) (events, historical int, err error)
+	path string, previous []stations.Record) (events, historical, retracted int, err error)
 
 // StationsReport says what IngestStations did.
 type StationsReport struct {
@@ -72,6 +74,9 @@ type StationsReport struct {
 	// delivered.
 	Events     int `json:"events"`
 	Historical int `json:"historical"`
+	// Retracted counts the stored events retracted because a revised file
+	// no longer supports them.
+	Retracted int `json:"retracted"`
 }
 
 var metaName = regexp.MustCompile(`^ghcnd-stations.*\.txt$`)
@@ -124,15 +129,16 @@ func StationInputs(paths []string) (meta, data []string, err error) {
 // provenance in the store, and recomputes the stored derived records
 // (stations.DerivedRecords, every extreme and scope, no minimum length of
 // record: each record keeps its station's length so readers can apply one)
-// of each station whose file changed or that has none stored yet. Retrieval
-// times are the files' modification times. Year files (YYYY.csv) are
-// archived and recorded but do not trigger a recomputation: the stations
-// they touch are not known without reading them.
+// of each station whose values changed (the station of a station file,
+// every station a year file touched: stations.IngestReport.Touched) or that
+// has none stored yet. Retrieval times are the files' modification times.
 //
 // Each hook (alerts.StationHook in the CLI, which stores record events) is
 // called for every such station whose data file is known, after the archive
 // holds the file and before the station's derived records are replaced;
-// previous are those records as they stood.
+// previous are those records as they stood. A station touched by several
+// files of one ingest is called once, with the last file applied (year files
+// are applied after station files, in year order).
 func IngestStations(ctx context.Context, st *store.Store, arc *stations.Archive, paths []string, hooks ...StationHook) (*StationsReport, error) {
 	meta, data, err := StationInputs(paths)
 	if err != nil {
@@ -221,8 +227,9 @@ func IngestStations(ctx context.Context, st *store.Store, arc *stations.Archive,
 		pathOf[filepath.Base(p)] = p
 	}
 	for _, f := range ar.Ingested {
-		if id, ok := strings.CutPrefix(f.Unit, "station:"); ok {
+		for _, id := range ar.Touched[f.Name] {
 			todo[id] = true
+			fileOf[id] = f
 		}
 	}
 	for _, f := range known {
@@ -243,6 +250,10 @@ func IngestStations(ctx context.Context, st *store.Store, arc *stations.Archive,
 	sort.Strings(ids)
 	for _, id := range ids {
 		recs, err := arc.DerivedRecords(ctx, id, stations.Query{})
+		if errors.Is(err, stations.ErrNoStation) || errors.Is(err, stations.ErrEmpty) {
+			// A year file removed the station's last values: its records go.
+			recs, err = nil, nil
+		}
 		if err != nil {
 			return rep, fmt.Errorf("derived records of %s: %w", id, err)
 		}
@@ -260,11 +271,11 @@ func IngestStations(ctx context.Context, st *store.Store, arc *stations.Archive,
 					Month: r.Month, Day: r.Day, Value: r.Value, Date: r.Date, Ties: r.Ties, Years: r.Years}
 			}
 			for _, h := range hooks {
-				n, hist, err := h(ctx, st, arc, id, f, pathOf[f.Name], prev)
+				n, hist, ret, err := h(ctx, st, arc, id, f, pathOf[f.Name], prev)
 				if err != nil {
 					return rep, err
 				}
-				rep.Events, rep.Historical = rep.Events+n, rep.Historical+hist
+				rep.Events, rep.Historical, rep.Retracted = rep.Events+n, rep.Historical+hist, rep.Retracted+ret
 			}
 		}
 		if err := cat.ReplaceStationRecords(ctx, []string{id}, recs); err != nil {

@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stocktake/stocktake/internal/obs"
@@ -72,5 +74,85 @@ func TestIngestStationsCentralPark(t *testing.T) {
 	}
 	if _, err := IngestStations(ctx, st, arc, []string{filepath.Join(dir, "ghcnd-readme.txt")}); err == nil {
 		t.Error("a readme was accepted as input")
+	}
+}
+
+// TestIngestStationsYearFile checks that a year file (by_year/YYYY.csv)
+// reaches every station it touches: the hook is called, and the derived
+// records recomputed, for each station with values in the file, and, when
+// a revised file drops a station, for that station too (it lost its values
+// of the year, so its records are removed).
+func TestIngestStationsYearFile(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	arc, err := stations.Open(t.TempDir(), stations.Options{Buckets: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	type call struct {
+		station, file string
+		previous      int
+	}
+	var calls []call
+	hook := func(ctx context.Context, st *store.Store, arc *stations.Archive, station string, f stations.FileProvenance,
+		path string, previous []stations.Record) (int, int, int, error) {
+		if filepath.Base(path) != f.Name {
+			t.Errorf("hook for %s: path %s, file %s", station, path, f.Name)
+		}
+		calls = append(calls, call{station, f.Name, len(previous)})
+		return 1, 0, 0, nil
+	}
+	path := filepath.Join(t.TempDir(), "2019.csv")
+	write := func(lines ...string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const a, b = "USC00000001", "USC00000002"
+	write(a+",20190701,TMAX,305,,,,", a+",20190702,TMAX,312,,,,", b+",20190701,TMAX,-12,,,,")
+	rep, err := IngestStations(ctx, st, arc, []string{path}, hook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(calls); got != "[{"+a+" 2019.csv 0} {"+b+" 2019.csv 0}]" || strings.Join(rep.Derived, ",") != a+","+b || rep.Events != 2 {
+		t.Fatalf("first year file: hook calls %s, derived %v, %d events", got, rep.Derived, rep.Events)
+	}
+	recs, err := st.StationRecordsOf(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	high := false
+	for _, r := range recs {
+		if r.Element == "TMAX" && r.Highest && r.Scope == "all-time" {
+			high = r.Value == 312 && r.Date == obs.NewDate(2019, 7, 2)
+		}
+	}
+	if !high {
+		t.Errorf("station %s's derived records lack the all-time high 312 on 2019-07-02: %+v", a, recs)
+	}
+
+	// The revision drops station b: both are touched, b's records go.
+	calls = nil
+	write(a+",20190701,TMAX,305,,,,", a+",20190702,TMAX,299,,,,")
+	rep, err = IngestStations(ctx, st, arc, []string{path}, hook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(calls); len(calls) != 2 || calls[0].station != a || calls[1].station != b || calls[0].previous == 0 || calls[1].previous == 0 {
+		t.Fatalf("revised year file: hook calls %s, want both stations with their previous records", got)
+	}
+	if recs, err := st.StationRecordsOf(ctx, b); err != nil || len(recs) != 0 {
+		t.Errorf("station %s, without values now, keeps %d derived records (%v)", b, len(recs), err)
+	}
+	if recs, err := st.StationRecordsOf(ctx, a); err != nil || len(recs) == 0 {
+		t.Errorf("station %s: %d derived records (%v)", a, len(recs), err)
+	}
+
+	// The same file again touches nothing.
+	calls = nil
+	if rep, err = IngestStations(ctx, st, arc, []string{path}, hook); err != nil || len(calls) != 0 || len(rep.Unchanged) != 1 {
+		t.Errorf("unchanged year file: %d hook calls, report %+v (%v)", len(calls), rep, err)
 	}
 }

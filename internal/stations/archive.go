@@ -221,6 +221,12 @@ type IngestReport struct {
 	Unchanged []string         // names of files whose checksum matched the manifest
 	Rewritten []string         // partition files written or removed, relative to the archive folder
 	Stats     ghcnd.Stats      // totals over the ingested files
+	// Touched lists, by ingested file name, the stations whose values the
+	// file replaced, sorted: a station file's own station; for a year file,
+	// every station with a value of that year in the file or in the archive
+	// before it (a station the file no longer lists lost its values of the
+	// year).
+	Touched map[string][]string
 }
 
 var (
@@ -247,6 +253,10 @@ type pending struct {
 	key    string
 	csv    bool
 	bucket int // for station files
+	// stations holds the stations with values in a year file (filled by
+	// parseTo) and, once the batch is written, those that had values of
+	// its year before.
+	stations map[string]bool
 }
 
 // Ingest parses the files whose checksum differs from the manifest and
@@ -258,7 +268,7 @@ type pending struct {
 // returns its *parse.Error. Batches finished before a failure stay ingested and
 // recorded in the manifest, so running Ingest again resumes where it stopped.
 func (a *Archive) Ingest(ctx context.Context, srcs []Source) (*IngestReport, error) {
-	rep := &IngestReport{}
+	rep := &IngestReport{Touched: map[string][]string{}}
 	var todo []pending
 	seen := map[string]bool{}
 	for _, s := range srcs {
@@ -422,6 +432,38 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 			}
 		}
 	}
+	// The stations that had values of a replaced year before this batch.
+	for y := range years {
+		var parts []string
+		for _, rel := range existing {
+			if _, d, ok := parsePartRel(rel); ok && d == decade(y) {
+				parts = append(parts, filepath.Join(a.dir, rel))
+			}
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		rows, err := conn.QueryContext(ctx, "SELECT DISTINCT station FROM read_parquet("+sqlList(parts)+", hive_partitioning=false) WHERE year(date) = ?", y)
+		if err != nil {
+			return fmt.Errorf("stations of %d in the archive: %w", y, err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return err
+			}
+			for i := range batch {
+				if batch[i].kind == "year" && batch[i].key == strconv.Itoa(y) {
+					batch[i].stations[s] = true
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
 	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE replaced_stations AS SELECT unnest("+sqlStrings(keys(stations))+"::VARCHAR[]) AS station"); err != nil {
 		return err
 	}
@@ -528,6 +570,11 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 		batch[i].prov.Ingested = now
 		a.man.Files[batch[i].prov.Name] = batch[i].prov
 		rep.Ingested = append(rep.Ingested, batch[i].prov)
+		if batch[i].kind == "station" {
+			rep.Touched[batch[i].prov.Name] = []string{batch[i].key}
+		} else {
+			rep.Touched[batch[i].prov.Name] = keys(batch[i].stations)
+		}
 		rep.Stats.Add(batch[i].prov.Stats)
 	}
 	return a.writeManifest()
@@ -582,6 +629,7 @@ func (a *Archive) parseTo(p *pending, out *partWriters) error {
 	wantYear := 0
 	if p.kind == "year" {
 		wantYear, _ = strconv.Atoi(p.key)
+		p.stations = map[string]bool{}
 	}
 	lastStation := ""
 	var w *bufio.Writer
@@ -606,6 +654,9 @@ func (a *Archive) parseTo(p *pending, out *partWriters) error {
 			return fmt.Errorf("%s: value of %s on %s has a comma as a flag", p.prov.Name, v.Station, v.Date)
 		}
 		if v.Station != lastStation || decade(y) != lastDec {
+			if p.kind == "year" {
+				p.stations[v.Station] = true
+			}
 			lastStation, lastDec = v.Station, decade(y)
 			if w, err = out.get([2]int{a.Bucket(v.Station), lastDec}); err != nil {
 				return err

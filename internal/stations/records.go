@@ -466,6 +466,41 @@ func (a *Archive) LastDate(ctx context.Context, station string) (obs.Date, error
 	return obs.FromTime(t.Time), nil
 }
 
+// YearsOfRecord returns, for each element of the station, the calendar years
+// in which it has at least one unflagged value, in increasing order: the
+// years that count towards its length of record (Query.MinYears). It
+// returns ErrNoStation when the station has no values.
+func (a *Archive) YearsOfRecord(ctx context.Context, station string) (map[string][]int, error) {
+	src, err := a.source(station)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := a.db.QueryContext(ctx, "SELECT DISTINCT element, year(date)::INTEGER AS y FROM "+src+
+		" WHERE station = ? AND qflag = '' ORDER BY element, y", station)
+	if err != nil {
+		return nil, fmt.Errorf("years of record of %s: %w", station, err)
+	}
+	defer rows.Close()
+	out := map[string][]int{}
+	for rows.Next() {
+		var el string
+		var y int
+		if err := rows.Scan(&el, &y); err != nil {
+			return nil, err
+		}
+		out[el] = append(out[el], y)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		if _, err := a.LastDate(ctx, station); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // SetRecord is a record set (or tied) on a day: the value beat (or equalled)
 // every earlier value of its scope at its station.
 type SetRecord struct {
