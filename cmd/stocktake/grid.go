@@ -74,7 +74,7 @@ func (g *gridFlags) add(cmd *cobra.Command, regionHelp string) {
 	cmd.Flags().StringVar(&g.varName, "var", "sst", "variable to average")
 	cmd.Flags().StringArrayVar(&g.regions, "region", nil, regionHelp)
 	cmd.Flags().StringVar(&g.weights, "weights", "exact", "cell weights: exact (true cell area, cos of the centre latitude on regular grids) or cdo (CDO's great-circle cell areas)")
-	cmd.Flags().IntVar(&g.workers, "workers", autoWorkers, "worker processes; 0 reads in this process without crash isolation (default: one per file, at most the CPUs not busy by the 1-minute load average, at least 1)")
+	cmd.Flags().IntVar(&g.workers, "workers", autoWorkers, "worker processes; auto = one per file, at most the CPUs not busy by the 1-minute load average, at least 1; 0 reads in this process without crash isolation")
 	cmd.Flags().Lookup("workers").DefValue = "auto"
 }
 
