@@ -43,7 +43,8 @@ on OISST's 0.25-degree grid).
 Regions: world (60S-60N, all longitudes), natlan (0-60N, 80W-0), nino34
 (5S-5N, 170W-120W), or a box S,N,W,E in degrees; W > E crosses the date line.
 
-Files are read by worker processes (--workers, default one per CPU), each with
+Files are read by worker processes (--workers; by default one per file, at
+most as many as CPUs not busy by the 1-minute load average, at least 1), each with
 its own copy of netCDF-C: a file that crashes or hangs the C library fails
 alone and the other files are still processed. Exit code 1 if any file failed.`
 
@@ -73,13 +74,23 @@ func (g *gridFlags) add(cmd *cobra.Command, regionHelp string) {
 	cmd.Flags().StringVar(&g.varName, "var", "sst", "variable to average")
 	cmd.Flags().StringArrayVar(&g.regions, "region", nil, regionHelp)
 	cmd.Flags().StringVar(&g.weights, "weights", "exact", "cell weights: exact (true cell area, cos of the centre latitude on regular grids) or cdo (CDO's great-circle cell areas)")
-	cmd.Flags().IntVar(&g.workers, "workers", defaultGridWorkers(), "worker processes; 0 reads in this process without crash isolation")
+	cmd.Flags().IntVar(&g.workers, "workers", autoWorkers, "worker processes; auto = one per file, at most the CPUs not busy by the 1-minute load average, at least 1; 0 reads in this process without crash isolation")
+	cmd.Flags().Lookup("workers").DefValue = "auto"
 }
 
-// defaultGridWorkers is the --workers default: one worker per CPU. The
-// package's tests replace it with 0 (in-process), since a test binary
-// cannot re-execute itself as "stocktake grid worker".
-var defaultGridWorkers = runtime.NumCPU
+// autoWorkers is the --workers value that means "not given": the count then
+// comes from defaultGridWorkers.
+const autoWorkers = -1
+
+// defaultGridWorkers is the worker count used when --workers is not given,
+// for a run over files files: grid.DefaultWorkers of the CPU count and the
+// current 1-minute load average (0 where it cannot be read). The package's
+// tests replace it with 0 (in-process), since a test binary cannot
+// re-execute itself as "stocktake grid worker".
+var defaultGridWorkers = func(files int) int {
+	load, _ := grid.LoadAverage()
+	return grid.DefaultWorkers(files, runtime.NumCPU(), load)
+}
 
 // gridWorkerCommand returns the command that starts one worker process:
 // this executable with the hidden subcommand "grid worker".
@@ -93,9 +104,14 @@ var gridWorkerCommand = func() *exec.Cmd {
 	return cmd
 }
 
-// pool is the worker pool that --workers asks for.
-func (g *gridFlags) pool() *grid.Pool {
-	return &grid.Pool{Workers: g.workers, Command: gridWorkerCommand}
+// pool is the worker pool that --workers asks for, for a run over files
+// files.
+func (g *gridFlags) pool(files int) *grid.Pool {
+	n := g.workers
+	if n == autoWorkers {
+		n = defaultGridWorkers(files)
+	}
+	return &grid.Pool{Workers: n, Command: gridWorkerCommand}
 }
 
 // parse checks --region, --weights and --workers; every problem is a usage
@@ -113,7 +129,7 @@ func (g *gridFlags) parse() ([]grid.Region, grid.Weighting, error) {
 	if err != nil {
 		return nil, "", usageError{err}
 	}
-	if g.workers < 0 {
+	if g.workers < 0 && g.workers != autoWorkers {
 		return nil, "", usagef("--workers %d: expected 0 or more", g.workers)
 	}
 	return rs, w, nil
@@ -156,7 +172,7 @@ reported on stderr, naming the file; the others are still processed.`,
 				fmt.Fprintln(tw, "FILE\tDATE\tVAR\tREGION\tVALUE\tUNIT\tCELLS")
 			}
 			failed := 0
-			runErr := g.pool().Run(cmd.Context(), reqs, func(r grid.Response) {
+			runErr := g.pool(len(reqs)).Run(cmd.Context(), reqs, func(r grid.Response) {
 				if r.Err != "" {
 					failed++
 					slog.Error("grid mean: file failed", "err", r.Err)
@@ -248,7 +264,7 @@ dot-separated part); otherwise give --region.`,
 				return err
 			}
 			defer st.Close()
-			return gridIngest(cmd, st, id, g.varName, files, regions[0], w, g.pool())
+			return gridIngest(cmd, st, id, g.varName, files, regions[0], w, &g)
 		},
 	}
 	cmd.Flags().StringVar(&id, "as", "", "series id to store the means as, e.g. sst.world.oisst")
@@ -310,13 +326,13 @@ type fileSum struct {
 	err  error
 }
 
-// gridIngest reduces files to the regional mean of region and stores each
-// file as one version of dataset "grid:<id>", skipping files whose bytes are
-// stored already, then reports a gridIngestSummary. Files that fail are
-// counted and reported and make the command fail (exit 1) after the others
-// are stored; a failure of the store itself stops the storing and is
-// returned without the report.
-func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files []string, region grid.Region, w grid.Weighting, pool *grid.Pool) error {
+// gridIngest reduces files to the regional mean of region, on the worker
+// pool g asks for, and stores each file as one version of dataset
+// "grid:<id>", skipping files whose bytes are stored already, then reports
+// a gridIngestSummary. Files that fail are counted and reported and make
+// the command fail (exit 1) after the others are stored; a failure of the
+// store itself stops the storing and is returned without the report.
+func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files []string, region grid.Region, w grid.Weighting, g *gridFlags) error {
 	ctx := cmd.Context()
 	dataset := "grid:" + id
 	sum := gridIngestSummary{Series: id, Dataset: dataset, Files: len(files), DB: st.Path()}
@@ -349,7 +365,7 @@ func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files [
 	// a stored day replaces it on purpose (a preliminary OISST day made
 	// final).
 	var resps []grid.Response
-	runErr := pool.Run(ctx, reqs, func(r grid.Response) { resps = append(resps, r) })
+	runErr := g.pool(len(reqs)).Run(ctx, reqs, func(r grid.Response) { resps = append(resps, r) })
 	byDate := map[string][]string{}
 	for _, r := range resps {
 		if r.Err != "" {

@@ -257,11 +257,7 @@ func (p *Pool) stop(w *worker, slot int, force bool) string {
 	// while it is still alive. (The rusage of a child started by os/exec is
 	// not usable for this: Linux carries the parent's peak into a child that
 	// shares the parent's memory until exec, as vfork-style spawning does.)
-	if hwm := VmHWM(w.cmd.Process.Pid); hwm > 0 {
-		p.mu.Lock()
-		p.maxRSS[slot] = max(p.maxRSS[slot], hwm)
-		p.mu.Unlock()
-	}
+	p.notePeak(w, slot)
 	w.stdin.Close()
 	if force {
 		_ = w.cmd.Process.Kill()
@@ -280,11 +276,30 @@ func (p *Pool) stop(w *worker, slot int, force bool) string {
 	return how
 }
 
-// runSlot serves one worker slot: it sends each request from queue to its
-// worker process (started on demand) and puts one Response per request on
-// done. A worker that crashes, sends a malformed response, exceeds
-// p.Timeout or is interrupted by ctx is killed; the request fails with a
-// message saying so, and the next request starts a new worker.
+// pipelineDepth is the number of requests a worker process may hold at
+// once: while it reads one file the next request is already in its input
+// pipe, so it never waits for the parent's round trip between files.
+const pipelineDepth = 2
+
+// notePeak records the peak resident memory of the live worker w in slot.
+// It is read after every answered file too, so that the peak of a worker
+// that later crashes (and can no longer be read) is still known.
+func (p *Pool) notePeak(w *worker, slot int) {
+	if hwm := VmHWM(w.cmd.Process.Pid); hwm > 0 {
+		p.mu.Lock()
+		p.maxRSS[slot] = max(p.maxRSS[slot], hwm)
+		p.mu.Unlock()
+	}
+}
+
+// runSlot serves one worker slot: it sends requests from queue to its
+// worker process (started on demand), up to pipelineDepth at a time, and
+// puts one Response per request on done. The worker answers in order, so
+// the oldest unanswered request is the one it is reading. A worker that
+// crashes, sends a malformed response, takes longer than p.Timeout for one
+// file or is interrupted by ctx is killed; that oldest request fails with a
+// message saying so, the requests queued behind it (not yet started) are
+// sent again to a new worker, and the run goes on.
 func (p *Pool) runSlot(ctx context.Context, slot int, queue <-chan Request, done chan<- Response) {
 	timeout := p.Timeout
 	if timeout <= 0 {
@@ -296,45 +311,98 @@ func (p *Pool) runSlot(ctx context.Context, slot int, queue <-chan Request, done
 			p.stop(w, slot, false)
 		}
 	}()
-	for req := range queue {
+	var inflight, retry []Request // sent and unanswered; to send again first
+	var headSince time.Time       // when inflight[0] became the oldest
+	open := true                  // queue is not yet closed
+	// fail kills the worker, fails the oldest request with failure and
+	// queues the others to be sent again.
+	fail := func(failure string) {
+		how := p.stop(w, slot, true)
+		w = nil
+		head := inflight[0]
+		retry = append(append([]Request(nil), inflight[1:]...), retry...)
+		inflight = nil
+		done <- Response{Seq: head.Seq, File: head.File,
+			Err: fmt.Sprintf("%s: the worker reading this file %s (%s); other files are not affected", head.File, failure, how)}
+	}
+	// send writes req to the worker, starting one if needed.
+	send := func(req Request) {
 		if w == nil {
 			var err error
 			if w, err = p.start(); err != nil {
 				done <- Response{Seq: req.Seq, File: req.File, Err: fmt.Sprintf("%s: %v", req.File, err)}
-				continue
+				return
 			}
 		}
 		b, _ := json.Marshal(req)
 		if _, err := w.stdin.Write(append(b, '\n')); err != nil {
+			if len(inflight) > 0 {
+				// The worker died reading an earlier request.
+				retry = append(retry, req)
+				fail("crashed while reading it")
+				return
+			}
 			how := p.stop(w, slot, true)
 			w = nil
 			done <- Response{Seq: req.Seq, File: req.File, Err: fmt.Sprintf("%s: grid worker failed (%s)", req.File, how)}
+			return
+		}
+		if len(inflight) == 0 {
+			headSince = time.Now()
+		}
+		inflight = append(inflight, req)
+	}
+	for open || len(inflight) > 0 || len(retry) > 0 {
+		if len(inflight) < pipelineDepth && len(retry) > 0 {
+			req := retry[0]
+			retry = retry[1:]
+			send(req)
 			continue
 		}
-		timer := time.NewTimer(timeout)
-		var resp Response
-		var failure string
+		var in <-chan Request
+		if open && len(inflight) < pipelineDepth {
+			in = queue
+		}
+		var lines <-chan []byte
+		var expire <-chan time.Time
+		var cancel <-chan struct{}
+		var timer *time.Timer
+		if len(inflight) > 0 {
+			lines = w.lines
+			timer = time.NewTimer(timeout - time.Since(headSince))
+			expire = timer.C
+			cancel = ctx.Done()
+		}
 		select {
-		case line, ok := <-w.lines:
+		case req, ok := <-in:
+			if !ok {
+				open = false
+			} else {
+				send(req)
+			}
+		case line, ok := <-lines:
+			var resp Response
 			switch {
 			case !ok:
-				failure = "crashed while reading it"
-			case json.Unmarshal(line, &resp) != nil || resp.Seq != req.Seq:
-				failure = "sent a malformed response"
+				fail("crashed while reading it")
+			case json.Unmarshal(line, &resp) != nil || resp.Seq != inflight[0].Seq:
+				fail("sent a malformed response")
+			default:
+				inflight = inflight[1:]
+				headSince = time.Now()
+				p.notePeak(w, slot)
+				done <- resp
 			}
-		case <-timer.C:
-			failure = fmt.Sprintf("took longer than %v", timeout)
-		case <-ctx.Done():
-			failure = "was interrupted"
+		case <-expire:
+			fail(fmt.Sprintf("took longer than %v", timeout))
+		case <-cancel:
+			fail("was interrupted")
+			// The other requests are dropped: Run returns ctx's error.
+			retry = nil
 		}
-		timer.Stop()
-		if failure != "" {
-			how := p.stop(w, slot, true)
-			w = nil
-			resp = Response{Seq: req.Seq, File: req.File,
-				Err: fmt.Sprintf("%s: the worker reading this file %s (%s); other files are not affected", req.File, failure, how)}
+		if timer != nil {
+			timer.Stop()
 		}
-		done <- resp
 	}
 }
 

@@ -62,13 +62,70 @@ func TestPool(t *testing.T) {
 		t.Errorf("producer version %q", got[0].ProducerVersion)
 	}
 	rss, started := p.Stats()
-	if started != 3 { // two workers and one replacement for the crash
-		t.Errorf("%d worker processes started, want 3", started)
+	// Two workers, plus one replacement when the slot whose worker crashed
+	// still had files to read (which slot gets which file depends on timing).
+	if started != 2 && started != 3 {
+		t.Errorf("%d worker processes started, want 2 or 3", started)
 	}
+	// A slot whose only worker crashed before answering has no reading;
+	// the other slot must have one.
+	measured := 0
 	for i, m := range rss {
-		if m <= 0 || m > 64<<20 {
+		if m > 64<<20 {
 			t.Errorf("worker %d peak memory %d bytes", i, m)
 		}
+		if m > 0 {
+			measured++
+		}
+	}
+	if measured == 0 {
+		t.Errorf("no worker's peak memory was measured: %v", rss)
+	}
+}
+
+// TestPoolCrashBehindPipeline checks the pipelined protocol on one worker:
+// a crash on a file that was queued behind another fails that file alone,
+// the file queued behind it is sent again to a new worker, and every
+// response comes back in order with the in-process result.
+func TestPoolCrashBehindPipeline(t *testing.T) {
+	fixture := ncgen(t, "oisst_like", "nc4", oisstLayouts[0].special)
+	crash := filepath.Join(t.TempDir(), "crash-me.nc")
+	if err := os.WriteFile(crash, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{fixture, crash, fixture, fixture}
+	var reqs []Request
+	for _, f := range files {
+		reqs = append(reqs, Request{File: f, Var: "sst", Regions: []Region{World}})
+	}
+	want, err := MeanFile(fixture, "sst", []Region{World}, Exact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testPool(1)
+	var got []Response
+	if err := p.Run(context.Background(), reqs, func(r Response) { got = append(got, r) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 {
+		t.Fatalf("%d responses, want 4", len(got))
+	}
+	for i, r := range got {
+		if r.Seq != i {
+			t.Errorf("response %d is for request %d", i, r.Seq)
+		}
+		if i == 1 {
+			if !strings.HasPrefix(r.Err, crash+": ") || !strings.Contains(r.Err, "crashed while reading it") {
+				t.Errorf("crashing file: %q", r.Err)
+			}
+			continue
+		}
+		if r.Err != "" || len(r.Results) != len(want) || r.Results[0].Value != want[0].Value || r.Results[0].Cells != want[0].Cells {
+			t.Errorf("file %d: %+v, want %+v", i, r, want)
+		}
+	}
+	if _, started := p.Stats(); started != 2 {
+		t.Errorf("%d worker processes started, want 2 (one replacement)", started)
 	}
 }
 
