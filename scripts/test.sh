@@ -131,7 +131,12 @@ if [[ -f web/package.json ]] && grep -q '"test"' web/package.json; then
 	# One build and one ingest of the shared data for every test file
 	# (web/test/server.js); each file serves its own copy of the database.
 	seed="$work/e2e-seed"
-	background browser env -C web STOCKTAKE_E2E_SEED="$seed" npm test
+	# npm test's command (web/package.json) with two test files at a time:
+	# each file waits mostly on its own Chromium and server, so two of them
+	# share the cores better than one after the other.
+	browser_cmd=$(cd web && node -p "require('./package.json').scripts.test")
+	browser_cmd=${browser_cmd/#node --test /node --test --test-concurrency=2 }
+	background browser env -C web STOCKTAKE_E2E_SEED="$seed" bash -c "$browser_cmd"
 fi
 
 phase "go vet -tags netcdf"
@@ -159,8 +164,16 @@ CGO_ENABLED=0 go test -count=1 -run 'WithoutNetCDF' ./internal/grid ./cmd/stockt
 # STOCKTAKE_TEST_POSTGRES=postgres://... to use an existing server instead.
 # With CI=true a missing PostgreSQL fails the run.
 export STOCKTAKE_TEST_POSTGRES="${STOCKTAKE_TEST_POSTGRES:-1}"
+# Most test binaries link DuckDB's static C++ library; GNU gold links them in
+# about 60% of the CPU time of the default BFD linker (measured: 10 s instead
+# of 17 s per binary). It changes how the test binaries are linked only, not
+# what is compiled or run; without ld.gold the default linker is used.
+ldflags=()
+if command -v ld.gold >/dev/null; then
+	ldflags=(-ldflags=-extldflags=-fuse-ld=gold)
+fi
 phase "go test -tags netcdf (SQLite, then PostgreSQL)"
-go test -tags netcdf -count=1 -timeout 20m ./...
+go test -tags netcdf "${ldflags[@]}" -count=1 -timeout 20m ./...
 
 if ((browser)); then
 	phase "waiting for the browser tests"

@@ -26,7 +26,7 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs, viewport: {width: 1280, height: 900}, timeout: 60000,
   });
-}, {timeout: 240000});
+}, {timeout: 600000}); // the shared seed may be built beside the Go tests (scripts/test.sh)
 
 after(async () => {
   if (context) await context.close();
