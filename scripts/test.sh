@@ -67,6 +67,9 @@ finish() {
 	exit "$code"
 }
 trap finish EXIT
+# A signal ends the run through finish too, so background jobs stop with it.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # background runs a command in its own process group (so that finish can
 # stop all of it), with its output in $work/$1.log and its exit code and
