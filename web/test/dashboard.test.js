@@ -35,6 +35,9 @@ before(async () => {
     viewport: {width: 1280, height: 900},
     timeout: 60000,
   });
+  // Actions (screenshots, clicks) may wait up to 90 s: the suite runs beside
+  // the Go tests (scripts/test.sh), and a slow machine is not a failure.
+  context.setDefaultTimeout(90000);
 }, {timeout: 600000}); // the shared seed may be built beside the Go tests (scripts/test.sh)
 
 after(async () => {

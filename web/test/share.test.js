@@ -29,6 +29,9 @@ before(async () => {
     viewport: {width: 1280, height: 900},
     timeout: 60000,
   });
+  // Actions (screenshots, clicks) may wait up to 90 s: the suite runs beside
+  // the Go tests (scripts/test.sh), and a slow machine is not a failure.
+  context.setDefaultTimeout(90000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: server.base});
 }, {timeout: 600000}); // the shared seed may be built beside the Go tests (scripts/test.sh)
 
