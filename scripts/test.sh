@@ -126,8 +126,9 @@ fi
 phase "go vet (default build)"
 go vet ./...
 
-# The browser tests start now: the default build they use is compiled (go
-# vet compiled every package), so their `go build` only links.
+# The browser tests start now: go vet compiled every package the default
+# build of stocktake imports, so their `go build` compiles only the main
+# package and links, instead of compiling the tree beside go vet.
 browser=0
 if [[ -f web/package.json ]] && grep -q '"test"' web/package.json; then
 	browser=1
