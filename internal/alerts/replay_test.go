@@ -222,8 +222,14 @@ func (m *mirror) options(hook func(ctx context.Context, ds catalog.Dataset, vers
 }
 
 // TestMain runs the package's tests on SQLite and, when PostgreSQL testing
-// is on, again on PostgreSQL (testutil.RunBackends).
-func TestMain(m *testing.M) { os.Exit(testutil.RunBackends(m, testutil.Options{})) }
+// is on, again on PostgreSQL (testutil.RunBackends). The SQLite stores of
+// detectShared are kept across both runs (they do not depend on the backend
+// being run) and closed at the end.
+func TestMain(m *testing.M) {
+	code := testutil.RunBackends(m, testutil.Options{})
+	closeDetected()
+	os.Exit(code)
+}
 
 func openStore(t *testing.T, path string) *store.Store {
 	t.Helper()

@@ -2,41 +2,108 @@ package alerts
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/ingest"
+	"github.com/stocktake/stocktake/internal/store"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
 
+// detectedStore is a store holding datasets of the shared data ingested
+// with detection, opened once per test process for one list of dataset ids
+// (see detectShared).
+type detectedStore struct {
+	once sync.Once
+	path string // the SQLite file
+	st   *store.Store
+	err  error
+}
+
+// detected holds the stores detectShared made, by dataset ids joined with
+// commas; closeDetected closes them when the package's tests end.
+var detected = struct {
+	sync.Mutex
+	dir    string
+	stores map[string]*detectedStore
+}{stores: map[string]*detectedStore{}}
+
+// closeDetected closes the stores of detectShared and removes their folder.
+func closeDetected() {
+	detected.Lock()
+	defer detected.Unlock()
+	for _, d := range detected.stores {
+		if d.st != nil {
+			d.st.Close()
+		}
+	}
+	if detected.dir != "" {
+		os.RemoveAll(detected.dir)
+	}
+	detected.stores, detected.dir = map[string]*detectedStore{}, ""
+}
+
 // detectShared ingests datasets from the shared data with detection and
-// returns every stored event of indicator (historical ones included).
+// returns every stored event of indicator (historical ones included). The
+// ingest into a SQLite file is done once per process for each list of ids
+// and the store is then only read, so tests asking about other indicators
+// of the same datasets share it; each call lists the events anew.
 func detectShared(t *testing.T, indicator string, ids ...string) []Event {
 	t.Helper()
 	ctx := context.Background()
-	st := openStore(t, filepath.Join(t.TempDir(), "st.db"))
-	t.Cleanup(func() { st.Close() })
-	var dss []catalog.Dataset
-	for _, id := range ids {
-		dss = append(dss, dataset(t, id))
+	key := strings.Join(ids, ",")
+	detected.Lock()
+	if detected.dir == "" {
+		dir, err := os.MkdirTemp("", "stocktake-alerts-detected-")
+		if err != nil {
+			detected.Unlock()
+			t.Fatal(err)
+		}
+		detected.dir = dir
 	}
-	_, err := ingest.Run(ctx, st, dss, ingest.Options{Mirror: testutil.SharedData(t),
-		AfterIngest: func(ctx context.Context, ds catalog.Dataset, v int64) error {
-			_, _, err := Detect(ctx, st, ds, v)
-			return err
-		}})
-	if err != nil {
-		t.Fatal(err)
+	d := detected.stores[key]
+	if d == nil {
+		d = &detectedStore{path: filepath.Join(detected.dir, strconv.Itoa(len(detected.stores))+".db")}
+		detected.stores[key] = d
+	}
+	detected.Unlock()
+	d.once.Do(func() {
+		var dss []catalog.Dataset
+		for _, id := range ids {
+			ds, ok := catalog.DatasetByID(id)
+			if !ok {
+				d.err = fmt.Errorf("no dataset %s", id)
+				return
+			}
+			dss = append(dss, ds)
+		}
+		st, err := store.Open(ctx, d.path)
+		if err != nil {
+			d.err = err
+			return
+		}
+		d.st = st
+		_, d.err = ingest.Run(ctx, st, dss, ingest.Options{Mirror: testutil.SharedData(t),
+			AfterIngest: func(ctx context.Context, ds catalog.Dataset, v int64) error {
+				_, _, err := Detect(ctx, st, ds, v)
+				return err
+			}})
+	})
+	if d.err != nil {
+		t.Fatalf("ingesting %s with detection: %v", key, d.err)
 	}
 	var all []Event
 	cursor := ""
 	for {
-		evs, next, err := List(ctx, st, Query{Indicators: []string{indicator}, Historical: true, Limit: 1000, Cursor: cursor})
+		evs, next, err := List(ctx, d.st, Query{Indicators: []string{indicator}, Historical: true, Limit: 1000, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,7 +26,10 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs, viewport: {width: 1280, height: 900}, timeout: 60000,
   });
-}, {timeout: 240000});
+  // Actions (screenshots, clicks) may wait up to 90 s: the suite runs beside
+  // the Go tests (scripts/test.sh), and a slow machine is not a failure.
+  context.setDefaultTimeout(90000);
+}, {timeout: 600000}); // the shared seed may be built beside the Go tests (scripts/test.sh)
 
 after(async () => {
   if (context) await context.close();

@@ -90,6 +90,25 @@ async function seeded(tmp) {
   const patch = process.env.STOCKTAKE_E2E_PATCH_SERVE === '1';
   const dir = process.env.STOCKTAKE_E2E_SEED;
   if (!dir || patch) return buildAndSeed(tmp, patch);
+  await sharedSeed(dir);
+  const db = path.join(tmp, 'db');
+  for (const suffix of ['', '-wal', '-shm']) {
+    const src = path.join(dir, 'db' + suffix);
+    if (fs.existsSync(src)) fs.copyFileSync(src, db + suffix);
+  }
+  for (const name of fs.readdirSync(dir)) {
+    // The station archive folder beside the database, if update made one.
+    if (name !== 'db' && !name.startsWith('db-') && fs.statSync(path.join(dir, name)).isDirectory() && name !== 'lock') {
+      fs.cpSync(path.join(dir, name), path.join(tmp, name), {recursive: true});
+    }
+  }
+  return {bin: path.join(dir, 'stocktake'), db};
+}
+
+// sharedSeed builds stocktake and ingests the shared data in dir once for
+// every test file: the first file to get the folder's lock (an atomic
+// mkdir) builds and seeds there, the others wait for its "done" marker.
+async function sharedSeed(dir) {
   fs.mkdirSync(dir, {recursive: true});
   const done = path.join(dir, 'done');
   let owner = false;
@@ -109,18 +128,21 @@ async function seeded(tmp) {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  const db = path.join(tmp, 'db');
-  for (const suffix of ['', '-wal', '-shm']) {
-    const src = path.join(dir, 'db' + suffix);
-    if (fs.existsSync(src)) fs.copyFileSync(src, db + suffix);
+}
+
+// binary returns the path of a stocktake binary built from the repository,
+// for test files that ingest data of their own: the shared seed's binary
+// when STOCKTAKE_E2E_SEED is set (seeding it first if no file has), so that
+// the binary is linked once; otherwise a new build in tmp.
+export async function binary(tmp) {
+  const dir = process.env.STOCKTAKE_E2E_SEED;
+  if (dir && process.env.STOCKTAKE_E2E_PATCH_SERVE !== '1') {
+    await sharedSeed(dir);
+    return path.join(dir, 'stocktake');
   }
-  for (const name of fs.readdirSync(dir)) {
-    // The station archive folder beside the database, if update made one.
-    if (name !== 'db' && !name.startsWith('db-') && fs.statSync(path.join(dir, name)).isDirectory() && name !== 'lock') {
-      fs.cpSync(path.join(dir, name), path.join(tmp, name), {recursive: true});
-    }
-  }
-  return {bin: path.join(dir, 'stocktake'), db};
+  const bin = path.join(tmp, 'stocktake');
+  await run('go', ['build', '-o', bin, './cmd/stocktake'], {cwd: repoRoot, env, maxBuffer: 1 << 24});
+  return bin;
 }
 
 // start builds, ingests and serves; it returns {base, stop}.

@@ -29,8 +29,11 @@ before(async () => {
     viewport: {width: 1280, height: 900},
     timeout: 60000,
   });
+  // Actions (screenshots, clicks) may wait up to 90 s: the suite runs beside
+  // the Go tests (scripts/test.sh), and a slow machine is not a failure.
+  context.setDefaultTimeout(90000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: server.base});
-}, {timeout: 240000});
+}, {timeout: 600000}); // the shared seed may be built beside the Go tests (scripts/test.sh)
 
 after(async () => {
   if (context) await context.close();
@@ -48,7 +51,7 @@ async function open(address) {
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${server.base}/${address}`);
-  await page.waitForFunction(() => document.querySelector('main') && !document.querySelector('main').hasAttribute('aria-busy'), null, {timeout: 30000});
+  await page.waitForFunction(() => document.querySelector('main') && !document.querySelector('main').hasAttribute('aria-busy'), null, {timeout: 60000});
   return {page, errors};
 }
 
@@ -198,7 +201,7 @@ test('share: the copied link of a view with non-default settings opens the same 
   opened.on('pageerror', (e) => openErrors.push(String(e)));
   await opened.goto(link);
   await opened.waitForURL(/#\/indicator\/sst\.world\?/, {timeout: 15000});
-  await opened.waitForFunction(() => document.querySelector('main h1') && !document.querySelector('main').hasAttribute('aria-busy'), null, {timeout: 30000});
+  await opened.waitForFunction(() => document.querySelector('main h1') && !document.querySelector('main').hasAttribute('aria-busy'), null, {timeout: 60000});
   await opened.waitForFunction(() => document.querySelector('select[name=smooth]'));
   assert.equal(await opened.locator('select[name=smooth]').inputValue(), '5d');
   assert.equal(await opened.locator('select[name=baseline]').inputValue(), '1982-2011');

@@ -1,6 +1,7 @@
 // Browser tests of the station pages: the map of stations that set records
 // (#/stations) and a station's page (#/station/ID), in Debian's headless
-// Chromium driven by playwright-core. The server is built here, the real
+// Chromium driven by playwright-core. The server is built here (or the
+// binary of the shared seed is used, see server.js's binary), the real
 // Central Park file (../shared/data/noaa-ghcn-daily) is ingested with
 // `stocktake stations ingest`, and `stocktake serve` answers; every value
 // read from the page is compared with the API's answer. Screenshots go to
@@ -16,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {createRequire} from 'node:module';
 import {chromium} from 'playwright-core';
-import {repoRoot, outputDir} from './server.js';
+import {repoRoot, outputDir, binary} from './server.js';
 import catalog from '../../internal/web/assets/js/messages/stations.js';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -59,9 +60,8 @@ function freePort() {
 before(async () => {
   fs.mkdirSync(outputDir, {recursive: true});
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stocktake-stations-e2e-'));
-  const bin = path.join(tmp, 'stocktake');
   const db = path.join(tmp, 'db');
-  await run('go', ['build', '-o', bin, './cmd/stocktake'], {cwd: repoRoot, env, maxBuffer: 1 << 24});
+  const bin = await binary(tmp);
   await run(bin, ['stations', 'ingest', '../shared/data/noaa-ghcn-daily', '--db', db], {cwd: repoRoot, env, maxBuffer: 1 << 24});
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -80,7 +80,10 @@ before(async () => {
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'stocktake-chromium-'));
   context = await chromium.launchPersistentContext(profile, {executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs,
     viewport: {width: 1280, height: 900}, timeout: 60000, bypassCSP: true}); // bypassCSP: axe-core is injected as a script
-}, {timeout: 300000});
+  // Actions (screenshots, clicks) may wait up to 90 s: the suite runs beside
+  // the Go tests (scripts/test.sh), and a slow machine is not a failure.
+  context.setDefaultTimeout(90000);
+}, {timeout: 600000}); // the shared seed may be built beside the Go tests (scripts/test.sh)
 
 after(async () => {
   if (context) await context.close();
