@@ -29,7 +29,11 @@ var (
 
 // handleWarming answers GET /api/warming: qry.WarmingAnswer.
 func handleWarming(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
-	res, err := qry.WarmingWithEvents(ctx, s.qs(gc), s.st, qry.WarmingRequest{Dataset: q.Get("dataset"), Year: q.Get("year"), Budget: q.Get("budget")})
+	lang, err := langParam(r)
+	if err != nil {
+		return reply{}, err
+	}
+	res, err := qry.WarmingWithEvents(ctx, s.qs(gc), s.st, qry.WarmingRequest{Dataset: q.Get("dataset"), Year: q.Get("year"), Budget: q.Get("budget"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}

@@ -163,7 +163,7 @@ func (s *Server) routeTable() []*route {
 			description: "Each dataset is re-based as its producer or the WMO does (ERA5: 1991-2020 calendar-day anomaly plus 0.88 °C; HadCRUT5, NOAAGlobalTemp: their own 1850-1900 mean; GISTEMP: WMO common period 1981-2010) and carries its source. " +
 				"The long-term level is the 20-year mean centred on the year (Y-9..Y+10), completed by the linear trend of the last 30 years. Thresholds count steps at or above 1.5 and 2.0 °C, unrounded. " +
 				"Budgets are counted down with the world's fossil CO2 (a proxy without land-use CO2). days holds the year's daily ERA5 values.",
-			params: []param{pWarmingDataset, pWarmingYear, pBudget},
+			params: []param{pWarmingDataset, pWarmingYear, pBudget, pLang},
 			result: qry.Warming{}},
 		{path: "/api/goals", name: "listGoals", example: "/api/goals?entity=CHN", tag: "paris", fn: handleGoals,
 			summary: "Global Stocktake goals (COP28): required path, actual values, gap, when the trend reaches the target, contributions (stocktake goals --json)",
