@@ -129,7 +129,7 @@ func TestProseInLanguages(t *testing.T) {
 		{"/api/peaks/co2.emissions?entity=CHN,USA", join(china, rule), []string{national.DefaultPeakRule.String()}},
 		{"/api/growth/solar.capacity?entity=IND&from=2015&to=2023", want{[]string{`"印度"`}, []string{`"印度"`}}, []string{`"India"`}},
 		{"/api/compare?a=CHN&b=USA&indicators=solar.capacity,co2.emissions&year=2023", china, []string{`"China"`}},
-		{"/api/pledges?entity=CHN", join(tr("pledge:chn-co2-peak-2030:title"), tr("pledge:chn-co2-peak-2030:measures[0].caveat"), rule, china,
+		{"/api/pledges?entity=CHN", join(want{[]string{`"rule":"已達峰`}, []string{`"rule":"已达峰`}}, tr("pledge:chn-co2-peak-2030:title"), tr("pledge:chn-co2-peak-2030:measures[0].caveat"), rule, china,
 			want{[]string{"按規則尚未達峰", "承諾：2030年之前達峰"}, []string{"按规则尚未达峰", "承诺：2030年之前达峰"}}), []string{"CO2 emissions to peak before 2030"}},
 		{"/api/goals", join(tr("goal:triple-renewables:text"), tr("goal:halt-deforestation:caveat"), china,
 			want{[]string{"2018-2020年的平均，置於2020年"}, []string{"2018-2020年的平均，置于2020年"}}), []string{"mean of 2018-2020, placed at 2020"}},
@@ -164,6 +164,9 @@ func TestProseInLanguages(t *testing.T) {
 			words := c.want.hant
 			if l == "zh-Hans" {
 				words = c.want.hans
+			}
+			if bytes.Contains(r.body, []byte(national.DefaultPeakRule.String())) {
+				t.Errorf("%s (%s): the English peak rule is left in the answer", c.target, l)
 			}
 			for _, w := range words {
 				if !bytes.Contains(r.body, []byte(strings.Trim(mustJSON(t, w), `"`))) && !bytes.Contains(r.body, []byte(w)) {

@@ -129,7 +129,8 @@ func LocalizePledge(l i18n.Lang, p national.Pledge) national.Pledge {
 }
 
 // localizePledges writes rep in l: the rule, every pledge's texts, and
-// each measurement's entity name, caveat and summary.
+// each measurement's entity name, caveat, summary and peak (its name and
+// rule).
 func localizePledges(l i18n.Lang, rep *present.PledgeReport, rule national.PeakRule) {
 	if !l.Chinese() {
 		return
@@ -142,6 +143,11 @@ func localizePledges(l i18n.Lang, rep *present.PledgeReport, rule national.PeakR
 		for j := range pg.Measurements {
 			m := &pg.Measurements[j].Measurement
 			m.Name = countryName(l, m.Entity, m.Name)
+			if m.Peak != nil {
+				pk := *m.Peak
+				localizePeak(l, &pk, rule)
+				m.Peak = &pk
+			}
 			for k, ms := range orig.Measures {
 				if ms.Indicator == m.Indicator && ms.Method == m.Method && ms.Caveat == m.Caveat {
 					m.Caveat = pg.Pledge.Measures[k].Caveat
