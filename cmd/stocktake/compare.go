@@ -44,53 +44,54 @@ func newCompareCmd() *cobra.Command {
 		Long:    compareLong,
 		Example: compareExample,
 		Args:    cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := ask(cmd, func(ctx context.Context, st query.Store) (present.Comparison, error) {
-				return query.Compare(ctx, st, query.CompareRequest{Entities: args, Indicators: indicators, Year: intFlag(cmd, "year", year)})
-			})
-			if err != nil {
-				return err
-			}
-			codes, rows := res.Entities, res.Indicators
-			if jsonFlag(cmd) {
-				return printJSON(cmd, res)
-			}
-			w := cmd.OutOrStdout()
-			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-			fmt.Fprint(tw, "indicator\tunit\tyear\t")
-			for _, c := range codes {
-				fmt.Fprintf(tw, "%s\t", national.Name(c))
+	}
+	lang := langFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		res, err := ask(cmd, func(ctx context.Context, st query.Store) (present.Comparison, error) {
+			return query.Compare(ctx, st, query.CompareRequest{Entities: args, Indicators: indicators, Year: intFlag(cmd, "year", year), Lang: lang()})
+		})
+		if err != nil {
+			return err
+		}
+		codes, rows := res.Entities, res.Indicators
+		if jsonFlag(cmd) {
+			return printJSON(cmd, res)
+		}
+		w := cmd.OutOrStdout()
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprint(tw, "indicator\tunit\tyear\t")
+		for _, c := range codes {
+			fmt.Fprintf(tw, "%s\t", national.Name(c))
+		}
+		fmt.Fprintln(tw)
+		for _, row := range rows {
+			r := row.Result
+			fmt.Fprintf(tw, "%s\t%s\t%d\t", r.Indicator, r.Unit, r.Year)
+			for _, c := range r.Cells {
+				if c.Value == nil {
+					fmt.Fprint(tw, "no data\t")
+					continue
+				}
+				extra := []string{}
+				if c.Rank != nil {
+					extra = append(extra, fmt.Sprintf("#%d/%d", *c.Rank, r.Countries))
+				}
+				if c.ShareOfWorld != nil {
+					extra = append(extra, fmtPct(c.ShareOfWorld, false)+" of world")
+				}
+				cell := fmtNum(*c.Value)
+				if len(extra) > 0 {
+					cell += " (" + strings.Join(extra, ", ") + ")"
+				}
+				fmt.Fprintf(tw, "%s\t", cell)
 			}
 			fmt.Fprintln(tw)
-			for _, row := range rows {
-				r := row.Result
-				fmt.Fprintf(tw, "%s\t%s\t%d\t", r.Indicator, r.Unit, r.Year)
-				for _, c := range r.Cells {
-					if c.Value == nil {
-						fmt.Fprint(tw, "no data\t")
-						continue
-					}
-					extra := []string{}
-					if c.Rank != nil {
-						extra = append(extra, fmt.Sprintf("#%d/%d", *c.Rank, r.Countries))
-					}
-					if c.ShareOfWorld != nil {
-						extra = append(extra, fmtPct(c.ShareOfWorld, false)+" of world")
-					}
-					cell := fmtNum(*c.Value)
-					if len(extra) > 0 {
-						cell += " (" + strings.Join(extra, ", ") + ")"
-					}
-					fmt.Fprintf(tw, "%s\t", cell)
-				}
-				fmt.Fprintln(tw)
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			printSources(w, rows)
-			return nil
-		},
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		printSources(w, rows)
+		return nil
 	}
 	cmd.Flags().StringSliceVar(&indicators, "indicators", nil, "national indicator ids, comma-separated (default: all main ones)")
 	cmd.Flags().IntVar(&year, "year", 0, "year to compare (default: the latest year every entity has, per indicator)")
@@ -131,10 +132,11 @@ func newPledgesCmd() *cobra.Command {
 		Args:    cobra.NoArgs,
 	}
 	rule := peakRuleFlags(cmd)
+	lang := langFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		minYears, minBelow := rule()
 		report, err := ask(cmd, func(ctx context.Context, st query.Store) (present.PledgeReport, error) {
-			return query.Pledges(ctx, st, query.PledgesRequest{Entity: entity, MinYears: minYears, MinBelowPct: minBelow})
+			return query.Pledges(ctx, st, query.PledgesRequest{Entity: entity, MinYears: minYears, MinBelowPct: minBelow, Lang: lang()})
 		})
 		if err != nil {
 			return err

@@ -31,6 +31,8 @@ var parisCases = []crossCase{
 	{cli: []string{"goals", "transition-away-fossil-electricity"}, api: "/api/goals/transition-away-fossil-electricity"},
 	{cli: []string{"goals", "global-methane-pledge", "--entity", "USA"}, api: "/api/goals/global-methane-pledge?entity=USA"},
 	{cli: []string{"goals", "halt-deforestation"}, api: "/api/goals/halt-deforestation"},
+	{cli: []string{"goals", "--lang", "zh-Hant"}, api: "/api/goals?lang=zh-Hant"},
+	{cli: []string{"goals", "global-methane-pledge", "--entity", "USA", "--lang", "zh-Hans"}, api: "/api/goals/global-methane-pledge?entity=USA&lang=zh-Hans"},
 	// the same validation on both surfaces
 	{cli: []string{"warming", "--dataset", "berkeley"}, api: "/api/warming?dataset=berkeley", exit: 2, status: 400, fragment: `"berkeley": want one or more of era5, hadcrut5, noaa, gistemp`},
 	{cli: []string{"warming", "--year", "1700"}, api: "/api/warming?year=1700", exit: 2, status: 400, fragment: "1700 is outside the data"},

@@ -22,6 +22,8 @@ var recentCases = []crossCase{
 	{cli: []string{"events", "--recent", "12m"}, api: "/api/events/recent"},
 	{cli: []string{"events", "--recent", "90d", "--indicator", "sst.world,co2.mlo"}, api: "/api/events/recent?recent=90d&indicator=sst.world,co2.mlo"},
 	{cli: []string{"events", "--recent", "2y", "--indicator", "seaice.south"}, api: "/api/events/recent?recent=2y&indicator=seaice.south"},
+	{cli: []string{"events", "--recent", "12m", "--lang", "zh-Hans"}, api: "/api/events/recent?lang=zh-Hans"},
+	{cli: []string{"events", "--recent", "2y", "--indicator", "sst.world,seaice.south", "--lang", "zh-Hant"}, api: "/api/events/recent?recent=2y&indicator=sst.world,seaice.south&lang=zh-Hant"},
 	{cli: []string{"events", "--recent", "12 months"}, api: "/api/events/recent?recent=12+months", exit: 2, status: 400, fragment: `want a number followed by d, m or y`},
 	{cli: []string{"events", "--recent", "0m"}, api: "/api/events/recent?recent=0m", exit: 2, status: 400, fragment: `want 1 to 1200m`},
 	{cli: []string{"events", "--recent", "12m", "--indicator", "nosuch"}, api: "/api/events/recent?indicator=nosuch", exit: 2, status: 404, fragment: `unknown indicator "nosuch"`},

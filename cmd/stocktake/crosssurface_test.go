@@ -96,6 +96,16 @@ var crossCases = []crossCase{
 	{cli: []string{"compare", "DEU", "FRA"}, api: "/api/compare?a=DEU&b=FRA"},
 	{cli: []string{"pledges", "--entity", "CHN"}, api: "/api/pledges?entity=CHN"},
 	{cli: []string{"pledges", "--min-years", "3"}, api: "/api/pledges?min_years=3"},
+	// the same words in Chinese: country names, the peak rule, pledge texts
+	// and summaries, indicator titles and notes (--lang and lang=)
+	{cli: []string{"rank", "co2.emissions", "--year", "2023", "--top", "5", "--lang", "zh-Hant"}, api: "/api/rank/co2.emissions?year=2023&top=5&lang=zh-Hant"},
+	{cli: []string{"peaks", "co2.emissions", "--entity", "CHN,USA", "--lang", "zh-Hans"}, api: "/api/peaks/co2.emissions?entity=CHN,USA&lang=zh-Hans"},
+	{cli: []string{"growth", "solar.capacity", "--entity", "IND", "--from", "2015", "--lang", "zh-TW"}, api: "/api/growth/solar.capacity?entity=IND&from=2015&lang=zh-Hant"},
+	{cli: []string{"compare", "CHN", "USA", "--indicators", "co2.emissions,solar.capacity", "--lang", "zh-Hans"}, api: "/api/compare?a=CHN&b=USA&indicators=co2.emissions,solar.capacity&lang=zh-Hans"},
+	{cli: []string{"pledges", "--lang", "zh-Hant"}, api: "/api/pledges?lang=zh-Hant"},
+	{cli: []string{"pledges", "--entity", "USA", "--lang", "zh-Hans"}, api: "/api/pledges?entity=USA&lang=zh-Hans"},
+	{cli: []string{"list", "--all", "--lang", "zh-Hans"}, api: "/api/indicators?all=true&lang=zh-Hans"},
+	{cli: []string{"pledges", "--lang", "fr"}, api: "/api/pledges?lang=fr", exit: 2, status: 400, fragment: `language "fr": want one of en, zh-Hant, zh-Hans`},
 	// lineage
 	{cli: []string{"lineage", "seaice.south", "2023-02-21"}, api: "/api/lineage/seaice.south?date=2023-02-21"},
 	{cli: []string{"lineage", "co2.emissions", "2023", "--entity", "CHN"}, api: "/api/lineage/co2.emissions?entity=CHN&date=2023"},

@@ -49,23 +49,14 @@ func newGoalsCmd() *cobra.Command {
 		Long:    goalsLong,
 		Example: goalsExample,
 		Args:    cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			req := query.GoalsRequest{Entity: entity, AsOf: intFlag(cmd, "as-of", asOf)}
-			if len(args) == 1 {
-				req.ID = args[0]
-				res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.GoalProgress, error) {
-					return query.Goal(ctx, st, req)
-				})
-				if err != nil {
-					return err
-				}
-				if jsonFlag(cmd) {
-					return printJSON(cmd, res)
-				}
-				return printGoal(cmd.OutOrStdout(), res, true)
-			}
-			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.GoalsReport, error) {
-				return query.Goals(ctx, st, req)
+	}
+	lang := langFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		req := query.GoalsRequest{Entity: entity, AsOf: intFlag(cmd, "as-of", asOf), Lang: lang()}
+		if len(args) == 1 {
+			req.ID = args[0]
+			res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.GoalProgress, error) {
+				return query.Goal(ctx, st, req)
 			})
 			if err != nil {
 				return err
@@ -73,16 +64,26 @@ func newGoalsCmd() *cobra.Command {
 			if jsonFlag(cmd) {
 				return printJSON(cmd, res)
 			}
-			for i, g := range res.Goals {
-				if i > 0 {
-					fmt.Fprintln(cmd.OutOrStdout())
-				}
-				if err := printGoal(cmd.OutOrStdout(), g, false); err != nil {
-					return err
-				}
+			return printGoal(cmd.OutOrStdout(), res, true)
+		}
+		res, err := ask(cmd, func(ctx context.Context, st query.Store) (query.GoalsReport, error) {
+			return query.Goals(ctx, st, req)
+		})
+		if err != nil {
+			return err
+		}
+		if jsonFlag(cmd) {
+			return printJSON(cmd, res)
+		}
+		for i, g := range res.Goals {
+			if i > 0 {
+				fmt.Fprintln(cmd.OutOrStdout())
 			}
-			return nil
-		},
+			if err := printGoal(cmd.OutOrStdout(), g, false); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	cmd.Flags().StringVar(&entity, "entity", "", "report this entity's contribution (ISO3, name, or EU) instead of CHN, USA, EU, IND")
 	cmd.Flags().IntVar(&asOf, "as-of", 0, "use only data up to this year")

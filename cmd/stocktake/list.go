@@ -14,6 +14,7 @@ import (
 
 func newListCmd() *cobra.Command {
 	var datasets, all bool
+	var lang func() string
 	cmd := &cobra.Command{
 		Use:   "list [--datasets] [--all]",
 		Short: "List indicators with unit, frequency, coverage, source and version",
@@ -34,10 +35,15 @@ ingested. --datasets lists the dataset versions (provenance history) instead.`,
 			if datasets {
 				return listDatasets(cmd, st)
 			}
+			l, err := query.ParseLang(lang())
+			if err != nil {
+				return cliErr(err)
+			}
 			rows, err := query.Indicators(cmd.Context(), st, all)
 			if err != nil {
 				return err
 			}
+			rows = query.LocalizeIndicators(l, rows)
 			if jsonFlag(cmd) {
 				return printJSON(cmd, rows)
 			}
@@ -75,6 +81,7 @@ ingested. --datasets lists the dataset versions (provenance history) instead.`,
 	}
 	cmd.Flags().BoolVar(&datasets, "datasets", false, "list dataset versions (provenance history) instead of indicators")
 	cmd.Flags().BoolVar(&all, "all", false, "include catalog indicators that are not ingested yet")
+	lang = langFlag(cmd)
 	return cmd
 }
 

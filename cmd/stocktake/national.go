@@ -28,6 +28,14 @@ func peakRuleFlags(cmd *cobra.Command) func() (minYears, minBelowPct string) {
 	}
 }
 
+// langFlag adds --lang and returns a reader of its value for a request's
+// Lang field (internal/query checks it: a bad language is a usage error
+// naming --lang).
+func langFlag(cmd *cobra.Command) func() string {
+	l := cmd.Flags().String("lang", "en", "language of titles, country names, notes and texts in the output: en, zh-Hant or zh-Hans (as lang= of the API)")
+	return func() string { return *l }
+}
+
 // intFlag is an integer flag's value as text for a request, "" when the
 // flag was not given.
 func intFlag(cmd *cobra.Command, name string, v int) string {

@@ -48,11 +48,12 @@ func newPeaksCmd() *cobra.Command {
 		Args:    cobra.MinimumNArgs(1),
 	}
 	rule := peakRuleFlags(cmd)
+	lang := langFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		minYears, minBelow := rule()
 		results, err := ask(cmd, func(ctx context.Context, st query.Store) ([]present.WithSource[national.PeakResult], error) {
 			return query.Peaks(ctx, st, query.PeaksRequest{IDs: args, Entities: entities, AsOf: intFlag(cmd, "as-of", asOf),
-				MinYears: minYears, MinBelowPct: minBelow})
+				MinYears: minYears, MinBelowPct: minBelow, Lang: lang()})
 		})
 		if err != nil {
 			return err
@@ -115,53 +116,54 @@ func newGrowthCmd() *cobra.Command {
 		Long:    growthLong,
 		Example: growthExample,
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := ask(cmd, func(ctx context.Context, st query.Store) (present.WithSource[national.GrowthResult], error) {
-				return query.Growth(ctx, st, query.GrowthRequest{ID: args[0], Entity: entity, From: intFlag(cmd, "from", from), To: intFlag(cmd, "to", to)})
-			})
-			if err != nil {
-				return err
+	}
+	lang := langFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		res, err := ask(cmd, func(ctx context.Context, st query.Store) (present.WithSource[national.GrowthResult], error) {
+			return query.Growth(ctx, st, query.GrowthRequest{ID: args[0], Entity: entity, From: intFlag(cmd, "from", from), To: intFlag(cmd, "to", to), Lang: lang()})
+		})
+		if err != nil {
+			return err
+		}
+		if jsonFlag(cmd) {
+			return printJSON(cmd, res)
+		}
+		g, src := res.Result, res.Source
+		w := cmd.OutOrStdout()
+		// A share's change is in percentage points; its change in
+		// percent is relative (60.7% is 0.5% below 61.0%, or -0.3 pp).
+		changeUnit, relative := g.Unit, "change %"
+		if g.Unit == "%" {
+			changeUnit, relative = "pp", "relative change %"
+		}
+		fmt.Fprintf(w, "%s, %s (%s), %s, %d-%d\n", indicatorTitle(args[0]), g.Name, g.Entity, g.Unit, g.From, g.To)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "year\t%s\tchange (%s)\t%s\t\n", g.Unit, changeUnit, relative)
+		for _, y := range g.Years {
+			ch := "-"
+			if y.Change != nil {
+				ch = fmtNum(*y.Change)
 			}
-			if jsonFlag(cmd) {
-				return printJSON(cmd, res)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", y.Year, fmtNum(y.Value), ch, fmtPct(y.ChangePct, true))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		rel := ""
+		if g.Unit == "%" {
+			rel = " relative"
+		}
+		fmt.Fprintf(w, "Change %d-%d: %s %s (%s%s); compound annual rate %s/yr", g.From, g.To, fmtNum(g.Change), changeUnit, fmtPct(g.ChangePct, true), rel, fmtPct(g.CAGRPct, true))
+		if g.TrendPerYear != nil {
+			fmt.Fprintf(w, "; linear trend %s %s/yr (%s of the mean per year", fmtNum(*g.TrendPerYear), changeUnit, fmtPct(g.TrendPctPerYear, true))
+			if g.R2 != nil {
+				fmt.Fprintf(w, ", R2 %.2f", *g.R2)
 			}
-			g, src := res.Result, res.Source
-			w := cmd.OutOrStdout()
-			// A share's change is in percentage points; its change in
-			// percent is relative (60.7% is 0.5% below 61.0%, or -0.3 pp).
-			changeUnit, relative := g.Unit, "change %"
-			if g.Unit == "%" {
-				changeUnit, relative = "pp", "relative change %"
-			}
-			fmt.Fprintf(w, "%s, %s (%s), %s, %d-%d\n", indicatorTitle(args[0]), g.Name, g.Entity, g.Unit, g.From, g.To)
-			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintf(tw, "year\t%s\tchange (%s)\t%s\t\n", g.Unit, changeUnit, relative)
-			for _, y := range g.Years {
-				ch := "-"
-				if y.Change != nil {
-					ch = fmtNum(*y.Change)
-				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", y.Year, fmtNum(y.Value), ch, fmtPct(y.ChangePct, true))
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			rel := ""
-			if g.Unit == "%" {
-				rel = " relative"
-			}
-			fmt.Fprintf(w, "Change %d-%d: %s %s (%s%s); compound annual rate %s/yr", g.From, g.To, fmtNum(g.Change), changeUnit, fmtPct(g.ChangePct, true), rel, fmtPct(g.CAGRPct, true))
-			if g.TrendPerYear != nil {
-				fmt.Fprintf(w, "; linear trend %s %s/yr (%s of the mean per year", fmtNum(*g.TrendPerYear), changeUnit, fmtPct(g.TrendPctPerYear, true))
-				if g.R2 != nil {
-					fmt.Fprintf(w, ", R2 %.2f", *g.R2)
-				}
-				fmt.Fprint(w, ")")
-			}
-			fmt.Fprintln(w, ".")
-			sourceLineP(w, src)
-			return nil
-		},
+			fmt.Fprint(w, ")")
+		}
+		fmt.Fprintln(w, ".")
+		sourceLineP(w, src)
+		return nil
 	}
 	cmd.Flags().StringVar(&entity, "entity", "", "ISO 3166 alpha-3 code or name (required)")
 	cmd.Flags().IntVar(&from, "from", 0, "first year (default: the first year with data)")

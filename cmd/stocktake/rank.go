@@ -51,61 +51,62 @@ func newRankCmd() *cobra.Command {
 		Long:    rankLong,
 		Example: rankExample,
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := ask(cmd, func(ctx context.Context, st query.Store) (present.WithSource[national.Ranking], error) {
-				return query.Rank(ctx, st, query.RankRequest{ID: args[0], Year: intFlag(cmd, "year", year), Top: intFlag(cmd, "top", top),
-					Cumulative: strconv.FormatBool(cumulative), Since: intFlag(cmd, "since", since)})
-			})
-			if err != nil {
-				return err
+	}
+	lang := langFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		res, err := ask(cmd, func(ctx context.Context, st query.Store) (present.WithSource[national.Ranking], error) {
+			return query.Rank(ctx, st, query.RankRequest{ID: args[0], Year: intFlag(cmd, "year", year), Top: intFlag(cmd, "top", top),
+				Cumulative: strconv.FormatBool(cumulative), Since: intFlag(cmd, "since", since), Lang: lang()})
+		})
+		if err != nil {
+			return err
+		}
+		if jsonFlag(cmd) {
+			return printJSON(cmd, res)
+		}
+		r, src := res.Result, res.Source
+		w := cmd.OutOrStdout()
+		what := fmt.Sprintf("%d", r.Year)
+		if r.Cumulative {
+			what = fmt.Sprintf("cumulative %d-%d", *r.Since, r.Year)
+		}
+		fmt.Fprintf(w, "%s (%s), %s: %d countries ranked", indicatorTitle(args[0]), r.Unit, what, r.Countries)
+		if r.World != nil {
+			basis := "World row"
+			if r.WorldBasis == "sum" {
+				basis = "sum of all countries and areas"
 			}
-			if jsonFlag(cmd) {
-				return printJSON(cmd, res)
-			}
-			r, src := res.Result, res.Source
-			w := cmd.OutOrStdout()
-			what := fmt.Sprintf("%d", r.Year)
-			if r.Cumulative {
-				what = fmt.Sprintf("cumulative %d-%d", *r.Since, r.Year)
-			}
-			fmt.Fprintf(w, "%s (%s), %s: %d countries ranked", indicatorTitle(args[0]), r.Unit, what, r.Countries)
-			if r.World != nil {
-				basis := "World row"
-				if r.WorldBasis == "sum" {
-					basis = "sum of all countries and areas"
+			fmt.Fprintf(w, "; world %s %s (%s)", fmtNum(*r.World), r.Unit, basis)
+		}
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		if r.Cumulative {
+			fmt.Fprintf(tw, "rank\tentity\tname\t%s\tshare of world\t\n", r.Unit)
+		} else if r.Unit == "%" {
+			// Shares change in percentage points.
+			fmt.Fprintf(tw, "rank\tentity\tname\t%s\tshare of world\tvs %d (pp)\t\n", r.Unit, r.Year-1)
+		} else {
+			fmt.Fprintf(tw, "rank\tentity\tname\t%s\tshare of world\tvs %d\t\n", r.Unit, r.Year-1)
+		}
+		for _, row := range r.Ranking {
+			switch {
+			case r.Cumulative:
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t\n", row.Rank, row.Entity, row.Name, fmtNum(row.Value), fmtPct(row.ShareOfWorld, false))
+			case r.Unit == "%":
+				pp := "-"
+				if row.ChangeFromPreviousYear != nil {
+					pp = fmt.Sprintf("%+.1f", *row.ChangeFromPreviousYear)
 				}
-				fmt.Fprintf(w, "; world %s %s (%s)", fmtNum(*r.World), r.Unit, basis)
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", row.Rank, row.Entity, row.Name, fmtNum(row.Value), fmtPct(row.ShareOfWorld, false), pp)
+			default:
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", row.Rank, row.Entity, row.Name, fmtNum(row.Value), fmtPct(row.ShareOfWorld, false), fmtPct(row.ChangeFromPreviousYearPct, true))
 			}
-			fmt.Fprintln(w)
-			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-			if r.Cumulative {
-				fmt.Fprintf(tw, "rank\tentity\tname\t%s\tshare of world\t\n", r.Unit)
-			} else if r.Unit == "%" {
-				// Shares change in percentage points.
-				fmt.Fprintf(tw, "rank\tentity\tname\t%s\tshare of world\tvs %d (pp)\t\n", r.Unit, r.Year-1)
-			} else {
-				fmt.Fprintf(tw, "rank\tentity\tname\t%s\tshare of world\tvs %d\t\n", r.Unit, r.Year-1)
-			}
-			for _, row := range r.Ranking {
-				switch {
-				case r.Cumulative:
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t\n", row.Rank, row.Entity, row.Name, fmtNum(row.Value), fmtPct(row.ShareOfWorld, false))
-				case r.Unit == "%":
-					pp := "-"
-					if row.ChangeFromPreviousYear != nil {
-						pp = fmt.Sprintf("%+.1f", *row.ChangeFromPreviousYear)
-					}
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", row.Rank, row.Entity, row.Name, fmtNum(row.Value), fmtPct(row.ShareOfWorld, false), pp)
-				default:
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", row.Rank, row.Entity, row.Name, fmtNum(row.Value), fmtPct(row.ShareOfWorld, false), fmtPct(row.ChangeFromPreviousYearPct, true))
-				}
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			sourceLineP(w, src)
-			return nil
-		},
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		sourceLineP(w, src)
+		return nil
 	}
 	cmd.Flags().IntVar(&year, "year", 0, "year to rank, or last year summed with --cumulative (default: the latest year in which at least half as many countries have data as in the best-covered year)")
 	cmd.Flags().IntVar(&top, "top", 10, "number of countries to show; 0 shows all")

@@ -246,6 +246,7 @@ past whatever scan found them, counted back from each series' latest value,
 newest first: consecutive records of one series and kind are one line (a
 run of 66 days reads as one), and those found when the data were first
 loaded are marked. With --json the output is GET /api/events/recent's body.
+--lang writes the sentences and titles in zh-Hant or zh-Hans, as lang= does.
 
 Events come in pages of --limit (1 to 1000, default 50), like GET /api/events:
 the next page's cursor is printed last ("next page: --cursor C") and given
@@ -264,15 +265,12 @@ events and "next": null).`,
 				return usagef("--lang: %v", err)
 			}
 			if cmd.Flags().Changed("recent") {
-				if l != i18n.En {
-					return usagef("--lang applies to the event list, not to --recent (GET /api/events/recent?lang= writes runs in Chinese)")
-				}
 				for _, f := range []string{"since", "limit", "cursor", "all", "historical", "kind"} {
 					if cmd.Flags().Changed(f) {
 						return usagef("--recent lists grouped runs of records; it takes no --%s", f)
 					}
 				}
-				return printRecent(cmd, query.RecentRequest{Recent: recent, Indicator: strings.Join(indicators, ",")})
+				return printRecent(cmd, query.RecentRequest{Recent: recent, Indicator: strings.Join(indicators, ","), Lang: string(l)})
 			}
 			if all && cursor != "" {
 				return usagef("give --cursor or --all, not both (--all starts at the newest event)")
@@ -316,7 +314,7 @@ events and "next": null).`,
 	cmd.Flags().StringVar(&cursor, "cursor", "", "continue after a previous page (its next cursor)")
 	cmd.Flags().BoolVar(&all, "all", false, "follow every page")
 	cmd.Flags().BoolVar(&historical, "historical", false, "include events of the baseline scans")
-	cmd.Flags().StringVar(&lang, "lang", "en", "language of the sentences: en, zh-Hant or zh-Hans (as lang= of GET /api/events)")
+	cmd.Flags().StringVar(&lang, "lang", "en", "language of the sentences and titles: en, zh-Hant or zh-Hans (as lang= of GET /api/events and /api/events/recent)")
 	cmd.Flags().StringVar(&recent, "recent", query.DefaultRecent, "list the records of this recent window (e.g. 12m, 90d, 2y) grouped into runs, first-load ones included")
 	return cmd
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
@@ -146,7 +147,7 @@ func chartReply(s *Server, ctx context.Context, gc *genCache, q query, id, ext, 
 			}
 		}
 		var d *DailyYears
-		if d, src, err = s.dailyFor(ctx, gc, id, q); err != nil {
+		if d, src, err = s.dailyFor(ctx, gc, id, q, ""); err != nil {
 			return reply{}, err
 		}
 		se = obs.Series{Indicator: d.Indicator, Entity: deref(d.Entity)}
@@ -171,9 +172,11 @@ func chartReply(s *Server, ctx context.Context, gc *genCache, q query, id, ext, 
 	default:
 		rp.ctype = "image/svg+xml"
 	}
-	footer := []string{present.SourceLine(ref.Dataset.Title, present.NewSource(src))}
+	l := langFrom(ctx)
+	footer := []string{present.SourceLineIn(l, ref.Dataset.Title, present.NewSource(src))}
 	if ref.Dataset.Licence != "" {
-		footer = append(footer, "Licence: "+ref.Dataset.Licence+". Chart: stocktake.")
+		footer = append(footer, i18n.Pick(l, "Licence: "+ref.Dataset.Licence+". Chart: stocktake.",
+			"授權："+ref.Dataset.Licence+"。圖表：stocktake。", "许可："+ref.Dataset.Licence+"。图表：stocktake。"))
 	}
 	rp.body, err = s.boundedRender(ctx, func() ([]byte, error) { return render(p, ext, width, height, footer) })
 	return rp, err

@@ -24,9 +24,14 @@ import (
 // metrics and the OpenAPI document.
 
 // handleIndicators answers GET /api/indicators: the rows of `stocktake list
-// --json` (with all=true, also the catalog indicators not stored yet).
+// --json` (with all=true, also the catalog indicators not stored yet), with
+// titles and notes in the request's language.
 func handleIndicators(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
 	all, err := q.boolean("all")
+	if err != nil {
+		return reply{}, err
+	}
+	l, err := requestLang(r)
 	if err != nil {
 		return reply{}, err
 	}
@@ -34,7 +39,7 @@ func handleIndicators(s *Server, ctx context.Context, gc *genCache, r *http.Requ
 	if err != nil {
 		return reply{}, err
 	}
-	return jsonReply(rows)
+	return jsonReply(qry.LocalizeIndicators(l, rows))
 }
 
 // handleVersions answers GET /api/versions: the provenance history of

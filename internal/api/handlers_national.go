@@ -22,8 +22,12 @@ func sourcedReplyP(v any, src present.Source) (reply, error) {
 
 // handleRank answers GET /api/rank/{id}: qry.Rank.
 func handleRank(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	lang, err := langParam(r)
+	if err != nil {
+		return reply{}, err
+	}
 	res, err := qry.Rank(ctx, s.qs(gc), qry.RankRequest{ID: r.PathValue("id"), Year: q.Get("year"), Top: q.Get("top"),
-		Cumulative: q.Get("cumulative"), Since: q.Get("since")})
+		Cumulative: q.Get("cumulative"), Since: q.Get("since"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}
@@ -33,8 +37,12 @@ func handleRank(s *Server, ctx context.Context, gc *genCache, r *http.Request, q
 // handlePeaks answers GET /api/peaks/{id}?entity=E[,E...]: qry.Peaks, one
 // object for one entity, an array for several.
 func handlePeaks(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	lang, err := langParam(r)
+	if err != nil {
+		return reply{}, err
+	}
 	res, err := qry.Peaks(ctx, s.qs(gc), qry.PeaksRequest{IDs: []string{r.PathValue("id")}, Entities: []string{q.Get("entity")},
-		AsOf: q.Get("as_of"), MinYears: q.Get("min_years"), MinBelowPct: q.Get("min_below_pct")})
+		AsOf: q.Get("as_of"), MinYears: q.Get("min_years"), MinBelowPct: q.Get("min_below_pct"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}
@@ -46,8 +54,12 @@ func handlePeaks(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 
 // handleGrowth answers GET /api/growth/{id}?entity=E: qry.Growth.
 func handleGrowth(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	lang, err := langParam(r)
+	if err != nil {
+		return reply{}, err
+	}
 	res, err := qry.Growth(ctx, s.qs(gc), qry.GrowthRequest{ID: r.PathValue("id"), Entity: q.Get("entity"),
-		From: q.Get("from"), To: q.Get("to")})
+		From: q.Get("from"), To: q.Get("to"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}
@@ -57,6 +69,10 @@ func handleGrowth(s *Server, ctx context.Context, gc *genCache, r *http.Request,
 // handleCompare answers GET /api/compare: qry.Compare. Entities come from
 // entities=E,E,... or from a= and b=.
 func handleCompare(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	lang, err := langParam(r)
+	if err != nil {
+		return reply{}, err
+	}
 	ents := q.list("entities")
 	if len(ents) > 0 && (q.Get("a") != "" || q.Get("b") != "") {
 		return reply{}, badRequest("give entities=E,E,... or a= and b=, not both")
@@ -64,7 +80,7 @@ func handleCompare(s *Server, ctx context.Context, gc *genCache, r *http.Request
 	if len(ents) == 0 {
 		ents = []string{q.Get("a"), q.Get("b")}
 	}
-	res, err := qry.Compare(ctx, s.qs(gc), qry.CompareRequest{Entities: ents, Indicators: q.list("indicators"), Year: q.Get("year")})
+	res, err := qry.Compare(ctx, s.qs(gc), qry.CompareRequest{Entities: ents, Indicators: q.list("indicators"), Year: q.Get("year"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}
@@ -73,8 +89,12 @@ func handleCompare(s *Server, ctx context.Context, gc *genCache, r *http.Request
 
 // handlePledges answers GET /api/pledges: qry.Pledges.
 func handlePledges(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	lang, err := langParam(r)
+	if err != nil {
+		return reply{}, err
+	}
 	res, err := qry.Pledges(ctx, s.qs(gc), qry.PledgesRequest{Entity: q.Get("entity"), MinYears: q.Get("min_years"),
-		MinBelowPct: q.Get("min_below_pct")})
+		MinBelowPct: q.Get("min_below_pct"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}

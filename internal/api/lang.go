@@ -9,24 +9,33 @@ import (
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/present"
-	qry "github.com/stocktake/stocktake/internal/query"
 )
 
 // Languages (docs/api.md, "Languages").
 //
-// Routes that write words (event and card sentences, the feed, charts and
-// the glossary) take lang= (en, zh-Hant, zh-Hans, or a regional tag such
+// Routes that write words (event and card sentences, the feed, charts, the
+// glossary, indicator titles and notes, country names, goal, budget and
+// pledge texts, the peak rule) take lang= (en, zh-Hant, zh-Hans, or a regional tag such
 // as zh-TW that maps to one) and otherwise follow Accept-Language through
 // the CLDR matcher (i18n.Negotiate); lang= wins. Their answers carry
 // Content-Language and Vary: Accept-Language, and the cache keys them by
 // language. The structured fields (kind, indicator, value, unit, dates,
-// previous holder, margin) are the same in every language; only the
-// sentences, titles and chart text change.
+// previous holder, margin, entity codes) are the same in every language;
+// only the sentences, titles, names, notes and chart text change. The words
+// are written by internal/query (the requests' Lang field), so the CLI's
+// --lang prints the same bytes.
 
 // pLang is the lang parameter of the routes that write words.
 var pLang = param{name: "lang", in: "query", typ: "string",
-	desc:    "Language of sentences and chart text: en, zh-Hant or zh-Hans (zh-TW and zh-HK mean zh-Hant, zh-CN and zh mean zh-Hans). Wins over Accept-Language; default English.",
+	desc:    "Language of the words (sentences, titles, country names, notes, goal and pledge texts, chart text): en, zh-Hant or zh-Hans (zh-TW and zh-HK mean zh-Hant, zh-CN and zh mean zh-Hans). Wins over Accept-Language; default English.",
 	example: "zh-Hant"}
+
+// langParam is the request's language (requestLang) as the Lang field
+// of a question of internal/query, which writes the answer's words in it.
+func langParam(r *http.Request) (string, error) {
+	l, err := requestLang(r)
+	return string(l), err
+}
 
 // localized reports whether the route writes words in the request's
 // language (it takes lang=).
@@ -73,8 +82,9 @@ func setLangHeaders(h http.Header, rt *route, r *http.Request) {
 	h["Vary"] = append(h["Vary"], "Accept-Language")
 }
 
-// localizeOverview rewrites the card sentences of o in l from each sign's
-// record (the structured fields are unchanged); English is returned as it
+// localizeOverview rewrites the titles, source lines and card sentences
+// of o in l, the sentences from each sign's record (the structured fields
+// are unchanged); English is returned as it
 // is. o's signs are copied, never changed in place (they are memoised).
 func localizeOverview(o Overview, l i18n.Lang) Overview {
 	if !l.Chinese() {
@@ -83,6 +93,13 @@ func localizeOverview(o Overview, l i18n.Lang) Overview {
 	o.Signs = slices.Clone(o.Signs)
 	for i := range o.Signs {
 		sg := &o.Signs[i]
+		title := sg.Title
+		sg.Title = alerts.NameIn(l, sg.Indicator)
+		if d, ok := catalog.DatasetByID(sg.Source.Dataset); ok {
+			title = d.Title
+		}
+		sg.UnitText = present.UnitIn(l, sg.Unit)
+		sg.SourceLine = present.SourceLineIn(l, title, sg.Source)
 		if sg.Sentence == nil || sg.Record == nil {
 			continue
 		}
@@ -101,39 +118,6 @@ func localizeOverview(o Overview, l i18n.Lang) Overview {
 		}
 	}
 	return o
-}
-
-// localizeRecent rewrites the sentences of the recent runs in l: a run of
-// several events with alerts.RunSentenceIn, a single event (or a streak)
-// with alerts.SentenceIn from the run's fields (the run does not carry
-// the event's previous holder, so that clause is left out).
-func localizeRecent(res qry.RecentResult, l i18n.Lang) qry.RecentResult {
-	if !l.Chinese() {
-		return res
-	}
-	run := func(r qry.RecentRun) qry.RecentRun {
-		if r.Count >= 2 && r.Kind != alerts.Streak {
-			r.Sentence = alerts.RunSentenceIn(l, r.Indicator, r.Kind, r.Direction, r.Frequency, r.First, r.Last, r.Count, r.BestMargin, r.Unit)
-			return r
-		}
-		e := alerts.Event{Indicator: r.Indicator, Entity: r.Entity, Dataset: r.Dataset, Kind: r.Kind, Direction: r.Direction,
-			Frequency: r.Frequency, Unit: r.Unit, Date: r.Last, Value: r.Value, Streak: r.Streak, Smoothing: "none"}
-		r.Sentence = alerts.SentenceIn(e, l)
-		return r
-	}
-	res.Runs = slices.Clone(res.Runs)
-	for i := range res.Runs {
-		res.Runs[i] = run(res.Runs[i])
-	}
-	res.Latest = slices.Clone(res.Latest)
-	for i := range res.Latest {
-		recs := slices.Clone(res.Latest[i].Records)
-		for j := range recs {
-			recs[j] = run(recs[j])
-		}
-		res.Latest[i].Records = recs
-	}
-	return res
 }
 
 // handleGlossary answers GET /api/glossary: the reviewed glossary of

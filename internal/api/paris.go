@@ -29,7 +29,11 @@ var (
 
 // handleWarming answers GET /api/warming: qry.WarmingAnswer.
 func handleWarming(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
-	res, err := qry.WarmingWithEvents(ctx, s.qs(gc), s.st, qry.WarmingRequest{Dataset: q.Get("dataset"), Year: q.Get("year"), Budget: q.Get("budget")})
+	lang, err := langParam(r)
+	if err != nil {
+		return reply{}, err
+	}
+	res, err := qry.WarmingWithEvents(ctx, s.qs(gc), s.st, qry.WarmingRequest{Dataset: q.Get("dataset"), Year: q.Get("year"), Budget: q.Get("budget"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}
@@ -38,7 +42,11 @@ func handleWarming(s *Server, ctx context.Context, gc *genCache, r *http.Request
 
 // handleGoals answers GET /api/goals: qry.Goals.
 func handleGoals(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
-	res, err := qry.Goals(ctx, s.qs(gc), qry.GoalsRequest{Entity: q.Get("entity"), AsOf: q.Get("as_of")})
+	lang, err := langParam(r)
+	if err != nil {
+		return reply{}, err
+	}
+	res, err := qry.Goals(ctx, s.qs(gc), qry.GoalsRequest{Entity: q.Get("entity"), AsOf: q.Get("as_of"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}
@@ -47,7 +55,11 @@ func handleGoals(s *Server, ctx context.Context, gc *genCache, r *http.Request, 
 
 // handleGoal answers GET /api/goals/{id}: qry.Goal.
 func handleGoal(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
-	res, err := qry.Goal(ctx, s.qs(gc), qry.GoalsRequest{ID: r.PathValue("id"), Entity: q.Get("entity"), AsOf: q.Get("as_of")})
+	lang, err := langParam(r)
+	if err != nil {
+		return reply{}, err
+	}
+	res, err := qry.Goal(ctx, s.qs(gc), qry.GoalsRequest{ID: r.PathValue("id"), Entity: q.Get("entity"), AsOf: q.Get("as_of"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}

@@ -12,13 +12,13 @@ import (
 // the latest record of each kind per vital sign (qry.Recent), the JSON of
 // stocktake events --recent --json.
 func handleRecent(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
-	res, err := qry.Recent(ctx, s.st, qry.RecentRequest{Recent: q.Get("recent"), Indicator: q.Get("indicator")})
+	lang, err := langParam(r)
 	if err != nil {
 		return reply{}, err
 	}
-	l, err := requestLang(r)
+	res, err := qry.Recent(ctx, s.st, qry.RecentRequest{Recent: q.Get("recent"), Indicator: q.Get("indicator"), Lang: lang})
 	if err != nil {
 		return reply{}, err
 	}
-	return jsonReply(localizeRecent(res, l))
+	return jsonReply(res)
 }

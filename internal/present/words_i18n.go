@@ -1,7 +1,9 @@
 package present
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/i18n"
@@ -148,6 +150,34 @@ func AnnualRecordSentenceIn(l i18n.Lang, rec analysis.OnResult) string {
 			s += w.prev + y
 		}
 		s += VerdictClauseIn(l, rec.Comparison, y, rec.Unit)
+	}
+	return s
+}
+
+// SourceLineIn is SourceLine in l: "資料來源：NSIDC Sea Ice Index G02135
+// daily extent, Antarctic, version 3.0，sha256 de51a1ef1c46…，擷取於
+// 2026年11月26日". The dataset's title is a proper name and stays as
+// published; the connecting words, the file count and the date are l's.
+func SourceLineIn(l i18n.Lang, title string, src Source) string {
+	if !l.Chinese() {
+		return SourceLine(title, src)
+	}
+	if title == "" {
+		title = src.Dataset
+	}
+	s := i18n.T(l, "term:source", "Source") + "：" + title
+	if src.Version != "" && !strings.Contains(title, src.Version) {
+		s += i18n.Pick(l, "", "，版本 ", "，版本 ") + src.Version
+	}
+	if src.SHA256 != "" {
+		s += "，sha256 " + src.SHA256[:min(12, len(src.SHA256))] + "…"
+	}
+	if src.Files > 1 {
+		s += i18n.Pick(l, "", fmt.Sprintf("，%d 個檔案", src.Files), fmt.Sprintf("，%d 个文件", src.Files))
+	}
+	if src.Retrieved != nil {
+		t := src.Retrieved.UTC()
+		s += i18n.Pick(l, "", "，擷取於", "，获取于") + i18n.Date(l, t.Year(), int(t.Month()), t.Day())
 	}
 	return s
 }

@@ -184,10 +184,17 @@ func dailyYears(ref catalog.Ref, se obs.Series, src store.Source, sm analysis.Sm
 
 // DailyView answers a DailyRequest: the daily view and its source.
 func DailyView(ctx context.Context, st Store, req DailyRequest) (*DailyYears, store.Source, error) {
+	lang, err := parseLang(req.Lang)
+	if err != nil {
+		return nil, store.Source{}, err
+	}
 	in, err := Daily(ctx, st, req)
 	if err != nil {
 		return nil, store.Source{}, err
 	}
 	d, err := dailyYears(in.Ref, in.Series, in.Source, in.Smoothing, in.Baseline)
+	if d != nil {
+		localizeDaily(lang, d)
+	}
 	return d, in.Source, err
 }

@@ -25,6 +25,9 @@ type GoalsRequest struct {
 	Entity string
 	// AsOf is the last year of data used; empty means all.
 	AsOf string
+	// Lang is the language of the answer's words (see localize.go); "" is
+	// English.
+	Lang string
 }
 
 // IndicatorSource is the stored source of one indicator a goal is measured
@@ -90,6 +93,10 @@ func Goals(ctx context.Context, st Store, req GoalsRequest) (GoalsReport, error)
 	if err != nil {
 		return GoalsReport{}, err
 	}
+	lang, err := parseLang(req.Lang)
+	if err != nil {
+		return GoalsReport{}, err
+	}
 	if req.ID != "" {
 		g, err := Goal(ctx, st, req)
 		if err != nil {
@@ -110,6 +117,7 @@ func Goals(ctx context.Context, st Store, req GoalsRequest) (GoalsReport, error)
 		} else if err != nil {
 			return GoalsReport{}, err
 		}
+		localizeGoal(lang, &p)
 		out.Goals = append(out.Goals, p)
 	}
 	return out, nil
@@ -118,6 +126,10 @@ func Goals(ctx context.Context, st Store, req GoalsRequest) (GoalsReport, error)
 // Goal answers a GoalsRequest for the one goal req.ID (required).
 func Goal(ctx context.Context, st Store, req GoalsRequest) (GoalProgress, error) {
 	entity, opt, err := goalsOptions(req)
+	if err != nil {
+		return GoalProgress{}, err
+	}
+	lang, err := parseLang(req.Lang)
 	if err != nil {
 		return GoalProgress{}, err
 	}
@@ -130,7 +142,11 @@ func Goal(ctx context.Context, st Store, req GoalsRequest) (GoalProgress, error)
 		ids, _ := GoalIDs()
 		return GoalProgress{}, unknown("unknown goal %q: one of %s", req.ID, strings.Join(ids, ", "))
 	}
-	return assessGoal(ctx, st, g, entity, opt)
+	p, err := assessGoal(ctx, st, g, entity, opt)
+	if err == nil {
+		localizeGoal(lang, &p)
+	}
+	return p, err
 }
 
 // assessGoal loads the series g needs (with entity as its only contributor

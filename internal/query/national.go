@@ -75,11 +75,18 @@ type RankRequest struct {
 	Top        string
 	Cumulative string // true or false
 	Since      string // first year summed with Cumulative
+	// Lang is the language of the answer's words (see localize.go); "" is
+	// English.
+	Lang string
 }
 
 // Rank answers a RankRequest.
 func Rank(ctx context.Context, st Store, req RankRequest) (present.WithSource[national.Ranking], error) {
 	var zero present.WithSource[national.Ranking]
+	lang, err := parseLang(req.Lang)
+	if err != nil {
+		return zero, err
+	}
 	y, _, err := year("year", req.Year)
 	if err != nil {
 		return zero, err
@@ -135,6 +142,7 @@ func Rank(ctx context.Context, st Store, req RankRequest) (present.WithSource[na
 	case err != nil:
 		return zero, notFound("%v", err)
 	}
+	localizeRanking(lang, &rk)
 	return present.NewWithSource(rk, src), nil
 }
 
@@ -205,12 +213,19 @@ type PeaksRequest struct {
 	Entities              []string
 	AsOf                  string // a year: use only the values up to it
 	MinYears, MinBelowPct string
+	// Lang is the language of the answer's words (see localize.go); "" is
+	// English.
+	Lang string
 }
 
 // Peaks answers a PeaksRequest: one result per indicator and entity, in
 // that order.
 func Peaks(ctx context.Context, st Store, req PeaksRequest) ([]present.WithSource[national.PeakResult], error) {
 	rule, err := PeakRule(req.MinYears, req.MinBelowPct)
+	if err != nil {
+		return nil, err
+	}
+	lang, err := parseLang(req.Lang)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +267,7 @@ func Peaks(ctx context.Context, st Store, req PeaksRequest) ([]present.WithSourc
 			if err != nil {
 				return nil, notFound("%v", err)
 			}
+			localizePeak(lang, &p, rule)
 			out = append(out, present.NewWithSource(p, src))
 		}
 	}
@@ -263,6 +279,9 @@ func Peaks(ctx context.Context, st Store, req PeaksRequest) ([]present.WithSourc
 type GrowthRequest struct {
 	ID, Entity string
 	From, To   string // years; default the entity's first and last
+	// Lang is the language of the answer's words (see localize.go); "" is
+	// English.
+	Lang string
 }
 
 // Growth answers a GrowthRequest. A period outside the entity's data, or
@@ -270,6 +289,10 @@ type GrowthRequest struct {
 // inside the data without a value is NotFound.
 func Growth(ctx context.Context, st Store, req GrowthRequest) (present.WithSource[national.GrowthResult], error) {
 	var zero present.WithSource[national.GrowthResult]
+	lang, err := parseLang(req.Lang)
+	if err != nil {
+		return zero, err
+	}
 	from, hasFrom, err := year("from", req.From)
 	if err != nil {
 		return zero, err
@@ -322,6 +345,7 @@ func Growth(ctx context.Context, st Store, req GrowthRequest) (present.WithSourc
 	if err != nil {
 		return zero, notFound("%v", err)
 	}
+	g.Name = countryName(lang, g.Entity, g.Name)
 	return present.NewWithSource(g, src), nil
 }
 
@@ -336,11 +360,18 @@ type CompareRequest struct {
 	Entities   []string
 	Indicators []string
 	Year       string // default: per indicator, the latest year every entity has
+	// Lang is the language of the answer's words (see localize.go); "" is
+	// English.
+	Lang string
 }
 
 // Compare answers a CompareRequest.
 func Compare(ctx context.Context, st Store, req CompareRequest) (present.Comparison, error) {
 	y, _, err := year("year", req.Year)
+	if err != nil {
+		return present.Comparison{}, err
+	}
+	lang, err := parseLang(req.Lang)
 	if err != nil {
 		return present.Comparison{}, err
 	}
@@ -396,6 +427,7 @@ func Compare(ctx context.Context, st Store, req CompareRequest) (present.Compari
 	if sawData && !covered {
 		return out, invalid("{year=}%d is outside the data of every compared indicator", y)
 	}
+	localizeComparison(lang, &out)
 	return out, nil
 }
 
@@ -405,11 +437,18 @@ func Compare(ctx context.Context, st Store, req CompareRequest) (present.Compari
 type PledgesRequest struct {
 	Entity                string
 	MinYears, MinBelowPct string
+	// Lang is the language of the answer's words (see localize.go); "" is
+	// English.
+	Lang string
 }
 
 // Pledges answers a PledgesRequest.
 func Pledges(ctx context.Context, st Store, req PledgesRequest) (present.PledgeReport, error) {
 	rule, err := PeakRule(req.MinYears, req.MinBelowPct)
+	if err != nil {
+		return present.PledgeReport{}, err
+	}
+	lang, err := parseLang(req.Lang)
 	if err != nil {
 		return present.PledgeReport{}, err
 	}
@@ -429,6 +468,9 @@ func Pledges(ctx context.Context, st Store, req PledgesRequest) (present.PledgeR
 	rep, err := AssessPledges(ctx, reg, entity, rule, load)
 	if errors.Is(err, ErrNoPledge) {
 		return rep, notFound("%v", err)
+	}
+	if err == nil {
+		localizePledges(lang, &rep, rule)
 	}
 	return rep, storeErr(err)
 }

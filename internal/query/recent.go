@@ -30,6 +30,9 @@ type RecentRequest struct {
 	// Indicator keeps these indicators: comma-separated catalog ids without
 	// @VERSION; "" keeps all.
 	Indicator string
+	// Lang is the language of the answer's words (see localize.go); "" is
+	// English.
+	Lang string
 }
 
 // RecentStore is what the recent-records question reads: the stored
@@ -83,6 +86,10 @@ type RecentRun struct {
 	// Source names the producer and dataset version of the run's last
 	// event.
 	Source RecentSource `json:"source"`
+	// event is the run's one event (nil for a run of several): its
+	// sentence in another language states the previous holder as the
+	// English one does (LocalizeRecent).
+	event *alerts.Event
 }
 
 // RecentSource names where a run's numbers come from.
@@ -143,6 +150,10 @@ type seriesKey struct{ dataset, indicator, entity string }
 // Recent answers a RecentRequest.
 func Recent(ctx context.Context, st RecentStore, req RecentRequest) (RecentResult, error) {
 	label, w, err := req.window()
+	if err != nil {
+		return RecentResult{}, err
+	}
+	lang, err := parseLang(req.Lang)
 	if err != nil {
 		return RecentResult{}, err
 	}
@@ -233,7 +244,7 @@ func Recent(ctx context.Context, st RecentStore, req RecentRequest) (RecentResul
 	}
 	// The vital sign with the newest record first.
 	sort.SliceStable(res.Latest, func(i, j int) bool { return res.Latest[i].Records[0].Last > res.Latest[j].Records[0].Last })
-	return res, nil
+	return LocalizeRecent(res, lang), nil
 }
 
 // GroupRuns groups events into runs (see RecentRun): retracted events are
@@ -337,6 +348,8 @@ func newRun(g []alerts.Event) RecentRun {
 	}
 	if len(g) == 1 {
 		r.Sentence = lastEv.Sentence
+		ev := lastEv
+		r.event = &ev
 	} else {
 		r.Sentence = alerts.RunSentence(r.Indicator, r.Kind, r.Direction, r.Frequency, r.First, r.Last, r.Count, r.BestMargin, r.Unit)
 	}

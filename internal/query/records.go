@@ -723,6 +723,9 @@ type DailyRequest struct {
 	ID, Entity string
 	Smooth     string
 	Baseline   string // default: DefaultBaseline
+	// Lang is the language of the answer's words (see localize.go); "" is
+	// English.
+	Lang string
 }
 
 // DailyInput is what the daily view is computed from: the loaded series

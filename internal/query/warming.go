@@ -41,6 +41,9 @@ type WarmingRequest struct {
 	// Budget is a carbon budget id of internal/goals/goals.yaml; empty
 	// means every budget of the registry.
 	Budget string
+	// Lang is the language of the budgets' titles and coverage (see
+	// localize.go); "" is English.
+	Lang string
 }
 
 // DayValue is one day's (or month's, "YYYY-MM") value in °C above
@@ -195,6 +198,10 @@ func WarmingWithEvents(ctx context.Context, st Store, es store.EventStore, req W
 	if err != nil {
 		return Warming{}, err
 	}
+	lang, err := parseLang(req.Lang)
+	if err != nil {
+		return Warming{}, err
+	}
 	reg, err := goals.Load()
 	if err != nil {
 		return Warming{}, err
@@ -324,6 +331,7 @@ func WarmingWithEvents(ctx context.Context, st Store, es store.EventStore, req W
 			if err != nil {
 				return Warming{}, analysisErr(err)
 			}
+			bs.Budget = LocalizeBudget(lang, bs.Budget)
 			out.Budgets = append(out.Budgets, BudgetCount{BudgetStatus: bs, Source: present.NewSource(src)})
 		}
 	}
