@@ -136,6 +136,15 @@ export function url(path, params = {}, withVersion = false) {
   return s ? `${path}?${s}` : path;
 }
 
+// link is the address of an API route for a link or download in the page:
+// url() with lang= naming the page's language when the route takes it
+// (the feed, charts, and whichever routes the server's OpenAPI document
+// lists with lang), so that what the reader opens is in the page's
+// language.
+export function link(path, params = {}) {
+  return url(path, takesLang(path) ? {...params, lang: lang()} : params);
+}
+
 // get fetches JSON from the API. Answers to versioned requests are kept in
 // memory for the life of the page (they are immutable for a data version);
 // unversioned ones (events, which arrive without a new data version) are
@@ -204,7 +213,7 @@ export function sourceNote(src, extra) {
   if (src.version) parts.push(t('common:source.version'), h('span', {class: 'src-version'}, src.version));
   if (src.sha256) {
     parts.push(t('common:source.sha'), h('a', {
-      href: url('/api/versions', {dataset: src.dataset}),
+      href: link('/api/versions', {dataset: src.dataset}),
       class: 'src-sha',
       title: t('common:source.shaTitle', {sha: src.sha256, dataset: src.dataset}),
     }, h('code', {}, shortSHA(src.sha256) + '…')));
@@ -222,7 +231,7 @@ export function sourceNote(src, extra) {
 export function chartLinks(id, params = {}, label = '') {
   const fmt = (ext, text) => {
     const path = `/api/chart/${encodeURIComponent(id)}.${ext}`;
-    return h('a', {href: url(path, takesLang(path) ? {...params, lang: lang()} : params), download: ''}, text);
+    return h('a', {href: link(path, params), download: ''}, text);
   };
   return h('p', {class: 'downloads'}, label ? t('common:downloadOf', {label}) : t('common:download'), ': ',
     fmt('csv', 'CSV'), ' · ', fmt('png', 'PNG'), ' · ', fmt('svg', 'SVG'));

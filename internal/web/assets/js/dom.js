@@ -253,6 +253,13 @@ export function pct(x, digits = 1) {
   return nf({style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits}).format(x / 100).replace('-', '−');
 }
 
+// signedPct writes a change in percent with its sign ("+12.3%", "−4.1%")
+// by Intl's percent style.
+export function signedPct(x, digits = 1) {
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  return nf({style: 'percent', signDisplay: 'exceptZero', maximumFractionDigits: digits, minimumFractionDigits: digits}).format(x / 100).replace('-', '−');
+}
+
 // csvBlobURL builds a CSV download from rows of cells (the first row is the
 // header); cells are quoted when they need it.
 export function csvBlobURL(rows) {

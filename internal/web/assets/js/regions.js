@@ -1,7 +1,9 @@
 // ISO 3166-1 alpha-3 country codes (the API's entity codes) mapped to the
 // alpha-2 codes that Intl.DisplayNames accepts, so that the browser can
-// name a country in the reader's language from CLDR. Aggregates (OWID_*,
-// continents) have no code and keep the API's name.
+// name a country in the reader's language from CLDR. Two of Our World in
+// Data's aggregates have a CLDR region too: the world (UN M49 001) and the
+// European Union (EU). Other aggregates (continents, income groups) have
+// no code and keep the API's name.
 
 const table = `AFG AF ALA AX ALB AL DZA DZ ASM AS AND AD AGO AO AIA AI ATA AQ ATG AG ARG AR ARM AM ABW AW AUS AU AUT AT
 AZE AZ BHS BS BHR BH BGD BD BRB BB BLR BY BEL BE BLZ BZ BEN BJ BMU BM BTN BT BOL BO BES BQ BIH BA BWA BW BVT BV BRA BR
@@ -17,7 +19,8 @@ PAK PK PLW PW PSE PS PAN PA PNG PG PRY PY PER PE PHL PH PCN PN POL PL PRT PT PRI
 BLM BL SHN SH KNA KN LCA LC MAF MF SPM PM VCT VC WSM WS SMR SM STP ST SAU SA SEN SN SRB RS SYC SC SLE SL SGP SG SXM SX
 SVK SK SVN SI SLB SB SOM SO ZAF ZA SGS GS SSD SS ESP ES LKA LK SDN SD SUR SR SJM SJ SWE SE CHE CH SYR SY TWN TW TJK TJ
 TZA TZ THA TH TLS TL TGO TG TKL TK TON TO TTO TT TUN TN TUR TR TKM TM TCA TC TUV TV UGA UG UKR UA ARE AE GBR GB USA US
-UMI UM URY UY UZB UZ VUT VU VEN VE VNM VN VGB VG VIR VI WLF WF ESH EH YEM YE ZMB ZM ZWE ZW OWID_KOS XK`;
+UMI UM URY UY UZB UZ VUT VU VEN VE VNM VN VGB VG VIR VI WLF WF ESH EH YEM YE ZMB ZM ZWE ZW OWID_KOS XK
+OWID_WRL 001 OWID_EUROPEAN_UNION_27 EU`;
 
 const codes = new Map();
 {
@@ -25,7 +28,8 @@ const codes = new Map();
   for (let i = 0; i + 1 < f.length; i += 2) codes.set(f[i], f[i + 1]);
 }
 
-// alpha2 returns the alpha-2 code of an alpha-3 code, or '' for none.
+// alpha2 returns the alpha-2 code of an alpha-3 code (or the CLDR region
+// of an aggregate, see above), or '' for none.
 export function alpha2(code) {
   return codes.get(String(code || '').toUpperCase()) || '';
 }

@@ -277,15 +277,27 @@ async function pledges(slot, a, b, na, nb) {
     h('div', {class: 'pledges'}, column(na, pa), column(nb, pb)));
 }
 
+// enumText names a value of one of the pledge registry's enumerations
+// (countries:<group>.<value>) in the page's language; a value the catalog
+// does not know is shown as the registry writes it.
+function enumText(group, value, known) {
+  return known.includes(value) ? t(`countries:${group}.${value}`) : value;
+}
+
 function pledgeCard(r) {
   const p = r.pledge;
   const target = p.target || {};
-  const coverage = ['direct', 'proxy', 'none'].includes(r.measurable) ? t(`countries:measurable.${r.measurable}`) : r.measurable;
+  const measurable = r.measurable === 'not measurable' ? 'none' : r.measurable;
+  const coverage = enumText('measurable', measurable, ['direct', 'proxy', 'none']);
+  const gas = p.gas && p.gas !== 'none' ? enumText('gas', p.gas, ['co2', 'ghg', 'net-ghg', 'ch4', 'coal']) : null;
+  const when = ['before', 'by', 'in'].includes(target.when) ? target.when : 'by';
   return h('article', {class: 'pledge'},
     h('h4', {}, p.title),
-    h('p', {class: 'small'}, [p.kind, p.gas, target.year ? t('countries:target', {when: target.when || t('countries:by'), year: target.year}) : null,
+    h('p', {class: 'small'}, [enumText('kind', p.kind, ['peak', 'reduction', 'neutrality', 'net-zero', 'control', 'plan', 'withdrawal']), gas,
+      target.year ? t(`countries:targetWhen.${when}`, {year: target.year}) : null,
       t('countries:announced', {date: dateText(p.announced)})]
-      .filter(Boolean).join(' · '), ' ', h('span', {class: `badge status-${p.status}`}, p.status), ' ', h('span', {class: `badge ${r.measurable}`}, coverage)),
+      .filter(Boolean).join(' · '), ' ', h('span', {class: `badge status-${p.status}`}, enumText('status', p.status, ['active', 'withdrawn', 'superseded'])),
+    ' ', h('span', {class: `badge ${r.measurable}`}, coverage)),
     (r.measurements || []).map((m) => h('div', {class: 'measure'},
       h('p', {}, m.summary),
       m.caveat && r.measurable === 'proxy' ? null : (m.caveat ? h('p', {class: 'muted small'}, m.caveat) : null),

@@ -4,7 +4,7 @@
 // run of consecutive records of the global series. The endpoints are
 // optional: without them the page says so.
 
-import {get} from '../api.js';
+import {get, link} from '../api.js';
 import {h} from '../dom.js';
 import {eventItem} from '../ui.js';
 import {recentRecords, runItem, windowText} from '../recent.js';
@@ -19,7 +19,7 @@ export async function render(main, ctx) {
     return;
   }
   main.append(h('p', {class: 'lede'}, t('events:lede'),
-    h('a', {href: '/feed.xml'}, t('events:subscribe')), '. ',
+    h('a', {href: link('/feed.xml')}, t('events:subscribe')), '. ',
     historical ? h('a', {href: '#/events'}, t('events:hideFirst'))
       : h('a', {href: '#/events?historical=1'}, t('events:showFirst'))));
   const win = /^\d+[dmy]$/.test(ctx.params.get('recent') || '') ? ctx.params.get('recent') : '12m';

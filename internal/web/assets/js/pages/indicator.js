@@ -215,7 +215,7 @@ function spaghetti(slot, d, state, id) {
     }
     return best;
   };
-  const label = t('indicator:spaghettiLabel', {title: d.title, from: d.years[0].year, latest: latestYear, smooth: smoothText,
+  const label = t('indicator:spaghettiLabel', {title: titleOf(id, d.title), from: d.years[0].year, latest: latestYear, smooth: smoothText,
     record: recordYear, baseline: d.baseline, band: band.name, value: num(d.latest.value) + u, date: dateText(d.latest.date),
     hl, recordValue: num(rec.value) + u, recordDate: dateText(rec.date)});
 
@@ -280,7 +280,7 @@ function spaghetti(slot, d, state, id) {
   });
   slot.append(dataTable(t('indicator:tableFirstDays'),
     [t('indicator:day'), `${latestYear}`, t('indicator:recordYear', {year: recordYear}), t('indicator:mean', {baseline: d.baseline}), band.name], rows,
-    t('indicator:tableCaption', {title: d.title, unit: unitText(d.unit), smooth: smoothText})));
+    t('indicator:tableCaption', {title: titleOf(id, d.title), unit: unitText(d.unit), smooth: smoothText})));
   if (!hasUPlot()) slot.querySelector('details').open = true;
 }
 
@@ -460,14 +460,14 @@ async function periodic(main, ctx, info, id) {
         {label: t('indicator:below'), fill: colors.neg, stroke: colors.neg, paths: barPaths, points: {show: false}, fillTo: 0}];
       data = [xs, vals.map((v) => (v >= 0 ? v : null)), vals.map((v) => (v < 0 ? v : null))];
     } else {
-      opts.series = [{label: t('indicator:date')}, {label: info.title, stroke: colors.current, width: 1.5, points: {show: false}}];
+      opts.series = [{label: t('indicator:date')}, {label: titleOf(info.indicator, info.title), stroke: colors.current, width: 1.5, points: {show: false}}];
       data = [xs, vals];
     }
     const byTime = new Map(shown.map((p, i) => [xs[i], p]));
     const word = kind === 'min' ? 'lowest' : 'highest';
     mount(chartSlot, {
       name: 'periodic',
-      label: t('indicator:periodicLabel', {title: info.title, basis: basisText, from: dateText(shown[0].date), to: dateText(latest.date)}) +
+      label: t('indicator:periodicLabel', {title: titleOf(info.indicator, info.title), basis: basisText, from: dateText(shown[0].date), to: dateText(latest.date)}) +
         (bars ? t('indicator:asBars') : '') + t('indicator:periodicLatest', {value: num(vals[vals.length - 1]) + u, when}),
       height: 380,
       data,
@@ -488,7 +488,7 @@ async function periodic(main, ctx, info, id) {
     // Ranks of the latest values, visible under the chart.
     const recent = shown.slice(-(monthly ? 24 : 20)).reverse();
     chartSlot.append(h('h3', {}, monthly ? (seasonal ? t('indicator:last24Seasons') : t('indicator:last24Months')) : t('indicator:latestValues')),
-      table(t('indicator:rankCaption', {title: info.title, basis: basisText,
+      table(t('indicator:rankCaption', {title: titleOf(info.indicator, info.title), basis: basisText,
         what: monthly ? (seasonal ? t('indicator:threeMonth') : t('indicator:calendarMonth')) : t('indicator:slotsValues'), word: t(`common:rank.${word}`)}),
         [monthly ? (seasonal ? t('indicator:season') : t('indicator:month')) : t('indicator:periodCol'), t('indicator:value'),
           bars ? t('indicator:anomalyCol', {unit: unitText(series.unit)}) : t(monthly ? 'indicator:changeMonth' : 'indicator:changeValue'), t('indicator:rank')],
@@ -557,6 +557,29 @@ function decimalsOf(res) {
   return Math.max(0, -Math.round(l));
 }
 
+// annualBasis names where the annual values come from (the API's basis,
+// internal/analysis.AnnualBasis) in the page's language; an unknown basis
+// is shown as the API writes it.
+function annualBasis(basis) {
+  const key = {'published annual value': 'published', 'mean of complete years': 'mean'}[basis];
+  return key ? t(`indicator:annualBasis.${key}`) : basis;
+}
+
+// placeText words the API's place of a year ("2nd highest", "lowest",
+// internal/analysis.Ordinal) in the page's language; any other wording is
+// shown as the API writes it.
+function placeText(label) {
+  const m = /^(?:(\d+)(?:st|nd|rd|th) )?(highest|lowest)$/.exec(label || '');
+  return m ? ranked(m[1] ? +m[1] : 1, m[2]) : label;
+}
+
+// naturalPlace words a place from the nearer end of a ranking, given the
+// competition ranks from the highest and from the lowest: the high side
+// when both are equal (the rule of internal/analysis.NaturalOrdinal).
+function naturalPlace(rankHigh, rankLow) {
+  return rankLow < rankHigh ? ranked(rankLow, 'lowest') : ranked(rankHigh, 'highest');
+}
+
 // annualRanking renders every year's annual value in rank order (GET
 // /api/annual): the warmest years table of the global temperature pages,
 // with the producer's published annual value where there is one, the years
@@ -577,11 +600,11 @@ async function annualRanking(slot, id, kind, unit, top) {
   const head = [t('indicator:rank'), t('indicator:year'), t('indicator:annualValue'), t('indicator:place'), t('indicator:tiedPrecision')];
   if (hasU) head.push(t('indicator:cannotSeparate'));
   slot.replaceChildren(h('h2', {id: 'annual-h'}, title),
-    table(t('indicator:annualCaption', {title, basis: a.basis, resolution: a.resolution || t('indicator:exact')}) +
+    table(t('indicator:annualCaption', {title, basis: annualBasis(a.basis), resolution: a.resolution || t('indicator:exact')}) +
       (a.incomplete_excluded.length ? t('indicator:incomplete', {years: a.incomplete_excluded.join(', ')}) : ''), head,
       a.years.map((y) => {
         const row = [String(y.rank), String(y.year), y.text + u + (y.uncertainty95 != null ? ` ± ${Number(y.uncertainty95).toFixed(decimalsOf(a.resolution))}` : ''),
-          t('indicator:placeOf', {label: y.label, n: a.of}), y.tied_at_precision.length ? y.tied_at_precision.join(', ') : '–'];
+          t('indicator:placeOf', {label: placeText(y.label), n: a.of}), y.tied_at_precision.length ? y.tied_at_precision.join(', ') : '–'];
         if (hasU) row.push(y.indistinguishable && y.indistinguishable.length ? y.indistinguishable.join(', ') : '–');
         return row;
       }), {numeric: [0, 2], cls: 'annual-ranking'}),
@@ -603,10 +626,10 @@ async function annualExtremes(slot, id, unit) {
     }
     const max = kind === 'max';
     const d = decimalsOf(r.resolution);
-    parts.push(h('h3', {}, t(max ? 'indicator:annualMax' : 'indicator:annualMin', {order: r.order})),
+    parts.push(h('h3', {}, t(max ? 'indicator:annualMax' : 'indicator:annualMin', {order: ['highest first', 'lowest first'].includes(r.order) ? t(`indicator:order.${r.order.split(' ')[0]}`) : r.order})),
       table(t(max ? 'indicator:extremesMax' : 'indicator:extremesMin', {n: r.of, partial: r.incomplete_excluded.join(', ') || t('indicator:none')}),
         [t('indicator:year'), t('indicator:date'), t('indicator:extent', {unit: unitText(unit)}), t('indicator:place')],
-        r.years.map((y) => [String(y.year), dateText(y.date), d >= 0 ? Number(y.value).toFixed(d) : num(y.value), t('indicator:placeOf', {label: y.label, n: r.of})]),
+        r.years.map((y) => [String(y.year), dateText(y.date), d >= 0 ? Number(y.value).toFixed(d) : num(y.value), t('indicator:placeOf', {label: naturalPlace(y.rank_high, y.rank_low), n: r.of})]),
         {numeric: [2], cls: `annual-extremes annual-${kind}`}));
   }
   slot.replaceChildren(...parts);

@@ -7,9 +7,9 @@
 // The first screen is "What is new": the latest record of each kind per
 // vital sign in the last 12 months of its data (GET /api/events/recent).
 
-import {get} from '../api.js';
+import {get, link} from '../api.js';
 import {sourceNote, titleOf} from '../api.js';
-import {h, num, fixed, signed, ranked, dayMonth, dateText, ageText, monthName, unitSuffix} from '../dom.js';
+import {h, num, fixed, signed, ranked, dayMonth, dateText, ageText, monthName, unitSuffix, unitText} from '../dom.js';
 import {errorBox, eventItem, recentEvents} from '../ui.js';
 import {recentRecords, whatsNew} from '../recent.js';
 import {sparkline} from '../sparkline.js';
@@ -88,7 +88,9 @@ function riseText(sign, unit) {
 }
 
 function card(sign, indicators) {
-  const unit = sign.unit_text || sign.unit;
+  // The unit in the page's language (the glossary's reviewed name), not
+  // the server's English unit_text.
+  const unit = unitText(sign.unit);
   const rec = sign.record || {};
   const direction = rec.kind === 'min' ? 'lowest' : 'highest';
   const age = ageDays(sign);
@@ -178,7 +180,7 @@ export async function render(main, ctx) {
         page.events.length
           ? h('ul', {class: 'events'}, page.events.map(eventItem))
           : h('p', {}, t('overview:noEvents')),
-        h('p', {}, h('a', {href: '#/events'}, t('overview:allEvents')), ' · ', h('a', {href: '/feed.xml'}, t('overview:feed')))));
+        h('p', {}, h('a', {href: '#/events'}, t('overview:allEvents')), ' · ', h('a', {href: link('/feed.xml')}, t('overview:feed')))));
     }
   } catch {
     // A broken events endpoint must not break the overview.

@@ -6,7 +6,7 @@
 // Every number is the API's; the page only formats and draws them.
 
 import {get, sourceNote} from '../api.js';
-import {h, fixed, num, dateText, ordinal, quantity, unitText, countryName} from '../dom.js';
+import {h, fixed, num, pct, dateText, ordinal, quantity, unitText, countryName} from '../dom.js';
 import {t} from '../i18n.js';
 import {mount, theme, axis, timeAxis, dataTable} from '../chart.js';
 import {select, errorBox, table} from '../ui.js';
@@ -183,11 +183,10 @@ function daysByYear(era) {
     h('span', {'data-days20': y.year}, String(y.days_at_or_above_2_0)),
     String(y.days_present),
     y.latest_event ? h('span', {'data-latest': y.year}, y.latest_event.sentence) : '–']);
-  return h('section', {'aria-labelledby': 'byyear-h'}, h('h2', {id: 'byyear-h'}, 'Days at or above 1.5 °C and 2 °C, by year (ERA5)'),
-    rows.length ? table(null, ['Year', '≥ 1.5 °C', '≥ 2.0 °C', 'Days with data', 'Latest crossing'], rows, {numeric: [1, 2, 3], cls: 'days-by-year'})
-      : h('p', {}, 'No day has reached 1.5 °C.'),
-    h('p', {class: 'small muted'}, 'Each day at or above a threshold is an event of the alert feed (kinds above-1.5-day and above-2.0-day); ' +
-      'the latest crossing is the event of the year\'s last such day.'));
+  return h('section', {'aria-labelledby': 'byyear-h'}, h('h2', {id: 'byyear-h'}, t('paris:byYear.title')),
+    rows.length ? table(null, [t('paris:byYear.year'), '≥ 1.5 °C', '≥ 2.0 °C', t('paris:byYear.present'), t('paris:byYear.latest')], rows, {numeric: [1, 2, 3], cls: 'days-by-year'})
+      : h('p', {}, t('paris:byYear.none')),
+    h('p', {class: 'small muted'}, t('paris:byYear.note')));
 }
 
 // thresholdsTable lists, per dataset, the days, months, 12-month periods
@@ -237,7 +236,7 @@ async function goalsPart(slot, ctx) {
 
 function goalSection(g) {
   const sec = h('article', {class: 'goal', 'data-goal': g.goal.id}, h('h3', {}, g.goal.title),
-    h('p', {class: 'small muted'}, t('paris:paragraph', {decision: g.goal.decision, paragraph: g.goal.paragraph, text: g.goal.text})));
+    h('p', {class: 'small muted'}, t(g.goal.paragraph ? 'paris:paragraph' : 'paris:decisionText', {decision: g.goal.decision, paragraph: g.goal.paragraph, text: g.goal.text})));
   if (g.error) {
     sec.append(h('p', {class: 'error'}, g.error));
     return sec;
@@ -247,7 +246,7 @@ function goalSection(g) {
   let status;
   if (g.on_track === true) status = t('paris:onTrack');
   else if (g.on_track === false) status = t('paris:offTrack');
-  else status = g.direction;
+  else status = ['rising', 'falling'].includes(g.direction) ? t(`paris:direction.${g.direction}`) : g.direction;
   const fit = g.trend ? {from: g.trend.fit_first, to: g.trend.fit_last} : {};
   const reach = !g.reach ? '' : g.reach.status === 'met' ? t('paris:met')
     : g.reach.status === 'year' ? t('paris:reachYear', {...fit, year: g.reach.year}) : t('paris:reachNever', fit);
@@ -280,12 +279,12 @@ function goalSection(g) {
     readout: (u, i) => [h('strong', {}, String(years[i])), t('paris:readout', {actual: da[i] === null ? t('common:chart.noValue') : q(da[i]), required: dr[i] === null ? '–' : q(dr[i])})],
     caption: [h('ul', {class: 'legend'},
       h('li', {}, h('span', {class: 'swatch', style: `background:${colors.current}`}), t('paris:actual')),
-      h('li', {}, h('span', {class: 'swatch dashed', style: `border-color:${colors.mean}`}), g.path ? t('paris:requiredKind', {kind: g.path.kind}) : t('paris:noPath'))),
+      h('li', {}, h('span', {class: 'swatch dashed', style: `border-color:${colors.mean}`}), g.path ? t('paris:requiredKind', {kind: ['linear', 'compound'].includes(g.path.kind) ? t(`paris:pathKind.${g.path.kind}`) : g.path.kind}) : t('paris:noPath'))),
     ...g.sources.map((s) => sourceNote(s.source, s.indicator))],
   });
   sec.append(table(null, ['entity', 'base', 'latest', 'change', 'share'].map((k) => t(`paris:col.${k}`)), g.contributions.map((cn) => [
     countryName(cn.entity, cn.name), cn.error || (cn.base !== undefined ? q(cn.base) : '–'), cn.latest !== undefined ? q(cn.latest) : '–',
-    cn.change !== undefined ? q(cn.change) : '–', cn.share_of_world_change_pct !== undefined ? `${fixed(cn.share_of_world_change_pct, 1)}%` : '–',
+    cn.change !== undefined ? q(cn.change) : '–', cn.share_of_world_change_pct !== undefined ? pct(cn.share_of_world_change_pct) : '–',
   ]), {numeric: [1, 2, 3, 4], cls: 'contributions'}));
   sec.append(dataTable(t('common:chart.table'), [t('paris:year'), t('paris:col.actual'), t('paris:col.required')], years.map((y, i) => [String(y), num(da[i]), num(dr[i])]), g.goal.title));
   if (g.goal.caveat) sec.append(h('p', {class: 'small muted'}, t('paris:measure', {coverage: ['direct', 'proxy', 'none'].includes(g.goal.coverage) ? t(`paris:coverage.${g.goal.coverage}`) : g.goal.coverage, caveat: g.goal.caveat})));

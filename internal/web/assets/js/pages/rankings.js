@@ -2,8 +2,8 @@
 // share of the world and change on the year before, for a year or summed
 // since a year (cumulative emissions).
 
-import {get, url, sourceNote, titleOf} from '../api.js';
-import {h, pct, signed, quantity, unitText, csvBlobURL, countryName, nf} from '../dom.js';
+import {get, link, sourceNote, titleOf} from '../api.js';
+import {h, pct, signedPct, quantity, unitText, csvBlobURL, countryName, nf} from '../dom.js';
 import {t} from '../i18n.js';
 import {select, checkbox, table, errorBox} from '../ui.js';
 
@@ -58,7 +58,7 @@ export async function render(main, ctx) {
         h('a', {href: `#/countries?a=${r.entity}&b=${r.entity === 'USA' ? 'CHN' : 'USA'}`}, countryName(r.entity, r.name)), h('span', {title: q.exact}, q.text),
         r.share_of_world === null || r.share_of_world === undefined ? '–'
           : h('span', {class: 'share'}, h('span', {class: 'bar', style: `width:${(100 * r.share_of_world / max).toFixed(1)}%`}), pct(r.share_of_world)),
-        r.change_from_previous_year_pct === null || r.change_from_previous_year_pct === undefined ? '–' : signed(r.change_from_previous_year_pct, 1) + '%'];
+        r.change_from_previous_year_pct === null || r.change_from_previous_year_pct === undefined ? '–' : signedPct(r.change_from_previous_year_pct, 1)];
     });
     const csv = csvBlobURL([['rank', 'entity', 'name', 'value', 'unit', 'share_of_world_pct', 'change_from_previous_year_pct', 'dataset', 'version', 'sha256'],
       ...rk.ranking.map((r) => [r.rank, r.entity, r.name, r.value, rk.unit, r.share_of_world ?? '', r.change_from_previous_year_pct ?? '',
@@ -68,7 +68,7 @@ export async function render(main, ctx) {
       h('p', {}, t('rankings:world', {total: quantity(rk.world_value, rk.unit).text, basis: rk.world_basis, count: rk.countries, unit: unitText(rk.unit)})),
       table(t('rankings:caption', {n: rk.ranking.length, what}), ['rank', 'country', 'value', 'share', 'change'].map((k) => t(`rankings:col.${k}`)), rows, {numeric: [0, 2, 4], cls: 'ranking'}),
       h('p', {class: 'downloads'}, t('common:download'), ': ', h('a', {href: csv, download: `${state.id}-top20-${rk.year}.csv`}, 'CSV'), ' · ',
-        h('a', {href: url(`/api/rank/${encodeURIComponent(state.id)}`, {top: 20, year: state.year, cumulative: state.cumulative ? 'true' : ''})}, 'JSON')),
+        h('a', {href: link(`/api/rank/${encodeURIComponent(state.id)}`, {top: 20, year: state.year, cumulative: state.cumulative ? 'true' : ''})}, 'JSON')),
       sourceNote(rk.source));
   };
   await draw();

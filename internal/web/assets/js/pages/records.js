@@ -2,7 +2,7 @@
 // months) that set a record for their date, the all-time records, the ties
 // and the streaks. Shared by the daily and the monthly indicator pages.
 
-import {get, sourceNote, url} from '../api.js';
+import {get, link, sourceNote} from '../api.js';
 import {h, num, signed, dateText as calendarText, seasonText, unitSuffix, csvBlobURL} from '../dom.js';
 import {errorBox, table} from '../ui.js';
 import {t} from '../i18n.js';
@@ -72,7 +72,7 @@ export async function renderRecords(slot, {id, year, kind, smooth, unit, frequen
         [frequency === 'daily' ? t('indicator:rec.date') : t('indicator:rec.period'), t('indicator:rec.value'), t('indicator:rec.previous'), t('indicator:rec.margin')], rows, {numeric: [1, 2, 3]})),
     h('p', {class: 'downloads'}, t('common:download'), ': ',
       h('a', {href: csv, download: `${id}-records-${year}.csv`}, 'CSV'), ' · ',
-      h('a', {href: url(`/api/records/${encodeURIComponent(id)}`, {year, kind: res.kind, smooth: smooth && smooth !== 'none' ? smooth : ''})}, 'JSON')));
+      h('a', {href: link(`/api/records/${encodeURIComponent(id)}`, {year, kind: res.kind, smooth: smooth && smooth !== 'none' ? smooth : ''})}, 'JSON')));
   }
   out.push(sourceNote(res.source));
   slot.replaceChildren(...out.filter(Boolean));

@@ -2,7 +2,7 @@
 // versions (GET /api/versions): producer, licence, file sha256, retrieval
 // and ingest times.
 
-import {get, url} from '../api.js';
+import {get, link} from '../api.js';
 import {h, num} from '../dom.js';
 import {t, locale} from '../i18n.js';
 import {table, select} from '../ui.js';
@@ -17,15 +17,15 @@ function stamp(s) {
 
 export async function render(main, ctx) {
   const state = {dataset: ctx.params.get('dataset') || ''};
-  const jsonLink = h('a', {href: url('/api/versions', {dataset: state.dataset})}, '/api/versions');
+  const jsonLink = h('a', {href: link('/api/versions', {dataset: state.dataset})}, '/api/versions');
   main.append(h('h1', {}, t('sources:title')),
     h('p', {class: 'lede'}, t('sources:lede'),
-      h('a', {href: '/api/datasets'}, '/api/datasets'), t('sources:and'), jsonLink, '.'));
+      h('a', {href: link('/api/datasets')}, '/api/datasets'), t('sources:and'), jsonLink, '.'));
   const datasets = await get('/api/datasets');
   const slot = h('div', {});
   const draw = async () => {
     ctx.setParams({dataset: state.dataset});
-    jsonLink.href = url('/api/versions', {dataset: state.dataset});
+    jsonLink.href = link('/api/versions', {dataset: state.dataset});
     const versions = await get('/api/versions', {dataset: state.dataset});
     const shown = state.dataset ? datasets.filter((d) => d.id === state.dataset) : datasets;
     const col = (k) => t(`sources:col.${k}`);
