@@ -201,6 +201,9 @@ func SentenceIn(e Event, l i18n.Lang) string {
 	if t == nil {
 		return Sentence(e)
 	}
+	if IsThresholdKind(e.Kind) {
+		return thresholdSentenceIn(e, l) // thresholds_i18n.go
+	}
 	f := sentenceFields{Name: NameIn(l, e.Indicator), High: e.Direction != "min", Kind: string(e.Kind), Direction: e.Direction}
 	if e.Entity != "" {
 		f.Name = i18n.CountryName(l, e.Entity, national.Name(e.Entity)) + "的" + f.Name

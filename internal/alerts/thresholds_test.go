@@ -3,6 +3,7 @@ package alerts
 import (
 	"context"
 	"encoding/json"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"math"
 	"os"
 	"path/filepath"
@@ -280,6 +281,29 @@ func TestThresholdEventsRealData(t *testing.T) {
 	run := all[LongestRun15Days][len(all[LongestRun15Days])-1]
 	if run.Date != "2023-09-12" || run.Streak == nil || run.Streak.From != "2023-08-15" || run.Streak.Len != 29 || run.Previous == nil || run.Previous.Value != 28 {
 		t.Errorf("latest longest run: %+v", run)
+	}
+
+	// The same events in both Chinese scripts (thresholds_i18n.go), from
+	// the same fields: dates, counts and values as the English says them.
+	for _, c := range []struct {
+		e    Event
+		l    i18n.Lang
+		want string
+	}{
+		{jul22, i18n.ZhHant, "2024年7月22日是2024年第135個達到或超過比工業化前高1.5 °C的日子（ERA5，1991–2020 + 0.88 °C）：1.79 °C，連續第6天。"},
+		{jul22, i18n.ZhHans, "2024年7月22日是2024年第135个达到或超过比工业化前高1.5 °C的日子（ERA5，1991–2020 + 0.88 °C）：1.79 °C，连续第6天。"},
+		{y, i18n.ZhHant, "2024年是有紀錄以來第一個達到或超過比工業化前高1.5 °C的日曆年（ERA5，1991–2020 + 0.88 °C）：1.60 °C。"},
+		{d2, i18n.ZhHans, "2023年11月17日是有记录以来第一个达到或超过比工业化前高2.0 °C的日子（ERA5，1991–2020 + 0.88 °C）：2.02 °C。"},
+		{june, i18n.ZhHant, "截至2024年6月的12個月，是連續第6個達到或超過比工業化前高1.5 °C的12個月期間（ERA5，1991–2020 + 0.88 °C）：1.64 °C。"},
+		{run, i18n.ZhHans, "2023年9月12日，达到或超过比工业化前高1.5 °C（ERA5，1991–2020 + 0.88 °C）的连续日数达到29天（自2023年8月15日起），为有记录以来最长；此前最长为28天，结束于" + func() string {
+			p, _ := obs.ParseDate(run.Previous.Date)
+			yy, mm, dd := p.YMD()
+			return i18n.Date(i18n.ZhHans, yy, mm, dd)
+		}() + "。"},
+	} {
+		if got := SentenceIn(c.e, c.l); got != c.want {
+			t.Errorf("%s %s %s in %s:\n got %s\nwant %s", c.e.Kind, c.e.Indicator, c.e.Date, c.l, got, c.want)
+		}
 	}
 
 	// A revision lowers 22 July 2024 by 1 °C: its event is retracted and

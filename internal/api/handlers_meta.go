@@ -14,6 +14,7 @@ import (
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/buildinfo"
 	"github.com/stocktake/stocktake/internal/catalog"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/present"
 	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
@@ -84,6 +85,10 @@ type DatasetInfo struct {
 
 // handleDatasets answers GET /api/datasets.
 func handleDatasets(s *Server, ctx context.Context, gc *genCache, r *http.Request, q query) (reply, error) {
+	l, err := requestLang(r)
+	if err != nil {
+		return reply{}, err
+	}
 	vs, err := s.st.Versions(ctx, "")
 	if err != nil {
 		return reply{}, err
@@ -117,7 +122,7 @@ func handleDatasets(s *Server, ctx context.Context, gc *genCache, r *http.Reques
 		out = append(out, d)
 	}
 	for _, d := range catalog.Datasets() {
-		info := DatasetInfo{ID: d.ID, Title: d.Title, Producer: d.Producer, Citation: d.Citation, Licence: d.Licence,
+		info := DatasetInfo{ID: d.ID, Title: d.Title, Producer: d.Producer, Citation: d.Citation, Licence: i18n.Text(l, qry.LicenceKey(d.ID), d.Licence),
 			Version: d.Version, URLs: []string{}, Indicators: []string{}}
 		for _, f := range d.Files {
 			info.URLs = append(info.URLs, f.URL)

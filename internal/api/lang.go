@@ -9,6 +9,7 @@ import (
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/present"
+	qry "github.com/stocktake/stocktake/internal/query"
 )
 
 // Languages (docs/api.md, "Languages").
@@ -82,8 +83,8 @@ func setLangHeaders(h http.Header, rt *route, r *http.Request) {
 	h["Vary"] = append(h["Vary"], "Accept-Language")
 }
 
-// localizeOverview rewrites the titles, source lines and card sentences
-// of o in l, the sentences from each sign's record (the structured fields
+// localizeOverview rewrites the titles, source lines, licences, baseline
+// labels and card sentences of o in l, the sentences from each sign's record (the structured fields
 // are unchanged); English is returned as it
 // is. o's signs are copied, never changed in place (they are memoised).
 func localizeOverview(o Overview, l i18n.Lang) Overview {
@@ -100,6 +101,17 @@ func localizeOverview(o Overview, l i18n.Lang) Overview {
 		}
 		sg.UnitText = present.UnitIn(l, sg.Unit)
 		sg.SourceLine = present.SourceLineIn(l, title, sg.Source)
+		sg.Licence = i18n.Text(l, qry.LicenceKey(sg.Source.Dataset), sg.Licence)
+		if sg.Anomaly != nil {
+			a := *sg.Anomaly
+			a.Baseline = qry.CoverageLabelIn(l, a.Baseline)
+			sg.Anomaly = &a
+		}
+		if sg.Spark != nil {
+			sp := *sg.Spark
+			sp.Baseline = qry.CoverageLabelIn(l, sp.Baseline)
+			sg.Spark = &sp
+		}
 		if sg.Sentence == nil || sg.Record == nil {
 			continue
 		}

@@ -176,6 +176,7 @@ func (s *Server) routeTable() []*route {
 			result: qry.GoalProgress{}},
 		{path: "/api/datasets", name: "listDatasets", untracked: true, example: "/api/datasets", tag: "provenance", fn: handleDatasets,
 			summary: "Datasets with producer, licence, current version and fetch state",
+			params:  []param{pLang},
 			result:  []DatasetInfo{}},
 		{path: "/api/lineage/{id}", name: "getLineage", example: "/api/lineage/seaice.south?date=2023-02-21", tag: "provenance", fn: handleLineage,
 			summary:     "Which file a stored value came from (stocktake lineage --json)",

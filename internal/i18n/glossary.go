@@ -34,10 +34,13 @@ type Term struct {
 func (t Term) In(l Lang) string { return pick(l, t.En, t.ZhHant, t.ZhHans) }
 
 // Glossary is the body of GET /api/glossary: the terms in file order and
-// the sources the renderings were checked against.
+// the sources the renderings were checked against, in English (Source) and
+// in the other languages (Sources).
 type Glossary struct {
 	Terms  []Term `json:"terms"`
 	Source string `json:"source"`
+	// Sources is Source in the other languages (zh-Hant, zh-Hans).
+	Sources map[Lang]string `json:"sources"`
 }
 
 var (
@@ -68,6 +71,11 @@ func parseGlossary(b []byte) (Glossary, map[string]Term, error) {
 			return g, nil, fmt.Errorf("glossary.json: terms[%d]: id %q repeated", i, t.ID)
 		}
 		by[t.ID] = t
+	}
+	for _, l := range []Lang{ZhHant, ZhHans} {
+		if strings.TrimSpace(g.Sources[l]) == "" {
+			return g, nil, fmt.Errorf("glossary.json: sources: %s is empty (the source note in each language)", l)
+		}
 	}
 	return g, by, nil
 }

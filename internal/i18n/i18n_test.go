@@ -149,4 +149,5 @@ func TestGlossaryErrors(t *testing.T) {
 	f(`{"terms":[{"id":"a","en":"x","zh-Hant":"","zh-Hans":"y","note":"n"}]}`, `terms[0] ("a"): field zh-Hant is empty`)
 	f(`{"terms":[{"id":"a","en":"x","zh-Hant":"x","zh-Hans":"y","note":"n"},{"id":"a","en":"x","zh-Hant":"x","zh-Hans":"y","note":"n"}]}`, `terms[1]: id "a" repeated`)
 	f(`{"terms":[{"id":"a","en":"x","zh-Hant":"x","zh-Hans":"y","note":"n","extra":1}]}`, `unknown field`)
+	f(`{"terms":[{"id":"a","en":"x","zh-Hant":"x","zh-Hans":"y","note":"n"}],"source":"s","sources":{"zh-Hant":"s"}}`, `sources: zh-Hans is empty`)
 }

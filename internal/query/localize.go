@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -40,12 +41,19 @@ func parseLang(raw string) (i18n.Lang, error) {
 // callers that localize a result themselves (LocalizeIndicators).
 func ParseLang(raw string) (i18n.Lang, error) { return parseLang(raw) }
 
+// CountedKey is the key in texts.json of goals.CountedEmissions, what a
+// carbon budget's count-down subtracts.
+const CountedKey = "budget:counted"
+
+// LicenceKey is the key in texts.json of a dataset's licence.
+func LicenceKey(dataset string) string { return "licence:" + dataset }
+
 // NoteKey is the key in texts.json of the note of an indicator of a
 // dataset.
 func NoteKey(dataset, indicator string) string { return "note:" + dataset + "/" + indicator }
 
-// LocalizeIndicators writes the titles (glossary) and notes (texts.json)
-// of rows in l; English rows are returned as they are, other rows are
+// LocalizeIndicators writes the titles (glossary), notes and licences
+// (texts.json) of rows in l; English rows are returned as they are, other rows are
 // copied, never changed in place.
 func LocalizeIndicators(l i18n.Lang, rows []present.Indicator) []present.Indicator {
 	if !l.Chinese() {
@@ -56,8 +64,30 @@ func LocalizeIndicators(l i18n.Lang, rows []present.Indicator) []present.Indicat
 		r := &rows[i]
 		r.Title = i18n.IndicatorName(l, r.Indicator, r.Title)
 		r.Note = i18n.Text(l, NoteKey(r.Source.Dataset, r.Indicator), r.Note)
+		r.Licence = i18n.Text(l, LicenceKey(r.Source.Dataset), r.Licence)
 	}
 	return rows
+}
+
+// coverageLabel matches the label CoverageOf gives a partly covered
+// baseline: "2001–2020, 20 of 30 years".
+var coverageLabel = regexp.MustCompile(`^(\d{4}–\d{4}), (\d+) of (\d+) years$`)
+
+// CoverageLabelIn writes a baseline label of CoverageOf (or a catalog
+// baseline such as "1901-2000") in l: a partly covered baseline becomes
+// "2001–2020（30年中的20年）"; labels without words are returned as they
+// are, and so is every label in English.
+func CoverageLabelIn(l i18n.Lang, label string) string {
+	if !l.Chinese() {
+		return label
+	}
+	if m := coverageLabel.FindStringSubmatch(label); m != nil {
+		return m[1] + i18n.Pick(l, "", "（"+m[3]+"年中的"+m[2]+"年）", "（"+m[3]+"年中的"+m[2]+"年）")
+	}
+	if rest, ok := strings.CutPrefix(label, "no year of "); ok {
+		return i18n.Pick(l, "", "沒有"+rest+"的年份", "没有"+rest+"的年份")
+	}
+	return label
 }
 
 // countryName is the name in l of the entity code, english otherwise.

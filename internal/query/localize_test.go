@@ -27,6 +27,10 @@ func sourceTexts(t *testing.T) map[string]string {
 	for _, r := range catalog.Indicators() {
 		add(NoteKey(r.Dataset.ID, r.Indicator.ID), r.Indicator.Note)
 	}
+	for _, d := range catalog.Datasets() {
+		add(LicenceKey(d.ID), d.Licence)
+	}
+	add(CountedKey, goals.CountedEmissions)
 	reg, err := goals.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -210,4 +214,22 @@ func TestParseLang(t *testing.T) {
 	if err == nil || !errors.As(err, &qe) || qe.Kind != Invalid || !strings.Contains(qe.Text(func(s string) string { return "--" + s }), "--lang") {
 		t.Errorf("parseLang(fr) = %v, want an Invalid error naming lang", err)
 	}
+}
+
+// TestCoverageLabelIn checks the baseline labels of a partly covered, an
+// uncovered and a fully covered baseline in Chinese, and that English and
+// word-free labels pass unchanged.
+func TestCoverageLabelIn(t *testing.T) {
+	f := func(l i18n.Lang, in, want string) {
+		t.Helper()
+		if got := CoverageLabelIn(l, in); got != want {
+			t.Errorf("%s %q: %q, want %q", l, in, got, want)
+		}
+	}
+	f(i18n.ZhHant, "2001–2020, 20 of 30 years", "2001–2020（30年中的20年）")
+	f(i18n.ZhHans, "1981–2010, 29 of 30 years", "1981–2010（30年中的29年）")
+	f(i18n.ZhHant, "no year of 1951-1980", "沒有1951-1980的年份")
+	f(i18n.ZhHans, "no year of 1951-1980", "没有1951-1980的年份")
+	f(i18n.ZhHant, "1991-2020", "1991-2020")
+	f(i18n.En, "2001–2020, 20 of 30 years", "2001–2020, 20 of 30 years")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"sort"
 	"strings"
 
@@ -41,8 +42,9 @@ type WarmingRequest struct {
 	// Budget is a carbon budget id of internal/goals/goals.yaml; empty
 	// means every budget of the registry.
 	Budget string
-	// Lang is the language of the budgets' titles and coverage (see
-	// localize.go); "" is English.
+	// Lang is the language of the budgets' titles, coverage and counted
+	// emissions, of the re-basing statements and of the threshold events'
+	// sentences (see localize.go); "" is English.
 	Lang string
 }
 
@@ -288,6 +290,7 @@ func WarmingWithEvents(ctx context.Context, st Store, es store.EventStore, req W
 		if err != nil {
 			return Warming{}, err
 		}
+		ws.Statement = r.StatementIn(lang)
 		if es != nil && len(ws.DaysByYear) > 0 {
 			latest, err := alerts.LatestThresholdDays(ctx, es, d.Indicator)
 			if err != nil {
@@ -295,6 +298,9 @@ func WarmingWithEvents(ctx context.Context, st Store, es store.EventStore, req W
 			}
 			for i := range ws.DaysByYear {
 				if e, ok := latest[ws.DaysByYear[i].Year]; ok {
+					if lang.Chinese() {
+						e.Sentence = alerts.SentenceIn(e, lang)
+					}
 					ws.DaysByYear[i].Latest = &e
 				}
 			}
@@ -332,6 +338,7 @@ func WarmingWithEvents(ctx context.Context, st Store, es store.EventStore, req W
 				return Warming{}, analysisErr(err)
 			}
 			bs.Budget = LocalizeBudget(lang, bs.Budget)
+			bs.Counted = i18n.Text(lang, CountedKey, bs.Counted)
 			out.Budgets = append(out.Budgets, BudgetCount{BudgetStatus: bs, Source: present.NewSource(src)})
 		}
 	}

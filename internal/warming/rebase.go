@@ -84,6 +84,8 @@ type Rebased struct {
 	// the constants and the period used.
 	Statement string      `json:"statement"`
 	Points    []obs.Point `json:"-"`
+	// facts are the numbers Statement states, for StatementIn.
+	facts statementFacts
 }
 
 // RebaseDirect re-bases a monthly series that covers 1850-1900 by
@@ -100,6 +102,7 @@ func RebaseDirect(dataset string, s obs.Series) (Rebased, error) {
 	return Rebased{
 		Dataset: dataset, Indicator: s.Indicator, Frequency: s.Frequency, Method: Direct, Offset: -m,
 		Statement: fmt.Sprintf("%s re-based directly: its own 1850-1900 mean (%.3f °C on the producer's baseline) subtracted.", dataset, m),
+		facts:     statementFacts{own: m},
 		Points:    shift(s.Points, -m),
 	}, nil
 }
@@ -146,6 +149,7 @@ func RebaseWMO(dataset string, s obs.Series, refs []Rebased, first, last int) (R
 		Dataset: dataset, Indicator: s.Indicator, Frequency: s.Frequency, Method: WMOCommonPeriod, Offset: off,
 		Statement: fmt.Sprintf("%s re-based by the WMO common-period method: its %d-%d mean (%.3f °C) set equal to the mean of %s above 1850-1900 over the same months (%.3f °C), an offset of %+.3f °C.",
 			dataset, first, last, own, names, refMean, off),
+		facts:  statementFacts{first: first, last: last, own: own, refs: names, refMean: refMean},
 		Points: shift(s.Points, off),
 	}, nil
 }
@@ -174,6 +178,7 @@ func RebaseERA5(dataset string, s obs.Series) (Rebased, error) {
 		Dataset: dataset, Indicator: s.Indicator, Frequency: s.Frequency, Method: ERA5Climatology, Offset: ERA5Offset,
 		Statement: fmt.Sprintf("%s: daily anomaly against its own %d-%d calendar-day climatology, plus %.2f °C, the amount Copernicus (C3S) publishes for 1991-2020 above 1850-1900 (Climate Pulse method).",
 			dataset, ERA5ClimFirst, ERA5ClimLast, ERA5Offset),
+		facts:  statementFacts{first: ERA5ClimFirst, last: ERA5ClimLast},
 		Points: out,
 	}, nil
 }
@@ -344,5 +349,6 @@ func MonthlyMeans(r Rebased) (Rebased, error) {
 		flush(r.Points[len(r.Points)-1].Date)
 	}
 	out.Statement = r.Statement + " Monthly values are means of complete months of the daily anomalies."
+	out.facts.monthlyMeans = true
 	return out, nil
 }

@@ -1,6 +1,8 @@
 package warming
 
 import (
+	"fmt"
+	"github.com/stocktake/stocktake/internal/i18n"
 	"math"
 	"strings"
 	"testing"
@@ -35,6 +37,12 @@ func TestRebaseDirect(t *testing.T) {
 	}
 	if !near(r.Offset, 0.3, 1e-12) || r.Method != Direct || !strings.Contains(r.Statement, "-0.300") {
 		t.Errorf("%+v", r)
+	}
+	if got, want := r.StatementIn(i18n.ZhHant), "D直接換算：減去其自身1850–1900年平均（在製作者的基準上為-0.300 °C）。"; got != want {
+		t.Errorf("zh-Hant statement %q, want %q", got, want)
+	}
+	if r.StatementIn(i18n.En) != r.Statement {
+		t.Errorf("English statement %q", r.StatementIn(i18n.En))
 	}
 	if v, _ := ValueOf(Annual(r), 2024); !near(v, 1.5, 1e-12) {
 		t.Errorf("2024: %v", v)
@@ -71,6 +79,9 @@ func TestRebaseWMO(t *testing.T) {
 	}
 	if !near(r.Offset, 0.3, 1e-12) || !near(r.Points[0].Value, 0.7, 1e-12) || !strings.Contains(r.Statement, "A, B") {
 		t.Errorf("%+v", r.Offset)
+	}
+	if got, want := r.StatementIn(i18n.ZhHans), fmt.Sprintf("G以WMO共同时段法换算：令其%d–%d年平均（0.400 °C）等于A, B在相同月份高于1850–1900年的平均（0.700 °C），偏移量为+0.300 °C。", WMOCommonFirst, WMOCommonLast); got != want {
+		t.Errorf("zh-Hans statement %q, want %q", got, want)
 	}
 	// A reference that does not cover the common period is refused.
 	short, _ := RebaseDirect("S", monthly(1850, 2000, func(y, m int) float64 { return 0 }))

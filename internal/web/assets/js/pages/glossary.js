@@ -65,6 +65,7 @@ export async function render(main, ctx) {
   main.append(h('form', {class: 'controls glossary-filter', role: 'search', onsubmit: (e) => e.preventDefault()},
     h('div', {class: 'field'}, h('label', {for: 'glossary-q'}, t('glossary:filter')), input)),
   status, slot);
-  if (res.source) main.append(h('p', {class: 'small muted'}, t('glossary:source', {source: res.source})));
+  const source = (res.sources && res.sources[lang()]) || res.source;
+  if (source) main.append(h('p', {class: 'small muted'}, t('glossary:source', {source})));
   draw(q0);
 }
