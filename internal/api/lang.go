@@ -84,16 +84,24 @@ func setLangHeaders(h http.Header, rt *route, r *http.Request) {
 }
 
 // localizeOverview rewrites the titles, source lines, licences, baseline
-// labels and card sentences of o in l, the sentences from each sign's record (the structured fields
-// are unchanged); English is returned as it
-// is. o's signs are copied, never changed in place (they are memoised).
+// labels and card sentences of o's signs, regular and irregular, in l, the
+// sentences from each sign's record (the structured fields are unchanged);
+// English is returned as it is. o's signs are copied, never changed in
+// place (they are memoised).
 func localizeOverview(o Overview, l i18n.Lang) Overview {
 	if !l.Chinese() {
 		return o
 	}
-	o.Signs = slices.Clone(o.Signs)
-	for i := range o.Signs {
-		sg := &o.Signs[i]
+	o.Signs = localizeSigns(o.Signs, l)
+	o.Irregular = localizeSigns(o.Irregular, l)
+	return o
+}
+
+// localizeSigns returns a copy of signs written in l (see localizeOverview).
+func localizeSigns(signs []qry.Sign, l i18n.Lang) []qry.Sign {
+	signs = slices.Clone(signs)
+	for i := range signs {
+		sg := &signs[i]
 		title := sg.Title
 		sg.Title = alerts.NameIn(l, sg.Indicator)
 		if d, ok := catalog.DatasetByID(sg.Source.Dataset); ok {
@@ -104,12 +112,12 @@ func localizeOverview(o Overview, l i18n.Lang) Overview {
 		sg.Licence = i18n.Text(l, qry.LicenceKey(sg.Source.Dataset), sg.Licence)
 		if sg.Anomaly != nil {
 			a := *sg.Anomaly
-			a.Baseline = qry.CoverageLabelIn(l, a.Baseline)
+			a.Baseline = qry.BaselineLabelIn(l, sg.Source.Dataset, sg.Indicator, a.Baseline)
 			sg.Anomaly = &a
 		}
 		if sg.Spark != nil {
 			sp := *sg.Spark
-			sp.Baseline = qry.CoverageLabelIn(l, sp.Baseline)
+			sp.Baseline = qry.BaselineLabelIn(l, sg.Source.Dataset, sg.Indicator, sp.Baseline)
 			sg.Spark = &sp
 		}
 		if sg.Sentence == nil || sg.Record == nil {
@@ -129,7 +137,7 @@ func localizeOverview(o Overview, l i18n.Lang) Overview {
 			sg.Sentence = &txt
 		}
 	}
-	return o
+	return signs
 }
 
 // handleGlossary answers GET /api/glossary: the reviewed glossary of

@@ -90,6 +90,37 @@ func CoverageLabelIn(l i18n.Lang, label string) string {
 	return label
 }
 
+// BaselineKey is the key in texts.json of a catalog baseline written in
+// words (ONI's "centred 30-year periods, updated every 5 years").
+func BaselineKey(dataset, indicator string) string { return "baseline:" + dataset + "/" + indicator }
+
+// BaselineLabelIn writes the baseline label of an indicator's anomaly in l:
+// a catalog baseline in words from texts.json, a coverage label of
+// CoverageOf by CoverageLabelIn, a period ("1991-2020") as it is.
+func BaselineLabelIn(l i18n.Lang, dataset, indicator, label string) string {
+	if t := i18n.Text(l, BaselineKey(dataset, indicator), label); t != label {
+		return t
+	}
+	return CoverageLabelIn(l, label)
+}
+
+// goalErrors match the goals' per-contributor errors (goals.Assess):
+// "CODE: no value for 2023", "CODE: no value for baseline year 2005".
+var goalErrors = regexp.MustCompile(`^(.+): no value for (baseline year )?(\d{4})$`)
+
+// goalErrorIn writes a contributor's error of goals.Assess in l, with the
+// contributor's name for its code; other errors stay as they are.
+func goalErrorIn(l i18n.Lang, name, msg string) string {
+	m := goalErrors.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	if m[2] != "" {
+		return name + i18n.Pick(l, "", "：基準年"+m[3]+"年沒有數值", "：基准年"+m[3]+"年没有数值")
+	}
+	return name + i18n.Pick(l, "", "："+m[3]+"年沒有數值", "："+m[3]+"年没有数值")
+}
+
 // countryName is the name in l of the entity code, english otherwise.
 func countryName(l i18n.Lang, code, english string) string {
 	if !l.Chinese() {
@@ -382,6 +413,7 @@ func localizeGoal(l i18n.Lang, p *GoalProgress) {
 	for i := range p.Contributions {
 		c := &p.Contributions[i]
 		c.Name = countryName(l, c.Entity, c.Name)
+		c.Error = goalErrorIn(l, c.Name, c.Error)
 	}
 }
 

@@ -26,6 +26,9 @@ func sourceTexts(t *testing.T) map[string]string {
 	}
 	for _, r := range catalog.Indicators() {
 		add(NoteKey(r.Dataset.ID, r.Indicator.ID), r.Indicator.Note)
+		if strings.ContainsFunc(r.Indicator.Baseline, func(c rune) bool { return c >= 'a' && c <= 'z' }) {
+			add(BaselineKey(r.Dataset.ID, r.Indicator.ID), r.Indicator.Baseline)
+		}
 	}
 	for _, d := range catalog.Datasets() {
 		add(LicenceKey(d.ID), d.Licence)
@@ -232,4 +235,18 @@ func TestCoverageLabelIn(t *testing.T) {
 	f(i18n.ZhHans, "no year of 1951-1980", "没有1951-1980的年份")
 	f(i18n.ZhHant, "1991-2020", "1991-2020")
 	f(i18n.En, "2001–2020, 20 of 30 years", "2001–2020, 20 of 30 years")
+}
+
+// TestGoalErrorIn checks a goal contributor's errors in both Chinese
+// scripts, and that other errors pass unchanged.
+func TestGoalErrorIn(t *testing.T) {
+	f := func(l i18n.Lang, name, in, want string) {
+		t.Helper()
+		if got := goalErrorIn(l, name, in); got != want {
+			t.Errorf("%s %q: %q, want %q", l, in, got, want)
+		}
+	}
+	f(i18n.ZhHant, "歐盟", "OWID_EUROPEAN_UNION_27: no value for 2023", "歐盟：2023年沒有數值")
+	f(i18n.ZhHans, "欧盟", "OWID_EUROPEAN_UNION_27: no value for baseline year 2005", "欧盟：基准年2005年没有数值")
+	f(i18n.ZhHant, "中國", "CHN: something else", "CHN: something else")
 }

@@ -209,6 +209,14 @@ const publishedCitations = [
 // names, the file formats offered for download.
 const keptTerms = ['webhook', 'Atom', 'JavaScript'];
 
+// publishedNames are names of producers, products and publications that
+// the translated texts keep as published (as Chinese climate writing
+// does): the sources' own short names, which the catalog's producer fields
+// give only inside longer strings, and the row label a file uses
+// ('Preliminary', quoted verbatim in a dataset note).
+const publishedNames = ['Climate Reanalyzer', 'Our World in Data', 'Global Carbon Budget', 'Global Forest Watch',
+  'Forest Declaration Assessment', 'Indicators of Global Climate Change', 'Climate Pulse', 'Jones et al.', "'Preliminary'"];
+
 // allowedNames returns the names and codes of the catalog that stay as
 // published in every language (see proseOffences).
 async function allowedNames(base) {
@@ -221,7 +229,7 @@ async function allowedNames(base) {
   for (const r of indicators) {
     for (const v of [r.indicator, r.version, r.producer, r.unit, r.source?.dataset, r.source?.version]) if (v) names.add(v);
   }
-  for (const term of keptTerms) names.add(term);
+  for (const term of [...keptTerms, ...publishedNames]) names.add(term);
   return names;
 }
 
