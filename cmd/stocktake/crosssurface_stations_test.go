@@ -167,7 +167,7 @@ func TestCrossSurfaceStations(t *testing.T) {
 		LastYear  int `json:"last_year"`
 		Unit      string
 		Days      []struct {
-			Month, Day, Years        int
+			Month, Day, Years         int
 			Min, P10, P90, Max, Value *float64
 		}
 		Source *source
