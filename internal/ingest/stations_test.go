@@ -136,7 +136,7 @@ func TestIngestStationsYearFile(t *testing.T) {
 	// The revision drops station b: both are touched, b's records go.
 	calls = nil
 	write(a+",20190701,TMAX,305,,,,", a+",20190702,TMAX,299,,,,")
-	rep, err = IngestStations(ctx, st, arc, []string{path}, hook)
+	_, err = IngestStations(ctx, st, arc, []string{path}, hook)
 	if err != nil {
 		t.Fatal(err)
 	}

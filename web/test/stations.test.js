@@ -18,6 +18,7 @@ import path from 'node:path';
 import {createRequire} from 'node:module';
 import {chromium} from 'playwright-core';
 import {repoRoot, outputDir, binary} from './server.js';
+import {allowedNames, proseOffences, pageTexts} from './prose.js';
 import catalog from '../../internal/web/assets/js/messages/stations.js';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -187,7 +188,23 @@ test('the station page draws the API climatology and lists the records with thei
   await page.close();
 });
 
+// englishProse lists the English prose left in a Chinese page once the
+// catalog's names and codes (prose.js) and the station's own name, as
+// GHCN-Daily publishes it, are taken out.
+async function englishProse(page, extra) {
+  const allowed = [...new Set([...(await allowedNames(base)), ...extra])].sort((a, b) => b.length - a.length);
+  return (await page.evaluate(pageTexts)).flatMap((u) => {
+    const words = proseOffences(u.text, allowed);
+    return words.length ? [`${u.where}: ${words.join(', ')} «${u.text.slice(0, 200)}»`] : [];
+  });
+}
+
 test('the station pages speak Traditional and Simplified Chinese and pass axe-core', async () => {
+  // Station names as GHCN-Daily publishes them (upper-case English) stay
+  // as they are in every language: every station of the archive.
+  const listed = await api('/api/stations');
+  const names = [listed].flat(2).concat(listed?.stations || []).flatMap((st) => [st?.name, st?.state])
+    .filter((v) => typeof v === 'string' && v);
   for (const [lng, word] of [['zh-Hant', '氣象站'], ['zh-Hans', '气象站']]) {
     const {page, errors} = await open(`#/stations?since=2011-07-01&until=2011-07-31&scope=day&lang=${lng}`);
     await page.waitForSelector('a.map-point');
@@ -198,6 +215,7 @@ test('the station pages speak Traditional and Simplified Chinese and pass axe-co
     assert.ok(date.includes('2011年7月'), date);
     await page.screenshot({path: path.join(outputDir, `stations-map-${lng}.png`), fullPage: true});
     assert.deepEqual(await missing(page), []);
+    assert.deepEqual(await englishProse(page, names), [], `map ${lng}: English prose`);
     assert.deepEqual(await axeViolations(page), [], `map ${lng}: axe-core`);
     assert.deepEqual(errors, []);
     await page.close();
@@ -206,6 +224,7 @@ test('the station pages speak Traditional and Simplified Chinese and pass axe-co
     assert.ok((await st.page.textContent('#recs-h')) === catalog[lng].recordsTitle);
     await st.page.screenshot({path: path.join(outputDir, `station-page-${lng}.png`), fullPage: true});
     assert.deepEqual(await missing(st.page), []);
+    assert.deepEqual(await englishProse(st.page, names), [], `station ${lng}: English prose`);
     assert.deepEqual(await axeViolations(st.page), [], `station ${lng}: axe-core`);
     assert.deepEqual(st.errors, []);
     await st.page.close();
