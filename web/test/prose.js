@@ -5,8 +5,9 @@
 
 // keptTerms are the technical terms that Chinese technical writing keeps in
 // Latin letters: the web-hook mechanism and the Atom feed format by their
-// names, the file formats offered for download.
-const keptTerms = ['webhook', 'Atom', 'JavaScript'];
+// names, the file formats offered for download, the keys Enter and Tab as
+// printed on keyboards.
+const keptTerms = ['webhook', 'Atom', 'JavaScript', 'Enter', 'Tab'];
 
 // publishedNames are names of producers, products and publications that
 // the translated texts keep as published (as Chinese climate writing

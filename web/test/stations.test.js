@@ -205,6 +205,10 @@ test('the station pages speak Traditional and Simplified Chinese and pass axe-co
   const listed = await api('/api/stations');
   const names = [listed].flat(2).concat(listed?.stations || []).flatMap((st) => [st?.name, st?.state])
     .filter((v) => typeof v === 'string' && v);
+  // The station archive's dataset id, as the source lines name it.
+  const clim = await api(`/api/stations/${ID}/climatology?element=TMAX`);
+  assert.ok(clim.source?.dataset, 'the climatology answer names its dataset');
+  names.push(clim.source.dataset);
   for (const [lng, word] of [['zh-Hant', '氣象站'], ['zh-Hans', '气象站']]) {
     const {page, errors} = await open(`#/stations?since=2011-07-01&until=2011-07-31&scope=day&lang=${lng}`);
     await page.waitForSelector('a.map-point');
