@@ -18,7 +18,8 @@ import (
 // languages; every other member must be the same in every language.
 var proseKeys = map[string]bool{"title": true, "note": true, "name": true, "rule": true, "text": true, "caveat": true,
 	"scope": true, "status_note": true, "unmeasurable": true, "summary": true, "baseline_note": true, "sentence": true,
-	"source_line": true, "unit_text": true, "covers": true}
+	"source_line": true, "unit_text": true, "covers": true, "licence": true, "counted": true, "statement": true, "error": true,
+	"baseline": true}
 
 // sameExceptProse reports, as paths, where the JSON documents a and b
 // differ outside proseKeys, and lists the prose members that differ (so
