@@ -219,22 +219,10 @@ func DetectStation(ctx context.Context, st *store.Store, arc *stations.Archive, 
 	if err := tx.Commit(); err != nil {
 		return nil, nil, err
 	}
-	load := func(ids []int64) ([]Event, error) {
-		out := make([]Event, 0, len(ids))
-		for _, id := range ids {
-			e, err := Get(ctx, st, id)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, e)
-		}
-		slices.SortStableFunc(out, func(a, b Event) int { return int(a.date - b.date) })
-		return out, nil
-	}
-	if newEvents, err = load(newIDs); err != nil {
+	if newEvents, err = loadEvents(ctx, st, newIDs); err != nil {
 		return nil, nil, err
 	}
-	if retracted, err = load(retIDs); err != nil {
+	if retracted, err = loadEvents(ctx, st, retIDs); err != nil {
 		return nil, nil, err
 	}
 	return newEvents, retracted, nil

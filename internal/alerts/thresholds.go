@@ -364,22 +364,10 @@ func detectThresholds(ctx context.Context, st store.EventStore, ds catalog.Datas
 	if err := tx.Commit(); err != nil {
 		return nil, nil, err
 	}
-	load := func(ids []int64) ([]Event, error) {
-		var out []Event
-		for _, id := range ids {
-			e, err := Get(ctx, st, id)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, e)
-		}
-		slices.SortStableFunc(out, func(a, b Event) int { return int(a.date - b.date) })
-		return out, nil
-	}
-	if newEvents, err = load(newIDs); err != nil {
+	if newEvents, err = loadEvents(ctx, st, newIDs); err != nil {
 		return nil, nil, err
 	}
-	if retracted, err = load(retIDs); err != nil {
+	if retracted, err = loadEvents(ctx, st, retIDs); err != nil {
 		return nil, nil, err
 	}
 	return newEvents, retracted, nil
@@ -625,5 +613,20 @@ func LatestThresholdDays(ctx context.Context, st store.EventStore, indicator str
 	for y, r := range best {
 		out[y] = eventFrom(r)
 	}
+	return out, nil
+}
+
+// loadEvents reads the stored events ids, ordered by date (stable: ids of
+// one date keep their order), for the hooks and deliveries of a detection.
+func loadEvents(ctx context.Context, st store.EventStore, ids []int64) ([]Event, error) {
+	out := make([]Event, 0, len(ids))
+	for _, id := range ids {
+		e, err := Get(ctx, st, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	slices.SortStableFunc(out, func(a, b Event) int { return int(a.date - b.date) })
 	return out, nil
 }
