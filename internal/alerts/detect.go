@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/stocktake/stocktake/internal/analysis"
@@ -165,22 +164,10 @@ func detect(ctx context.Context, st store.EventStore, ds catalog.Dataset, versio
 	if err := tx.Commit(); err != nil {
 		return nil, nil, nil, err
 	}
-	load := func(ids []int64) ([]Event, error) {
-		var out []Event
-		for _, id := range ids {
-			e, err := Get(ctx, st, id)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, e)
-		}
-		slices.SortStableFunc(out, func(a, b Event) int { return int(a.date - b.date) })
-		return out, nil
-	}
-	if newEvents, err = load(newIDs); err != nil {
+	if newEvents, err = loadEvents(ctx, st, newIDs); err != nil {
 		return nil, nil, nil, err
 	}
-	if retracted, err = load(retIDs); err != nil {
+	if retracted, err = loadEvents(ctx, st, retIDs); err != nil {
 		return nil, nil, nil, err
 	}
 	starts = map[string]obs.Date{}

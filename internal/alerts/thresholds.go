@@ -619,7 +619,7 @@ func LatestThresholdDays(ctx context.Context, st store.EventStore, indicator str
 // loadEvents reads the stored events ids, ordered by date (stable: ids of
 // one date keep their order), for the hooks and deliveries of a detection.
 func loadEvents(ctx context.Context, st store.EventStore, ids []int64) ([]Event, error) {
-	out := make([]Event, 0, len(ids))
+	var out []Event
 	for _, id := range ids {
 		e, err := Get(ctx, st, id)
 		if err != nil {

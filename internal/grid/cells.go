@@ -145,15 +145,7 @@ func badTable(typ ncType, pk *packing, lo, hi float64, n int) cellTable {
 	}
 	t := cellTable{bad: make([]uint8, n)}
 	for i := 0; i < n; i++ {
-		var x float64
-		switch typ {
-		case ncShort:
-			x = float64(int16(uint16(i)))
-		case ncByte:
-			x = float64(int8(uint8(i)))
-		default:
-			x = float64(i)
-		}
+		x := rawValue(typ, i)
 		if !pk.valid(x, typ) {
 			continue
 		}

@@ -203,15 +203,7 @@ func validMask(typ ncType, pk *packing, n int) []int8 {
 	}
 	m := make([]int8, n)
 	for i := 0; i < n; i++ {
-		var x float64
-		switch typ {
-		case ncShort:
-			x = float64(int16(uint16(i)))
-		case ncByte:
-			x = float64(int8(uint8(i)))
-		default:
-			x = float64(i)
-		}
+		x := rawValue(typ, i)
 		if pk.valid(x, typ) {
 			m[i] = -1
 		}
@@ -240,4 +232,17 @@ func gcQuadArea(lo, hi, width float64) float64 {
 	}
 	a, b, c, d := p(0, lo), p(width, lo), p(width, hi), p(0, hi)
 	return tri(a, b, c) + tri(a, c, d)
+}
+
+// rawValue is the value of the stored integer whose bit pattern, read as
+// unsigned, is i: the signed short or byte for those types, i itself for
+// the unsigned ones. The lookup tables over every raw value use it.
+func rawValue(typ ncType, i int) float64 {
+	switch typ {
+	case ncShort:
+		return float64(int16(uint16(i)))
+	case ncByte:
+		return float64(int8(uint8(i)))
+	}
+	return float64(i)
 }
