@@ -144,7 +144,7 @@ export default {
       version: '，版本 ',
       sha: '，sha256 ',
       shaTitle: 'sha256 {{sha}}：{{dataset}} 的所有版本（JSON）',
-      retrieved: '，取得於 ',
+      retrieved: '，擷取於 ',
       producerFile: '生產者檔案',
       licence: '授權：',
     },
@@ -193,8 +193,8 @@ export default {
     rank: {
       highest: '最高',
       lowest: '最低',
-      highestNth: '第{{n}}高',
-      lowestNth: '第{{n}}低',
+      highestNth: '{{ord}}高',
+      lowestNth: '{{ord}}低',
       joint: '並列{{rank}}',
     },
     age: {
@@ -219,7 +219,7 @@ export default {
       events: '纪录事件',
       sources: '数据来源',
       glossary: '术语表',
-      stations: '气象站记录',
+      stations: '气象站纪录',
       noscript: '此仪表板需要 JavaScript。相同的数字也以 JSON 格式在 /api/ 下提供。',
       footer: '每个数字都链接到其来源：数据生产者的数据集、版本，以及所读取文件的 sha256',
       footerApi: '数据 API：',
@@ -291,8 +291,8 @@ export default {
     rank: {
       highest: '最高',
       lowest: '最低',
-      highestNth: '第{{n}}高',
-      lowestNth: '第{{n}}低',
+      highestNth: '{{ord}}高',
+      lowestNth: '{{ord}}低',
       joint: '并列{{rank}}',
     },
     age: {

@@ -23,8 +23,8 @@ export default {
   'zh-Hant': {
     roledescription: '小圖表',
     days: '{{year}} 年至今（{{from}}至{{to}}）與 {{baseline}} 平均值及其第 10 至第 90 百分位區間的比較。',
-    daysRecord: '細線為 {{recordYear}} 年，即紀錄上{{direction}}值所在的年份。',
-    daysRecordIsThis: '紀錄上的{{direction}}值就出現在 {{year}} 年。',
+    daysRecord: '細線為 {{recordYear}} 年，即有紀錄以來{{direction}}值所在的年份。',
+    daysRecordIsThis: '有紀錄以來的{{direction}}值就出現在 {{year}} 年。',
     daysBand_one: '{{days}} 天中有 {{count}} 天高於第 90 百分位，{{below}} 天低於第 10 百分位。',
     daysBand_other: '{{days}} 天中有 {{count}} 天高於第 90 百分位，{{below}} 天低於第 10 百分位。',
     highest: '最高',
@@ -40,8 +40,8 @@ export default {
   'zh-Hans': {
     roledescription: '小图表',
     days: '{{year}} 年至今（{{from}}至{{to}}）与 {{baseline}} 平均值及其第 10 至第 90 百分位区间的比较。',
-    daysRecord: '细线为 {{recordYear}} 年，即纪录上{{direction}}值所在的年份。',
-    daysRecordIsThis: '纪录上的{{direction}}值就出现在 {{year}} 年。',
+    daysRecord: '细线为 {{recordYear}} 年，即有记录以来{{direction}}值所在的年份。',
+    daysRecordIsThis: '有记录以来的{{direction}}值就出现在 {{year}} 年。',
     daysBand_one: '{{days}} 天中有 {{count}} 天高于第 90 百分位，{{below}} 天低于第 10 百分位。',
     daysBand_other: '{{days}} 天中有 {{count}} 天高于第 90 百分位，{{below}} 天低于第 10 百分位。',
     highest: '最高',
