@@ -1,17 +1,10 @@
 package i18n
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
-)
-
-// hantOnly are characters of Traditional Chinese whose Simplified form is a
-// different character, and hansOnly those Simplified forms; none of them is
-// also a character of the other script in ordinary use (so 后, 准, 范, 于,
-// 里 and 台, which Traditional writing also uses, are left out).
-const (
-	hantOnly = "與範圍標準資數據發電氣溫測紀錄這為個們來對國際業濟類區變統計時間見報應單歷極門東後於會過實現價廣轉換動態總體裝機風陽質預補碼顯術"
-	hansOnly = "与围标资数据发电气温测纪录这为个们来对国际业济类区变统计时间见报应单历极门东实现价广转换动态总体装机风阳质预补码显术"
 )
 
 func TestTextsFileParses(t *testing.T) {
@@ -60,32 +53,98 @@ func TestTextFallsBackToEnglish(t *testing.T) {
 	}
 }
 
-// TestTextsScripts checks that each Chinese rendering is written in its own
-// script and keeps the English's numbers: no zh-Hans text holds a
-// Traditional-only character, no zh-Hant text a Simplified-only one, and
+// scriptTables are the character tables of testdata/scripts.json
+// (generated from OpenCC's dictionaries by testdata/gen-scripts.sh):
+// Traditional-only characters, Simplified-only characters, and variants
+// that Taiwan's standard forms replace.
+type scriptTables struct {
+	HantOnly  string `json:"hantOnly"`
+	HansOnly  string `json:"hansOnly"`
+	NotTaiwan string `json:"notTaiwan"`
+}
+
+func loadScriptTables(t *testing.T) scriptTables {
+	t.Helper()
+	b, err := os.ReadFile("testdata/scripts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st scriptTables
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatalf("testdata/scripts.json: %v", err)
+	}
+	if len([]rune(st.HantOnly)) < 2000 || len([]rune(st.HansOnly)) < 2000 || st.NotTaiwan == "" {
+		t.Fatalf("testdata/scripts.json: tables too small (%d, %d, %d characters)", len([]rune(st.HantOnly)), len([]rune(st.HansOnly)), len([]rune(st.NotTaiwan)))
+	}
+	return st
+}
+
+// offences lists the characters of s that are in banned, once each.
+func offences(s, banned string) string {
+	var out []rune
+	for _, r := range s {
+		if strings.ContainsRune(banned, r) && !strings.ContainsRune(string(out), r) {
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}
+
+// TestScriptTables checks the tables on characters whose script is known,
+// so that a regenerated file that lost its meaning fails here first.
+func TestScriptTables(t *testing.T) {
+	st := loadScriptTables(t)
+	for _, c := range []struct {
+		text, banned, want string
+	}{
+		{"海冰範圍與溫室氣體資料", st.HansOnly, ""},
+		{"海冰范围与温室气体数据", st.HantOnly, ""},
+		{"海冰范围與溫室气体", st.HansOnly, "围气体"}, // 范 is also a Traditional character (a surname)
+		{"海冰範圍與溫室气体", st.HantOnly, "範圍與溫"},
+		{"皇后、台灣、於是、里程", st.HansOnly, ""},
+		{"後來、臺灣", st.HansOnly, ""},
+		{"爲了裏面", st.NotTaiwan, "爲裏"},
+		{"為了裡面、峰值", st.NotTaiwan + st.HansOnly, ""},
+	} {
+		if got := offences(c.text, c.banned); got != c.want {
+			t.Errorf("offences(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+// TestTextsScripts checks that each Chinese rendering of texts.json and
+// glossary.json is written in its own script and keeps the English's
+// numbers: no zh-Hans text holds a Traditional-only character, no zh-Hant
+// text a Simplified-only one or a variant that Taiwan does not write, and
 // every run of digits of the English appears in both renderings.
 func TestTextsScripts(t *testing.T) {
-	check := func(name, text, banned string) {
-		for _, r := range text {
-			if strings.ContainsRune(banned, r) {
-				t.Errorf("%s: %q holds %q, a character of the other script", name, text, r)
-				return
-			}
+	st := loadScriptTables(t)
+	check := func(name, text string, hant bool) {
+		t.Helper()
+		banned := st.HantOnly
+		if hant {
+			banned = st.HansOnly + st.NotTaiwan
+		}
+		if bad := offences(text, banned); bad != "" {
+			t.Errorf("%s: %q holds %q, of the other script", name, text, bad)
 		}
 	}
 	for _, e := range Texts() {
-		check(e.Keys[0]+" zh-Hant", e.ZhHant, hansOnly)
-		check(e.Keys[0]+" zh-Hans", e.ZhHans, hantOnly)
+		check(e.Keys[0]+" zh-Hant", e.ZhHant, true)
+		check(e.Keys[0]+" zh-Hans", e.ZhHans, false)
 		for _, n := range digitRuns(e.En) {
 			if !strings.Contains(e.ZhHant, n) || !strings.Contains(e.ZhHans, n) {
 				t.Errorf("%s: the number %s of the English is missing from a translation", e.Keys[0], n)
 			}
 		}
 	}
-	for _, g := range Terms().Terms {
-		check(g.ID+" zh-Hant", g.ZhHant, hansOnly)
-		check(g.ID+" zh-Hans", g.ZhHans, hantOnly)
+	g := Terms()
+	for _, tm := range g.Terms {
+		check(tm.ID+" zh-Hant", tm.ZhHant, true)
+		check(tm.ID+" zh-Hans", tm.ZhHans, false)
 	}
+	check("sources zh-Hant", g.Sources[ZhHant], true)
+	check("sources zh-Hans", g.Sources[ZhHans], false)
 }
 
 // digitRuns lists the runs of ASCII digits (with inner "." or ",") of s.

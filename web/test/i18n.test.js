@@ -92,6 +92,56 @@ test('catalogs: the Chinese scripts use their own characters for the same terms'
   assert.match(paris['zh-Hans'].levels, /工业化前/);
 });
 
+// scriptTables reads the character tables of the script checks
+// (internal/i18n/testdata/scripts.json, generated from OpenCC's
+// dictionaries): Traditional-only and Simplified-only characters, and
+// variants that Taiwan's standard forms replace.
+function scriptTables() {
+  const st = JSON.parse(fs.readFileSync(path.join(repoRoot, 'internal/i18n/testdata/scripts.json'), 'utf8'));
+  assert.ok([...st.hantOnly].length > 2000 && [...st.hansOnly].length > 2000 && st.notTaiwan, 'scripts.json tables');
+  return {'zh-Hant': new Set([...st.hansOnly, ...st.notTaiwan]), 'zh-Hans': new Set(st.hantOnly)};
+}
+
+// placeholders lists a message's {{placeholders}}, sorted, once each.
+function placeholders(msg) {
+  return [...new Set((msg.match(/\{\{\s*[^{}]+?\s*\}\}/g) || []).map((p) => p.replace(/\s/g, '')))].sort();
+}
+
+test('catalogs: each Chinese message is in its own script and has exactly the English message\'s placeholders', async () => {
+  const banned = scriptTables();
+  // The tables themselves, on characters whose script is known.
+  assert.deepEqual([...'海冰範圍與溫室氣體'].filter((c) => banned['zh-Hant'].has(c)), []);
+  assert.deepEqual([...'海冰范围与温室气体'].filter((c) => banned['zh-Hans'].has(c)), []);
+  assert.deepEqual([...'海冰范围与溫室气体'].filter((c) => banned['zh-Hant'].has(c)), [...'围与气体']);
+  assert.deepEqual([...'爲裏後'].filter((c) => banned['zh-Hant'].has(c)), [...'爲裏']);
+  const files = fs.readdirSync(messagesDir).filter((f) => f.endsWith('.js'));
+  const problems = [];
+  for (const file of files) {
+    const cat = await loadCatalog(file);
+    const en = new Map(flatten(cat.en));
+    for (const l of ['zh-Hant', 'zh-Hans']) {
+      for (const [k, v] of flatten(cat[l])) {
+        const bad = [...new Set([...v].filter((c) => banned[l].has(c)))];
+        if (bad.length) problems.push(`${file} ${l} ${k}: ${bad.join('')} of the other script in “${v}”`);
+        // A Chinese plural form answers the English forms of the same key
+        // (Chinese has only "other"); each English form must then have the
+        // same placeholders as the Chinese one (plural forms may leave out
+        // {{count}} when the English does too).
+        const base = baseKey(k);
+        const suffix = k.slice(base.length);
+        const forms = [...en.keys()].filter((ek) => baseKey(ek) === base && (suffix.startsWith('_ordinal') === ek.slice(base.length).startsWith('_ordinal')));
+        if (!forms.length) {
+          problems.push(`${file} ${l} ${k}: no English message`);
+          continue;
+        }
+        const want = placeholders(en.get(forms.includes(k) ? k : forms[forms.length - 1]));
+        if (placeholders(v).join() !== want.join()) problems.push(`${file} ${l} ${k}: placeholders ${placeholders(v).join(' ') || '(none)'}, English ${want.join(' ') || '(none)'}`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
 let server;
 let browser;
 let glossaryMock = null;
