@@ -8,7 +8,9 @@
 //     so that a typo never silently changes an answer.
 //   - JSON bodies use the same types as the command line's --json output:
 //     present.Series, present.Indicator, the records engine's results
-//     (internal/analysis) and the national results (internal/national).
+//     (named by internal/query, which computes every number this package
+//     shows; the package does not import internal/analysis) and the
+//     national results (internal/national).
 //   - Errors are JSON {"error": "...", "status": N}: 400 for bad parameters,
 //     404 for an unknown indicator, dataset or entity, or when nothing is
 //     stored for what was asked, 405 for methods other than GET and HEAD, 500
