@@ -106,7 +106,7 @@ func (s *Server) routeTable() []*route {
 			description: "Calendar convention: 366 slots, slot 0 = 1 January, slot 59 = 29 February (null in common years), slot 60 = 1 March, slot 365 = 31 December; null where a year has no value. The band (mean, ±2σ, 10th-90th percentiles) is computed over the baseline from the same smoothed values.",
 			params:      []param{pID, pEntity, pSmooth, pBaseline, pLang},
 			result:      DailyYears{}},
-		{path: "/api/chart/{file}", name: "getChart", example: "/api/chart/seaice.south.png?kind=spaghetti&smooth=5d", tag: "charts", fn: handleChart,
+		{path: "/api/chart/{file}", name: chartRoute, example: "/api/chart/seaice.south.png?kind=spaghetti&smooth=5d", tag: "charts", fn: handleChart,
 			summary:     "Chart download: ID.png, ID.svg or ID.csv",
 			description: "Server-rendered chart with title, unit, source line (dataset, version, sha256, retrieval date) and licence, ready for publication. kind=line draws the series (entity, from, to, smooth as for /api/series); kind=spaghetti draws every year against the calendar day with the baseline's 10th-90th percentile band, its mean, the record year and the latest year (daily indicators). CSV holds the charted numbers with their provenance.",
 			params: []param{{name: "file", in: "path", typ: "string", required: true, desc: "Indicator id followed by .png, .svg or .csv.", example: "seaice.south.png"},

@@ -236,11 +236,19 @@ func (s *Server) Close() error {
 }
 
 // ServeHTTP routes the request. Every response carries
-// X-Content-Type-Options: nosniff, and a 503 carries Retry-After.
+// X-Content-Type-Options: nosniff, and a 503 carries Retry-After. Every
+// response is counted in /metrics and logged (finish), whoever wrote it: a
+// route, a picture gate in front of the chart route, ServeMux itself, or the
+// recovery of a panic.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	sw := securityHeaders{w}
+	sw := &respWriter{ResponseWriter: w}
+	defer func() { s.finish(sw, r, start, recover()) }()
 	if isPicture(r.URL.Path) {
+		// Every picture path is the chart route's: its gates' answers
+		// are counted there.
+		sw.rm = s.metrics.chart
 		// Pictures are large (up to about a megabyte): non-drawn sizes are
 		// redirected, each client is rate limited, and at most
 		// Options.MaxRenders of them are built or sent at once, so that
