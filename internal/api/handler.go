@@ -53,6 +53,10 @@ type route struct {
 	// daily routes depend on today's date as well as on the data (data ages):
 	// their cache key includes the UTC date.
 	daily bool
+	// events routes embed stored record events in their answers, which
+	// change without a new data version: their cache key includes the
+	// events stamp (eventstamp.go).
+	events bool
 	// untracked routes read the store directly (not only through the
 	// cache's loads), so their cached answers are dropped by every update
 	// instead of only by updates of the datasets they read.
@@ -218,7 +222,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 		h["Cache-Control"] = []string{"public, max-age=86400"}
 	case rt.policy == policyRevalidate:
 		h["Cache-Control"] = noCacheCC
-	case e.versionH == nil && strings.Contains(r.URL.RawQuery, "v="+gc.version) && r.URL.Query().Get("v") == gc.version:
+	// An answer that embeds stored events may change within a data version
+	// (eventstamp.go), so it is never immutable.
+	case e.versionH == nil && !rt.events && strings.Contains(r.URL.RawQuery, "v="+gc.version) && r.URL.Query().Get("v") == gc.version:
 		h["Cache-Control"] = immutableCC
 	default:
 		h["Cache-Control"] = s.dataCC
@@ -286,11 +292,15 @@ func (s *Server) compute(ctx context.Context, gc **genCache, key string, rt *rou
 }
 
 // cacheKey is the key of a request's answer in the cache: path and raw
-// query, plus the UTC date for daily routes.
+// query, plus the UTC date for daily routes and the events stamp for
+// routes that embed stored events.
 func (s *Server) cacheKey(rt *route, r *http.Request) string {
 	key := r.URL.Path + "?" + r.URL.RawQuery + langKey(rt, r)
 	if rt.daily {
 		key += "@" + s.opts.Now().UTC().Format("2006-01-02")
+	}
+	if rt.events {
+		key += "#events=" + s.eventsStamp(r.Context())
 	}
 	return key
 }

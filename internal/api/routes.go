@@ -157,7 +157,7 @@ func (s *Server) routeTable() []*route {
 				{name: "min_below_pct", in: "query", typ: "number", desc: "Peak rule P in percent (default 5)."}, pLang},
 			result: present.PledgeReport{}},
 		// Paris Agreement and Global Stocktake (paris.go).
-		{path: "/api/warming", name: "getWarming", example: "/api/warming?dataset=era5&year=2024", tag: "paris", fn: handleWarming,
+		{path: "/api/warming", name: "getWarming", example: "/api/warming?dataset=era5&year=2024", tag: "paris", fn: handleWarming, events: true,
 			summary: "Warming above 1850-1900: latest day, month, year and long-term level; days, months, 12-month periods and years at or above 1.5 and 2.0 °C; remaining carbon budget (stocktake warming --json)",
 			description: "Each dataset is re-based as its producer or the WMO does (ERA5: 1991-2020 calendar-day anomaly plus 0.88 °C; HadCRUT5, NOAAGlobalTemp: their own 1850-1900 mean; GISTEMP: WMO common period 1981-2010) and carries its source. " +
 				"The long-term level is the 20-year mean centred on the year (Y-9..Y+10), completed by the linear trend of the last 30 years. Thresholds count steps at or above 1.5 and 2.0 °C, unrounded. " +

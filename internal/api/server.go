@@ -122,6 +122,7 @@ type Server struct {
 	renders  chan struct{}            // one token per chart render in progress (Options.MaxRenders)
 	pictures chan struct{}            // one token per PNG or SVG request in progress (Options.MaxRenders)
 	chart    chartGates               // admission of PNG and SVG requests (chartguard.go)
+	events   eventStamp               // the stored events' stamp, for routes that embed events (eventstamp.go)
 }
 
 // New returns the API handler for st (see the package comment for the
@@ -281,6 +282,9 @@ func (s *Server) Invalidate() {
 	}
 	s.swapTo(gen, ds)
 	s.checked.Store(time.Now().UnixNano())
+	// Detection in this process has written its events before calling
+	// Invalidate: the next answer that embeds events reads their stamp.
+	s.events.checked.Store(0)
 }
 
 // swapTo builds the cache of data version gen from the current one and
