@@ -282,8 +282,9 @@ func (s *Server) Invalidate() {
 	}
 	s.swapTo(gen, ds)
 	s.checked.Store(time.Now().UnixNano())
-	// Detection in this process has written its events before calling
-	// Invalidate: the next answer that embeds events reads their stamp.
+	// Events written in this process (detection after the ingest) are
+	// seen at once too: the next answer that embeds events re-reads their
+	// stamp.
 	s.events.checked.Store(0)
 }
 
