@@ -26,7 +26,9 @@ var warmingLangCases = []crossCase{
 }
 
 // hasHan reports whether s holds a Chinese character.
-func hasHan(s string) bool { return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 }
+func hasHan(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+}
 
 // TestWarmingLang checks `stocktake warming --lang`: its JSON is the API's
 // (lang=) in each language; in zh-Hant the words of the answer (the
