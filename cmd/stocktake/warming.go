@@ -29,7 +29,9 @@ run and the count in --year. Budget: the remaining carbon budgets of the registr
 counted down with the world's CO2 emissions (a proxy without land-use CO2).
 
 Every number is printed with the dataset, version and sha256 of the file it comes
-from. JSON: {"year","datasets":[{"key","dataset","indicator","method","offset",
+from. --lang writes the re-basing statements, the threshold events' sentences and
+the budgets' titles, coverage and counted emissions in zh-Hant or zh-Hans, as
+lang= of GET /api/warming does. JSON: {"year","datasets":[{"key","dataset","indicator","method","offset",
 "statement","source","latest_day","latest_month","latest_year","year_value",
 "long_term_level","trend_reaches_1_5","thresholds":[...],"days":[...]}],
 "year_mean","long_term_level","budgets":[...],"missing"}.`
@@ -41,13 +43,16 @@ const warmingExample = `  # how far above pre-industrial are we, by every datase
   # the long-term level of 2023 by HadCRUT5 and NOAAGlobalTemp, as JSON
   stocktake warming --dataset hadcrut5,noaa --year 2023 --json
   # the IPCC AR6 budget only
-  stocktake warming --budget ar6-1p5-50`
+  stocktake warming --budget ar6-1p5-50
+  # the statements, threshold sentences and budgets in traditional Chinese
+  stocktake warming --lang zh-Hant`
 
 func newWarmingCmd() *cobra.Command {
 	var dataset, budget string
 	var year int
+	var lang func() string
 	cmd := &cobra.Command{
-		Use:     "warming [--dataset era5,hadcrut5,noaa,gistemp] [--year Y] [--budget ID]",
+		Use:     "warming [--dataset era5,hadcrut5,noaa,gistemp] [--year Y] [--budget ID] [--lang L]",
 		Short:   "Warming above 1850-1900: today, this month, this year, long-term; 1.5/2 °C thresholds; carbon budget",
 		Long:    warmingLong,
 		Example: warmingExample,
@@ -57,7 +62,7 @@ func newWarmingCmd() *cobra.Command {
 				// The store also holds the threshold events: each year's
 				// latest one comes with the days by year, as on the API.
 				es, _ := st.(store.EventStore)
-				return query.WarmingWithEvents(ctx, st, es, query.WarmingRequest{Dataset: dataset, Year: intFlag(cmd, "year", year), Budget: budget})
+				return query.WarmingWithEvents(ctx, st, es, query.WarmingRequest{Dataset: dataset, Year: intFlag(cmd, "year", year), Budget: budget, Lang: lang()})
 			})
 			if err != nil {
 				return err
@@ -71,6 +76,7 @@ func newWarmingCmd() *cobra.Command {
 	cmd.Flags().StringVar(&dataset, "dataset", "", "datasets, comma-separated: "+strings.Join(query.WarmingDatasetKeys(), ", ")+" (default all)")
 	cmd.Flags().IntVar(&year, "year", 0, "year of the threshold counts and the long-term level (default: the latest year of ERA5)")
 	cmd.Flags().StringVar(&budget, "budget", "", "carbon budget id of goals.yaml (default every budget)")
+	lang = langFlag(cmd)
 	return cmd
 }
 
@@ -163,6 +169,9 @@ func printWarming(cmd *cobra.Command, res query.Warming) error {
 		}
 		if err := tw.Flush(); err != nil {
 			return err
+		}
+		for _, b := range res.Budgets {
+			fmt.Fprintf(w, "%s: %s; %s\n", b.Budget.ID, b.Budget.Title, b.Budget.Covers)
 		}
 		fmt.Fprintf(w, "Counted: %s (a proxy: the budgets also cover land-use CO2).\n", res.Budgets[0].Counted)
 	}

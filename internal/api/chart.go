@@ -22,12 +22,12 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
+	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
 )
 
@@ -123,7 +123,7 @@ func chartReply(s *Server, ctx context.Context, gc *genCache, q query, id, ext, 
 		if q.Get("baseline") != "" {
 			return reply{}, badRequest("baseline applies to kind=spaghetti")
 		}
-		var sm analysis.Smoothing
+		var sm qry.Smoothing
 		se, src, sm, err = s.windowed(ctx, gc, id, q)
 		if err != nil {
 			return reply{}, err
@@ -220,7 +220,7 @@ func (s *Server) boundedRender(ctx context.Context, fn func() ([]byte, error)) (
 
 // chartTitle names the indicator, the entity of a national series and the
 // smoothing.
-func chartTitle(ref catalog.Ref, se obs.Series, sm analysis.Smoothing) string {
+func chartTitle(ref catalog.Ref, se obs.Series, sm qry.Smoothing) string {
 	t := ref.Indicator.Title
 	if t == "" {
 		t = se.Indicator
@@ -263,7 +263,7 @@ func decimalYear(d obs.Date) float64 {
 // lineChart draws a series against time: decimal years on the axis for
 // spans of more than three years, dates otherwise. Gaps of more than 31
 // days (more than one period for coarser series) break the line.
-func lineChart(ref catalog.Ref, se obs.Series, sm analysis.Smoothing) (*plot.Plot, error) {
+func lineChart(ref catalog.Ref, se obs.Series, sm qry.Smoothing) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = chartTitle(ref, se, sm)
 	p.Y.Label.Text = yLabel(ref, se.Unit)
@@ -689,7 +689,7 @@ func spaghettiCSV(d *DailyYears, src store.Source) []byte {
 			if math.IsNaN(float64(v)) {
 				continue
 			}
-			date, _ := analysis.Calendar.DateOf(yv.Year, slot)
+			date, _ := d.SlotDate(yv.Year, slot)
 			_ = w.Write([]string{date.String(), strconv.Itoa(yv.Year), strconv.Itoa(slot), d.Labels[slot], num(v),
 				num(d.Band.Mean[slot]), num(d.Band.P10[slot]), num(d.Band.P90[slot]), num(d.Band.Lower2SD[slot]), num(d.Band.Upper2SD[slot]),
 				d.Indicator, d.Unit, d.Smoothing.String(), src.Dataset, src.Version, src.SHA256})

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +53,10 @@ type route struct {
 	// daily routes depend on today's date as well as on the data (data ages):
 	// their cache key includes the UTC date.
 	daily bool
+	// events routes embed stored record events in their answers, which
+	// change without a new data version: their cache key includes the
+	// events stamp (eventstamp.go).
+	events bool
 	// untracked routes read the store directly (not only through the
 	// cache's loads), so their cached answers are dropped by every update
 	// instead of only by updates of the datasets they read.
@@ -87,34 +93,66 @@ func (rt *route) queryNames() []string {
 	return out
 }
 
-// wrap adds metrics and request logging around a route.
+// wrap returns the handler of a route: it claims the request for the
+// route's metrics (ServeHTTP counts and logs every response, see finish)
+// and answers it.
 func (s *Server) wrap(rt *route) http.Handler {
 	m := s.metrics.forRoute(rt.name)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		var status, n int
+		if rw, ok := w.(*respWriter); ok {
+			rw.rm = m
+		}
 		if rt.ui != nil {
-			sw := &statusWriter{ResponseWriter: w}
-			rt.ui.ServeHTTP(sw, r)
-			status, n = sw.status, sw.n
-			if status == 0 {
-				status = http.StatusOK
-			}
-		} else {
-			status, n = s.serve(w, r, rt)
+			rt.ui.ServeHTTP(w, r)
+			return
 		}
-		d := time.Since(start)
-		m.observe(status, d)
-		lvl := slog.LevelInfo
-		if status >= 500 {
-			lvl = slog.LevelError
-		}
-		if s.log.Enabled(r.Context(), lvl) {
-			s.log.LogAttrs(r.Context(), lvl, "request", slog.String("method", r.Method), slog.String("path", r.URL.RequestURI()),
-				slog.String("route", rt.name), slog.Int("status", status), slog.Int("bytes", n), slog.Duration("duration", d),
-				slog.String("remote", r.RemoteAddr))
-		}
+		s.serve(w, r, rt)
 	})
+}
+
+// finish counts and logs one response after ServeHTTP: its status (200 when
+// the handler wrote nothing, as net/http answers then) under the route that
+// claimed it, or under "unmatched" when none did (ServeMux's redirects to a
+// canonical path). A panic of a handler (p, from recover) is logged with its
+// stack and answered with 500 when nothing was written yet; a response
+// already started cannot be completed, so its connection is aborted
+// (http.ErrAbortHandler, which net/http does not log). Either way it is
+// counted as a 500.
+func (s *Server) finish(w *respWriter, r *http.Request, start time.Time, p any) {
+	abort := false
+	if p != nil {
+		if p != http.ErrAbortHandler {
+			s.log.Error("handler panicked", "path", r.URL.RequestURI(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+		if w.status == 0 && p != http.ErrAbortHandler {
+			s.writeError(w, r, http.StatusInternalServerError, "internal error")
+		} else {
+			abort = true
+		}
+		w.status = http.StatusInternalServerError
+	}
+	status := w.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	m := w.rm
+	if m == nil {
+		m = s.metrics.unmatched
+	}
+	d := time.Since(start)
+	m.observe(status, d)
+	lvl := slog.LevelInfo
+	if status >= 500 {
+		lvl = slog.LevelError
+	}
+	if s.log.Enabled(r.Context(), lvl) {
+		s.log.LogAttrs(r.Context(), lvl, "request", slog.String("method", r.Method), slog.String("path", r.URL.RequestURI()),
+			slog.String("route", m.name), slog.Int("status", status), slog.Int("bytes", w.n), slog.Duration("duration", d),
+			slog.String("remote", r.RemoteAddr))
+	}
+	if abort {
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // serve answers one request to an API route and returns the status and the
@@ -184,7 +222,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route) (int, 
 		h["Cache-Control"] = []string{"public, max-age=86400"}
 	case rt.policy == policyRevalidate:
 		h["Cache-Control"] = noCacheCC
-	case e.versionH == nil && strings.Contains(r.URL.RawQuery, "v="+gc.version) && r.URL.Query().Get("v") == gc.version:
+	// An answer that embeds stored events may change within a data version
+	// (eventstamp.go), so it is never immutable.
+	case e.versionH == nil && !rt.events && strings.Contains(r.URL.RawQuery, "v="+gc.version) && r.URL.Query().Get("v") == gc.version:
 		h["Cache-Control"] = immutableCC
 	default:
 		h["Cache-Control"] = s.dataCC
@@ -252,11 +292,15 @@ func (s *Server) compute(ctx context.Context, gc **genCache, key string, rt *rou
 }
 
 // cacheKey is the key of a request's answer in the cache: path and raw
-// query, plus the UTC date for daily routes.
+// query, plus the UTC date for daily routes and the events stamp for
+// routes that embed stored events.
 func (s *Server) cacheKey(rt *route, r *http.Request) string {
 	key := r.URL.Path + "?" + r.URL.RawQuery + langKey(rt, r)
 	if rt.daily {
 		key += "@" + s.opts.Now().UTC().Format("2006-01-02")
+	}
+	if rt.events {
+		key += "#events=" + s.eventsStamp(r.Context())
 	}
 	return key
 }
@@ -320,32 +364,6 @@ func jsonReply(v any) (reply, error) {
 	}
 	return reply{body: b.Bytes(), ctype: "application/json; charset=utf-8"}, nil
 }
-
-// statusWriter records the status and size of a response written by a
-// handler the API does not own (the dashboard's files).
-type statusWriter struct {
-	http.ResponseWriter
-	status, n int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.n += n
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // sortedKeys returns the keys of m in order.
 func sortedKeys[V any](m map[string]V) []string {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/obs"
 	"github.com/stocktake/stocktake/internal/present"
@@ -96,10 +95,10 @@ func seriesRequest(id string, q query) qry.SeriesRequest {
 
 // windowed reads the series of indicator id for the entity parameter,
 // smoothed by the smooth parameter and cut to from..to (qry.Series).
-func (s *Server) windowed(ctx context.Context, gc *genCache, id string, q query) (obs.Series, store.Source, analysis.Smoothing, error) {
+func (s *Server) windowed(ctx context.Context, gc *genCache, id string, q query) (obs.Series, store.Source, qry.Smoothing, error) {
 	res, err := qry.Series(ctx, s.qs(gc), seriesRequest(id, q))
 	if err != nil {
-		return obs.Series{}, store.Source{}, analysis.Smoothing{}, err
+		return obs.Series{}, store.Source{}, qry.Smoothing{}, err
 	}
 	return res.Windowed(), res.Source, res.Smoothing, nil
 }

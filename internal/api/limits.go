@@ -88,27 +88,59 @@ func itoa(n int) string {
 	}
 }
 
-// securityHeaders sets the headers every response carries: nosniff, so a
-// browser never reinterprets a JSON, CSV or SVG body as another type, and
-// Retry-After on 503 answers.
-type securityHeaders struct{ http.ResponseWriter }
+// respWriter is the writer every request is answered through (ServeHTTP).
+// It sets the headers every response carries (Retry-After on 503 answers;
+// nosniff is set before it is made) and records what was answered: the
+// status, the body bytes and the metrics of the route that answered, so
+// that the metrics and the request log count every response, including
+// those written before any route runs (the picture gates' 308, 429 and 503,
+// ServeMux's redirects to a canonical path, a recovered panic's 500).
+type respWriter struct {
+	http.ResponseWriter
+	// status is the first final status written (0 until one is; 1xx
+	// interim answers are not final); n counts the body bytes written.
+	status, n int
+	// rm is the metrics of the route that answers; nil until a route (or a
+	// gate in front of one) claims the request.
+	rm *routeMetrics
+}
 
-func (w securityHeaders) WriteHeader(code int) {
+func (w *respWriter) WriteHeader(code int) {
 	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
+	if w.status == 0 && code >= 200 {
+		w.status = code
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
+func (w *respWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.n += n
+	return n, err
+}
+
 // Unwrap lets http.ResponseController and io.Copy reach the real writer.
-func (w securityHeaders) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *respWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // ReadFrom keeps sendfile(2) for bodies copied from files.
-func (w securityHeaders) ReadFrom(r io.Reader) (int64, error) {
-	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
-		return rf.ReadFrom(r)
+func (w *respWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
 	}
-	return io.Copy(struct{ io.Writer }{w.ResponseWriter}, r)
+	var n int64
+	var err error
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		n, err = rf.ReadFrom(r)
+	} else {
+		n, err = io.Copy(struct{ io.Writer }{w.ResponseWriter}, r)
+	}
+	w.n += int(n)
+	return n, err
 }
 
 // HTTPServer returns the http.Server that serve and watch run h with: every

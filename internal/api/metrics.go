@@ -54,6 +54,10 @@ func (m *routeMetrics) observe(status int, d time.Duration) {
 	c.(*vm.Counter).Inc()
 }
 
+// chartRoute is the name of the chart route (routes.go), whose metrics count
+// the answers of the picture gates in front of it (chartguard.go).
+const chartRoute = "getChart"
+
 // metrics are the server's counters for /metrics.
 type metrics struct {
 	set                         *vm.Set
@@ -61,6 +65,10 @@ type metrics struct {
 	routes                      map[string]*routeMetrics
 	hits, misses, invalidations *vm.Counter
 	started                     time.Time
+	// unmatched counts the responses no route claimed (ServeMux's
+	// redirects to a canonical path, unknown paths); chart counts the
+	// picture gates' answers with the chart route's.
+	unmatched, chart *routeMetrics
 
 	dsMu   sync.Mutex // guards the cached dataset gauges below
 	dsText []byte     // the per-dataset gauges as last written
@@ -81,6 +89,7 @@ func newMetrics(rs []*route) *metrics {
 	for _, r := range rs {
 		m.forRoute(r.name)
 	}
+	m.unmatched, m.chart = m.forRoute(notFoundRoute.name), m.forRoute(chartRoute)
 	return m
 }
 

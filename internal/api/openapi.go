@@ -68,7 +68,7 @@ func (sc *schemas) of(t reflect.Type) map[string]any {
 			return obj
 		})
 	case t.Kind() != reflect.Pointer && t.Implements(jsonMarshaler) && t.Kind() == reflect.Struct:
-		// Custom JSON (analysis.SlotStats): documented as an object with
+		// Custom JSON (the climatology slots of qry.Climatology): documented as an object with
 		// the lower-case names of its fields.
 		return map[string]any{"type": "object", "description": "See the Go type " + sc.name(t) + "."}
 	case t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler):

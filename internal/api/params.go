@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	qry "github.com/stocktake/stocktake/internal/query"
 	"github.com/stocktake/stocktake/internal/store"
@@ -49,7 +48,7 @@ func classify(err error) (int, string) {
 			return http.StatusBadRequest, msg
 		}
 		return http.StatusNotFound, msg
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, analysis.ErrNoData):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, qry.ErrNoData):
 		return http.StatusNotFound, err.Error()
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "request cancelled"

@@ -2,7 +2,6 @@ package api
 
 import (
 	"github.com/stocktake/stocktake/internal/alerts"
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/national"
 	"github.com/stocktake/stocktake/internal/present"
@@ -64,7 +63,7 @@ func (s *Server) routeTable() []*route {
 			summary:     "Per-day (or per-month) statistics over a baseline (stocktake climatology --json)",
 			description: "Mean, sample standard deviation (ddof 1), median and 10/25/75/90th percentiles per slot. Daily series have single missing days filled by linear interpolation first; NSIDC sea ice in the day-count convention (its default) fills day 366 from common years' following 1 January, reproducing NSIDC's own climatology file; monthly series always use calendar months.",
 			params:      []param{pID, pEntity, pBaseline, pConv, pSmooth},
-			result:      present.WithSource[analysis.Climatology]{}},
+			result:      present.WithSource[qry.ClimatologyStats]{}},
 		{path: "/api/ranks/{id}", name: "getRanks", example: "/api/ranks/gmst.noaa?kind=max", tag: "records", fn: handleRanks,
 			summary:     "Rank of every value among the values of the same calendar month (monthly series) or all values (otherwise)",
 			description: "Rank 1 is the highest (kind=max) or lowest (kind=min) value. Values equal within the records engine's tolerance (1e-9 relative) are ties and share the better rank. The dashboard's tables and readouts show these ranks.",
@@ -77,7 +76,7 @@ func (s *Server) routeTable() []*route {
 				{name: "all", in: "query", typ: "boolean", desc: "The whole record (the default when neither year nor month is given)."},
 				{name: "annual_ranking", in: "query", typ: "boolean", desc: "Every complete year's extreme of kind with its date, in rank order from the natural side, each labelled from its nearer end (\"lowest\", \"2nd highest\"); instead of year, month or all (stocktake extremes --annual-ranking)."},
 				pKind, pSmooth},
-			result: oneOf{present.WithSource[analysis.Extreme]{}, present.WithSource[analysis.AnnualExtremesRanking]{}}},
+			result: oneOf{present.WithSource[qry.Extreme]{}, present.WithSource[qry.AnnualExtremesRanking]{}}},
 		{path: "/api/annual/{id}", name: "getAnnualRanking", example: "/api/annual/gmst.gistemp?top=10", tag: "records", fn: handleAnnual,
 			summary:     "Every year's annual value in rank order (the warmest years table)",
 			description: "Annual values are the producer's published annual values where the file has one (GISTEMP J-D, NOAA's annual), the mean of complete years otherwise (WMO completeness). Each row is what /api/records/{id}?annual=YEAR answers for that year: its competition rank at the published precision, its natural-side label, the years tied at that precision and, where the producer publishes a 95% uncertainty, the years it cannot be separated from.",
@@ -95,19 +94,19 @@ func (s *Server) routeTable() []*route {
 				{name: "annual", in: "query", typ: "integer", desc: "A year ranked by its annual value among all years.", example: 2024},
 				{name: "as_of", in: "query", typ: "string", desc: "Use only data dated on or before this date: was it a record when it happened?", example: "2023-02-21"},
 				pKind, pSmooth, pConv},
-			result: oneOf{present.WithSource[analysis.OnResult]{}, present.WithSource[analysis.MonthResult]{}, present.WithSource[analysis.YearResult]{}, present.WithSource[analysis.AnnualRank]{}}},
+			result: oneOf{present.WithSource[qry.OnResult]{}, present.WithSource[qry.MonthResult]{}, present.WithSource[qry.YearResult]{}, present.WithSource[qry.AnnualRank]{}}},
 		{path: "/api/trend/{id}", name: "getTrend", example: "/api/trend/sst.world?from=1982&to=2023", tag: "records", fn: handleTrend,
 			summary:     "Linear trend per decade (OLS with 95% interval corrected for autocorrelation, and Theil-Sen); acceleration with fit=quadratic",
 			description: "corrected is the slope's 95% interval corrected for lag-1 autocorrelation of the residuals (AR(1) effective sample size, method named), at every frequency; ci95_per_decade assumes independent residuals. basis=annual fits annual means of complete years (default for daily and monthly series), basis=monthly monthly means of complete months, basis=raw the values as published (default otherwise). Single missing days of daily series are filled first, the means are taken over the whole series, then the periods starting inside from..to are kept; incomplete periods in the window are left out and listed in incomplete_excluded.",
 			params: []param{pID, pEntity, pFrom, pTo, {name: "basis", in: "query", typ: "string", enum: []string{"raw", "monthly", "annual"}, desc: "What is fitted."},
 				{name: "fit", in: "query", typ: "string", enum: []string{"linear", "quadratic"}, desc: "linear (default) or quadratic: adds \"quadratic\" with the acceleration (unit per year²) and its OLS and AR(1)-corrected 95% intervals."}},
-			result: present.WithSource[analysis.TrendResult]{}},
+			result: present.WithSource[qry.LinearTrend]{}},
 		{path: "/api/daily/{id}", name: "getDailyYears", example: "/api/daily/seaice.south?smooth=5d", tag: "charts", fn: handleDaily,
 			summary:     "Every year of a daily indicator by calendar day, with the climatology band and the record year (spaghetti chart data)",
 			description: "Calendar convention: 366 slots, slot 0 = 1 January, slot 59 = 29 February (null in common years), slot 60 = 1 March, slot 365 = 31 December; null where a year has no value. The band (mean, ±2σ, 10th-90th percentiles) is computed over the baseline from the same smoothed values.",
 			params:      []param{pID, pEntity, pSmooth, pBaseline, pLang},
 			result:      DailyYears{}},
-		{path: "/api/chart/{file}", name: "getChart", example: "/api/chart/seaice.south.png?kind=spaghetti&smooth=5d", tag: "charts", fn: handleChart,
+		{path: "/api/chart/{file}", name: chartRoute, example: "/api/chart/seaice.south.png?kind=spaghetti&smooth=5d", tag: "charts", fn: handleChart,
 			summary:     "Chart download: ID.png, ID.svg or ID.csv",
 			description: "Server-rendered chart with title, unit, source line (dataset, version, sha256, retrieval date) and licence, ready for publication. kind=line draws the series (entity, from, to, smooth as for /api/series); kind=spaghetti draws every year against the calendar day with the baseline's 10th-90th percentile band, its mean, the record year and the latest year (daily indicators). CSV holds the charted numbers with their provenance.",
 			params: []param{{name: "file", in: "path", typ: "string", required: true, desc: "Indicator id followed by .png, .svg or .csv.", example: "seaice.south.png"},
@@ -158,7 +157,7 @@ func (s *Server) routeTable() []*route {
 				{name: "min_below_pct", in: "query", typ: "number", desc: "Peak rule P in percent (default 5)."}, pLang},
 			result: present.PledgeReport{}},
 		// Paris Agreement and Global Stocktake (paris.go).
-		{path: "/api/warming", name: "getWarming", example: "/api/warming?dataset=era5&year=2024", tag: "paris", fn: handleWarming,
+		{path: "/api/warming", name: "getWarming", example: "/api/warming?dataset=era5&year=2024", tag: "paris", fn: handleWarming, events: true,
 			summary: "Warming above 1850-1900: latest day, month, year and long-term level; days, months, 12-month periods and years at or above 1.5 and 2.0 °C; remaining carbon budget (stocktake warming --json)",
 			description: "Each dataset is re-based as its producer or the WMO does (ERA5: 1991-2020 calendar-day anomaly plus 0.88 °C; HadCRUT5, NOAAGlobalTemp: their own 1850-1900 mean; GISTEMP: WMO common period 1981-2010) and carries its source. " +
 				"The long-term level is the 20-year mean centred on the year (Y-9..Y+10), completed by the linear trend of the last 30 years. Thresholds count steps at or above 1.5 and 2.0 °C, unrounded. " +

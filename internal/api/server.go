@@ -8,7 +8,9 @@
 //     so that a typo never silently changes an answer.
 //   - JSON bodies use the same types as the command line's --json output:
 //     present.Series, present.Indicator, the records engine's results
-//     (internal/analysis) and the national results (internal/national).
+//     (named by internal/query, which computes every number this package
+//     shows; the package does not import internal/analysis) and the
+//     national results (internal/national).
 //   - Errors are JSON {"error": "...", "status": N}: 400 for bad parameters,
 //     404 for an unknown indicator, dataset or entity, or when nothing is
 //     stored for what was asked, 405 for methods other than GET and HEAD, 500
@@ -120,6 +122,7 @@ type Server struct {
 	renders  chan struct{}            // one token per chart render in progress (Options.MaxRenders)
 	pictures chan struct{}            // one token per PNG or SVG request in progress (Options.MaxRenders)
 	chart    chartGates               // admission of PNG and SVG requests (chartguard.go)
+	events   eventStamp               // the stored events' stamp, for routes that embed events (eventstamp.go)
 }
 
 // New returns the API handler for st (see the package comment for the
@@ -234,11 +237,19 @@ func (s *Server) Close() error {
 }
 
 // ServeHTTP routes the request. Every response carries
-// X-Content-Type-Options: nosniff, and a 503 carries Retry-After.
+// X-Content-Type-Options: nosniff, and a 503 carries Retry-After. Every
+// response is counted in /metrics and logged (finish), whoever wrote it: a
+// route, a picture gate in front of the chart route, ServeMux itself, or the
+// recovery of a panic.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	sw := securityHeaders{w}
+	sw := &respWriter{ResponseWriter: w}
+	defer func() { s.finish(sw, r, start, recover()) }()
 	if isPicture(r.URL.Path) {
+		// Every picture path is the chart route's: its gates' answers
+		// are counted there.
+		sw.rm = s.metrics.chart
 		// Pictures are large (up to about a megabyte): non-drawn sizes are
 		// redirected, each client is rate limited, and at most
 		// Options.MaxRenders of them are built or sent at once, so that
@@ -271,6 +282,10 @@ func (s *Server) Invalidate() {
 	}
 	s.swapTo(gen, ds)
 	s.checked.Store(time.Now().UnixNano())
+	// Events written in this process (detection after the ingest) are
+	// seen at once too: the next answer that embeds events re-reads their
+	// stamp.
+	s.events.checked.Store(0)
 }
 
 // swapTo builds the cache of data version gen from the current one and

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/i18n"
 	"github.com/stocktake/stocktake/internal/obs"
@@ -71,7 +70,7 @@ type shareWords struct {
 	titles       map[string]string
 	descriptions map[string]string
 	// rank words the rank for the date: rank, years, kind, tie, frequency.
-	rank func(rank, years int, kind analysis.Kind, tie bool, f obs.Frequency) string
+	rank func(rank, years int, kind qry.ExtremeKind, tie bool, f obs.Frequency) string
 }
 
 // shareLanguages holds the words of every language, by the dashboard's
@@ -94,9 +93,9 @@ var shareLanguages = map[string]*shareWords{
 			"station":    "GHCN-Daily station records, with the file each value came from.",
 			"*":          "The planet's vital signs and the big emitters' progress, with the source of every number.",
 		},
-		rank: func(rank, years int, kind analysis.Kind, tie bool, f obs.Frequency) string {
+		rank: func(rank, years int, kind qry.ExtremeKind, tie bool, f obs.Frequency) string {
 			word := "highest"
-			if kind == analysis.Min {
+			if kind == qry.KindMin {
 				word = "lowest"
 			}
 			pos := word
@@ -132,7 +131,7 @@ var shareLanguages = map[string]*shareWords{
 			"station":    "GHCN-Daily 氣象站紀錄，每個數值都附來源檔案。",
 			"*":          "地球的生命徵象與主要排放國的進展，每個數字都附資料來源。",
 		},
-		rank: func(rank, years int, kind analysis.Kind, tie bool, f obs.Frequency) string {
+		rank: func(rank, years int, kind qry.ExtremeKind, tie bool, f obs.Frequency) string {
 			return zhRank(rank, years, kind, tie, f, "年來", "同日", "同月", "並列", "高", "低", "為", "創", "紀錄")
 		}},
 	"zh-Hans": {lang: "zh-Hans", locale: "zh_CN",
@@ -152,7 +151,7 @@ var shareLanguages = map[string]*shareWords{
 			"station":    "GHCN-Daily 气象站纪录，每个数值都附来源文件。",
 			"*":          "地球的生命体征与主要排放国的进展，每个数字都附数据来源。",
 		},
-		rank: func(rank, years int, kind analysis.Kind, tie bool, f obs.Frequency) string {
+		rank: func(rank, years int, kind qry.ExtremeKind, tie bool, f obs.Frequency) string {
 			return zhRank(rank, years, kind, tie, f, "年来", "同日", "同月", "并列", "高", "低", "为", "创", "纪录")
 		}},
 }
@@ -160,9 +159,9 @@ var shareLanguages = map[string]*shareWords{
 // zhRank words a rank for the date in Chinese from the words of one
 // script: "為 45 年來同日第 2 高", "為 45 年來同日並列最高", and for a
 // record "創 45 年來同日最高紀錄".
-func zhRank(rank, years int, kind analysis.Kind, tie bool, f obs.Frequency, since, sameDay, sameMonth, joint, high, low, is, set, record string) string {
+func zhRank(rank, years int, kind qry.ExtremeKind, tie bool, f obs.Frequency, since, sameDay, sameMonth, joint, high, low, is, set, record string) string {
 	word := high
-	if kind == analysis.Min {
+	if kind == qry.KindMin {
 		word = low
 	}
 	slot := sameDay
@@ -671,12 +670,12 @@ func chartParams(ref catalog.Ref, latest *obs.Date, params url.Values) url.Value
 // baseline and span (400 when malformed, as the API would answer).
 func chartParamsChecked(ref catalog.Ref, latest *obs.Date, params url.Values) (url.Values, error) {
 	if v := params.Get("smooth"); v != "" && v != "none" {
-		if _, err := analysis.ParseSmoothing(v); err != nil {
-			return nil, badRequest("share link: smooth: %v", err)
+		if err := qry.CheckSmoothing(v); err != nil {
+			return nil, badRequest("share link: %v", err)
 		}
 	}
 	if v := params.Get("baseline"); v != "" {
-		if _, err := analysis.ParseBaseline(v); err != nil {
+		if err := qry.CheckBaseline(v); err != nil {
 			return nil, badRequest("share link: %v", err)
 		}
 	}

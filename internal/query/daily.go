@@ -198,3 +198,14 @@ func DailyView(ctx context.Context, st Store, req DailyRequest) (*DailyYears, st
 	}
 	return d, in.Source, err
 }
+
+// SlotDate returns the date of a year's calendar slot in the layout of
+// DailyYears (slot 0 is 1 January, slot 59 is 29 February, slot 365 is 31
+// December); ok is false for slot 59 of a common year and for a slot
+// outside 0..365. The spaghetti chart's CSV dates its values with it.
+func (d *DailyYears) SlotDate(year, slot int) (date obs.Date, ok bool) {
+	if slot < 0 || slot >= analysis.DaySlots {
+		return 0, false
+	}
+	return d.Convention.DateOf(year, slot)
+}
