@@ -433,7 +433,11 @@ func reconcileThresholds(tx *store.EventTx, dataset, indicator string, facts []t
 					return nil, nil, err
 				}
 			}
-		case !old.fact.same(f):
+		case !old.fact.same(f) || old.row.Dataset != row.Dataset:
+			// The numbers changed, or the same numbers now come from
+			// another dataset (HadCRUT5 from the Met Office's own file
+			// once it is stored, instead of the DataHub copy): the event
+			// takes the current source's dataset and version.
 			if err := tx.UpdateEvent(old.row.ID, row, true); err != nil {
 				return nil, nil, err
 			}

@@ -338,6 +338,10 @@ func TestThresholdEventsRealData(t *testing.T) {
 	if dec31.Rank != 280 || !dec31.UpdatedAt.After(jul22.UpdatedAt) {
 		t.Errorf("31 December 2024 after the revision: rank %d, updated %v; want 280, updated", dec31.Rank, dec31.UpdatedAt)
 	}
+	// An updated event names the version its new numbers come from.
+	if v, ok, err := f.st.CurrentVersion(context.Background(), "climate-reanalyzer-t2m.world"); err != nil || !ok || dec31.Version.ID != v.ID || v.ID == jul22.Version.ID {
+		t.Errorf("31 December 2024 after the revision: version %d, want the revision's %d (was %d; %v %v)", dec31.Version.ID, v.ID, jul22.Version.ID, ok, err)
+	}
 
 	// The producer restores the value: the event is reinstated.
 	f.fired, f.retr = nil, nil

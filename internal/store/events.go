@@ -50,7 +50,9 @@ type EventRow struct {
 	Years      int
 	Record     bool
 	RecordOpp  bool
-	// VersionID is the dataset version that established the event.
+	// VersionID is the dataset version the event's numbers were last
+	// taken from: set when the event is stored, reinstated, or updated
+	// because its details or its source dataset changed.
 	VersionID       int64
 	VersionProducer string
 	VersionSHA256   string
@@ -297,12 +299,15 @@ func (t *EventTx) InsertEvent(e EventRow) (int64, error) {
 }
 
 // UpdateEvent rewrites the details (value, previous holder, streak, rank)
-// of stored event id from e; touch also sets its updated_at to now.
+// of stored event id from e, and its provenance: the dataset and version
+// the details now come from, so that an event never shows one file's
+// checksum beside another file's number. touch also sets its updated_at
+// to now.
 func (t *EventTx) UpdateEvent(id int64, e EventRow, touch bool) error {
 	pd, pv, mg, sf, sl, rk, yr := detailColumns(e)
 	q := `UPDATE events SET value = ?, prev_date = ?, prev_value = ?, margin = ?, streak_from = ?, streak_len = ?, rank = ?, years = ?,
-		record = ?, record_opposite = ?`
-	args := []any{e.Value, pd, pv, mg, sf, sl, rk, yr, e.Record, e.RecordOpp}
+		record = ?, record_opposite = ?, dataset = ?, version_id = ?`
+	args := []any{e.Value, pd, pv, mg, sf, sl, rk, yr, e.Record, e.RecordOpp, e.Dataset, e.VersionID}
 	if touch {
 		q += ", updated_at = ?"
 		args = append(args, t.now)
