@@ -221,10 +221,10 @@ func ParseStationCountry(s string) (StationCountry, error) {
 			return group(iso), nil
 		case len(iso) > 0:
 			return StationCountry{}, fmt.Errorf("%s is ambiguous: in ISO 3166 it is %s (GHCN-Daily code %s), in GHCN-Daily's FIPS codes it is %s (ISO %s); give %s or %s%s for the first, %s or %s%s for the second",
-				up, ghcnNames(iso), fipsList(iso), fips.GHCNName, fips.ISO3, iso[0].ISO3, GHCNPrefix, iso[0].FIPS, fips.ISO3, GHCNPrefix, fips.FIPS)
+				up, ghcnNames(iso), fipsList(iso), fips.Name(), fips.ISO3, iso[0].ISO3, GHCNPrefix, iso[0].FIPS, fips.ISO3, GHCNPrefix, fips.FIPS)
 		case isFIPS:
 			return StationCountry{}, fmt.Errorf("%s is not an ISO 3166 code of a country GHCN-Daily lists; GHCN-Daily's FIPS code %s is %s: give %s (ISO alpha-3) or %s%s",
-				up, up, fips.GHCNName, fips.ISO3, GHCNPrefix, up)
+				up, up, fips.Name(), fips.ISO3, GHCNPrefix, up)
 		default:
 			return StationCountry{}, fmt.Errorf("GHCN-Daily lists no country with ISO 3166 alpha-2 code %s", up)
 		}
@@ -244,7 +244,7 @@ func entityNote(iso3 string) string {
 func ghcnNames(cs []GHCNCountry) string {
 	names := make([]string, len(cs))
 	for i, c := range cs {
-		names[i] = c.GHCNName
+		names[i] = c.Name()
 	}
 	return strings.Join(names, ", ")
 }
