@@ -69,6 +69,16 @@ export function countryLabel(r) {
   countryName(r), ' ', h('small', {class: 'ghcn-code'}, t('stations:ghcnCode', {code: r.country})));
 }
 
+// MARK stands in a message for an element inserted by withCode.
+const MARK = '\u0000';
+
+// withCode splits a message at MARK and puts code there as <code> (what a
+// user types, the same in every language).
+function withCode(text, code) {
+  const [a, b = ''] = text.split(MARK);
+  return [a, h('code', {}, code), b];
+}
+
 function isoDate(d) {
   return d.toISOString().slice(0, 10);
 }
@@ -100,9 +110,9 @@ export async function render(main, ctx) {
       select(t('stations:extreme'), 'extreme', EXTREMES.map((x) => [x, t(`stations:ext_${x}`)]), extreme, (v) => { state.extreme = v; }),
       select(t('stations:scope'), 'scope', SCOPES.map((x) => [x, t(`stations:scope_${x}`)]), scope, (v) => { state.scope = v; }),
       h('div', {class: 'field'}, h('label', {for: 'st-country'}, t('stations:country')),
-        h('input', {type: 'text', id: 'st-country', name: 'country', value: country, size: 8, autocomplete: 'off', spellcheck: 'false',
+        h('input', {type: 'text', id: 'st-country', name: 'country', value: country, size: 8, style: 'max-width: 10em', autocomplete: 'off', spellcheck: 'false',
           'aria-describedby': 'st-country-help', onchange: (e) => { state.country = e.target.value.trim(); }}),
-        h('small', {id: 'st-country-help'}, t('stations:countryHelp'))),
+        h('small', {id: 'st-country-help'}, ...withCode(t('stations:countryHelp', {form: MARK}), 'ghcn:CH'))),
       h('button', {type: 'submit'}, t('stations:show'))));
   let res;
   try {
