@@ -20,7 +20,7 @@ var (
 	pStationID = param{name: "id", in: "path", typ: "string", required: true, desc: "GHCN-Daily station id (11 characters).", example: "USW00094728"}
 	pCountry   = param{name: "country", in: "query", typ: "string", example: "CHN",
 		desc: "Country of the stations, case-insensitive: an ISO 3166-1 alpha-3 code (CHN), a GHCN-Daily code written ghcn:CH (GHCN's FIPS 10-4 codes, the first two characters of a station id, are not ISO's: ghcn:CH is China, ghcn:SZ Switzerland), or an ISO alpha-2 code (CN) unless GHCN uses those letters for another country: CH (ISO Switzerland, GHCN China), SZ, AS, AU, GB, ES and the like are refused with 400 naming both readings. An ISO entry takes in every GHCN code filed under it (UMI: Johnston, Midway, Palmyra and Wake). The answer echoes the country read (iso2, iso3, name, ghcn)."}
-	pExtreme   = param{name: "extreme", in: "query", typ: "string", enum: []string{"record-high", "record-low", "highest-low", "lowest-high", "wettest-day"},
+	pExtreme = param{name: "extreme", in: "query", typ: "string", enum: []string{"record-high", "record-low", "highest-low", "lowest-high", "wettest-day"},
 		desc: "Highest TMAX, lowest TMIN, highest TMIN, lowest TMAX or highest PRCP."}
 	pScope = param{name: "scope", in: "query", typ: "string", enum: []string{"all-time", "month", "day"}, desc: "Compare with every earlier day (default), the same calendar month or the same calendar day."}
 )
