@@ -44,6 +44,27 @@ var stationsCases = []crossCase{
 	{cli: []string{"station-climatology", "USW00094728", "--element", "prcp", "--year", "2011"}, api: "/api/stations/USW00094728/climatology?element=prcp&year=2011"},
 	{cli: []string{"station-climatology", "USW00094728", "--element", "SNOW"}, api: "/api/stations/USW00094728/climatology?element=SNOW", exit: 2, status: 400, fragment: `"SNOW": want TMAX, TMIN or PRCP`},
 	{cli: []string{"station-climatology", "USW00014732"}, api: "/api/stations/USW00014732/climatology", exit: 1, status: 404, fragment: "station USW00014732 has no values in the archive"},
+	// Countries: GHCN's FIPS codes are not ISO's (countries.ParseStationCountry).
+	{cli: []string{"stations", "--country", "USA", "--name", "park", "--lang", "zh-Hant"}, api: "/api/stations?country=USA&name=park&lang=zh-Hant"},
+	{cli: []string{"stations", "--country", "ghcn:us", "--lang", "zh-Hans"}, api: "/api/stations?country=ghcn:us&lang=zh-Hans"},
+	{cli: []string{"stations", "--country", "BFA"}, api: "/api/stations?country=BFA"},
+	{cli: []string{"stations", "--country", "bf"}, api: "/api/stations?country=bf", exit: 2, status: 400,
+		fragment: `"bf": BF is ambiguous: in ISO 3166 it is Burkina Faso (GHCN-Daily code UV), in GHCN-Daily's FIPS codes it is Bahamas, The (ISO BHS)`},
+	{cli: []string{"stations", "--country", "CN"}, api: "/api/stations?country=CN"},
+	{cli: []string{"stations", "--country", "ghcn:CH"}, api: "/api/stations?country=ghcn:CH"},
+	{cli: []string{"stations", "--country", "CHE"}, api: "/api/stations?country=CHE"},
+	{cli: []string{"stations", "--country", "CH"}, api: "/api/stations?country=CH", exit: 2, status: 400,
+		fragment: `"CH": CH is ambiguous: in ISO 3166 it is Switzerland (GHCN-Daily code SZ), in GHCN-Daily's FIPS codes it is China (ISO CHN); give CHE or ghcn:SZ for the first, CHN or ghcn:CH for the second`},
+	{cli: []string{"records-set", "--since", "1936-07-01", "--until", "1936-07-31", "--country", "SZ"}, api: "/api/records-set?since=1936-07-01&until=1936-07-31&country=SZ", exit: 2, status: 400,
+		fragment: `"SZ": SZ is ambiguous: in ISO 3166 it is Swaziland (GHCN-Daily code WZ), in GHCN-Daily's FIPS codes it is Switzerland (ISO CHE)`},
+	{cli: []string{"records-set", "--since", "1936-07-01", "--until", "1936-07-31", "--country", "UK"}, api: "/api/records-set?since=1936-07-01&until=1936-07-31&country=UK", exit: 2, status: 400,
+		fragment: `"UK": UK is not an ISO 3166 code of a country GHCN-Daily lists; GHCN-Daily's FIPS code UK is United Kingdom: give GBR (ISO alpha-3) or ghcn:UK`},
+	{cli: []string{"records-set", "--since", "1936-07-01", "--until", "1936-07-31", "--country", "ghcn:CN"}, api: "/api/records-set?since=1936-07-01&until=1936-07-31&country=ghcn:CN", exit: 2, status: 400,
+		fragment: `GHCN-Daily has no country code CN`},
+	{cli: []string{"records-set", "--since", "1936-07-01", "--until", "1936-07-31", "--country", "usa", "--lang", "zh-Hant"}, api: "/api/records-set?since=1936-07-01&until=1936-07-31&country=usa&lang=zh-Hant"},
+	{cli: []string{"records-set", "--since", "1936-07-01", "--until", "1936-07-31", "--country", "CN"}, api: "/api/records-set?since=1936-07-01&until=1936-07-31&country=CN"},
+	{cli: []string{"station-records", "USW00094728", "--extreme", "record-high", "--lang", "zh-Hans"}, api: "/api/stations/USW00094728/records?extreme=record-high&lang=zh-Hans"},
+	{cli: []string{"station-climatology", "USW00094728", "--year", "2011", "--lang", "zh-Hant"}, api: "/api/stations/USW00094728/climatology?year=2011&lang=zh-Hant"},
 }
 
 // TestCrossSurfaceStations ingests the real Central Park file through the
@@ -128,6 +149,8 @@ func TestCrossSurfaceStations(t *testing.T) {
 		t.Errorf("country CA: %d records, want none", len(set.Records))
 	}
 
+	testStationCountries(t, db, apiJSON)
+
 	var recs struct {
 		Station struct{ Name string }
 		Records []struct {
@@ -207,4 +230,106 @@ func deref(p *float64) float64 {
 		return math.NaN()
 	}
 	return *p
+}
+
+// stationCountry is the country part of a station in the JSON of both
+// surfaces.
+type stationCountry struct {
+	Country  string
+	ISO2     string `json:"country_iso2"`
+	ISO3     string `json:"country_iso3"`
+	Name     string `json:"country_name"`
+	GHCNName string `json:"country_ghcn_name"`
+}
+
+// testStationCountries checks the country fields of the station answers
+// (the cross-surface cases above check that both surfaces agree): Central
+// Park is in the United States in every language, the filter echoes what it
+// read, CH and CN are never China's and Switzerland's codes swapped, and the
+// national-record path keeps its answer when the filter is written ISO.
+func testStationCountries(t *testing.T, db string, apiJSON func(string, any)) {
+	t.Helper()
+	type filter struct {
+		ISO2, ISO3, Name string
+		GHCN             []string
+	}
+	var list struct {
+		Country  *filter
+		Stations []stationCountry
+		Total    int
+	}
+	names := map[string]string{"en": "United States", "zh-Hant": "美國", "zh-Hans": "美国"}
+	for lang, name := range names {
+		apiJSON("/api/stations?id=USW00094728&lang="+lang, &list)
+		if len(list.Stations) != 1 || list.Stations[0] != (stationCountry{"US", "US", "USA", name, "United States"}) {
+			t.Errorf("Central Park in %s: %+v, want US/USA %s", lang, list.Stations, name)
+		}
+		var recs struct{ Station stationCountry }
+		apiJSON("/api/stations/USW00094728/records?lang="+lang, &recs)
+		if recs.Station.Name != name || recs.Station.ISO3 != "USA" {
+			t.Errorf("station records in %s: %+v", lang, recs.Station)
+		}
+	}
+	apiJSON("/api/stations?country=BFA", &list)
+	if list.Total != 1 || list.Stations[0].Country != "UV" || list.Stations[0].ISO3 != "BFA" || list.Stations[0].Name != "Burkina Faso" ||
+		list.Country == nil || list.Country.ISO3 != "BFA" || fmt.Sprint(list.Country.GHCN) != "[UV]" {
+		t.Errorf("country=BFA: %+v %+v", list.Country, list.Stations)
+	}
+	for q, want := range map[string]filter{
+		"CN":      {"CN", "CHN", "China", []string{"CH"}},
+		"ghcn:CH": {"CN", "CHN", "China", []string{"CH"}},
+		"CHN":     {"CN", "CHN", "China", []string{"CH"}},
+		"CHE":     {"CH", "CHE", "Switzerland", []string{"SZ"}},
+		"ghcn:SZ": {"CH", "CHE", "Switzerland", []string{"SZ"}},
+		"SWZ":     {"SZ", "SWZ", "Swaziland", []string{"WZ"}},
+		"UMI":     {"UM", "UMI", "U.S. Outlying Islands", []string{"JQ", "LQ", "MQ", "WQ"}},
+	} {
+		list.Country = nil
+		apiJSON("/api/stations?country="+q, &list)
+		if list.Country == nil || list.Country.ISO3 != want.ISO3 || list.Country.Name != want.Name || fmt.Sprint(list.Country.GHCN) != fmt.Sprint(want.GHCN) || list.Total != 0 {
+			t.Errorf("country=%s: %+v, %d stations; want %+v and none (the store has only U.S. and Burkina Faso stations)", q, list.Country, list.Total, want)
+		}
+	}
+	apiJSON("/api/stations?country=CN&lang=zh-Hant", &list)
+	if list.Country == nil || list.Country.Name != "中國" {
+		t.Errorf("country=CN in zh-Hant: %+v", list.Country)
+	}
+
+	// Records set: the 1936 all-time high is Central Park's and a national
+	// record of the United States whichever way the country is written;
+	// China (CN, ghcn:CH) has none.
+	var set struct {
+		Country *filter
+		Records []struct {
+			stationCountry
+			Station  string
+			National bool
+		}
+	}
+	for _, q := range []string{"USA", "us", "ghcn:US", ""} {
+		set.Country = nil // absent without a filter: Unmarshal would keep the last one
+		apiJSON("/api/records-set?since=1936-07-01&until=1936-07-31&country="+q, &set)
+		if len(set.Records) != 1 || !set.Records[0].National || set.Records[0].stationCountry != (stationCountry{"US", "US", "USA", "United States", "United States"}) {
+			t.Errorf("records-set country=%q: %+v", q, set.Records)
+		}
+		if (q == "") != (set.Country == nil) {
+			t.Errorf("records-set country=%q: echo %+v", q, set.Country)
+		}
+	}
+	for _, q := range []string{"CN", "ghcn:CH", "CHE", "BFA"} {
+		apiJSON("/api/records-set?since=1936-07-01&until=1936-07-31&country="+q, &set)
+		if len(set.Records) != 0 {
+			t.Errorf("records-set country=%s: %d records, want none", q, len(set.Records))
+		}
+	}
+
+	// The CLI's text names the country beside GHCN's code.
+	text := runCLI(t, db, "stations", "--id", "USW00094728", "--lang", "zh-Hant")
+	if text.code != 0 || !strings.Contains(text.stdout, "美國, USA; GHCN US") {
+		t.Errorf("stations text in zh-Hant: exit %d\n%s", text.code, text.stdout)
+	}
+	text = runCLI(t, db, "stations", "--country", "ghcn:CH")
+	if text.code != 0 || !strings.Contains(text.stdout, "country: China (CN, CHN; GHCN CH)") {
+		t.Errorf("stations --country ghcn:CH text: exit %d\n%s", text.code, text.stdout)
+	}
 }

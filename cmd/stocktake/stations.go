@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -65,32 +66,51 @@ func openArchive(cmd *cobra.Command) (*stations.Archive, error) {
 }
 
 const stationsLong = `Search the GHCN-Daily stations in the database (loaded from ghcnd-stations.txt
-by 'stocktake stations ingest') by id, name, country (the FIPS code, the first
-two characters of a station id) or distance from a point. Each station lists
-the metadata file it came from and, when its daily values are in the station
-archive, its data file with sha256 and retrieval time.
+by 'stocktake stations ingest') by id, name, country or distance from a point.
+Each station lists the metadata file it came from and, when its daily values
+are in the station archive, its data file with sha256 and retrieval time.
+` + countryHelp + `
 
-JSON: {"stations":[{"id","country","name","state","latitude","longitude",
-"elevation_m","gsn","hcn_crn","wmo","source_file","distance_km","source",
-"data"}],"total"}; source and data are {"dataset","file","sha256","size",
-"retrieved"}.`
+JSON: {"country":{"iso2","iso3","name","ghcn"},"stations":[{"id","country",
+"name","state","latitude","longitude","elevation_m","gsn","hcn_crn","wmo",
+"source_file","country_iso2","country_iso3","country_name","country_ghcn_name",
+"distance_km","source","data"}],"total"}; source and data are {"dataset",
+"file","sha256","size","retrieved"}; "country" of a station is GHCN's code.`
+
+// countryHelp explains --country and the country fields of the station
+// commands (countries.ParseStationCountry).
+const countryHelp = `
+Countries: GHCN-Daily files stations under FIPS 10-4 codes (the first two
+characters of a station id), which are not ISO 3166 codes: CH is China and SZ
+Switzerland in GHCN, but CH is Switzerland and SZ Eswatini in ISO. --country
+takes an ISO 3166-1 alpha-3 code (CHN, as everywhere in stocktake), a GHCN code
+written ghcn:CH, or an ISO alpha-2 code (CN) unless GHCN uses the same letters
+for another country (CH, SZ, AS, AU, GB, ES...): those exit 2 with both
+readings named. An ISO entry takes in every GHCN code filed under it (UMI:
+Johnston, Midway, Palmyra and Wake). Answers keep GHCN's code in "country" and
+add the ISO entry: "country_iso2", "country_iso3", "country_name" (CLDR's
+name in --lang) and "country_ghcn_name" (ghcnd-countries.txt's name).`
 
 const stationsExample = `  # load the station list and Central Park's daily values
   stocktake stations ingest ../shared/data/noaa-ghcn-daily
   # stations named "park" in the United States
-  stocktake stations --name park --country US
+  stocktake stations --name park --country USA
+  # stations in China (GHCN code CH), country names in Traditional Chinese
+  stocktake stations --country CHN --lang zh-Hant
   # stations within 25 km of Times Square, nearest first, as JSON
   stocktake stations --near 40.758,-73.985 --radius 25 --json`
 
 func newStationsCmd() *cobra.Command {
 	var req query.StationsRequest
+	var lang func() string // --lang, set below
 	cmd := &cobra.Command{
-		Use:     "stations [--id ID] [--name TEXT] [--country CC] [--near LAT,LON [--radius KM]] [--limit N]",
+		Use:     "stations [--id ID] [--name TEXT] [--country ISO3|ghcn:CC] [--near LAT,LON [--radius KM]] [--limit N] [--lang L]",
 		Short:   "Search GHCN-Daily stations by id, name, country or distance",
 		Long:    stationsLong,
 		Example: stationsExample,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			req.Lang = lang()
 			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
@@ -103,8 +123,11 @@ func newStationsCmd() *cobra.Command {
 			if jsonFlag(cmd) {
 				return printJSON(cmd, res.JSON())
 			}
+			if c := res.Country; c != nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "country: %s\n", filterLine(c))
+			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "id\tname\tstate\tlat\tlon\telev m\tdistance km\tdata file sha256\t")
+			fmt.Fprintln(tw, "id\tname\tcountry\tstate\tlat\tlon\telev m\tdistance km\tdata file sha256\t")
 			for _, h := range res.Stations {
 				dist, sum := "", "(no daily values)"
 				if h.DistanceKm != nil {
@@ -113,7 +136,7 @@ func newStationsCmd() *cobra.Command {
 				if h.Data != nil {
 					sum = h.Data.File + " " + h.Data.SHA256[:12]
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%.4f\t%.4f\t%.1f\t%s\t%s\t\n", h.ID, h.Name, h.State, h.Latitude, h.Longitude, h.Elevation, dist, sum)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.4f\t%.4f\t%.1f\t%s\t%s\t\n", h.ID, h.Name, countryCell(h.StationCountryJSON, h.Country), h.State, h.Latitude, h.Longitude, h.Elevation, dist, sum)
 			}
 			tw.Flush()
 			fmt.Fprintf(cmd.OutOrStdout(), "%d of %d stations\n", len(res.Stations), res.Total)
@@ -122,7 +145,8 @@ func newStationsCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&req.ID, "id", "", "station id (11 characters, e.g. USW00094728)")
 	cmd.Flags().StringVar(&req.Name, "name", "", "part of the station name (case-insensitive)")
-	cmd.Flags().StringVar(&req.Country, "country", "", "FIPS country code (two letters, e.g. US, AS for Australia)")
+	cmd.Flags().StringVar(&req.Country, "country", "", "country: ISO alpha-3 (CHN), ghcn:CH (GHCN's FIPS code) or an unambiguous ISO alpha-2 code (see Countries above)")
+	lang = langFlag(cmd)
 	cmd.Flags().StringVar(&req.Near, "near", "", "LAT,LON in decimal degrees: only stations within --radius, nearest first")
 	cmd.Flags().StringVar(&req.Radius, "radius", "", "distance from --near in km (default 100)")
 	cmd.Flags().StringVar(&req.Limit, "limit", "", "at most N stations (default 50)")
@@ -211,7 +235,11 @@ first day its value was reached; later equal days are ties. Temperatures are in
 °C and precipitation in mm (GHCN's tenths divided by ten). Quality-flagged values
 never count. "years" is the station's length of record of the element.
 
-JSON: {"station":{...},"records":[{"extreme","element","highest","scope","month",
+The station's country is named in --lang from its ISO 3166-1 entry, with
+GHCN-Daily's code (the FIPS code that starts the station id) beside it.
+
+JSON: {"station":{...,"country","country_iso2","country_iso3","country_name",
+"country_ghcn_name"},"records":[{"extreme","element","highest","scope","month",
 "day","value","unit","date","ties","years"}],"source":{"dataset","file","sha256",
 "size","retrieved"}}.`
 
@@ -222,6 +250,7 @@ const stationRecordsExample = `  # Central Park's all-time records (106 °F = 41
 
 func newStationRecordsCmd() *cobra.Command {
 	var req query.StationRecordsRequest
+	var lang func() string // --lang, set below
 	cmd := &cobra.Command{
 		Use:     "station-records ID [--extreme E] [--scope all-time|month|day] [--month M]",
 		Short:   "All-time, monthly and calendar-day records of one station",
@@ -229,7 +258,7 @@ func newStationRecordsCmd() *cobra.Command {
 		Example: stationRecordsExample,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			req.ID = args[0]
+			req.ID, req.Lang = args[0], lang()
 			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
@@ -243,7 +272,7 @@ func newStationRecordsCmd() *cobra.Command {
 				return printJSON(cmd, res.JSON())
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s %s (%s)\n", res.Station.ID, res.Station.Name, res.Station.Country)
+			fmt.Fprintf(w, "%s %s (%s)\n", res.Station.ID, res.Station.Name, countryCell(res.Station.StationCountryJSON, res.Station.Country))
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "extreme\tscope\tmonth\tday\tvalue\tdate\tties\tyears\t")
 			for _, r := range res.Records {
@@ -259,6 +288,7 @@ func newStationRecordsCmd() *cobra.Command {
 	cmd.Flags().StringVar(&req.Extreme, "extreme", "", "record-high, record-low, highest-low, lowest-high or wettest-day (default: all)")
 	cmd.Flags().StringVar(&req.Scope, "scope", "", "all-time (default), month or day")
 	cmd.Flags().StringVar(&req.Month, "month", "", "only this month (1-12) of the month and day scopes")
+	lang = langFlag(cmd)
 	return cmd
 }
 
@@ -269,30 +299,37 @@ the station, each day judged only on the data up to it; equal values are ties.
 A station counts when it has at least --min-years years of the element before
 --since (30 by default, as NOAA's records tools). "national" marks an all-time
 record that was also the highest (lowest) value of the country's stations as of
-that day. Each record carries its sentence, its event uid and its data file's
-sha256 and retrieval time.
+that day; the country is the ISO 3166-1 entry of the station's GHCN code, over
+every GHCN code filed under it. Each record carries its sentence, its event uid
+and its data file's sha256 and retrieval time.
+` + countryHelp + `
 
-JSON: {"since","until","extreme","scope","min_years","country","records":[
-{"station","name","country","latitude","longitude","extreme","scope","month","day",
-"date","value","unit","tie","previous","previous_date","national","uid","sentence",
-"source"}]}.`
+JSON: {"since","until","extreme","scope","min_years","country":{"iso2","iso3",
+"name","ghcn"},"records":[{"station","name","country","country_iso2",
+"country_iso3","country_name","country_ghcn_name","latitude","longitude",
+"extreme","scope","month","day","date","value","unit","tie","previous",
+"previous_date","national","uid","sentence","source"}]}.`
 
 const recordsSetExample = `  # which stations set an all-time high this week, and was any a national record?
   stocktake records-set --since 2026-11-25
   # Central Park's 9 July 1936 all-time high (41.1 °C), U.S. stations only
-  stocktake records-set --since 1936-07-01 --until 1936-07-31 --country US
+  stocktake records-set --since 1936-07-01 --until 1936-07-31 --country USA
+  # Chinese stations by GHCN's own code (CH is China in GHCN, Switzerland in ISO)
+  stocktake records-set --since 2026-11-25 --country ghcn:CH
   # calendar-day record lows in February 2016, as JSON
   stocktake records-set --since 2016-02 --until 2016-02 --extreme record-low --scope day --json`
 
 func newRecordsSetCmd() *cobra.Command {
 	var req query.RecordsSetRequest
+	var lang func() string // --lang, set below
 	cmd := &cobra.Command{
-		Use:     "records-set --since DATE [--until DATE] [--country CC] [--extreme E] [--scope S] [--min-years N]",
+		Use:     "records-set --since DATE [--until DATE] [--country ISO3|ghcn:CC] [--extreme E] [--scope S] [--min-years N] [--lang L]",
 		Short:   "Station records set in a period, with national records marked",
 		Long:    recordsSetLong,
 		Example: recordsSetExample,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			req.Lang = lang()
 			res, err := recordsSet(cmd, req)
 			if err != nil {
 				return err
@@ -302,6 +339,9 @@ func newRecordsSetCmd() *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s %s records set %s to %s (stations with at least %d years)\n", res.Scope, res.Extreme, res.Since, res.Until, res.MinYears)
+			if c := res.Country; c != nil {
+				fmt.Fprintf(w, "country: %s\n", filterLine(c))
+			}
 			for _, r := range res.Records {
 				nat := ""
 				if r.National {
@@ -311,7 +351,7 @@ func newRecordsSetCmd() *cobra.Command {
 				if r.Source != nil {
 					src = fmt.Sprintf(" [%s sha256 %s]", r.Source.File, r.Source.SHA256[:12])
 				}
-				fmt.Fprintf(w, "%s%s%s\n", r.Sentence, nat, src)
+				fmt.Fprintf(w, "%s%s (%s)%s\n", r.Sentence, nat, countryCell(r.StationCountryJSON, r.Country), src)
 			}
 			if len(res.Records) == 0 {
 				fmt.Fprintln(w, "none")
@@ -321,7 +361,8 @@ func newRecordsSetCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&req.Since, "since", "", "first day of the period, YYYY-MM-DD (required)")
 	cmd.Flags().StringVar(&req.Until, "until", "", "last day of the period (default today, UTC)")
-	cmd.Flags().StringVar(&req.Country, "country", "", "only stations of this FIPS country code (e.g. US)")
+	cmd.Flags().StringVar(&req.Country, "country", "", "only stations of this country: ISO alpha-3 (USA), ghcn:US (GHCN's FIPS code) or an unambiguous ISO alpha-2 code (see Countries above)")
+	lang = langFlag(cmd)
 	cmd.Flags().StringVar(&req.Extreme, "extreme", "", "record-high (default), record-low, highest-low, lowest-high or wettest-day")
 	cmd.Flags().StringVar(&req.Scope, "scope", "", "all-time (default), month or day")
 	cmd.Flags().StringVar(&req.MinYears, "min-years", "", "minimum length of record in years (default 30)")
@@ -367,6 +408,7 @@ const stationClimatologyExample = `  # Central Park's highs in its last year (20
 
 func newStationClimatologyCmd() *cobra.Command {
 	var req query.StationClimatologyRequest
+	var lang func() string // --lang, set below
 	cmd := &cobra.Command{
 		Use:     "station-climatology ID [--element TMAX|TMIN|PRCP] [--year YYYY]",
 		Short:   "One station's daily range and percentiles, with a year's values",
@@ -374,7 +416,7 @@ func newStationClimatologyCmd() *cobra.Command {
 		Example: stationClimatologyExample,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			req.ID = args[0]
+			req.ID, req.Lang = args[0], lang()
 			st, err := openExistingStore(cmd)
 			if err != nil {
 				return err
@@ -395,7 +437,7 @@ func newStationClimatologyCmd() *cobra.Command {
 				return printJSON(cmd, res.JSON())
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s %s (%s): %s in %s, %d against %d-%d\n", res.Station.ID, res.Station.Name, res.Station.Country,
+			fmt.Fprintf(w, "%s %s (%s): %s in %s, %d against %d-%d\n", res.Station.ID, res.Station.Name, countryCell(res.Station.StationCountryJSON, res.Station.Country),
 				res.Element, res.Unit, res.Year, res.FirstYear, res.LastYear)
 			if s := res.Source; s != nil {
 				fmt.Fprintf(w, "source: %s %s sha256 %s retrieved %s\n", s.Dataset, s.File, s.SHA256, s.Retrieved.Format(time.RFC3339))
@@ -416,6 +458,7 @@ func newStationClimatologyCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&req.Element, "element", "", "TMAX (default), TMIN or PRCP")
 	cmd.Flags().StringVar(&req.Year, "year", "", "the year compared with every earlier one (default: the year of the station's last value)")
+	lang = langFlag(cmd)
 	archiveFlag(cmd)
 	return cmd
 }
@@ -452,4 +495,19 @@ func serveArchive(cmd *cobra.Command) (*stations.Archive, error) {
 		return nil, nil
 	}
 	return openArchive(cmd)
+}
+
+// countryCell writes a station's country for the text output: its name
+// with its ISO alpha-3 code and GHCN-Daily's code, "China, CHN; GHCN CH",
+// or GHCN's code alone when the table does not know it.
+func countryCell(c query.StationCountryJSON, ghcn string) string {
+	if c.CountryISO3 == "" {
+		return "GHCN " + ghcn
+	}
+	return c.CountryName + ", " + c.CountryISO3 + "; GHCN " + ghcn
+}
+
+// filterLine writes the country filter as read: "China (CN, CHN; GHCN CH)".
+func filterLine(c *query.StationCountryFilterJSON) string {
+	return fmt.Sprintf("%s (%s, %s; GHCN %s)", c.Name, c.ISO2, c.ISO3, strings.Join(c.GHCN, ", "))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,30 +58,35 @@ func dataFiles(ctx context.Context, st StationStore) (map[string]store.StationFi
 }
 
 // StationsRequest searches stations. Fields are raw text: ID (exact,
-// case-insensitive), Name (substring, case-insensitive), Country (FIPS
-// code, two letters), Near ("LAT,LON" in decimal degrees) with Radius (km,
-// default 100) and Limit (default 50, at most 10000).
+// case-insensitive), Name (substring, case-insensitive), Country (as
+// countries.ParseStationCountry reads it: CHN, ghcn:CH, or an unambiguous
+// ISO alpha-2 code), Near ("LAT,LON" in decimal degrees) with Radius (km,
+// default 100), Limit (default 50, at most 10000) and Lang (the language of
+// the country names, see parseLang).
 type StationsRequest struct {
 	ID, Name, Country string
 	Near, Radius      string
 	Limit             string
+	Lang              string
 }
 
 // StationHit is one station found, with its distance in km from the Near
 // point (when given), its metadata file's provenance and, when its values
 // are in the archive, its data file's provenance.
 type StationHit struct {
-	store.StationMeta
+	StationInfo
 	DistanceKm *float64       `json:"distance_km,omitempty"`
 	Source     *StationSource `json:"source"`
 	Data       *StationSource `json:"data"`
 }
 
 // StationsResult is the answer of Stations: the stations found, nearest
-// first when Near was given, else by id; Total counts them before Limit.
+// first when Near was given, else by id; Total counts them before Limit;
+// Country echoes the country filter as it was read (absent without one).
 type StationsResult struct {
-	Stations []StationHit `json:"stations"`
-	Total    int          `json:"total"`
+	Country  *StationCountryFilterJSON `json:"country,omitempty"`
+	Stations []StationHit              `json:"stations"`
+	Total    int                       `json:"total"`
 }
 
 // JSON is the result's JSON shape.
@@ -117,8 +121,13 @@ func Stations(ctx context.Context, st StationStore, req StationsRequest) (Statio
 	if err != nil {
 		return StationsResult{}, err
 	}
-	if req.Country != "" && !countryCode.MatchString(req.Country) {
-		return StationsResult{}, invalid("{country} %q: want a two-letter FIPS country code (the first two characters of a GHCN station id, e.g. US)", req.Country)
+	l, err := parseLang(req.Lang)
+	if err != nil {
+		return StationsResult{}, err
+	}
+	country, echo, err := countryFilter(l, req.Country)
+	if err != nil {
+		return StationsResult{}, err
 	}
 	var near bool
 	var lat, lon, radius float64
@@ -144,9 +153,22 @@ func Stations(ctx context.Context, st StationStore, req StationsRequest) (Statio
 			return StationsResult{}, invalid("{radius} %q: want a distance in km above 0 and at most 20038", req.Radius)
 		}
 	}
-	ms, err := st.Stations(ctx, store.StationFilter{ID: req.ID, Name: req.Name, Country: req.Country})
-	if err != nil {
-		return StationsResult{}, err
+	var ms []store.StationMeta
+	if country == nil {
+		if ms, err = st.Stations(ctx, store.StationFilter{ID: req.ID, Name: req.Name}); err != nil {
+			return StationsResult{}, err
+		}
+	} else {
+		// An ISO entry may span several GHCN codes (UM has four): one
+		// read per code, merged in id order as the store orders one read.
+		for _, f := range country.FIPS {
+			part, err := st.Stations(ctx, store.StationFilter{ID: req.ID, Name: req.Name, Country: f})
+			if err != nil {
+				return StationsResult{}, err
+			}
+			ms = append(ms, part...)
+		}
+		sort.SliceStable(ms, func(i, j int) bool { return ms[i].ID < ms[j].ID })
 	}
 	data, byName, err := dataFiles(ctx, st)
 	if err != nil {
@@ -154,7 +176,7 @@ func Stations(ctx context.Context, st StationStore, req StationsRequest) (Statio
 	}
 	hits := []StationHit{}
 	for _, m := range ms {
-		h := StationHit{StationMeta: m}
+		h := StationHit{StationInfo: stationInfo(l, m)}
 		if near {
 			d := math.Round(distanceKm(lat, lon, m.Latitude, m.Longitude)*10) / 10
 			if d > radius {
@@ -180,11 +202,8 @@ func Stations(ctx context.Context, st StationStore, req StationsRequest) (Statio
 	if len(hits) > limit {
 		hits = hits[:limit]
 	}
-	return StationsResult{Stations: hits, Total: total}, nil
+	return StationsResult{Country: echo, Stations: hits, Total: total}, nil
 }
-
-// countryCode matches a FIPS country code as given in a request (either case).
-var countryCode = regexp.MustCompile(`^[A-Za-z]{2}$`)
 
 // extremeNames names the extremes of stations.AllExtremes on both surfaces.
 var extremeNames = []struct {
@@ -269,18 +288,19 @@ type StationRecordJSON struct {
 // ("record-high", "record-low", "highest-low", "lowest-high",
 // "wettest-day"; every one when empty), Scope ("all-time" by default,
 // "month" or "day"), Month (1-12, to keep one month of the month and day
-// scopes).
+// scopes) and Lang (the language of the country name).
 type StationRecordsRequest struct {
 	ID      string
 	Extreme string
 	Scope   string
 	Month   string
+	Lang    string
 }
 
 // StationRecordsResult is a station with its records and the data file
 // they were derived from.
 type StationRecordsResult struct {
-	Station store.StationMeta   `json:"station"`
+	Station StationInfo         `json:"station"`
 	Records []StationRecordJSON `json:"records"`
 	Source  *StationSource      `json:"source"`
 }
@@ -295,6 +315,10 @@ func StationRecords(ctx context.Context, st StationStore, req StationRecordsRequ
 	id := strings.ToUpper(req.ID)
 	if len(id) != 11 {
 		return StationRecordsResult{}, invalid("station id %q: want 11 letters or digits, e.g. USW00094728", req.ID)
+	}
+	l, err := parseLang(req.Lang)
+	if err != nil {
+		return StationRecordsResult{}, err
 	}
 	var want *stations.Extreme
 	if req.Extreme != "" {
@@ -323,9 +347,9 @@ func StationRecords(ctx context.Context, st StationStore, req StationRecordsRequ
 		return res, err
 	}
 	if len(ms) == 1 {
-		res.Station = ms[0]
+		res.Station = stationInfo(l, ms[0])
 	} else {
-		res.Station = store.StationMeta{ID: id, Country: id[:2]}
+		res.Station = stationInfo(l, store.StationMeta{ID: id, Country: id[:2]})
 	}
 	recs, err := st.StationRecordsOf(ctx, id)
 	if err != nil {
@@ -381,25 +405,30 @@ func recordJSON(name string, r store.StationRecord) StationRecordJSON {
 
 // RecordsSetRequest asks which stations set (or tied) a record from Since
 // to Until (inclusive; Until defaults to today, UTC): Extreme (default
-// "record-high"), Scope (default "all-time"), Country (FIPS code; every
-// country when empty) and MinYears (the minimum length of record before
-// Since, default stations.DefaultMinYears).
+// "record-high"), Scope (default "all-time"), Country (as
+// countries.ParseStationCountry reads it; every country when empty),
+// MinYears (the minimum length of record before Since, default
+// stations.DefaultMinYears) and Lang (the language of the country names).
 type RecordsSetRequest struct {
 	Since, Until string
 	Country      string
 	Extreme      string
 	Scope        string
 	MinYears     string
+	Lang         string
 }
 
 // SetRecordJSON is one record set, in the JSON shape of both surfaces.
-// National is true when the value was also the highest (or lowest) of its
-// country's stations as of its day, reached first at this station on this
-// day.
+// Country is GHCN-Daily's code of the station, named by the embedded
+// country fields. National is true when the value was also the highest (or
+// lowest) of its country's stations as of its day, reached first at this
+// station on this day; the country is the ISO 3166-1 entry, which takes in
+// every GHCN code filed under it (Jan Mayen and Svalbard are one, SJ).
 type SetRecordJSON struct {
-	Station      string         `json:"station"`
-	Name         string         `json:"name"`
-	Country      string         `json:"country"`
+	Station string `json:"station"`
+	Name    string `json:"name"`
+	Country string `json:"country"`
+	StationCountryJSON
 	Latitude     *float64       `json:"latitude"`
 	Longitude    *float64       `json:"longitude"`
 	Extreme      string         `json:"extreme"`
@@ -420,13 +449,13 @@ type SetRecordJSON struct {
 
 // RecordsSetResult is the answer of RecordsSet, ordered by date then station.
 type RecordsSetResult struct {
-	Since    string          `json:"since"`
-	Until    string          `json:"until"`
-	Extreme  string          `json:"extreme"`
-	Scope    string          `json:"scope"`
-	MinYears int             `json:"min_years"`
-	Country  string          `json:"country,omitempty"`
-	Records  []SetRecordJSON `json:"records"`
+	Since    string                    `json:"since"`
+	Until    string                    `json:"until"`
+	Extreme  string                    `json:"extreme"`
+	Scope    string                    `json:"scope"`
+	MinYears int                       `json:"min_years"`
+	Country  *StationCountryFilterJSON `json:"country,omitempty"`
+	Records  []SetRecordJSON           `json:"records"`
 }
 
 // JSON is the result's JSON shape.
@@ -467,12 +496,16 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 	if err != nil {
 		return RecordsSetResult{}, err
 	}
-	country := strings.ToUpper(req.Country)
-	if req.Country != "" && !countryCode.MatchString(req.Country) {
-		return RecordsSetResult{}, invalid("{country} %q: want a two-letter FIPS country code, e.g. US", req.Country)
+	l, err := parseLang(req.Lang)
+	if err != nil {
+		return RecordsSetResult{}, err
+	}
+	country, echo, err := countryFilter(l, req.Country)
+	if err != nil {
+		return RecordsSetResult{}, err
 	}
 	res := RecordsSetResult{Since: from.String(), Until: to.String(), Extreme: ExtremeName(e), Scope: string(scope),
-		MinYears: my, Country: country, Records: []SetRecordJSON{}}
+		MinYears: my, Country: echo, Records: []SetRecordJSON{}}
 	if arc == nil {
 		return res, ErrNoArchive
 	}
@@ -489,10 +522,10 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 		return res, err
 	}
 	meta := map[string]store.StationMeta{}
-	national := map[string][]stations.Record{} // by country and date
+	national := map[string][]stations.Record{} // by GHCN codes of the country and date
 	for _, r := range set {
 		cc := r.Station[:2]
-		if country != "" && cc != country {
+		if country != nil && !country.Has(r.Station) {
 			continue
 		}
 		m, ok := meta[r.Station]
@@ -506,7 +539,7 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 			}
 			meta[r.Station] = m
 		}
-		out := SetRecordJSON{Station: r.Station, Name: m.Name, Country: cc, Extreme: ExtremeName(e), Scope: string(r.Scope),
+		out := SetRecordJSON{Station: r.Station, Name: m.Name, Country: cc, StationCountryJSON: stationCountry(l, r.Station), Extreme: ExtremeName(e), Scope: string(r.Scope),
 			Month: r.Month, Day: r.Day, Date: r.Date.String(), Value: float64(r.Value) / 10, Unit: elementUnit(r.Element),
 			Tie: r.Tie, Previous: float64(r.Previous) / 10, PreviousDate: r.PreviousDate.String(), UID: r.UID(), Sentence: r.Sentence(m.Name)}
 		if m.ID != "" {
@@ -518,12 +551,15 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 		}
 		// A national record is judged on the all-time scope only: the
 		// country's extreme as of the day, first reached here that day.
+		// The country is the ISO entry of the station's GHCN code, over
+		// every GHCN code filed under it.
 		if r.Scope == stations.AllTime && !r.Tie {
-			key := cc + r.Date.String()
+			group := nationalGroup(cc)
+			key := strings.Join(group, ",") + r.Date.String()
 			nr, ok := national[key]
 			if !ok {
 				d := r.Date
-				nr, err = arc.NationalRecord(ctx, cc, e, stations.Query{AsOf: &d, MinYears: my})
+				nr, err = nationalRecord(ctx, arc, group, e, stations.Query{AsOf: &d, MinYears: my})
 				if err != nil {
 					return res, err
 				}
@@ -543,9 +579,10 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 // StationClimatologyRequest asks for a station's daily climatology: ID, Element
 // (TMAX, TMIN or PRCP; default TMAX) and Year (the year drawn over it; the
 // reference period is every earlier year; default the station's last year
-// with a value of the element).
+// with a value of the element) and Lang (the language of the country name).
 type StationClimatologyRequest struct {
 	ID, Element, Year string
+	Lang              string
 }
 
 // StationClimateDayJSON is one calendar day of a climatology, in °C or mm: the
@@ -566,7 +603,7 @@ type StationClimateDayJSON struct {
 // StationClimatologyResult is the answer of StationClimatology, with the station's data
 // file provenance.
 type StationClimatologyResult struct {
-	Station   store.StationMeta       `json:"station"`
+	Station   StationInfo             `json:"station"`
 	Element   string                  `json:"element"`
 	Unit      string                  `json:"unit"`
 	Year      int                     `json:"year"`
@@ -585,6 +622,10 @@ func StationClimatology(ctx context.Context, st StationStore, arc *stations.Arch
 	if len(id) != 11 {
 		return StationClimatologyResult{}, invalid("station id %q: want 11 letters or digits, e.g. USW00094728", req.ID)
 	}
+	l, err := parseLang(req.Lang)
+	if err != nil {
+		return StationClimatologyResult{}, err
+	}
 	el := strings.ToUpper(req.Element)
 	if el == "" {
 		el = "TMAX"
@@ -601,9 +642,9 @@ func StationClimatology(ctx context.Context, st StationStore, arc *stations.Arch
 		return res, err
 	}
 	if len(ms) == 1 {
-		res.Station = ms[0]
+		res.Station = stationInfo(l, ms[0])
 	} else {
-		res.Station = store.StationMeta{ID: id, Country: id[:2]}
+		res.Station = stationInfo(l, store.StationMeta{ID: id, Country: id[:2]})
 	}
 	if req.Year != "" {
 		if res.Year, err = positiveInt("year", req.Year, 0, 9999); err != nil {

@@ -234,3 +234,87 @@ test('the station pages speak Traditional and Simplified Chinese and pass axe-co
     await st.page.close();
   }
 });
+
+// GHCN-Daily files stations under FIPS 10-4 codes (US, CH = China, SZ =
+// Switzerland), not ISO 3166 ones, so the pages name a station's country
+// from its ISO alpha-2 code through Intl.DisplayNames in the page's
+// language, and keep GHCN's code only as labelled small print and in a
+// tooltip.
+const US_NAMES = {en: 'United States', 'zh-Hant': '美國', 'zh-Hans': '美国'};
+
+// bareCodes returns the country texts of a page that are a bare two-letter
+// code: a table cell of the country column, or a country label whose name
+// is missing.
+function bareCodes() {
+  const out = [];
+  for (const tr of document.querySelectorAll('table.records-set tbody tr')) {
+    const td = tr.children[1]; // the country column
+    if (td && /^\s*[A-Z]{2}\s*$/.test(td.textContent)) out.push(td.textContent);
+  }
+  for (const el of document.querySelectorAll('.country')) {
+    const name = el.firstChild?.textContent || '';
+    if (/^\s*[A-Z]{2}\s*$/.test(name)) out.push(name);
+  }
+  return out;
+}
+
+test('the station pages name the country in every language from its ISO code, GHCN\'s code only beside it', async () => {
+  const st = (await api(`/api/stations?id=${ID}`)).stations[0];
+  assert.deepEqual([st.country, st.country_iso2, st.country_iso3], ['US', 'US', 'USA']);
+  for (const [lng, name] of Object.entries(US_NAMES)) {
+    const station = await api(`/api/stations?id=${ID}&lang=${lng}`);
+    assert.equal(station.stations[0].country_name, name, `the API's name in ${lng}`);
+    const {page, errors} = await open(`#/station/${ID}?lang=${lng}`);
+    await page.waitForSelector('.station-meta');
+    const meta = await page.$eval('.station-meta', (e) => ({text: e.textContent, iso2: e.dataset.iso2, ghcn: e.dataset.ghcn, title: e.title}));
+    assert.ok(meta.text.includes(name), `${lng}: ${meta.text} lacks ${name}`);
+    assert.ok(meta.text.includes(catalog[lng].ghcnCode.replace('{{code}}', 'US')), `${lng}: ${meta.text} lacks GHCN's code in small print`);
+    assert.ok(!/[,，]\s*US\s*[;；]/.test(meta.text), `${lng}: ${meta.text} shows the bare GHCN code as the country`);
+    assert.deepEqual([meta.iso2, meta.ghcn], ['US', 'US']);
+    assert.ok(meta.title.includes('FIPS 10-4'), meta.title);
+    assert.deepEqual(await missing(page), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+
+    const map = await open(`#/stations?since=1936-07-01&until=1936-07-31&lang=${lng}`);
+    await map.page.waitForSelector('table.records-set .country');
+    const cells = await map.page.$$eval('table.records-set .country', (els) => els.map((e) => ({name: e.firstChild.textContent, small: e.querySelector('small').textContent, iso2: e.dataset.iso2})));
+    assert.ok(cells.length >= 1);
+    for (const c of cells) {
+      assert.equal(c.name, name);
+      assert.equal(c.iso2, 'US');
+      assert.equal(c.small, catalog[lng].ghcnCode.replace('{{code}}', 'US'));
+    }
+    const dots = await map.page.$$eval('a.map-point', (els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.ok(dots.length >= 1 && dots.every((d) => d.includes(name)), dots.join(' | '));
+    assert.deepEqual(await map.page.evaluate(bareCodes), [], `${lng}: a bare code shown as a country`);
+    assert.deepEqual(await missing(map.page), []);
+    assert.deepEqual(map.errors, []);
+    await map.page.close();
+  }
+});
+
+test('the map\'s country filter takes the API\'s forms and refuses a code that is another country in GHCN', async () => {
+  // USA, us and ghcn:US are the United States; CN (ISO China) has no
+  // station here; CH is China in GHCN but Switzerland in ISO: the API's 400
+  // is shown.
+  for (const q of ['USA', 'us', 'ghcn:US']) {
+    const {page, errors} = await open(`#/stations?since=1936-07-01&until=1936-07-31&country=${encodeURIComponent(q)}&lang=en`);
+    await page.waitForSelector('table.records-set .country');
+    assert.equal(await page.$eval('input[name="country"]', (e) => e.value), q);
+    const filter = await page.$eval('.country-filter', (e) => e.textContent);
+    assert.equal(filter, 'Stations of United States (USA; GHCN code US).');
+    assert.equal(await page.$eval('.records-summary', (e) => Number(e.dataset.count)), 1);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  const cn = await open('#/stations?since=1936-07-01&until=1936-07-31&country=CN&lang=zh-Hant');
+  await cn.page.waitForSelector('.country-filter');
+  assert.equal(await cn.page.$eval('.country-filter', (e) => e.textContent), '中國（CHN；GHCN 代碼 CH）的氣象站。');
+  assert.equal(await cn.page.$eval('.records-summary', (e) => Number(e.dataset.count)), 0);
+  await cn.page.close();
+  const ch = await open('#/stations?since=1936-07-01&until=1936-07-31&country=CH&lang=en');
+  const text = await ch.page.textContent('main');
+  assert.ok(text.includes('CH is ambiguous') && text.includes('Switzerland') && text.includes('China'), text.slice(0, 400));
+  await ch.page.close();
+});

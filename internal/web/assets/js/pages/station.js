@@ -10,7 +10,7 @@ import {h} from '../dom.js';
 import {axis, dataTable, mount, theme} from '../chart.js';
 import {errorBox, select, table} from '../ui.js';
 import {t, lang} from '../i18n.js';
-import {EXTREMES, day, number, quantity, sourceLine} from './stations.js';
+import {EXTREMES, countryName, day, number, quantity, sourceLine} from './stations.js';
 
 const ELEMENTS = ['TMAX', 'TMIN', 'PRCP'];
 
@@ -44,7 +44,11 @@ export async function render(main, ctx) {
   const st = clim.station;
   const name = st.name || id;
   main.append(h('h1', {}, t('stations:stationTitle', {name})),
-    h('p', {class: 'station-meta'}, t('stations:stationMeta', {id, country: st.country,
+    // The country is named from its ISO code in the page's language, with
+    // GHCN's own code (a FIPS code, not ISO's) beside it and explained.
+    h('p', {class: 'station-meta', 'data-iso2': st.country_iso2 || '', 'data-ghcn': st.country,
+      title: t('stations:ghcnTitle', {code: st.country, name: st.country_ghcn_name || st.country})},
+    t('stations:stationMeta', {id, country: countryName(st) + t('stations:ghcnAside', {code: st.country}),
       lat: coord(st.latitude), lon: coord(st.longitude), elev: number(st.elevation_m)})),
     h('p', {}, h('a', {href: '#/stations'}, t('stations:backToMap'))),
     h('form', {class: 'controls', onsubmit: (e) => e.preventDefault()},

@@ -39,6 +39,46 @@ export function sourceLine(src) {
     retrieved: day(src.retrieved.slice(0, 10))}));
 }
 
+// regionName names a region in the current language from its ISO 3166-1
+// alpha-2 code (Intl.DisplayNames: CLDR, as the server's names), or
+// returns '' when the browser cannot.
+export function regionName(iso2) {
+  if (!iso2) return '';
+  try {
+    const n = new Intl.DisplayNames([lang()], {type: 'region'}).of(iso2);
+    return n && n !== iso2 ? n : '';
+  } catch {
+    return '';
+  }
+}
+
+// countryName names the country of a station answer (fields country,
+// country_iso2, country_name of GET /api/stations and the records): from
+// its ISO code in the current language, else the server's name, else
+// GHCN's code said as such. GHCN-Daily's codes are FIPS 10-4 codes (CH is
+// China), so a bare GHCN code is never shown as a country.
+export function countryName(r) {
+  return regionName(r.country_iso2) || r.country_name || t('stations:ghcnCode', {code: r.country});
+}
+
+// countryLabel shows a station's country: its name, with GHCN's code in
+// small print and a tooltip that explains it, for traceability.
+export function countryLabel(r) {
+  return h('span', {class: 'country', 'data-iso2': r.country_iso2 || '', 'data-ghcn': r.country,
+    title: t('stations:ghcnTitle', {code: r.country, name: r.country_ghcn_name || r.country})},
+  countryName(r), ' ', h('small', {class: 'ghcn-code'}, t('stations:ghcnCode', {code: r.country})));
+}
+
+// MARK stands in a message for an element inserted by withCode.
+const MARK = '\u0000';
+
+// withCode splits a message at MARK and puts code there as <code> (what a
+// user types, the same in every language).
+function withCode(text, code) {
+  const [a, b = ''] = text.split(MARK);
+  return [a, h('code', {}, code), b];
+}
+
 function isoDate(d) {
   return d.toISOString().slice(0, 10);
 }
@@ -49,7 +89,11 @@ export async function render(main, ctx) {
   const since = p.get('since') || isoDate(new Date(Date.parse(until) - 30 * 86400000));
   const extreme = EXTREMES.includes(p.get('extreme')) ? p.get('extreme') : 'record-high';
   const scope = SCOPES.includes(p.get('scope')) ? p.get('scope') : 'all-time';
-  const state = {since, until, extreme, scope};
+  // The country filter is passed to the API as typed: the API reads it
+  // (ISO alpha-3, ghcn:CH, or an unambiguous ISO alpha-2 code) and
+  // answers 400, shown here, for an ambiguous one such as CH.
+  const country = (p.get('country') || '').trim();
+  const state = {since, until, extreme, scope, country};
   const go = () => {
     ctx.setParams(state);
     dispatchEvent(new HashChangeEvent('hashchange'));
@@ -65,15 +109,25 @@ export async function render(main, ctx) {
       dateField('since'), dateField('until'),
       select(t('stations:extreme'), 'extreme', EXTREMES.map((x) => [x, t(`stations:ext_${x}`)]), extreme, (v) => { state.extreme = v; }),
       select(t('stations:scope'), 'scope', SCOPES.map((x) => [x, t(`stations:scope_${x}`)]), scope, (v) => { state.scope = v; }),
+      h('div', {class: 'field'}, h('label', {for: 'st-country'}, t('stations:country')),
+        h('input', {type: 'text', id: 'st-country', name: 'country', value: country, size: 8, style: 'max-width: 10em', autocomplete: 'off', spellcheck: 'false',
+          'aria-describedby': 'st-country-help', onchange: (e) => { state.country = e.target.value.trim(); }}),
+        h('small', {id: 'st-country-help'}, ...withCode(t('stations:countryHelp', {form: MARK}), 'ghcn:CH'))),
       h('button', {type: 'submit'}, t('stations:show'))));
   let res;
   try {
-    res = await get('/api/records-set', {since, until, extreme, scope, min_years: MIN_YEARS}, {version: false});
+    const q = {since, until, extreme, scope, min_years: MIN_YEARS};
+    if (country) q.country = country;
+    res = await get('/api/records-set', q, {version: false});
   } catch (e) {
     main.append(errorBox(e, t('stations:mapTitle')));
     return;
   }
   if (ctx.stale()) return;
+  if (res.country) {
+    main.append(h('p', {class: 'country-filter', 'data-iso2': res.country.iso2},
+      t('stations:countryFilter', {name: regionName(res.country.iso2) || res.country.name, iso3: res.country.iso3, ghcn: res.country.ghcn.join(', ')})));
+  }
   const stations = new Set(res.records.map((r) => r.station));
   const vars = {since: day(res.since), until: day(res.until)};
   main.append(h('p', {class: 'records-summary', 'data-count': stations.size},
@@ -84,13 +138,13 @@ export async function render(main, ctx) {
   const points = [...latest.values()].filter((r) => r.latitude !== null && r.longitude !== null).map((r) => ({
     id: r.station, lat: r.latitude, lon: r.longitude, href: `#/station/${encodeURIComponent(r.station)}`,
     cls: r.tie ? 'tie' : r.national ? 'national' : '',
-    title: t('stations:dotTitle', {name: r.name || r.station, value: quantity(r.value, r.unit), date: day(r.date)}),
+    title: t('stations:dotTitle', {name: r.name || r.station, country: countryName(r), value: quantity(r.value, r.unit), date: day(r.date)}),
   }));
   await drawMap(main, points, t('stations:mapLabel', vars));
   if (ctx.stale()) return;
   const rows = res.records.map((r) => [
     h('a', {href: `#/station/${encodeURIComponent(r.station)}`, 'data-station': r.station}, `${r.name || r.station} (${r.station})`),
-    r.country,
+    countryLabel(r),
     h('time', {datetime: r.date}, day(r.date)),
     h('span', {'data-value': r.value}, quantity(r.value, r.unit)),
     `${quantity(r.previous, r.unit)} (${day(r.previous_date)})`,
