@@ -612,10 +612,10 @@ func (a *Archive) recordsSetFromExtremes(ctx context.Context, from, to obs.Date,
 		smKey = "m"
 	}
 	sqlText := fmt.Sprintf(`WITH sm AS (
-		SELECT station, y, %s AS km, 0 AS kd, %s AS sv, %s AS date FROM read_parquet([%s])
+		SELECT station, y, %s AS km, 0 AS kd, %s AS sv, %s AS date FROM read_parquet([%s], hive_partitioning=false)
 		WHERE element = ? AND make_date(y, m, 1) < ?::DATE AND %[8]s),
 	dl AS (
-		SELECT station, date, %[5]d * value AS sv, %[6]s AS km, 0 AS kd FROM read_parquet([%[7]s])
+		SELECT station, date, %[5]d * value AS sv, %[6]s AS km, 0 AS kd FROM read_parquet([%[7]s], hive_partitioning=false)
 		WHERE element = ? AND qflag = '' AND date >= ?::DATE AND date <= ?::DATE AND %[8]s),
 	w AS (SELECT * FROM dl WHERE date >= ?::DATE),
 	hp AS (SELECT station, km, kd, sv, date FROM sm UNION ALL SELECT station, km, kd, sv, date FROM dl WHERE date < ?::DATE),
@@ -697,11 +697,7 @@ func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Da
 	cond := q.stationCond()
 	fy, fm, _ := from.YMD()
 	monthStart := obs.NewDate(fy, fm, 1)
-	cdays, ranges := sameDays(from, to, obs.NewDate(fd, 1, 1))
-	dayCond := "TRUE"
-	if cdays != "" {
-		dayCond = "m * 100 + d IN (" + cdays + ")"
-	}
+	dayCond, ranges := sameDays(from, to, obs.NewDate(fd, 1, 1))
 	// The daily values: the days from the first of from's month to `to`, and
 	// the earlier days of the decade on the window's calendar days.
 	when := []string{fmt.Sprintf("date BETWEEN DATE '%s' AND DATE '%s'", monthStart, to)}
@@ -740,26 +736,42 @@ func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Da
 	return a.querySetRecords(ctx, from, to, e, Day, sqlText, e.Element, e.Element, ms, e.Element, f, f, ms, f, q.MinYears)
 }
 
-// sameDays returns the calendar days of the window from..to as a list of
-// month*100+day numbers for SQL, and the ranges of dates from start up to the
-// day before from that fall on one of them, merged where consecutive. When
-// the window spans a whole year or more every calendar day is in it: the list
-// is "" and the one range is start to the day before from.
+// sameDays returns the SQL condition on the columns m and d (month and day
+// of month) selecting the calendar days of the window from..to, and the
+// ranges of dates from start up to the day before from that fall on one of
+// them, merged where consecutive. The condition is written with plain
+// comparisons of the columns where it can be, so that DuckDB skips row groups
+// of the calendar-day-extremes files (sorted by month and day) by their
+// statistics. When the window spans a whole year or more every calendar day is
+// in it: the condition is "TRUE" and the one range is start to the day before
+// from (none when from is start).
 func sameDays(from, to, start obs.Date) (string, [][2]obs.Date) {
 	if to-from+1 >= 366 {
 		if from <= start {
-			return "", nil
+			return "TRUE", nil
 		}
-		return "", [][2]obs.Date{{start, from - 1}}
+		return "TRUE", [][2]obs.Date{{start, from - 1}}
 	}
 	in := map[int]bool{}
-	var list []string
+	var list, months []string
+	lo, hi := 32, 0
 	for d := from; d <= to; d++ {
 		_, m, dd := d.YMD()
 		if !in[m*100+dd] {
 			in[m*100+dd] = true
 			list = append(list, fmt.Sprint(m*100+dd))
 		}
+		if !in[-m] {
+			in[-m] = true
+			months = append(months, fmt.Sprint(m))
+		}
+		lo, hi = min(lo, dd), max(hi, dd)
+	}
+	// A window shorter than a year within one month holds consecutive days
+	// of it; otherwise the months select the row groups and the list the days.
+	cond := fmt.Sprintf("m = %s AND d BETWEEN %d AND %d", months[0], lo, hi)
+	if len(months) > 1 {
+		cond = fmt.Sprintf("m IN (%s) AND m * 100 + d IN (%s)", strings.Join(months, ", "), strings.Join(list, ", "))
 	}
 	var out [][2]obs.Date
 	for d := start; d < from; d++ {
@@ -773,7 +785,7 @@ func sameDays(from, to, start obs.Date) (string, [][2]obs.Date) {
 			out = append(out, [2]obs.Date{d, d})
 		}
 	}
-	return strings.Join(list, ", "), out
+	return cond, out
 }
 
 // ClimateDay is one calendar day of a station's daily climatology: the
