@@ -15,8 +15,9 @@
 // Values are partitioned by station bucket b (a hash of the station id modulo
 // the archive's bucket count, fixed when the archive is created) and decade d
 // (the first year of the decade). A partition file holds the rows of its
-// stations and decade sorted by station, element and date, compressed with
-// zstd. Because a .dly or by-station file replaces one station, it rewrites only
+// stations and decade sorted by element, station and date (element, date and
+// station for the archive's newest decade; see dateOrderRowGroup), compressed
+// with zstd. Because a .dly or by-station file replaces one station, it rewrites only
 // that station's bucket; a by-year file replaces one year, so it rewrites only
 // that decade's partitions. Every partition is written under a temporary name
 // and renamed over the old one, so a reader sees either the old or the new
