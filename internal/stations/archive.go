@@ -15,8 +15,9 @@
 // Values are partitioned by station bucket b (a hash of the station id modulo
 // the archive's bucket count, fixed when the archive is created) and decade d
 // (the first year of the decade). A partition file holds the rows of its
-// stations and decade sorted by station, element and date, compressed with
-// zstd. Because a .dly or by-station file replaces one station, it rewrites only
+// stations and decade sorted by element, station and date (element, date and
+// station for the archive's newest decade; see dateOrderRowGroup), compressed
+// with zstd. Because a .dly or by-station file replaces one station, it rewrites only
 // that station's bucket; a by-year file replaces one year, so it rewrites only
 // that decade's partitions. Every partition is written under a temporary name
 // and renamed over the old one, so a reader sees either the old or the new
@@ -432,6 +433,17 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 			}
 		}
 	}
+	// The archive's newest decade after this batch: its partitions are
+	// written in date order (see dateOrderRowGroup).
+	newest := 0
+	for k := range affected {
+		newest = max(newest, k[1])
+	}
+	for _, rel := range existing {
+		if _, d, ok := parsePartRel(rel); ok {
+			newest = max(newest, d)
+		}
+	}
 	// The stations that had values of a replaced year before this batch.
 	for y := range years {
 		var parts []string
@@ -509,8 +521,12 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 				"WHERE station NOT IN (SELECT station FROM replaced_stations) AND year(date) NOT IN (SELECT year FROM replaced_years)")
 		}
 		q := strings.Join(sel, " UNION ALL ")
-		copySQL := "COPY (" + q + " ORDER BY element, station, date) TO " + quote(tmp) +
-			" (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+		order, rowGroup := "element, station, date", 122880
+		if k[1] == newest {
+			order, rowGroup = "element, date, station", dateOrderRowGroup
+		}
+		copySQL := "COPY (" + q + " ORDER BY " + order + ") TO " + quote(tmp) +
+			fmt.Sprintf(" (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d)", rowGroup)
 		res, err := conn.ExecContext(ctx, copySQL)
 		if err != nil {
 			return fmt.Errorf("writing %s: %w", partRel(k[0], k[1]), err)
@@ -525,7 +541,7 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 		sumSQL := `COPY (SELECT station, element, year(date)::INTEGER AS y, month(date)::INTEGER AS m,
 			max(value) AS hi, arg_max(date, value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS hi_date,
 			min(value) AS lo, arg_max(date, -value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS lo_date
-			FROM read_parquet(` + quote(tmp) + `) WHERE qflag = '' GROUP BY ALL ORDER BY element, station, y, m)
+			FROM read_parquet(` + quote(tmp) + `, hive_partitioning=false) WHERE qflag = '' GROUP BY ALL ORDER BY element, station, y, m)
 			TO ` + quote(tmp+".extremes") + ` (FORMAT parquet, COMPRESSION zstd)`
 		if _, err := conn.ExecContext(ctx, sumSQL); err != nil {
 			return fmt.Errorf("writing the monthly extremes of %s: %w", partRel(k[0], k[1]), err)
@@ -534,8 +550,8 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 		daySQL := `COPY (SELECT station, element, month(date)::INTEGER AS m, day(date)::INTEGER AS d,
 			max(value) AS hi, arg_max(date, value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS hi_date,
 			min(value) AS lo, arg_max(date, -value::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS lo_date
-			FROM read_parquet(` + quote(tmp) + `) WHERE qflag = '' GROUP BY ALL ORDER BY element, station, m, d)
-			TO ` + quote(tmp+".dayextremes") + ` (FORMAT parquet, COMPRESSION zstd)`
+			FROM read_parquet(` + quote(tmp) + `, hive_partitioning=false) WHERE qflag = '' GROUP BY ALL ORDER BY element, m, d, station)
+			TO ` + quote(tmp+".dayextremes") + fmt.Sprintf(` (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d)`, dayExtremesRowGroup)
 		if _, err := conn.ExecContext(ctx, daySQL); err != nil {
 			return fmt.Errorf("writing the calendar-day extremes of %s: %w", partRel(k[0], k[1]), err)
 		}
@@ -579,6 +595,28 @@ func (a *Archive) ingestBatch(ctx context.Context, batch []pending, rep *IngestR
 	}
 	return a.writeManifest()
 }
+
+// Partition order. Every partition is sorted element first, so that a query
+// of one element skips the other elements' row groups. Within an element, the
+// partitions of the archive's newest decade (the newest decade holding a
+// value when the partition is written) are sorted by date, then station, in
+// row groups of dateOrderRowGroup rows, so that the records-set queries, which
+// read the days of a window (and the same calendar days of the decade's
+// earlier years), skip every other row group by its date statistics; older
+// decades are sorted by station, then date, in row groups of 122,880 rows, so
+// that a station's queries skip to its row groups. A partition keeps the order
+// it was written in until it is next rewritten: when the first value of a new
+// decade arrives, the previous decade's partitions stay in date order until a
+// file touches them. Queries give the same answers in either order; only the
+// row groups they skip differ.
+//
+// The calendar-day-extremes files are sorted by element, month, day and
+// station in row groups of dayExtremesRowGroup rows, so that the calendar-day
+// records-set query reads only the row groups of the window's calendar days.
+const (
+	dateOrderRowGroup   = 16384
+	dayExtremesRowGroup = 10240
+)
 
 // extremesPath returns the path of the monthly-extremes file beside a
 // partition file: one row per station, element, year and month with the

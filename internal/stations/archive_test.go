@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -777,5 +779,163 @@ func TestNationalRecordPathsAgree(t *testing.T) {
 	without, err := a.NationalRecord(ctx, "XX", RecordHigh, Query{MinYears: 30})
 	if err != nil || fmt.Sprint(without) != fmt.Sprint(rs) {
 		t.Errorf("without the monthly extremes: %+v (%v), want %+v", without, err, rs)
+	}
+}
+
+// synthStations writes .dly files of six stations with TMAX, TMIN and PRCP
+// values on a coarse grid (so that ties are common), missing months and a
+// missing year, quality-flagged outliers that must be ignored, and records
+// of different lengths (ending in 2015 for one, 2021 for the others), and
+// returns their paths.
+func synthStations(t *testing.T, dir string) []string {
+	t.Helper()
+	type st struct {
+		id     string
+		y0, y1 int
+		gap    int // a missing year (0 for none)
+	}
+	list := []st{
+		{"XX000000011", 1985, 2015, 0}, // ended before the newest decade
+		{"XX000000012", 1985, 2021, 0},
+		{"XX000000013", 1990, 2021, 2005},
+		{"XX000000014", 1991, 2021, 0}, // 30 years before 2021
+		{"XX000000015", 2000, 2021, 0}, // too short for a 30-year minimum
+		{"XX000000016", 1988, 2021, 1999},
+	}
+	rng := rand.New(rand.NewPCG(7, 16))
+	var paths []string
+	for _, s := range list {
+		var days []day
+		for y := s.y0; y <= s.y1; y++ {
+			if y == s.gap {
+				continue
+			}
+			last := 12
+			if y == 2021 {
+				last = 8 // the archive ends in August 2021
+			}
+			for m := 1; m <= last; m++ {
+				if rng.IntN(40) == 0 {
+					continue // a missing month
+				}
+				for d := 1; d <= obs.DaysIn(y, m); d++ {
+					date := obs.NewDate(y, m, d)
+					season := 100 - 80*math.Cos(2*math.Pi*float64(date-obs.NewDate(y, 1, 1))/365.25)
+					hi := int(season) + 5*rng.IntN(9) // steps of 0.5 °C: many ties
+					days = append(days, day{date, "TMAX", hi, 0}, day{date, "TMIN", hi - 60 - 5*rng.IntN(5), 0})
+					if rng.IntN(3) == 0 {
+						days = append(days, day{date, "PRCP", 10 * rng.IntN(30), 0})
+					}
+					if rng.IntN(500) == 0 { // a flagged outlier beyond every real value
+						days[len(days)-2].value, days[len(days)-2].q = 900, 'X'
+						days[len(days)-1].value, days[len(days)-1].q = -900, 'G'
+					}
+				}
+			}
+		}
+		paths = append(paths, writeDLY(t, dir, s.id, days))
+	}
+	return paths
+}
+
+// TestRecordsSetLayoutsAgree checks every path of RecordsSet against the full
+// scan on a synthetic archive whose newest decade (2020) is stored in date
+// order and whose older decades are in station order, except one station's
+// bucket for the 2010s, written in date order when 2010 was the newest decade
+// and kept so: windows of one day, across a month, a year and a decade
+// boundary, on the first day of the newest decade, on 29 February, of 365
+// days and of more than a year, in an older decade and after the last value;
+// highest and lowest, three scopes, minimum lengths of 0 and 30 or 31 years,
+// all stations and one.
+func TestRecordsSetLayoutsAgree(t *testing.T) {
+	dir := t.TempDir()
+	a := open(t, 6) // the first station alone in its bucket
+	paths := synthStations(t, dir)
+	for _, p := range paths[1:] {
+		if a.Bucket(strings.TrimSuffix(filepath.Base(p), ".dly")) == a.Bucket("XX000000011") {
+			t.Fatalf("%s shares the first station's bucket", p)
+		}
+	}
+	ingest(t, a, paths[0]) // alone: its bucket's 2010s partition is the newest decade, so in date order
+	ingest(t, a, paths...)
+	ctx := context.Background()
+	// The layout: the 2020s partitions and the first station's 2010s
+	// partition in date order, the other partitions in station order.
+	ordered := func(rel string) (byDate, byStation bool) {
+		var nd, ns int
+		err := a.db.QueryRow(`SELECT count(*) FILTER (WHERE le IS NOT NULL AND (element, date, station) < (le, ld, ls)),
+			count(*) FILTER (WHERE le IS NOT NULL AND (element, station, date) < (le, ls, ld)) FROM (
+			SELECT element, station, date, lag(element) OVER w AS le, lag(station) OVER w AS ls, lag(date) OVER w AS ld
+			FROM read_parquet(`+quote(filepath.Join(a.dir, rel))+`, hive_partitioning=false, file_row_number=true)
+			WINDOW w AS (ORDER BY file_row_number))`).Scan(&nd, &ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nd == 0, ns == 0
+	}
+	parts, err := a.Partitions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := fmt.Sprintf("b=%03d", a.Bucket("XX000000011"))
+	var dateOrdered int
+	for _, p := range parts {
+		byDate, byStation := ordered(p)
+		want := strings.Contains(p, "d=2020") || strings.Contains(p, first+string(filepath.Separator)+"d=2010")
+		if want && !byDate || !want && !byStation {
+			t.Errorf("%s: in date order %v, in station order %v; want it in date order: %v", p, byDate, byStation, want)
+		}
+		if byDate {
+			dateOrdered++
+		}
+	}
+	if dateOrdered < 2 {
+		t.Errorf("only %d partitions in date order", dateOrdered)
+	}
+	d := obs.NewDate
+	windows := [][2]obs.Date{
+		{d(2021, 7, 15), d(2021, 7, 15)},
+		{d(2021, 6, 25), d(2021, 7, 5)},
+		{d(2020, 12, 20), d(2021, 1, 10)},
+		{d(2019, 12, 25), d(2020, 1, 5)},
+		{d(2020, 1, 1), d(2020, 1, 1)},
+		{d(2020, 2, 29), d(2020, 2, 29)},
+		{d(2020, 3, 1), d(2021, 2, 28)},
+		{d(2019, 6, 1), d(2021, 6, 30)},
+		{d(2015, 7, 15), d(2015, 7, 20)},
+		{d(2021, 9, 1), d(2021, 9, 30)},
+	}
+	total, ties, flaggedSeen := 0, 0, false
+	for i, w := range windows {
+		for _, e := range []Extreme{RecordHigh, RecordLow, WettestDay} {
+			for _, sc := range []Scope{AllTime, Month, Day} {
+				for j, min := range []int{0, 30 + i%2} {
+					q := Query{MinYears: min}
+					if (i+j)%2 == 1 {
+						q.Station = "XX000000014"
+					}
+					fast, err1 := a.RecordsSet(ctx, w[0], w[1], e, sc, q)
+					slow, err2 := a.recordsSetScan(ctx, w[0], w[1], e, sc, q)
+					if err1 != nil || err2 != nil {
+						t.Fatal(err1, err2)
+					}
+					if fmt.Sprint(fast) != fmt.Sprint(slow) {
+						t.Errorf("%v %v %s %+v:\nfast %v\nscan %v", w, e, sc, q, fast, slow)
+					}
+					total += len(fast)
+					for _, r := range fast {
+						if r.Tie {
+							ties++
+						}
+						if r.Value == 900 || r.Value == -900 || r.Previous == 900 || r.Previous == -900 {
+							flaggedSeen = true
+						}
+					}
+				}
+			}
+		}
+	}
+	if total < 200 || ties < 10 || flaggedSeen {
+		t.Errorf("%d records compared, %d ties, a flagged value counted: %v", total, ties, flaggedSeen)
 	}
 }

@@ -612,10 +612,10 @@ func (a *Archive) recordsSetFromExtremes(ctx context.Context, from, to obs.Date,
 		smKey = "m"
 	}
 	sqlText := fmt.Sprintf(`WITH sm AS (
-		SELECT station, y, %s AS km, 0 AS kd, %s AS sv, %s AS date FROM read_parquet([%s])
+		SELECT station, y, %s AS km, 0 AS kd, %s AS sv, %s AS date FROM read_parquet([%s], hive_partitioning=false)
 		WHERE element = ? AND make_date(y, m, 1) < ?::DATE AND %[8]s),
 	dl AS (
-		SELECT station, date, %[5]d * value AS sv, %[6]s AS km, 0 AS kd FROM read_parquet([%[7]s])
+		SELECT station, date, %[5]d * value AS sv, %[6]s AS km, 0 AS kd FROM read_parquet([%[7]s], hive_partitioning=false)
 		WHERE element = ? AND qflag = '' AND date >= ?::DATE AND date <= ?::DATE AND %[8]s),
 	w AS (SELECT * FROM dl WHERE date >= ?::DATE),
 	hp AS (SELECT station, km, kd, sv, date FROM sm UNION ALL SELECT station, km, kd, sv, date FROM dl WHERE date < ?::DATE),
@@ -640,14 +640,25 @@ func (a *Archive) recordsSetFromExtremes(ctx context.Context, from, to obs.Date,
 	return a.querySetRecords(ctx, from, to, e, scope, sqlText, e.Element, ms, e.Element, ms, to.String(), from.String(), from.String(), from.String(), q.MinYears)
 }
 
-// recordsSetFromDayExtremes answers RecordsSet for the calendar-day scope
-// from the calendar-day-extremes files of the decades before from's decade,
-// the monthly-extremes files of those decades (for the length of record), and
-// the daily values from the first day of from's decade to `to`. It gives the
-// same answer as a scan of every daily value (the tests check both paths
-// against each other) while reading about a tenth of the rows of the earlier
-// decades. When a partition lacks its calendar-day-extremes file (an archive
-// written before the file existed) or there is no earlier decade, it scans.
+// recordsSetFromDayExtremes answers RecordsSet for the calendar-day scope.
+// It reads:
+//   - the calendar-day-extremes files of the decades before from's decade,
+//     only the calendar days of the window;
+//   - the monthly-extremes files of every partition, for the months before
+//     from's month (the length of record);
+//   - the daily values of from's decade to to's decade, only on the days that
+//     matter: from the first of from's month to `to` (the window, and the days
+//     of from's month before it for the length of record), and, in the years
+//     of from's decade up to from, the days that fall on a calendar day of the
+//     window (the earlier values of the same calendar day).
+//
+// In partitions written in date order (the archive's newest decade, see
+// Ingest) DuckDB skips every row group outside those days by its date
+// statistics, so the daily values read are proportional to the window, not
+// to the decade. It gives the same answer as a scan of every daily value (the
+// tests check both paths against each other). When a partition lacks its
+// calendar-day-extremes file (an archive written before the file existed) or
+// there is no earlier decade, it scans.
 func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Date, e Extreme, q Query) ([]SetRecord, error) {
 	parts, err := a.Partitions()
 	if err != nil {
@@ -661,6 +672,7 @@ func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Da
 			continue
 		}
 		full := filepath.Join(a.dir, p)
+		monthly = append(monthly, quote(extremesPath(full)))
 		switch {
 		case d >= fd && d <= decade(to.Year()):
 			daily = append(daily, quote(full))
@@ -668,7 +680,6 @@ func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Da
 			if _, err := os.Stat(dayExtremesPath(full)); err != nil {
 				return a.recordsSetScan(ctx, from, to, e, Day, q)
 			}
-			monthly = append(monthly, quote(extremesPath(full)))
 			days = append(days, quote(dayExtremesPath(full)))
 		}
 	}
@@ -684,16 +695,27 @@ func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Da
 		hi, hiDate = "-lo", "lo_date"
 	}
 	cond := q.stationCond()
+	fy, fm, _ := from.YMD()
+	monthStart := obs.NewDate(fy, fm, 1)
+	dayCond, ranges := sameDays(from, to, obs.NewDate(fd, 1, 1))
+	// The daily values: the days from the first of from's month to `to`, and
+	// the earlier days of the decade on the window's calendar days.
+	when := []string{fmt.Sprintf("date BETWEEN DATE '%s' AND DATE '%s'", monthStart, to)}
+	for _, r := range ranges {
+		when = append(when, fmt.Sprintf("date BETWEEN DATE '%s' AND DATE '%s'", r[0], r[1]))
+	}
 	sqlText := fmt.Sprintf(`WITH dx AS (
-		SELECT station, m AS km, d AS kd, %[1]s AS sv, %[2]s AS date FROM read_parquet([%[3]s], hive_partitioning=false) WHERE element = ? AND %[4]s),
-	sm AS (SELECT DISTINCT station, y FROM read_parquet([%[5]s], hive_partitioning=false) WHERE element = ? AND %[4]s),
+		SELECT station, m AS km, d AS kd, %[1]s AS sv, %[2]s AS date FROM read_parquet([%[3]s], hive_partitioning=false)
+		WHERE element = ? AND %[4]s AND %[9]s),
+	sm AS (SELECT DISTINCT station, y FROM read_parquet([%[5]s], hive_partitioning=false)
+		WHERE element = ? AND make_date(y, m, 1) < ?::DATE AND %[4]s),
 	dl AS (
 		SELECT station, date, %[6]d * value AS sv, month(date) AS km, day(date) AS kd FROM read_parquet([%[7]s], hive_partitioning=false)
-		WHERE element = ? AND qflag = '' AND date <= ?::DATE AND %[4]s),
+		WHERE element = ? AND qflag = '' AND (%[8]s) AND %[4]s),
 	w AS (SELECT * FROM dl WHERE date >= ?::DATE),
 	hp AS (SELECT station, km, kd, sv, date FROM dx UNION ALL SELECT station, km, kd, sv, date FROM dl WHERE date < ?::DATE),
 	yrs AS (SELECT station, count(DISTINCT y) AS years FROM (
-			SELECT station, y FROM sm UNION ALL SELECT station, year(date) AS y FROM dl WHERE date < ?::DATE)
+			SELECT station, y FROM sm UNION ALL SELECT station, year(date) AS y FROM dl WHERE date >= ?::DATE AND date < ?::DATE)
 		GROUP BY station HAVING count(DISTINCT y) >= ?),
 	prev AS (
 		SELECT station, km, kd, max(sv) AS prev, arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) AS prev_date
@@ -708,9 +730,62 @@ func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Da
 		CASE WHEN c.wprev > p.prev THEN c.wprev_date ELSE p.prev_date END AS eff_date
 	FROM c JOIN prev p USING (station, km, kd) JOIN yrs USING (station)
 	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
-	ORDER BY c.date, c.station`, hi, hiDate, strings.Join(days, ", "), cond, strings.Join(monthly, ", "), s, strings.Join(daily, ", "))
-	f := from.String()
-	return a.querySetRecords(ctx, from, to, e, Day, sqlText, e.Element, e.Element, e.Element, to.String(), f, f, f, q.MinYears)
+	ORDER BY c.date, c.station`, hi, hiDate, strings.Join(days, ", "), cond, strings.Join(monthly, ", "), s,
+		strings.Join(daily, ", "), strings.Join(when, " OR "), dayCond)
+	f, ms := from.String(), monthStart.String()
+	return a.querySetRecords(ctx, from, to, e, Day, sqlText, e.Element, e.Element, ms, e.Element, f, f, ms, f, q.MinYears)
+}
+
+// sameDays returns the SQL condition on the columns m and d (month and day
+// of month) selecting the calendar days of the window from..to, and the
+// ranges of dates from start up to the day before from that fall on one of
+// them, merged where consecutive. The condition is written with plain
+// comparisons of the columns where it can be, so that DuckDB skips row groups
+// of the calendar-day-extremes files (sorted by month and day) by their
+// statistics. When the window spans a whole year or more every calendar day is
+// in it: the condition is "TRUE" and the one range is start to the day before
+// from (none when from is start).
+func sameDays(from, to, start obs.Date) (string, [][2]obs.Date) {
+	if to-from+1 >= 366 {
+		if from <= start {
+			return "TRUE", nil
+		}
+		return "TRUE", [][2]obs.Date{{start, from - 1}}
+	}
+	in := map[int]bool{}
+	var list, months []string
+	lo, hi := 32, 0
+	for d := from; d <= to; d++ {
+		_, m, dd := d.YMD()
+		if !in[m*100+dd] {
+			in[m*100+dd] = true
+			list = append(list, fmt.Sprint(m*100+dd))
+		}
+		if !in[-m] {
+			in[-m] = true
+			months = append(months, fmt.Sprint(m))
+		}
+		lo, hi = min(lo, dd), max(hi, dd)
+	}
+	// A window shorter than a year within one month holds consecutive days
+	// of it; otherwise the months select the row groups and the list the days.
+	cond := fmt.Sprintf("m = %s AND d BETWEEN %d AND %d", months[0], lo, hi)
+	if len(months) > 1 {
+		cond = fmt.Sprintf("m IN (%s) AND m * 100 + d IN (%s)", strings.Join(months, ", "), strings.Join(list, ", "))
+	}
+	var out [][2]obs.Date
+	for d := start; d < from; d++ {
+		_, m, dd := d.YMD()
+		if !in[m*100+dd] {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1][1] == d-1 {
+			out[n-1][1] = d
+		} else {
+			out = append(out, [2]obs.Date{d, d})
+		}
+	}
+	return cond, out
 }
 
 // ClimateDay is one calendar day of a station's daily climatology: the
