@@ -57,10 +57,11 @@ func TestDump(t *testing.T) {
 	for _, o := range objs {
 		if o.Name == "sst" || o.Name == "v" || o.Name == "lat" {
 			cnt := append([]uint64(nil), o.Dims...)
-			out := make([]byte, 2*int(cnt[len(cnt)-1])*int(cnt[len(cnt)-2]))
-			if o.Name == "lat" || o.Name == "v" {
-				out = make([]byte, o.Type.Size*int(cnt[0]))
+			n := o.Type.Size
+			for _, c := range cnt {
+				n *= int(c)
 			}
+			out := make([]byte, n)
 			err := o.Read(make([]uint64, len(cnt)), cnt, out, zlibInflate)
 			t.Logf("%s read %v %v", o.Name, err, out[len(out)/2:len(out)/2+16])
 		}
