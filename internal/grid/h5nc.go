@@ -263,7 +263,7 @@ func (f *ncFile) goReadRaw(v *ncVar, start, count []int, buf []byte) error {
 		}
 		s[i], c[i] = uint64(start[i]), uint64(count[i])
 	}
-	if err := v.h5.Read(s, c, buf, inflate); err != nil {
+	if err := v.h5.Read(s, c, buf, codec); err != nil {
 		return fmt.Errorf("reading %s: %w", v.name, err)
 	}
 	return nil

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"sync"
 	"unsafe"
+
+	"github.com/stocktake/stocktake/internal/hdf5"
 )
 
 // free holds idle libdeflate decompressors: the Go reader inflates chunks
@@ -54,3 +56,15 @@ func inflate(dst, src []byte) (int, error) {
 
 // goInflater names the inflater of the Go reader in this build.
 const goInflater = "libdeflate"
+
+// codec is the Go reader's chunk decoder in this build: libdeflate, and the
+// SSE2 unshuffle of the direct chunk reader.
+var codec = hdf5.Codec{Inflate: inflate, Unshuffle: func(dst, src []byte, es int) {
+	n := len(src) / es
+	if n == 0 || len(dst) < len(src) {
+		hdf5.Unshuffle(dst, src, es)
+		return
+	}
+	C.st_unshuffle(unsafe.Pointer(&src[0]), unsafe.Pointer(&dst[0]), C.size_t(n), C.size_t(es))
+	copy(dst[n*es:], src[n*es:])
+}}

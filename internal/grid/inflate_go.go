@@ -7,6 +7,8 @@ import (
 	"compress/zlib"
 	"errors"
 	"io"
+
+	"github.com/stocktake/stocktake/internal/hdf5"
 )
 
 // inflate inflates the zlib stream src into dst with the standard library
@@ -42,3 +44,6 @@ func inflate(dst, src []byte) (int, error) {
 
 // goInflater names the inflater of the Go reader in this build.
 const goInflater = "compress/zlib"
+
+// codec is the Go reader's chunk decoder in this build.
+var codec = hdf5.Codec{Inflate: inflate}

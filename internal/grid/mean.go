@@ -137,12 +137,8 @@ func meanOf(f *ncFile, varName string, regions []Region, weighting Weighting) ([
 	if !ranged {
 		lo, hi = math.Inf(-1), math.Inf(1)
 	}
-	bp := readBufs.Get().(*[]byte)
-	defer readBufs.Put(bp)
-	if cap(*bp) < nlat*nlon*elsize {
-		*bp = make([]byte, nlat*nlon*elsize)
-	}
-	buf := (*bp)[:nlat*nlon*elsize]
+	buf := getReadBuf(nlat * nlon * elsize)
+	defer putReadBuf(buf)
 	start := make([]int, len(shape))
 	count := make([]int, len(shape))
 	for i := range count {
@@ -186,6 +182,33 @@ func meanOf(f *ncFile, varName string, regions []Region, weighting Weighting) ([
 	return out, strings.TrimSpace(version), nil
 }
 
-// readBufs holds read buffers for reuse across files, so that reading a
-// file does not page-fault a fresh field-sized buffer each time.
-var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+// readBufs holds field buffers for reuse across files, so that reading a
+// file does not allocate and page-fault a fresh field-sized buffer each
+// time (a sync.Pool would be emptied by every garbage collection). It keeps
+// at most 16 buffers, more than the goroutines that read at once.
+var (
+	readMu   sync.Mutex
+	readBufs [][]byte
+)
+
+// getReadBuf returns a buffer of n bytes with undefined contents.
+func getReadBuf(n int) []byte {
+	readMu.Lock()
+	defer readMu.Unlock()
+	for i, b := range readBufs {
+		if cap(b) >= n {
+			readBufs = append(readBufs[:i], readBufs[i+1:]...)
+			return b[:n]
+		}
+	}
+	return make([]byte, n)
+}
+
+// putReadBuf returns b for reuse.
+func putReadBuf(b []byte) {
+	readMu.Lock()
+	defer readMu.Unlock()
+	if len(readBufs) < 16 {
+		readBufs = append(readBufs, b)
+	}
+}

@@ -6,9 +6,16 @@ import (
 	"sync"
 )
 
-// Inflater inflates the zlib stream src into dst, which has room for the
-// whole output, and returns the number of bytes written.
-type Inflater func(dst, src []byte) (int, error)
+// Codec undoes the filters of stored chunks.
+type Codec struct {
+	// Inflate inflates the zlib stream src into dst, which has room for the
+	// whole output, and returns the number of bytes written. It is required
+	// for deflated data.
+	Inflate func(dst, src []byte) (int, error)
+	// Unshuffle undoes the shuffle filter (see the package function
+	// Unshuffle, used when this is nil).
+	Unshuffle func(dst, src []byte, es int)
+}
 
 // chunkRef is one stored chunk: its offset in elements per dimension, its
 // address and stored size, and its filter mask.
@@ -46,11 +53,27 @@ func (o *Object) Readable() error {
 	return nil
 }
 
-// scratch holds reusable buffers for inflating and unshuffling chunks.
-var scratch = sync.Pool{New: func() any { return new([]byte) }}
+// bufs holds reusable buffers for reading, inflating and unshuffling
+// chunks. Unlike a sync.Pool it survives garbage collections, so that
+// reading file after file does not allocate (and page-fault) fresh
+// megabytes each time; it keeps at most maxFree buffers.
+var (
+	bufMu sync.Mutex
+	bufs  []*[]byte
+)
+
+const maxFree = 32
 
 func getBuf(n int) *[]byte {
-	p := scratch.Get().(*[]byte)
+	bufMu.Lock()
+	var p *[]byte
+	if k := len(bufs); k > 0 {
+		p, bufs = bufs[k-1], bufs[:k-1]
+	}
+	bufMu.Unlock()
+	if p == nil {
+		p = new([]byte)
+	}
 	if cap(*p) < n {
 		*p = make([]byte, n)
 	}
@@ -58,12 +81,20 @@ func getBuf(n int) *[]byte {
 	return p
 }
 
+func putBuf(p *[]byte) {
+	bufMu.Lock()
+	if len(bufs) < maxFree {
+		bufs = append(bufs, p)
+	}
+	bufMu.Unlock()
+}
+
 // Read reads the hyperslab start+count of dataset o into out, which must
 // hold exactly prod(count) elements, in little-endian byte order (the
 // order of every platform Go supports for this package's callers: amd64 and
 // arm64). Unallocated storage (fill values) is reported as unsupported.
-// inflate inflates deflate-compressed chunks.
-func (o *Object) Read(start, count []uint64, out []byte, inflate Inflater) (err error) {
+// codec undoes the chunks' filters.
+func (o *Object) Read(start, count []uint64, out []byte, codec Codec) (err error) {
 	defer catch(&err)
 	if err := o.Readable(); err != nil {
 		return err
@@ -150,8 +181,8 @@ func (o *Object) Read(start, count []uint64, out []byte, inflate Inflater) (err 
 		idx[d] = first[d]
 	}
 	pa, pb := getBuf(chunkBytes), getBuf(chunkBytes)
-	defer scratch.Put(pa)
-	defer scratch.Put(pb)
+	defer putBuf(pa)
+	defer putBuf(pb)
 	off := make([]uint64, rank)
 	for {
 		for d := range off {
@@ -165,7 +196,7 @@ func (o *Object) Read(start, count []uint64, out []byte, inflate Inflater) (err 
 		for d := range off {
 			whole = whole && off[d] == start[d] && o.lay.chunk[d] == count[d]
 		}
-		plain := o.decodeChunk(ref, *pa, *pb, chunkBytes, inflate, whole, out)
+		plain := o.decodeChunk(ref, *pa, *pb, chunkBytes, codec, whole, out)
 		if plain != nil {
 			if swap {
 				byteswap(plain, es)
@@ -191,13 +222,13 @@ func (o *Object) Read(start, count []uint64, out []byte, inflate Inflater) (err 
 // set the chunk is exactly the output and the last step writes into out
 // (decodeChunk then returns nil); otherwise it returns the chunk's
 // elements in file byte order, in a or b.
-func (o *Object) decodeChunk(ref chunkRef, a, b []byte, chunkBytes int, inflate Inflater, whole bool, out []byte) []byte {
+func (o *Object) decodeChunk(ref chunkRef, a, b []byte, chunkBytes int, codec Codec, whole bool, out []byte) []byte {
 	f := o.f
 	if ref.size > uint64(chunkBytes)+(uint64(chunkBytes)>>3)+(1<<20) || ref.addr == undef || ref.addr > f.eof || ref.size > f.eof-ref.addr {
 		fail(corrupt("dataset %s: chunk at address %d of %d bytes is impossible or past the end of the file", o.Name, ref.addr, ref.size))
 	}
 	raw := getBuf(int(ref.size))
-	defer scratch.Put(raw)
+	defer putBuf(raw)
 	if m, err := f.r.ReadAt(*raw, int64(f.base+ref.addr)); m < len(*raw) {
 		fail(fmt.Errorf("dataset %s: reading a chunk: %v", o.Name, err))
 	}
@@ -222,7 +253,10 @@ func (o *Object) decodeChunk(ref chunkRef, a, b []byte, chunkBytes int, inflate 
 		}
 		switch o.filters[i].id {
 		case FilterDeflate:
-			n, err := inflate(dst[:chunkBytes], cur)
+			if codec.Inflate == nil {
+				fail(unsupported("no inflater given"))
+			}
+			n, err := codec.Inflate(dst[:chunkBytes], cur)
 			if err != nil {
 				fail(corrupt("dataset %s: a compressed chunk is corrupt (inflate failed: %v)", o.Name, err))
 			}
@@ -231,7 +265,11 @@ func (o *Object) decodeChunk(ref chunkRef, a, b []byte, chunkBytes int, inflate 
 			if len(cur) != chunkBytes {
 				fail(corrupt("dataset %s: chunk of %d bytes, %d expected", o.Name, len(cur), chunkBytes))
 			}
-			Unshuffle(dst[:chunkBytes], cur, o.Type.Size)
+			if codec.Unshuffle != nil {
+				codec.Unshuffle(dst[:chunkBytes], cur, o.Type.Size)
+			} else {
+				Unshuffle(dst[:chunkBytes], cur, o.Type.Size)
+			}
 			cur = dst[:chunkBytes]
 		}
 	}

@@ -62,7 +62,7 @@ func TestDump(t *testing.T) {
 				n *= int(c)
 			}
 			out := make([]byte, n)
-			err := o.Read(make([]uint64, len(cnt)), cnt, out, zlibInflate)
+			err := o.Read(make([]uint64, len(cnt)), cnt, out, Codec{Inflate: zlibInflate})
 			t.Logf("%s read %v %v", o.Name, err, out[len(out)/2:len(out)/2+16])
 		}
 	}
