@@ -350,14 +350,18 @@ func (o *Object) chunks() (map[string]chunkRef, error) {
 	rank := len(o.Dims)
 	add := func(r chunkRef) {
 		for d := 0; d < rank; d++ {
-			if r.off[d]%o.lay.chunk[d] != 0 {
-				fail(corrupt("dataset %s: chunk offset %v is not on the chunk grid", o.Name, r.off))
+			if r.off[d]%o.lay.chunk[d] != 0 || r.off[d] >= o.Dims[d] {
+				fail(corrupt("dataset %s: chunk offset %v is not on the chunk grid inside the extent %v", o.Name, r.off, o.Dims))
 			}
 		}
 		if len(out) >= maxObjects*16 {
 			fail(corrupt("dataset %s has too many chunks", o.Name))
 		}
-		out[chunkKey(r.off)] = r
+		k := chunkKey(r.off)
+		if _, dup := out[k]; dup {
+			fail(corrupt("dataset %s: chunk offset %v is stored twice", o.Name, r.off))
+		}
+		out[k] = r
 	}
 	switch o.lay.index {
 	case 1: // single chunk
