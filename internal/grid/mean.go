@@ -64,9 +64,6 @@ func meanFileReader(path, varName string, regions []Region, weighting Weighting,
 	} else if st.IsDir() {
 		return nil, "", errors.New("is a directory")
 	}
-	if err := checkDeclaredSize(path); err != nil {
-		return nil, "", err
-	}
 	var goErr error
 	if reader != ReaderNetCDF {
 		res, version, err := meanGo(path, varName, regions, weighting)
@@ -74,6 +71,13 @@ func meanFileReader(path, varName string, regions []Region, weighting Weighting,
 			return res, version, err
 		}
 		goErr = err
+	}
+	// netCDF-C would read the missing part of a truncated file as zeros or
+	// fill values; the Go reader checks the HDF5 end-of-file address itself.
+	if NetCDFSupport {
+		if err := checkDeclaredSize(path); err != nil {
+			return nil, "", err
+		}
 	}
 	return meanC(path, varName, regions, weighting, goErr)
 }
