@@ -13,15 +13,15 @@ const ncFormatNetCDF4 = 3
 type ncType int
 
 const (
-	ncByte   ncType = 1 // NC_BYTE
-	ncChar   ncType = 2 // NC_CHAR
-	ncShort  ncType = 3 // NC_SHORT
-	ncInt    ncType = 4 // NC_INT
-	ncFloat  ncType = 5 // NC_FLOAT
-	ncDouble ncType = 6 // NC_DOUBLE
-	ncUByte  ncType = 7 // NC_UBYTE
-	ncUShort ncType = 8 // NC_USHORT
-	ncUInt   ncType = 9 // NC_UINT
+	ncByte   ncType = 1  // NC_BYTE
+	ncChar   ncType = 2  // NC_CHAR
+	ncShort  ncType = 3  // NC_SHORT
+	ncInt    ncType = 4  // NC_INT
+	ncFloat  ncType = 5  // NC_FLOAT
+	ncDouble ncType = 6  // NC_DOUBLE
+	ncUByte  ncType = 7  // NC_UBYTE
+	ncUShort ncType = 8  // NC_USHORT
+	ncUInt   ncType = 9  // NC_UINT
 	ncInt64  ncType = 10 // NC_INT64
 	ncUInt64 ncType = 11 // NC_UINT64
 	ncString ncType = 12 // NC_STRING
@@ -72,8 +72,8 @@ type ncDim struct {
 // ncVar is one variable of a file's root group.
 type ncVar struct {
 	name  string
-	id    int           // netCDF-C variable id (netCDF-C reader)
-	h5    *hdf5.Object  // the dataset (Go reader)
+	id    int          // netCDF-C variable id (netCDF-C reader)
+	h5    *hdf5.Object // the dataset (Go reader)
 	typ   ncType
 	dims  []int // dimension ids, slowest-varying first
 	attrs map[string]attr
@@ -86,7 +86,7 @@ type ncFile struct {
 	path   string
 	id     int        // netCDF-C file id (netCDF-C reader)
 	h5     *hdf5.File // the open file (Go reader); nil for netCDF-C
-	format int // NC_FORMAT_CLASSIC ... NC_FORMAT_NETCDF4
+	format int        // NC_FORMAT_CLASSIC ... NC_FORMAT_NETCDF4
 	dims   []ncDim
 	vars   []*ncVar
 	global map[string]attr // global attributes
@@ -110,7 +110,6 @@ func (f *ncFile) shape(v *ncVar) []int {
 	}
 	return s
 }
-
 
 // loadAttrs reads the attributes of v, once. The netCDF-C reader reads them
 // only for the variables it uses (in a NetCDF-4 file each variable's

@@ -221,10 +221,10 @@ func TestGoReaderCorruptFiles(t *testing.T) {
 	}
 	cases := map[string]string{
 		// The root object header starts at byte 48; byte 60 is inside it.
-		mod("flipped-root-header.nc", func(b []byte) []byte { b[60] ^= 0x10; return b }):      "object header at address 48 checksum mismatch",
-		mod("flipped-superblock.nc", func(b []byte) []byte { b[20] ^= 0x01; return b }):       "superblock checksum mismatch",
-		mod("truncated-in-header.nc", func(b []byte) []byte { return b[:4000] }):              "file is truncated",
-		mod("truncated-in-chunk.nc", func(b []byte) []byte { return b[:len(b)/3] }):          "file is truncated",
+		mod("flipped-root-header.nc", func(b []byte) []byte { b[60] ^= 0x10; return b }):        "object header at address 48 checksum mismatch",
+		mod("flipped-superblock.nc", func(b []byte) []byte { b[20] ^= 0x01; return b }):         "superblock checksum mismatch",
+		mod("truncated-in-header.nc", func(b []byte) []byte { return b[:4000] }):                "file is truncated",
+		mod("truncated-in-chunk.nc", func(b []byte) []byte { return b[:len(b)/3] }):             "file is truncated",
 		mod("flipped-global-attrs.nc", func(b []byte) []byte { b[0x8a3+20] ^= 0xff; return b }): "fractal heap header checksum mismatch",
 		mod("corrupt-chunk.nc", func(b []byte) []byte {
 			for i := 200000; i < 260000; i++ {
@@ -244,4 +244,32 @@ func TestGoReaderCorruptFiles(t *testing.T) {
 		}
 		t.Logf("%v", err)
 	}
+}
+
+// BenchmarkGoReaderFiles reads the benchmark's generated OISST-like files
+// (bench/grid/run.sh; set STOCKTAKE_GRID_BENCH_FILES to their glob, e.g.
+// /tmp/stocktake-grid-bench/100/*.nc) through a Pool of one goroutine, the
+// way `grid mean --workers 1` does, for CPU profiles of the Go reader path.
+// Reports ns per file.
+func BenchmarkGoReaderFiles(b *testing.B) {
+	files, _ := filepath.Glob(os.Getenv("STOCKTAKE_GRID_BENCH_FILES"))
+	if len(files) == 0 {
+		b.Skip("STOCKTAKE_GRID_BENCH_FILES matches no file")
+	}
+	var reqs []Request
+	for _, f := range files {
+		reqs = append(reqs, Request{File: f, Var: "sst", Regions: []Region{World}})
+	}
+	b.ResetTimer()
+	for range b.N {
+		p := &Pool{Workers: 1}
+		if err := p.Run(context.Background(), reqs, func(r Response) {
+			if r.Err != "" {
+				b.Fatal(r.Err)
+			}
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(files)), "ns/file")
 }

@@ -87,7 +87,8 @@ type File struct {
 	rootAddr uint64
 	Version  int // superblock version
 
-	gheaps map[uint64][]byte // global heap collections read so far
+	gheaps  map[uint64][]byte // global heap collections read so far
+	dblocks map[uint64][]byte // fractal heap direct blocks read and checked so far
 }
 
 // headBytes is how much of the file Open reads at once: netCDF-C writes the
@@ -118,7 +119,7 @@ func Open(path string) (*File, error) {
 // NewFile reads the superblock of the HDF5 file of size bytes in r.
 func NewFile(r io.ReaderAt, size int64) (f *File, err error) {
 	defer catch(&err)
-	f = &File{r: r, size: size, gheaps: map[uint64][]byte{}}
+	f = &File{r: r, size: size, gheaps: map[uint64][]byte{}, dblocks: map[uint64][]byte{}}
 	n := min(size, headBytes)
 	f.head = make([]byte, n)
 	if m, err := r.ReadAt(f.head, 0); int64(m) < n {
@@ -268,8 +269,8 @@ func (c *cursor) bytes(n int) []byte {
 	c.p += n
 	return c.b[c.p-n : c.p]
 }
-func (c *cursor) skip(n int)      { c.need(n); c.p += n }
-func (c *cursor) left() int       { return len(c.b) - c.p }
+func (c *cursor) skip(n int) { c.need(n); c.p += n }
+func (c *cursor) left() int  { return len(c.b) - c.p }
 func (c *cursor) sig(s string) {
 	if string(c.bytes(len(s))) != s {
 		fail(corrupt("%s: signature %q not found", c.what, s))

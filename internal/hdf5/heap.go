@@ -175,6 +175,9 @@ func (f *File) heapObject(h *fheap, id []byte) []byte {
 
 // directBlock reads and checks the direct block of size bytes at addr.
 func (f *File) directBlock(h *fheap, addr, size, blockOff uint64) []byte {
+	if b, ok := f.dblocks[addr]; ok && uint64(len(b)) == size {
+		return b // already read and checked
+	}
 	b := f.at(addr, int(size), "fractal heap direct block")
 	c := &cursor{f: f, b: b, what: "fractal heap direct block"}
 	c.sig("FHDB")
@@ -194,6 +197,7 @@ func (f *File) directBlock(h *fheap, addr, size, blockOff uint64) []byte {
 			fail(corrupt("fractal heap direct block at address %d: checksum mismatch (stored %08x, computed %08x)", addr, stored, got))
 		}
 	}
+	f.dblocks[addr] = b
 	return b
 }
 
