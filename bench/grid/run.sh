@@ -6,7 +6,9 @@
 # -tags netcdf, and then times, on the same compressed files, interleaved and
 # -reps times (default 5; medians reported with min and max):
 # `stocktake grid mean` with its default worker count and with 1 and 2
-# workers, the libdeflate and zlib inflate floors, the single-process CDO
+# workers (the Go reader in-process), the same with --reader netcdf (netCDF-C
+# worker processes, default count and 2),
+# the libdeflate and zlib inflate floors, the single-process CDO
 # chain, and python3-xarray (open_mfdataset and a per-file loop, import not
 # timed). Flag -extras adds one cdo process per file as an extra row.
 # Prefix with `nice -n 19` on a shared machine; the output states the load.

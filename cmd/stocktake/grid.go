@@ -43,10 +43,13 @@ on OISST's 0.25-degree grid).
 Regions: world (60S-60N, all longitudes), natlan (0-60N, 80W-0), nino34
 (5S-5N, 170W-120W), or a box S,N,W,E in degrees; W > E crosses the date line.
 
-Files are read by worker processes (--workers; by default one per file, at
-most as many as CPUs not busy by the 1-minute load average, at least 1), each with
-its own copy of netCDF-C: a file that crashes or hangs the C library fails
-alone and the other files are still processed. Exit code 1 if any file failed.`
+NetCDF-4 files as netCDF-C writes them (OISST's kind) are read by a built-in
+Go reader, --workers files at a time in this process (by default one per file,
+at most as many as CPUs not busy by the 1-minute load average, at least 1).
+Other files (NetCDF-3, unusual HDF5 features) go to as many worker processes,
+started when needed, each with its own copy of netCDF-C: a file that crashes
+or hangs the C library fails alone and the other files are still processed.
+Exit code 1 if any file failed.`
 
 func newGridCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -66,6 +69,8 @@ type gridFlags struct {
 	regions []string
 	weights string
 	workers int
+	reader  string      // --reader (hidden): auto, go or netcdf
+	rd      grid.Reader // reader, checked by parse
 }
 
 // add declares the shared flags on cmd; regionHelp describes --region,
@@ -76,6 +81,8 @@ func (g *gridFlags) add(cmd *cobra.Command, regionHelp string) {
 	cmd.Flags().StringVar(&g.weights, "weights", "exact", "cell weights: exact (true cell area, cos of the centre latitude on regular grids) or cdo (CDO's great-circle cell areas)")
 	cmd.Flags().IntVar(&g.workers, "workers", autoWorkers, "worker processes; auto = one per file, at most the CPUs not busy by the 1-minute load average, at least 1; 0 reads in this process without crash isolation")
 	cmd.Flags().Lookup("workers").DefValue = "auto"
+	cmd.Flags().StringVar(&g.reader, "reader", "auto", "NetCDF-4 reader: auto (Go reader, netCDF-C for what it cannot read), go or netcdf")
+	_ = cmd.Flags().MarkHidden("reader")
 }
 
 // autoWorkers is the --workers value that means "not given": the count then
@@ -132,6 +139,9 @@ func (g *gridFlags) parse() ([]grid.Region, grid.Weighting, error) {
 	if g.workers < 0 && g.workers != autoWorkers {
 		return nil, "", usagef("--workers %d: expected 0 or more", g.workers)
 	}
+	if g.rd, err = grid.ParseReader(g.reader); err != nil {
+		return nil, "", usageError{err}
+	}
 	return rs, w, nil
 }
 
@@ -162,7 +172,7 @@ reported on stderr, naming the file; the others are still processed.`,
 			}
 			reqs := make([]grid.Request, len(args))
 			for i, f := range args {
-				reqs[i] = grid.Request{File: f, Var: g.varName, Regions: regions, Weighting: w}
+				reqs[i] = grid.Request{File: f, Var: g.varName, Regions: regions, Weighting: w, Reader: g.rd}
 			}
 			out := cmd.OutOrStdout()
 			asJSON := jsonFlag(cmd)
@@ -355,7 +365,7 @@ func gridIngest(cmd *cobra.Command, st *store.Store, id, varName string, files [
 			sum.Skipped++
 			continue
 		}
-		reqs = append(reqs, grid.Request{File: f, Var: varName, Regions: []grid.Region{region}, Weighting: w})
+		reqs = append(reqs, grid.Request{File: f, Var: varName, Regions: []grid.Region{region}, Weighting: w, Reader: g.rd})
 		reqSums = append(reqSums, s)
 	}
 	// Every file is reduced first and stored after: two files of one run

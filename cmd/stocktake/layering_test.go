@@ -26,7 +26,7 @@ const module = "github.com/stocktake/stocktake/"
 // call them.
 var layers = [][]string{
 	// Foundations: types and helpers that import no package of the module.
-	{"internal/obs", "internal/provenance", "internal/countries", "internal/testutil", "internal/buildinfo", "internal/web", "internal/i18n"},
+	{"internal/obs", "internal/provenance", "internal/countries", "internal/testutil", "internal/buildinfo", "internal/web", "internal/i18n", "internal/hdf5"},
 	// The declaration of every dataset, beside the downloader (which
 	// names the build in its User-Agent).
 	{"internal/catalog", "internal/fetch"},

@@ -287,3 +287,14 @@ long st_raw_chunk(const char *path, const char *dsname, int index, void *buf, si
     H5Fclose(fid);
     return rc;
 }
+
+void *st_decompressor(void) { return libdeflate_alloc_decompressor(); }
+
+long st_inflate_with(void *d, const void *in, size_t n, void *out, size_t cap) {
+    size_t outlen = 0;
+    if (libdeflate_zlib_decompress((struct libdeflate_decompressor *)d, in, n, out, cap, &outlen) != LIBDEFLATE_SUCCESS)
+        return -1;
+    return (long)outlen;
+}
+
+void st_unshuffle(const void *src, void *dst, size_t n, size_t size) { unshuffle(src, dst, n, size); }

@@ -54,4 +54,25 @@ long st_inflate_libdeflate(const void *in, size_t n, void *out, size_t cap);
  */
 long st_raw_chunk(const char *path, const char *dsname, int index, void *buf, size_t cap);
 
+/*
+ * st_decompressor returns a new libdeflate decompressor (NULL when out of
+ * memory) for st_inflate_with. A decompressor may be used by one thread at
+ * a time; libdeflate itself keeps no other state, so the Go reader gives
+ * each goroutine its own.
+ */
+void *st_decompressor(void);
+
+/*
+ * st_inflate_with inflates a zlib stream of n bytes into out of cap bytes
+ * with decompressor d and returns the inflated length, or -1 when the
+ * stream is corrupt or does not fit.
+ */
+long st_inflate_with(void *d, const void *in, size_t n, void *out, size_t cap);
+
+/*
+ * st_unshuffle undoes HDF5's shuffle filter on n elements of size bytes
+ * from src into dst (not overlapping).
+ */
+void st_unshuffle(const void *src, void *dst, size_t n, size_t size);
+
 #endif

@@ -150,9 +150,10 @@ func TestFixturesMatchCDO(t *testing.T) {
 	})
 }
 
-// TestLayoutsAgree reads the same data written in every layout, through
-// the direct chunk reader and through netCDF-C, and expects identical
-// results.
+// TestLayoutsAgree reads the same data written in every layout through the
+// Go reader, netCDF-C's direct chunk reader and netCDF-C's own reading,
+// and expects identical results; the Go reader must read every NetCDF-4
+// layout itself and leave only the classic file to netCDF-C.
 func TestLayoutsAgree(t *testing.T) {
 	regions := []Region{World, NatLan, Nino34, mustRegion(t, "-60,60,170,-170")}
 	var want []Result
@@ -163,22 +164,32 @@ func TestLayoutsAgree(t *testing.T) {
 		} else {
 			f = ncgen(t, "oisst_like", l.kind, l.special)
 		}
-		for _, direct := range []bool{true, false} {
+		for _, path := range []string{"go", "direct", "netcdf"} {
 			cMu.Lock()
-			disableDirect = !direct
+			disableDirect = path == "netcdf"
 			before := directReads
 			cMu.Unlock()
-			got, err := MeanFile(f, "sst", regions, Exact)
+			goBefore := goReads.Load()
+			reader := ReaderNetCDF
+			if path == "go" {
+				reader = ReaderAuto
+			}
+			got, _, err := meanFileReader(f, "sst", regions, Exact, reader)
 			cMu.Lock()
 			disableDirect = false
 			usedDirect := directReads > before
 			cMu.Unlock()
+			usedGo := goReads.Load() > goBefore
 			if err != nil {
-				t.Fatalf("%s: %v", l.name, err)
+				t.Fatalf("%s (%s): %v", l.name, path, err)
 			}
-			wantDirect := direct && l.kind == "nc4" && l.name != "contiguous"
+			nc4 := l.kind == "nc4"
+			wantDirect := (path == "direct" || path == "go" && !nc4) && nc4 && l.name != "contiguous"
 			if usedDirect != wantDirect {
-				t.Errorf("%s: direct chunk reads used = %v, want %v", l.name, usedDirect, wantDirect)
+				t.Errorf("%s (%s): direct chunk reads used = %v, want %v", l.name, path, usedDirect, wantDirect)
+			}
+			if wantGo := path == "go" && nc4; usedGo != wantGo {
+				t.Errorf("%s (%s): Go reader used = %v, want %v", l.name, path, usedGo, wantGo)
 			}
 			if len(got) != 2*len(regions) {
 				t.Fatalf("%s: %d results, want %d", l.name, len(got), 2*len(regions))
@@ -189,8 +200,8 @@ func TestLayoutsAgree(t *testing.T) {
 			}
 			for i := range got {
 				g, w := got[i], want[i]
-				if g.Value != w.Value || g.Cells != w.Cells || g.Date != w.Date {
-					t.Errorf("%s (direct %v) %s %s: %v over %d cells, want %v over %d", l.name, direct, g.Date, g.Region, g.Value, g.Cells, w.Value, w.Cells)
+				if g.Value != w.Value || g.Cells != w.Cells || g.Date != w.Date || g.Unit != w.Unit {
+					t.Errorf("%s (%s) %s %s: %v %s over %d cells, want %v %s over %d", l.name, path, g.Date, g.Region, g.Value, g.Unit, g.Cells, w.Value, w.Unit, w.Cells)
 				}
 			}
 		}

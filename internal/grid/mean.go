@@ -1,5 +1,3 @@
-//go:build netcdf
-
 package grid
 
 import (
@@ -8,12 +6,51 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
+
+	"github.com/stocktake/stocktake/internal/hdf5"
 )
+
+// Reader selects how NetCDF-4/HDF5 files are read.
+type Reader string
+
+const (
+	// ReaderAuto reads with the Go reader and falls back to netCDF-C for
+	// files (or features) the Go reader does not support.
+	ReaderAuto Reader = ""
+	// ReaderGo uses only the Go reader: a file it does not support is an
+	// error.
+	ReaderGo Reader = "go"
+	// ReaderNetCDF uses only netCDF-C (binaries built with -tags netcdf).
+	ReaderNetCDF Reader = "netcdf"
+)
+
+// ParseReader checks a --reader value: "auto" (or ""), "go" or "netcdf".
+func ParseReader(s string) (Reader, error) {
+	switch s {
+	case "", "auto":
+		return ReaderAuto, nil
+	case "go":
+		return ReaderGo, nil
+	case "netcdf":
+		return ReaderNetCDF, nil
+	}
+	return "", fmt.Errorf("unknown reader %q (want auto, go or netcdf)", s)
+}
 
 // meanFile is MeanFile without the error wrapping; it also returns the
 // file's product version (the product_version or version global attribute,
 // "" if none).
 func meanFile(path, varName string, regions []Region, weighting Weighting) ([]Result, string, error) {
+	return meanFileReader(path, varName, regions, weighting, ReaderAuto)
+}
+
+// meanFileReader is meanFile with the reader chosen by reader. Under
+// ReaderAuto a file the Go reader does not support (an error wrapping
+// hdf5.ErrUnsupported, including every non-HDF5 file) is read again with
+// netCDF-C; any other error of the Go reader (a corrupt or truncated file)
+// is the answer.
+func meanFileReader(path, varName string, regions []Region, weighting Weighting, reader Reader) ([]Result, string, error) {
 	weighting, err := ParseWeighting(string(weighting))
 	if err != nil {
 		return nil, "", err
@@ -27,16 +64,42 @@ func meanFile(path, varName string, regions []Region, weighting Weighting) ([]Re
 	} else if st.IsDir() {
 		return nil, "", errors.New("is a directory")
 	}
-	if err := checkDeclaredSize(path); err != nil {
-		return nil, "", err
+	var goErr error
+	if reader != ReaderNetCDF {
+		res, version, err := meanGo(path, varName, regions, weighting)
+		if err == nil || reader == ReaderGo || !errors.Is(err, hdf5.ErrUnsupported) {
+			return res, version, err
+		}
+		goErr = err
 	}
-	lockC()
-	defer unlockC()
-	f, err := openNC(path)
+	// netCDF-C would read the missing part of a truncated file as zeros or
+	// fill values; the Go reader checks the HDF5 end-of-file address itself.
+	if NetCDFSupport {
+		if err := checkDeclaredSize(path); err != nil {
+			return nil, "", err
+		}
+	}
+	return meanC(path, varName, regions, weighting, goErr)
+}
+
+// meanGo computes the means with the Go reader.
+func meanGo(path, varName string, regions []Region, weighting Weighting) ([]Result, string, error) {
+	f, err := openGo(path)
 	if err != nil {
 		return nil, "", err
 	}
 	defer f.close()
+	res, version, err := meanOf(f, varName, regions, weighting)
+	if err == nil {
+		goReads.Add(1)
+	}
+	return res, version, err
+}
+
+// meanOf computes the means of variable varName of the open file f, read
+// by either reader (the netCDF-C reader's caller holds cMu).
+func meanOf(f *ncFile, varName string, regions []Region, weighting Weighting) ([]Result, string, error) {
+	path := f.path
 	v := f.varByName(varName)
 	if v == nil {
 		var names []string
@@ -78,7 +141,8 @@ func meanFile(path, varName string, regions []Region, weighting Weighting) ([]Re
 	if !ranged {
 		lo, hi = math.Inf(-1), math.Inf(1)
 	}
-	buf := scratchBuf(nlat * nlon * elsize)
+	buf := getReadBuf(nlat * nlon * elsize)
+	defer putReadBuf(buf)
 	start := make([]int, len(shape))
 	count := make([]int, len(shape))
 	for i := range count {
@@ -122,15 +186,33 @@ func meanFile(path, varName string, regions []Region, weighting Weighting) ([]Re
 	return out, strings.TrimSpace(version), nil
 }
 
-// scratch is the read buffer, reused across files; it is only touched
-// with cMu held.
-var scratch []byte
+// readBufs holds field buffers for reuse across files, so that reading a
+// file does not allocate and page-fault a fresh field-sized buffer each
+// time (a sync.Pool would be emptied by every garbage collection). It keeps
+// at most 16 buffers, more than the goroutines that read at once.
+var (
+	readMu   sync.Mutex
+	readBufs [][]byte
+)
 
-// scratchBuf returns the shared read buffer resized to n bytes, growing it
-// when needed; its contents are undefined. The caller holds cMu.
-func scratchBuf(n int) []byte {
-	if cap(scratch) < n {
-		scratch = make([]byte, n)
+// getReadBuf returns a buffer of n bytes with undefined contents.
+func getReadBuf(n int) []byte {
+	readMu.Lock()
+	defer readMu.Unlock()
+	for i, b := range readBufs {
+		if cap(b) >= n {
+			readBufs = append(readBufs[:i], readBufs[i+1:]...)
+			return b[:n]
+		}
 	}
-	return scratch[:n]
+	return make([]byte, n)
+}
+
+// putReadBuf returns b for reuse.
+func putReadBuf(b []byte) {
+	readMu.Lock()
+	defer readMu.Unlock()
+	if len(readBufs) < 16 {
+		readBufs = append(readBufs, b)
+	}
 }

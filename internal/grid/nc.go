@@ -29,87 +29,6 @@ const NetCDFSupport = true
 // Pool), each with its own copy of the libraries.
 var cMu sync.Mutex
 
-// ncType is a netCDF external type code (NC_BYTE ... NC_STRING).
-type ncType int
-
-const (
-	ncByte   ncType = C.NC_BYTE
-	ncChar   ncType = C.NC_CHAR
-	ncShort  ncType = C.NC_SHORT
-	ncInt    ncType = C.NC_INT
-	ncFloat  ncType = C.NC_FLOAT
-	ncDouble ncType = C.NC_DOUBLE
-	ncUByte  ncType = C.NC_UBYTE
-	ncUShort ncType = C.NC_USHORT
-	ncUInt   ncType = C.NC_UINT
-	ncInt64  ncType = C.NC_INT64
-	ncUInt64 ncType = C.NC_UINT64
-	ncString ncType = C.NC_STRING
-)
-
-// size returns the size in bytes of one element of t, or 0 for types that
-// the reader does not decode as numbers.
-func (t ncType) size() int {
-	switch t {
-	case ncByte, ncUByte:
-		return 1
-	case ncShort, ncUShort:
-		return 2
-	case ncInt, ncUInt, ncFloat:
-		return 4
-	case ncDouble, ncInt64, ncUInt64:
-		return 8
-	}
-	return 0
-}
-
-func (t ncType) String() string {
-	names := map[ncType]string{ncByte: "byte", ncChar: "char", ncShort: "short", ncInt: "int",
-		ncFloat: "float", ncDouble: "double", ncUByte: "ubyte", ncUShort: "ushort", ncUInt: "uint",
-		ncInt64: "int64", ncUInt64: "uint64", ncString: "string"}
-	if s, ok := names[t]; ok {
-		return s
-	}
-	return fmt.Sprintf("type%d", int(t))
-}
-
-// attr is one attribute: numeric attributes keep their values as float64
-// (exact for every type but 64-bit integers beyond 2^53), text attributes
-// their string.
-type attr struct {
-	typ  ncType
-	nums []float64
-	str  string
-}
-
-// ncDim is one dimension of a file: its name and length (the current
-// number of records for an unlimited dimension).
-type ncDim struct {
-	name string
-	len  int
-}
-
-// ncVar is one variable of a file's root group.
-type ncVar struct {
-	name  string
-	id    C.int
-	typ   ncType
-	dims  []int // dimension ids, slowest-varying first
-	attrs map[string]attr
-	natts int  // number of attributes
-	read  bool // attrs have been read (see ncFile.loadAttrs)
-}
-
-// ncFile is an open netCDF file with its root-group metadata read.
-type ncFile struct {
-	path   string
-	id     C.int
-	format int // NC_FORMAT_CLASSIC ... NC_FORMAT_NETCDF4
-	dims   []ncDim
-	vars   []*ncVar
-	global map[string]attr // global attributes
-}
-
 // ncErr returns netCDF-C's message for a status code.
 func ncErr(status C.int) string {
 	return C.GoString(C.nc_strerror(status))
@@ -137,22 +56,24 @@ func openNC(path string) (*ncFile, error) {
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
 	f := &ncFile{path: path}
-	if st := C.nc_open(cpath, C.NC_NOWRITE, &f.id); st != C.NC_NOERR {
+	var cid C.int
+	if st := C.nc_open(cpath, C.NC_NOWRITE, &cid); st != C.NC_NOERR {
 		return nil, fmt.Errorf("cannot open as NetCDF: %s", ncErr(st))
 	}
+	f.id = int(cid)
 	ok := false
 	defer func() {
 		if !ok {
-			C.nc_close(f.id)
+			C.nc_close(C.int(f.id))
 		}
 	}()
 	var format C.int
-	if st := C.nc_inq_format(f.id, &format); st != C.NC_NOERR {
+	if st := C.nc_inq_format(C.int(f.id), &format); st != C.NC_NOERR {
 		return nil, fmt.Errorf("reading format: %s", ncErr(st))
 	}
 	f.format = int(format)
 	var ndims, nvars, ngatts, unlim C.int
-	if st := C.nc_inq(f.id, &ndims, &nvars, &ngatts, &unlim); st != C.NC_NOERR {
+	if st := C.nc_inq(C.int(f.id), &ndims, &nvars, &ngatts, &unlim); st != C.NC_NOERR {
 		return nil, fmt.Errorf("reading header: %s", ncErr(st))
 	}
 	// Dimension ids in the root group of a netCDF-4 file are 0..ndims-1 as
@@ -160,7 +81,7 @@ func openNC(path string) (*ncFile, error) {
 	// sure.
 	ids := make([]C.int, max(int(ndims), 1))
 	var nd C.int
-	if st := C.nc_inq_dimids(f.id, &nd, &ids[0], 0); st != C.NC_NOERR {
+	if st := C.nc_inq_dimids(C.int(f.id), &nd, &ids[0], 0); st != C.NC_NOERR {
 		return nil, fmt.Errorf("reading dimensions: %s", ncErr(st))
 	}
 	maxID := 0
@@ -172,7 +93,7 @@ func openNC(path string) (*ncFile, error) {
 	defer C.free(unsafe.Pointer(name))
 	for _, id := range ids[:nd] {
 		var n C.size_t
-		if st := C.nc_inq_dim(f.id, id, name, &n); st != C.NC_NOERR {
+		if st := C.nc_inq_dim(C.int(f.id), id, name, &n); st != C.NC_NOERR {
 			return nil, fmt.Errorf("reading dimension %d: %s", id, ncErr(st))
 		}
 		f.dims[id] = ncDim{name: C.GoString(name), len: int(n)}
@@ -181,10 +102,10 @@ func openNC(path string) (*ncFile, error) {
 		var typ C.nc_type
 		var nvd, natts C.int
 		dimids := make([]C.int, C.NC_MAX_VAR_DIMS)
-		if st := C.nc_inq_var(f.id, v, name, &typ, &nvd, &dimids[0], &natts); st != C.NC_NOERR {
+		if st := C.nc_inq_var(C.int(f.id), v, name, &typ, &nvd, &dimids[0], &natts); st != C.NC_NOERR {
 			return nil, fmt.Errorf("reading variable %d: %s", v, ncErr(st))
 		}
-		nv := &ncVar{name: C.GoString(name), id: v, typ: ncType(typ), attrs: map[string]attr{}}
+		nv := &ncVar{name: C.GoString(name), id: int(v), typ: ncType(typ), attrs: map[string]attr{}}
 		for _, d := range dimids[:nvd] {
 			if int(d) >= len(f.dims) || d < 0 {
 				return nil, fmt.Errorf("variable %s: bad dimension id %d", nv.name, d)
@@ -200,8 +121,8 @@ func openNC(path string) (*ncFile, error) {
 		cg := C.CString(g)
 		var typ C.nc_type
 		var n C.size_t
-		if C.nc_inq_att(f.id, C.NC_GLOBAL, cg, &typ, &n) == C.NC_NOERR {
-			if at, err := readAttr(f.id, C.NC_GLOBAL, cg); err == nil {
+		if C.nc_inq_att(C.int(f.id), C.NC_GLOBAL, cg, &typ, &n) == C.NC_NOERR {
+			if at, err := readAttr(C.int(f.id), C.NC_GLOBAL, cg); err == nil {
 				f.global[g] = at
 			}
 		}
@@ -263,17 +184,17 @@ func readAttr(nc, v C.int, name *C.char) (attr, error) {
 // loadAttrs reads the attributes of v, once. Attributes are read only for
 // the variables the reader uses: in a NetCDF-4 file each variable's
 // attributes cost HDF5 object-header reads. The caller holds cMu.
-func (f *ncFile) loadAttrs(v *ncVar) error {
+func (f *ncFile) cLoadAttrs(v *ncVar) error {
 	if v.read {
 		return nil
 	}
 	name := (*C.char)(C.malloc(C.NC_MAX_NAME + 1))
 	defer C.free(unsafe.Pointer(name))
 	for a := C.int(0); a < C.int(v.natts); a++ {
-		if st := C.nc_inq_attname(f.id, v.id, a, name); st != C.NC_NOERR {
+		if st := C.nc_inq_attname(C.int(f.id), C.int(v.id), a, name); st != C.NC_NOERR {
 			return fmt.Errorf("variable %s: reading attribute %d: %s", v.name, a, ncErr(st))
 		}
-		at, err := readAttr(f.id, v.id, name)
+		at, err := readAttr(C.int(f.id), C.int(v.id), name)
 		if err != nil {
 			return fmt.Errorf("variable %s: attribute %s: %v", v.name, C.GoString(name), err)
 		}
@@ -284,39 +205,20 @@ func (f *ncFile) loadAttrs(v *ncVar) error {
 }
 
 // close closes the file. The caller holds cMu.
-func (f *ncFile) close() {
-	C.nc_close(f.id)
-}
-
-// varByName returns the root-group variable called name, or nil.
-func (f *ncFile) varByName(name string) *ncVar {
-	for _, v := range f.vars {
-		if v.name == name {
-			return v
-		}
-	}
-	return nil
-}
-
-// shape returns the dimension lengths of v.
-func (f *ncFile) shape(v *ncVar) []int {
-	s := make([]int, len(v.dims))
-	for i, d := range v.dims {
-		s[i] = f.dims[d].len
-	}
-	return s
+func (f *ncFile) cClose() {
+	C.nc_close(C.int(f.id))
 }
 
 // readFloat64 reads the hyperslab start+count of v converted to float64 by
 // netCDF-C. It is used for coordinates, which are small. The caller holds cMu.
-func (f *ncFile) readFloat64(v *ncVar, start, count []int) ([]float64, error) {
+func (f *ncFile) cReadFloat64(v *ncVar, start, count []int) ([]float64, error) {
 	n := 1
 	for _, c := range count {
 		n *= c
 	}
 	out := make([]float64, max(n, 1))
 	cs, cc := sizes(start), sizes(count)
-	if st := C.nc_get_vara_double(f.id, v.id, ptr(cs), ptr(cc), (*C.double)(unsafe.Pointer(&out[0]))); st != C.NC_NOERR {
+	if st := C.nc_get_vara_double(C.int(f.id), C.int(v.id), ptr(cs), ptr(cc), (*C.double)(unsafe.Pointer(&out[0]))); st != C.NC_NOERR {
 		return nil, fmt.Errorf("reading %s: %s", v.name, ncErr(st))
 	}
 	return out[:n], nil
@@ -328,12 +230,12 @@ func (f *ncFile) readFloat64(v *ncVar, start, count []int) ([]float64, error) {
 // reads the chunks directly through HDF5 and inflates them itself, which is
 // about twice as fast as netCDF-C's path; otherwise it calls nc_get_vara.
 // direct reports which path was taken. The caller holds cMu.
-func (f *ncFile) readRaw(v *ncVar, start, count []int, buf []byte) (direct bool, err error) {
+func (f *ncFile) cReadRaw(v *ncVar, start, count []int, buf []byte) (direct bool, err error) {
 	if len(buf) == 0 {
 		return false, nil
 	}
 	cs, cc := sizes(start), sizes(count)
-	if f.format == C.NC_FORMAT_NETCDF4 && !disableDirect {
+	if f.format == ncFormatNetCDF4 && !disableDirect {
 		shape := sizes(f.shape(v))
 		cpath := C.CString(f.path)
 		cname := C.CString("/" + v.name)
@@ -355,7 +257,7 @@ func (f *ncFile) readRaw(v *ncVar, start, count []int, buf []byte) (direct bool,
 			return true, fmt.Errorf("reading %s: HDF5 could not read a chunk (truncated or corrupt file?)", v.name)
 		}
 	}
-	if st := C.nc_get_vara(f.id, v.id, ptr(cs), ptr(cc), unsafe.Pointer(&buf[0])); st != C.NC_NOERR {
+	if st := C.nc_get_vara(C.int(f.id), C.int(v.id), ptr(cs), ptr(cc), unsafe.Pointer(&buf[0])); st != C.NC_NOERR {
 		return false, fmt.Errorf("reading %s: %s", v.name, ncErr(st))
 	}
 	return false, nil
@@ -404,4 +306,18 @@ func inflateC(in, out []byte, fast bool) (int, error) {
 		return 0, fmt.Errorf("inflate failed")
 	}
 	return int(n), nil
+}
+
+// meanC computes the means with netCDF-C, holding cMu. goErr, when not
+// nil, is why the Go reader did not read the file; netCDF-C's own error is
+// reported if it fails too.
+func meanC(path, varName string, regions []Region, weighting Weighting, goErr error) ([]Result, string, error) {
+	lockC()
+	defer unlockC()
+	f, err := openNC(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.close()
+	return meanOf(f, varName, regions, weighting)
 }

@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stocktake/stocktake/internal/testutil"
 )
 
 // TestWithoutNetCDF checks that a binary built without the "netcdf" tag
-// refuses every read with ErrNoNetCDF, naming the file, instead of failing
-// in some less clear way.
+// refuses every file its Go reader cannot read (here NetCDF-3) with
+// ErrNoNetCDF, naming the file, instead of failing in some less clear way.
 func TestWithoutNetCDF(t *testing.T) {
 	if NetCDFSupport {
 		t.Fatal("NetCDFSupport is true in a build without the netcdf tag")
@@ -41,5 +43,28 @@ func TestWithoutNetCDF(t *testing.T) {
 	}
 	if _, err := InflateLibdeflate(nil, nil); !errors.Is(err, ErrNoNetCDF) {
 		t.Errorf("InflateLibdeflate: %v", err)
+	}
+}
+
+// TestPureGoReadsOISST checks that the pure-Go build reads the real OISST
+// file with its Go reader (compress/zlib inflating) and gets the figures the
+// netCDF build is tested for against CDO and both of its readers
+// (TestReadersAgree, TestRealOISSTGoReader): the same inflated bytes give
+// the same sums, so the values are equal to the bit.
+func TestPureGoReadsOISST(t *testing.T) {
+	f := filepath.Join(testutil.SharedData(t), "noaa-oisst-v2.1", "oisst-avhrr-v02r01.20240724.nc")
+	resp := Process(Request{File: f, Var: "sst", Regions: []Region{World, NatLan, Nino34}})
+	if resp.Err != "" || resp.ProducerVersion != "Version v02r01" || len(resp.Results) != 3 {
+		t.Fatalf("%+v", resp)
+	}
+	want := []struct {
+		value float64
+		cells int
+	}{{20.947321000657695, 508178}, {24.564473256492608, 58961}, {27.27237024179868, 8000}}
+	for i, w := range want {
+		r := resp.Results[i]
+		if r.Value != w.value || r.Cells != w.cells || r.Date != "2024-07-24" || r.Unit != "degC" {
+			t.Errorf("%s: %+v, want %v over %d cells on 2024-07-24 in degC", r.Region, r, w.value, w.cells)
+		}
 	}
 }

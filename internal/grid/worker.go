@@ -14,7 +14,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/stocktake/stocktake/internal/hdf5"
 )
 
 // Request is one unit of work: the regional means of one variable of one
@@ -27,6 +30,9 @@ type Request struct {
 	Checksum bool     `json:"checksum"` // also compute the file's SHA-256 and size
 	// Weighting is Exact (the default when empty) or CDO.
 	Weighting Weighting `json:"weighting,omitempty"`
+	// Reader chooses the NetCDF-4 reader: ReaderAuto (empty: the Go reader,
+	// netCDF-C for what it does not support), ReaderGo or ReaderNetCDF.
+	Reader Reader `json:"reader,omitempty"`
 }
 
 // Response is the outcome of one Request. Exactly one of Results and Err is
@@ -45,8 +51,29 @@ type Response struct {
 
 // Process handles one request in the calling process.
 func Process(req Request) Response {
+	res, version, err := meanFileReader(req.File, req.Var, req.Regions, req.Weighting, req.Reader)
+	return respond(req, res, version, err)
+}
+
+// processGo handles req with the Go reader, in the calling goroutine. ok is
+// false when the Go reader does not support the file and req allows
+// netCDF-C (req.Reader is ReaderAuto): the caller then sends it to netCDF-C.
+func processGo(req Request) (resp Response, ok bool) {
+	res, version, err := meanFileReader(req.File, req.Var, req.Regions, req.Weighting, ReaderGo)
+	if err != nil && req.Reader == ReaderAuto && errors.Is(err, hdf5.ErrUnsupported) {
+		return Response{}, false
+	}
+	return respond(req, res, version, err), true
+}
+
+// goReads counts the files the Go reader read successfully (atomically);
+// tests use it to check which reader was used.
+var goReads atomic.Int64
+
+// respond builds the Response to req from the outcome of its read, adding
+// the checksum when asked for.
+func respond(req Request, res []Result, version string, err error) Response {
 	resp := Response{Seq: req.Seq, File: req.File}
-	res, version, err := meanFile(req.File, req.Var, req.Regions, req.Weighting)
 	if err != nil {
 		resp.Err = (&FileError{File: req.File, Err: err}).Error()
 		return resp
@@ -111,14 +138,18 @@ func Serve(r io.Reader, w io.Writer, handle func(Request) Response) error {
 	return in.Err()
 }
 
-// Pool runs requests on worker processes. Each worker owns its own copy of
-// netCDF-C and HDF5, which are not thread-safe, so N workers read N files
-// at once; and a crash or hang inside the C libraries (a corrupt file can
-// cause either) fails only the file being read: the worker is replaced and
-// the run continues.
+// Pool runs requests. Files the Go reader supports (NetCDF-4 as netCDF-C
+// writes it; see internal/hdf5) are read in this process by Workers
+// goroutines. The others go to worker processes, started only when the
+// first such file comes: each worker owns its own copy of netCDF-C and
+// HDF5, which are not thread-safe, so N workers read N files at once; and a
+// crash or hang inside the C libraries (a corrupt file can cause either)
+// fails only the file being read: the worker is replaced and the run
+// continues.
 type Pool struct {
-	// Workers is the number of worker processes; 0 means in-process, with
-	// neither parallelism nor crash isolation.
+	// Workers is the number of goroutines and of worker processes; 0 means
+	// everything in-process on the calling goroutine, with neither
+	// parallelism nor crash isolation.
 	Workers int
 	// Command returns a new, unstarted command that runs Serve on its stdin
 	// and stdout (for the CLI: the stocktake executable with a hidden
@@ -160,20 +191,48 @@ func (p *Pool) Run(ctx context.Context, reqs []Request, emit func(Response)) err
 		}
 		return nil
 	}
-	if p.Command == nil {
-		return errors.New("grid: Pool.Command is nil")
-	}
 	n := min(p.Workers, len(reqs))
 	p.mu.Lock()
 	p.maxRSS = make([]int64, n)
 	p.mu.Unlock()
 	queue := make(chan Request)
-	var wg sync.WaitGroup
-	for slot := 0; slot < n; slot++ {
-		wg.Add(1)
+	// fallback holds the requests for netCDF-C's worker processes; it has
+	// room for every request, so the goroutines never wait on it.
+	fallback := make(chan Request, len(reqs))
+	var fastWG, slotWG sync.WaitGroup
+	var startSlots sync.Once
+	toNetCDF := func(r Request) {
+		if !NetCDFSupport || p.Command == nil {
+			// No netCDF-C to fall back to (or no way to start it): the
+			// in-process answer says why.
+			done <- Process(r)
+			return
+		}
+		startSlots.Do(func() {
+			for slot := 0; slot < n; slot++ {
+				slotWG.Add(1)
+				go func() {
+					defer slotWG.Done()
+					p.runSlot(ctx, slot, fallback, done)
+				}()
+			}
+		})
+		r.Reader = ReaderNetCDF // the Go reader has already declined it
+		fallback <- r
+	}
+	for range n {
+		fastWG.Add(1)
 		go func() {
-			defer wg.Done()
-			p.runSlot(ctx, slot, queue, done)
+			defer fastWG.Done()
+			for r := range queue {
+				if r.Reader != ReaderNetCDF {
+					if resp, ok := processGo(r); ok {
+						done <- resp
+						continue
+					}
+				}
+				toNetCDF(r)
+			}
 		}()
 	}
 	go func() {
@@ -186,7 +245,12 @@ func (p *Pool) Run(ctx context.Context, reqs []Request, emit func(Response)) err
 			}
 		}
 	}()
-	go func() { wg.Wait(); close(done) }()
+	go func() {
+		fastWG.Wait()
+		close(fallback)
+		slotWG.Wait()
+		close(done)
+	}()
 	pending := map[int]Response{}
 	next := 0
 	for resp := range done {

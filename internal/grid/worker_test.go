@@ -22,7 +22,10 @@ func TestPool(t *testing.T) {
 	files := []string{realOISST(t), filepath.Join(t.TempDir(), "absent.nc"), crash, fixture, fixture, realOISST(t)}
 	var reqs []Request
 	for _, f := range files {
-		reqs = append(reqs, Request{File: f, Var: "sst", Regions: []Region{World, Nino34}, Checksum: true})
+		// ReaderNetCDF sends every file to the worker processes (in auto
+		// mode the NetCDF-4 files would be read in-process by the Go
+		// reader; TestPoolMixedReaders checks that routing).
+		reqs = append(reqs, Request{File: f, Var: "sst", Regions: []Region{World, Nino34}, Checksum: true, Reader: ReaderNetCDF})
 	}
 	p := testPool(2)
 	var got []Response
@@ -96,7 +99,7 @@ func TestPoolCrashBehindPipeline(t *testing.T) {
 	files := []string{fixture, crash, fixture, fixture}
 	var reqs []Request
 	for _, f := range files {
-		reqs = append(reqs, Request{File: f, Var: "sst", Regions: []Region{World}})
+		reqs = append(reqs, Request{File: f, Var: "sst", Regions: []Region{World}, Reader: ReaderNetCDF})
 	}
 	want, err := MeanFile(fixture, "sst", []Region{World}, Exact)
 	if err != nil {
@@ -137,25 +140,32 @@ func btoi(b bool) int {
 }
 
 // TestPoolBadFilesInWorkers sends every bad input of TestBadInput through
-// a worker: each gets an error naming its file, none stops the run.
+// a worker (netCDF-C) and then through the default routing (the Go reader
+// in-process for NetCDF-4 files): each gets an error naming its file,
+// none stops the run.
 func TestPoolBadFilesInWorkers(t *testing.T) {
 	bad := badFiles(t)
 	var reqs []Request
 	for f := range bad {
-		reqs = append(reqs, Request{File: f, Var: "sst", Regions: []Region{World}})
+		reqs = append(reqs, Request{File: f, Var: "sst", Regions: []Region{World}, Reader: ReaderNetCDF})
 	}
-	reqs = append(reqs, Request{File: realOISST(t), Var: "sst", Regions: []Region{World}})
-	var got []Response
-	if err := testPool(1).Run(context.Background(), reqs, func(r Response) { got = append(got, r) }); err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range got[:len(got)-1] {
-		if !strings.HasPrefix(r.Err, reqs[i].File+": ") || !strings.Contains(r.Err, bad[reqs[i].File]) {
-			t.Errorf("%s: %q", reqs[i].File, r.Err)
+	reqs = append(reqs, Request{File: realOISST(t), Var: "sst", Regions: []Region{World}, Reader: ReaderNetCDF})
+	for _, reader := range []Reader{ReaderNetCDF, ReaderAuto} {
+		for i := range reqs {
+			reqs[i].Reader = reader
 		}
-	}
-	if last := got[len(got)-1]; last.Err != "" || len(last.Results) != 1 {
-		t.Errorf("good file after bad ones: %+v", last)
+		var got []Response
+		if err := testPool(1).Run(context.Background(), reqs, func(r Response) { got = append(got, r) }); err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range got[:len(got)-1] {
+			if !strings.HasPrefix(r.Err, reqs[i].File+": ") || !strings.Contains(r.Err, bad[reqs[i].File]) {
+				t.Errorf("reader %q: %s: %q", reader, reqs[i].File, r.Err)
+			}
+		}
+		if last := got[len(got)-1]; last.Err != "" || len(last.Results) != 1 {
+			t.Errorf("reader %q: good file after bad ones: %+v", reader, last)
+		}
 	}
 }
 
