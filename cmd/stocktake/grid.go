@@ -79,7 +79,7 @@ func (g *gridFlags) add(cmd *cobra.Command, regionHelp string) {
 	cmd.Flags().StringVar(&g.varName, "var", "sst", "variable to average")
 	cmd.Flags().StringArrayVar(&g.regions, "region", nil, regionHelp)
 	cmd.Flags().StringVar(&g.weights, "weights", "exact", "cell weights: exact (true cell area, cos of the centre latitude on regular grids) or cdo (CDO's great-circle cell areas)")
-	cmd.Flags().IntVar(&g.workers, "workers", autoWorkers, "worker processes; auto = one per file, at most the CPUs not busy by the 1-minute load average, at least 1; 0 reads in this process without crash isolation")
+	cmd.Flags().IntVar(&g.workers, "workers", autoWorkers, "files read at once; auto = one per file up to the CPUs (goroutines of the Go reader), and for files only netCDF-C can read one worker process per file up to the CPUs not busy by the 1-minute load average; 0 reads in this process, one file at a time, without crash isolation")
 	cmd.Flags().Lookup("workers").DefValue = "auto"
 	cmd.Flags().StringVar(&g.reader, "reader", "auto", "NetCDF-4 reader: auto (Go reader, netCDF-C for what it cannot read), go or netcdf")
 	_ = cmd.Flags().MarkHidden("reader")
@@ -89,14 +89,19 @@ func (g *gridFlags) add(cmd *cobra.Command, regionHelp string) {
 // comes from defaultGridWorkers.
 const autoWorkers = -1
 
-// defaultGridWorkers is the worker count used when --workers is not given,
-// for a run over files files: grid.DefaultWorkers of the CPU count and the
-// current 1-minute load average (0 where it cannot be read). The package's
-// tests replace it with 0 (in-process), since a test binary cannot
-// re-execute itself as "stocktake grid worker".
-var defaultGridWorkers = func(files int) int {
+// defaultGridWorkers is the parallelism used when --workers is not given,
+// for a run over files files: goroutines for the files the Go reader
+// reads, one per file up to the CPUs the Go runtime may use (GOMAXPROCS,
+// which follows cgroup CPU limits), since goroutines only time-share where
+// other processes keep CPUs busy; and netCDF-C worker processes for the
+// files it declines, grid.DefaultWorkers of the CPU count and the current
+// 1-minute load average (0 where it cannot be read), since each process
+// costs its start-up and memory. The package's tests replace it with 0
+// (in-process), since a test binary cannot re-execute itself as
+// "stocktake grid worker".
+var defaultGridWorkers = func(files int) (goroutines, processes int) {
 	load, _ := grid.LoadAverage()
-	return grid.DefaultWorkers(files, runtime.NumCPU(), load)
+	return max(1, min(files, runtime.GOMAXPROCS(0))), grid.DefaultWorkers(files, runtime.NumCPU(), load)
 }
 
 // gridWorkerCommand returns the command that starts one worker process:
@@ -114,11 +119,11 @@ var gridWorkerCommand = func() *exec.Cmd {
 // pool is the worker pool that --workers asks for, for a run over files
 // files.
 func (g *gridFlags) pool(files int) *grid.Pool {
-	n := g.workers
-	if n == autoWorkers {
-		n = defaultGridWorkers(files)
+	if g.workers == autoWorkers {
+		n, procs := defaultGridWorkers(files)
+		return &grid.Pool{Workers: n, Processes: procs, Command: gridWorkerCommand}
 	}
-	return &grid.Pool{Workers: n, Command: gridWorkerCommand}
+	return &grid.Pool{Workers: g.workers, Command: gridWorkerCommand}
 }
 
 // parse checks --region, --weights and --workers; every problem is a usage

@@ -20,7 +20,7 @@ import (
 // and turns a folder of daily files into a stored series.
 // The tests run grid reads in-process: a test binary cannot re-execute
 // itself as "stocktake grid worker".
-func init() { defaultGridWorkers = func(int) int { return 0 } }
+func init() { defaultGridWorkers = func(int) (int, int) { return 0, 0 } }
 
 func TestGridCLI(t *testing.T) {
 	nc := filepath.Join(testutil.SharedData(t), "noaa-oisst-v2.1", "oisst-avhrr-v02r01.20240724.nc")

@@ -199,6 +199,19 @@ func TestPoolMixedReaders(t *testing.T) {
 	if _, started := p.Stats(); started != 0 {
 		t.Errorf("%d worker processes started for NetCDF-4 files only", started)
 	}
+	// Processes bounds the worker processes apart from the goroutines:
+	// two goroutines, one process slot for the three NetCDF-3 files.
+	p = testPool(2)
+	p.Processes = 1
+	var got []Response
+	three := []Request{{File: classic, Var: "sst", Regions: []Region{World}}, {File: nc4, Var: "sst", Regions: []Region{World}},
+		{File: classic, Var: "sst", Regions: []Region{World}}, {File: classic, Var: "sst", Regions: []Region{World}}}
+	if err := p.Run(context.Background(), three, func(r Response) { got = append(got, r) }); err != nil {
+		t.Fatal(err)
+	}
+	if rss, started := p.Stats(); started != 1 || len(rss) != 1 || len(got) != 4 || got[0].Err != "" || got[3].Err != "" {
+		t.Errorf("Processes 1: %d processes started, %d slots, %d responses (%q, %q); want 1, 1, 4 without errors", started, len(rss), len(got), got[0].Err, got[3].Err)
+	}
 }
 
 // TestGoReaderCorruptFiles damages the real file in the ways a download

@@ -151,6 +151,13 @@ type Pool struct {
 	// everything in-process on the calling goroutine, with neither
 	// parallelism nor crash isolation.
 	Workers int
+	// Processes is the number of netCDF-C worker processes for the files
+	// the Go reader declines, started only when the first such file comes;
+	// 0 means Workers. Goroutines are cheap where the CPUs are busy (they
+	// time-share inside one process), worker processes are not (each has
+	// its own start-up and memory), so callers may bound the processes by
+	// the CPUs that are free and the goroutines only by the CPUs there are.
+	Processes int
 	// Command returns a new, unstarted command that runs Serve on its stdin
 	// and stdout (for the CLI: the stocktake executable with a hidden
 	// subcommand; in tests: the test binary with an environment switch).
@@ -192,8 +199,12 @@ func (p *Pool) Run(ctx context.Context, reqs []Request, emit func(Response)) err
 		return nil
 	}
 	n := min(p.Workers, len(reqs))
+	np := n
+	if p.Processes > 0 {
+		np = min(p.Processes, len(reqs))
+	}
 	p.mu.Lock()
-	p.maxRSS = make([]int64, n)
+	p.maxRSS = make([]int64, np)
 	p.mu.Unlock()
 	queue := make(chan Request)
 	// fallback holds the requests for netCDF-C's worker processes; it has
@@ -209,7 +220,7 @@ func (p *Pool) Run(ctx context.Context, reqs []Request, emit func(Response)) err
 			return
 		}
 		startSlots.Do(func() {
-			for slot := 0; slot < n; slot++ {
+			for slot := 0; slot < np; slot++ {
 				slotWG.Add(1)
 				go func() {
 					defer slotWG.Done()
