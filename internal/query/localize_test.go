@@ -105,11 +105,11 @@ func TestLocalizeIndicators(t *testing.T) {
 		t.Errorf("English changed: %+v", got[0])
 	}
 	hant := LocalizeIndicators(i18n.ZhHant, rows)[0]
-	if hant.Title != "南極海冰範圍" || !strings.HasPrefix(hant.Note, "範圍 = 海冰密集度至少15%") || hant.Unit != row.Unit || hant.Source != row.Source {
+	if hant.Title != "南極海冰範圍" || !strings.HasPrefix(hant.Note, "海冰範圍 = 海冰密集度至少15%") || hant.Unit != row.Unit || hant.Source != row.Source {
 		t.Errorf("zh-Hant row %+v", hant)
 	}
 	hans := LocalizeIndicators(i18n.ZhHans, rows)[0]
-	if hans.Title != "南极海冰范围" || !strings.HasPrefix(hans.Note, "范围 = 海冰密集度至少15%") {
+	if hans.Title != "南极海冰范围" || !strings.HasPrefix(hans.Note, "海冰范围 = 海冰密集度至少15%") {
 		t.Errorf("zh-Hans row %+v", hans)
 	}
 	if rows[0] != row {
