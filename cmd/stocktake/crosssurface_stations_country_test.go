@@ -1,21 +1,15 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/stocktake/stocktake/internal/api"
-	"github.com/stocktake/stocktake/internal/stations"
-	"github.com/stocktake/stocktake/internal/store"
 	"github.com/stocktake/stocktake/internal/testutil"
 )
 
@@ -90,24 +84,7 @@ func TestStationNationalRecordISOCountry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	arcDir := filepath.Join(dir, "ghcnd")
-	if r := runCLI(t, db, "stations", "ingest", "--archive", arcDir, src, "--json"); r.code != 0 {
-		t.Fatalf("stations ingest: exit %d: %s", r.code, r.stderr)
-	}
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	arc, err := stations.Open(arcDir, stations.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer arc.Close()
-	srv := api.NewServer(st, api.Options{Version: "test", Logger: slog.New(slog.DiscardHandler), Stations: arc,
-		Now: func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }})
-	defer srv.Close()
-	t.Setenv("STOCKTAKE_ARCHIVE", arcDir)
+	srv := stationSurfaces(t, db, src, filepath.Join(dir, "ghcnd"))
 
 	const window = "--since=2001-01-02"
 	for _, c := range []crossCase{

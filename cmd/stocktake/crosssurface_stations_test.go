@@ -75,25 +75,8 @@ func TestCrossSurfaceStations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	arcDir := filepath.Join(dir, "ghcnd")
 	src := filepath.Join(testutil.SharedData(t), "noaa-ghcn-daily")
-	if r := runCLI(t, db, "stations", "ingest", "--archive", arcDir, src, "--json"); r.code != 0 {
-		t.Fatalf("stations ingest: exit %d: %s", r.code, r.stderr)
-	}
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	arc, err := stations.Open(arcDir, stations.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer arc.Close()
-	srv := api.NewServer(st, api.Options{Version: "test", Logger: slog.New(slog.DiscardHandler), Stations: arc,
-		Now: func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }})
-	defer srv.Close()
-	t.Setenv("STOCKTAKE_ARCHIVE", arcDir)
+	srv := stationSurfaces(t, db, src, filepath.Join(dir, "ghcnd"))
 	for _, c := range stationsCases {
 		t.Run(strings.Join(c.cli, " "), func(t *testing.T) { crossCheck(t, db, srv, c) })
 	}
@@ -332,4 +315,30 @@ func testStationCountries(t *testing.T, db string, apiJSON func(string, any)) {
 	if text.code != 0 || !strings.Contains(text.stdout, "country: China (CN, CHN; GHCN CH)") {
 		t.Errorf("stations --country ghcn:CH text: exit %d\n%s", text.code, text.stdout)
 	}
+}
+
+// stationSurfaces ingests the GHCN-Daily files of src into a new archive at
+// arcDir through the CLI, and returns an API server over db and that
+// archive (its clock at 2025-06-01 noon UTC). STOCKTAKE_ARCHIVE is set to
+// arcDir for the test, so that CLI runs read the same archive.
+func stationSurfaces(t *testing.T, db, src, arcDir string) *api.Server {
+	t.Helper()
+	if r := runCLI(t, db, "stations", "ingest", "--archive", arcDir, src, "--json"); r.code != 0 {
+		t.Fatalf("stations ingest: exit %d: %s", r.code, r.stderr)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	arc, err := stations.Open(arcDir, stations.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { arc.Close() })
+	srv := api.NewServer(st, api.Options{Version: "test", Logger: slog.New(slog.DiscardHandler), Stations: arc,
+		Now: func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }})
+	t.Cleanup(func() { srv.Close() })
+	t.Setenv("STOCKTAKE_ARCHIVE", arcDir)
+	return srv
 }
