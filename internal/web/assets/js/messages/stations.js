@@ -40,7 +40,7 @@ export default {
     dotTitle: '{{name}}, {{country}}: {{value}} on {{date}}',
     ghcnCode: 'GHCN code {{code}}',
     ghcnAside: ' (GHCN code {{code}})',
-    ghcnTitle: 'GHCN-Daily files this station under country code {{code}} ({{name}}), a FIPS 10-4 code, not an ISO 3166 code.',
+    ghcnTitle: 'GHCN-Daily files this station under country code {{code}}, a FIPS 10-4 code, not an ISO 3166 code.',
     country: 'Country',
     countryHelp: 'An ISO code such as CHN or CN, or GHCN\'s own code written {{form}}; empty for every country.',
     countryFilter: 'Stations of {{name}} ({{iso3}}; GHCN code {{ghcn}}).',

@@ -47,7 +47,7 @@ export async function render(main, ctx) {
     // The country is named from its ISO code in the page's language, with
     // GHCN's own code (a FIPS code, not ISO's) beside it and explained.
     h('p', {class: 'station-meta', 'data-iso2': st.country_iso2 || '', 'data-ghcn': st.country,
-      title: t('stations:ghcnTitle', {code: st.country, name: st.country_ghcn_name || st.country})},
+      title: t('stations:ghcnTitle', {code: st.country})},
     t('stations:stationMeta', {id, country: countryName(st) + t('stations:ghcnAside', {code: st.country}),
       lat: coord(st.latitude), lon: coord(st.longitude), elev: number(st.elevation_m)})),
     h('p', {}, h('a', {href: '#/stations'}, t('stations:backToMap'))),

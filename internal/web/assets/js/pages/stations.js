@@ -65,7 +65,7 @@ export function countryName(r) {
 // small print and a tooltip that explains it, for traceability.
 export function countryLabel(r) {
   return h('span', {class: 'country', 'data-iso2': r.country_iso2 || '', 'data-ghcn': r.country,
-    title: t('stations:ghcnTitle', {code: r.country, name: r.country_ghcn_name || r.country})},
+    title: t('stations:ghcnTitle', {code: r.country})},
   countryName(r), ' ', h('small', {class: 'ghcn-code'}, t('stations:ghcnCode', {code: r.country})));
 }
 
