@@ -316,5 +316,15 @@ test('the map\'s country filter takes the API\'s forms and refuses a code that i
   const ch = await open('#/stations?since=1936-07-01&until=1936-07-31&country=CH&lang=en');
   const text = await ch.page.textContent('main');
   assert.ok(text.includes('CH is ambiguous') && text.includes('Switzerland') && text.includes('China'), text.slice(0, 400));
+  assert.equal(await ch.page.$eval('.country-refused', (e) => e.textContent),
+    'The country “CH” could not be used: write an ISO alpha-3 code such as CHN or USA, or GHCN\'s own code as ghcn:CH. The server says why:');
   await ch.page.close();
+  // The same refusal explained in Chinese.
+  for (const [lng, want] of [['zh-Hant', '無法使用國家代碼「CH」'], ['zh-Hans', '无法使用国家代码“CH”']]) {
+    const z = await open(`#/stations?since=1936-07-01&until=1936-07-31&country=CH&lang=${lng}`);
+    await z.page.waitForSelector('.country-refused');
+    const said = await z.page.$eval('.country-refused', (e) => e.textContent);
+    assert.ok(said.startsWith(want), `${lng}: ${said}`);
+    await z.page.close();
+  }
 });

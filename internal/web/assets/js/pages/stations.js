@@ -120,6 +120,9 @@ export async function render(main, ctx) {
     if (country) q.country = country;
     res = await get('/api/records-set', q, {version: false});
   } catch (e) {
+    // A refused country filter is explained in the page's language before
+    // the server's own words (which name both readings of the code).
+    if (country && e.status === 400) main.append(h('p', {class: 'error country-refused', role: 'alert'}, t('stations:countryRefused', {value: country})));
     main.append(errorBox(e, t('stations:mapTitle')));
     return;
   }
