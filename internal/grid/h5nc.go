@@ -283,37 +283,7 @@ func (f *ncFile) goReadFloat64(v *ncVar, start, count []int) ([]float64, error) 
 	if err := f.goReadRaw(v, start, count, buf); err != nil {
 		return nil, err
 	}
-	out := make([]float64, n)
-	switch v.typ {
-	case ncByte:
-		copyWiden(out, unsafeSlice[int8](buf))
-	case ncUByte:
-		copyWiden(out, unsafeSlice[uint8](buf))
-	case ncShort:
-		copyWiden(out, unsafeSlice[int16](buf))
-	case ncUShort:
-		copyWiden(out, unsafeSlice[uint16](buf))
-	case ncInt:
-		copyWiden(out, unsafeSlice[int32](buf))
-	case ncUInt:
-		copyWiden(out, unsafeSlice[uint32](buf))
-	case ncInt64:
-		copyWiden(out, unsafeSlice[int64](buf))
-	case ncUInt64:
-		copyWiden(out, unsafeSlice[uint64](buf))
-	case ncFloat:
-		copyWiden(out, unsafeSlice[float32](buf))
-	case ncDouble:
-		copy(out, unsafeSlice[float64](buf))
-	}
-	return out, nil
-}
-
-// copyWiden stores a as float64 values in out.
-func copyWiden[T int8 | uint8 | int16 | uint16 | int32 | uint32 | int64 | uint64 | float32](out []float64, a []T) {
-	for i, x := range a {
-		out[i] = float64(x)
-	}
+	return rawFloats(buf, v.typ), nil
 }
 
 func b2i(b bool) int {

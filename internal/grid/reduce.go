@@ -33,29 +33,7 @@ func reduce(data []byte, typ ncType, pk *packing, l *layout, s selection, nlon i
 			return reduceTable(unsafeSlice[uint8](data), typ, pk, s, nlon)
 		}
 	}
-	var vals []float64
-	switch typ {
-	case ncShort:
-		vals = widen(unsafeSlice[int16](data))
-	case ncUShort:
-		vals = widen(unsafeSlice[uint16](data))
-	case ncByte:
-		vals = widen(unsafeSlice[int8](data))
-	case ncUByte:
-		vals = widen(unsafeSlice[uint8](data))
-	case ncInt:
-		vals = widen(unsafeSlice[int32](data))
-	case ncUInt:
-		vals = widen(unsafeSlice[uint32](data))
-	case ncInt64:
-		vals = widen(unsafeSlice[int64](data))
-	case ncUInt64:
-		vals = widen(unsafeSlice[uint64](data))
-	case ncFloat:
-		vals = widen(unsafeSlice[float32](data))
-	case ncDouble:
-		vals = unsafeSlice[float64](data)
-	}
+	vals := rawFloats(data, typ)
 	return reduceFloat(vals, typ, pk, l, s, nlon)
 }
 
@@ -70,6 +48,35 @@ func unsafeSlice[T any](b []byte) []T {
 		return nil
 	}
 	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), n)
+}
+
+// rawFloats returns the raw values in data, of type typ in native byte
+// order, as float64 values (a view of data itself for doubles); nil for a
+// type that is not a number.
+func rawFloats(data []byte, typ ncType) []float64 {
+	switch typ {
+	case ncShort:
+		return widen(unsafeSlice[int16](data))
+	case ncUShort:
+		return widen(unsafeSlice[uint16](data))
+	case ncByte:
+		return widen(unsafeSlice[int8](data))
+	case ncUByte:
+		return widen(unsafeSlice[uint8](data))
+	case ncInt:
+		return widen(unsafeSlice[int32](data))
+	case ncUInt:
+		return widen(unsafeSlice[uint32](data))
+	case ncInt64:
+		return widen(unsafeSlice[int64](data))
+	case ncUInt64:
+		return widen(unsafeSlice[uint64](data))
+	case ncFloat:
+		return widen(unsafeSlice[float32](data))
+	case ncDouble:
+		return unsafeSlice[float64](data)
+	}
+	return nil
 }
 
 // widen returns a as float64 values; 64-bit integers beyond 2^53 are
