@@ -4,6 +4,7 @@
 #include "direct.h"
 
 #include <hdf5.h>
+#include "ncdl_redirect.h"
 #include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,9 @@ import (
 // a NetCDF-4 file, still compressed, in HDF5's chunk order. It exists for the
 // benchmark's inflate floor (see bench/grid) and is not needed to read data.
 func RawChunks(path, varName string) ([][]byte, error) {
-	lockC()
+	if err := lockNC(); err != nil {
+		return nil, err
+	}
 	defer unlockC()
 	cpath, cname := C.CString(path), C.CString("/"+varName)
 	defer C.free(unsafe.Pointer(cpath))

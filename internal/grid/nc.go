@@ -2,11 +2,19 @@
 
 package grid
 
+// netCDF-C and HDF5 are not linked: ncdl.c opens libnetcdf with dlopen when
+// a file first needs it (see loadNetCDF). pkg-config still supplies their
+// header paths; --as-needed, which precedes the pkg-config libraries on the
+// link line, keeps the linker from recording libraries nothing references
+// (libnetcdf, libhdf5), so only zlib and libdeflate are loaded at start-up.
+// TestNoNetCDFLink checks this on the test binary.
+
 /*
 #cgo pkg-config: netcdf hdf5 zlib libdeflate
 #cgo CFLAGS: -O3
+#cgo LDFLAGS: -Wl,--as-needed
 #include <stdlib.h>
-#include <netcdf.h>
+#include "ncdl.h"
 #include "direct.h"
 */
 import "C"
@@ -31,17 +39,74 @@ var cMu sync.Mutex
 
 // ncErr returns netCDF-C's message for a status code.
 func ncErr(status C.int) string {
-	return C.GoString(C.nc_strerror(status))
+	return C.GoString(C.stnc_strerror(status))
 }
 
 // lockC takes cMu and pins the goroutine to its OS thread until unlockC.
-// Pinning matters because Debian builds HDF5 thread-safe, which makes its
-// error-printing switch per thread: st_quiet silences the current thread
-// only. HDF5's error stack is reported through return values instead.
 func lockC() {
 	cMu.Lock()
 	runtime.LockOSThread()
+}
+
+// lockNC loads netCDF-C if needed and then does what lockC does, with
+// HDF5's error printing silenced. Pinning matters because Debian builds
+// HDF5 thread-safe, which makes its error-printing switch per thread:
+// st_quiet silences the current thread only. HDF5's error stack is reported
+// through return values instead. When the library cannot be loaded it
+// returns the error and holds nothing.
+func lockNC() error {
+	if err := loadNetCDF(); err != nil {
+		return err
+	}
+	lockC()
 	C.st_quiet()
+	return nil
+}
+
+// netcdfNames are the names loadNetCDF tries in order: the soname the
+// binary was built against, then the unversioned name of the development
+// package.
+var netcdfNames = []string{netcdfSoname, "libnetcdf.so"}
+
+// loadNetCDF loads netCDF-C (and with it HDF5) into the process once, on
+// the first call, and returns the same outcome to every call. Only files
+// the Go reader declines, --reader netcdf and the benchmark's RawChunks
+// need it, so a process reading only NetCDF-4 files the Go reader supports
+// never maps netCDF-C, HDF5 or their dependencies (curl, OpenSSL, Kerberos,
+// LDAP).
+var loadNetCDF = sync.OnceValue(func() error { return loadNetCDFFrom(netcdfNames) })
+
+// loadNetCDFFrom loads the first of names that loads as netCDF-C; when none
+// does, the error gives every name with its reason and says what to install.
+func loadNetCDFFrom(names []string) error {
+	var errs []string
+	for _, name := range names {
+		err := loadNetCDFLib(name)
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, err.Error())
+	}
+	return fmt.Errorf("this file needs netCDF-C, which could not be loaded (install %s, Debian package libnetcdf%s): %s",
+		netcdfSoname, strings.TrimPrefix(netcdfSoname, "libnetcdf.so."), strings.Join(errs, "; "))
+}
+
+// loadNetCDFLib loads the shared library name (a soname or a path) as
+// netCDF-C and resolves the functions the reader uses. On failure the
+// error names the library and says why (dlopen's message or the missing
+// function), and the functions resolved by an earlier successful call stay
+// in place.
+func loadNetCDFLib(name string) error {
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	var msg [512]C.char
+	cMu.Lock()
+	rc := C.st_load_netcdf(cname, &msg[0], C.size_t(len(msg)))
+	cMu.Unlock()
+	if rc != 0 {
+		return fmt.Errorf("loading %s: %s", name, C.GoString(&msg[0]))
+	}
+	return nil
 }
 
 // unlockC releases what lockC took.
@@ -57,23 +122,23 @@ func openNC(path string) (*ncFile, error) {
 	defer C.free(unsafe.Pointer(cpath))
 	f := &ncFile{path: path}
 	var cid C.int
-	if st := C.nc_open(cpath, C.NC_NOWRITE, &cid); st != C.NC_NOERR {
+	if st := C.stnc_open(cpath, C.NC_NOWRITE, &cid); st != C.NC_NOERR {
 		return nil, fmt.Errorf("cannot open as NetCDF: %s", ncErr(st))
 	}
 	f.id = int(cid)
 	ok := false
 	defer func() {
 		if !ok {
-			C.nc_close(C.int(f.id))
+			C.stnc_close(C.int(f.id))
 		}
 	}()
 	var format C.int
-	if st := C.nc_inq_format(C.int(f.id), &format); st != C.NC_NOERR {
+	if st := C.stnc_inq_format(C.int(f.id), &format); st != C.NC_NOERR {
 		return nil, fmt.Errorf("reading format: %s", ncErr(st))
 	}
 	f.format = int(format)
 	var ndims, nvars, ngatts, unlim C.int
-	if st := C.nc_inq(C.int(f.id), &ndims, &nvars, &ngatts, &unlim); st != C.NC_NOERR {
+	if st := C.stnc_inq(C.int(f.id), &ndims, &nvars, &ngatts, &unlim); st != C.NC_NOERR {
 		return nil, fmt.Errorf("reading header: %s", ncErr(st))
 	}
 	// Dimension ids in the root group of a netCDF-4 file are 0..ndims-1 as
@@ -81,7 +146,7 @@ func openNC(path string) (*ncFile, error) {
 	// sure.
 	ids := make([]C.int, max(int(ndims), 1))
 	var nd C.int
-	if st := C.nc_inq_dimids(C.int(f.id), &nd, &ids[0], 0); st != C.NC_NOERR {
+	if st := C.stnc_inq_dimids(C.int(f.id), &nd, &ids[0], 0); st != C.NC_NOERR {
 		return nil, fmt.Errorf("reading dimensions: %s", ncErr(st))
 	}
 	maxID := 0
@@ -93,7 +158,7 @@ func openNC(path string) (*ncFile, error) {
 	defer C.free(unsafe.Pointer(name))
 	for _, id := range ids[:nd] {
 		var n C.size_t
-		if st := C.nc_inq_dim(C.int(f.id), id, name, &n); st != C.NC_NOERR {
+		if st := C.stnc_inq_dim(C.int(f.id), id, name, &n); st != C.NC_NOERR {
 			return nil, fmt.Errorf("reading dimension %d: %s", id, ncErr(st))
 		}
 		f.dims[id] = ncDim{name: C.GoString(name), len: int(n)}
@@ -102,7 +167,7 @@ func openNC(path string) (*ncFile, error) {
 		var typ C.nc_type
 		var nvd, natts C.int
 		dimids := make([]C.int, C.NC_MAX_VAR_DIMS)
-		if st := C.nc_inq_var(C.int(f.id), v, name, &typ, &nvd, &dimids[0], &natts); st != C.NC_NOERR {
+		if st := C.stnc_inq_var(C.int(f.id), v, name, &typ, &nvd, &dimids[0], &natts); st != C.NC_NOERR {
 			return nil, fmt.Errorf("reading variable %d: %s", v, ncErr(st))
 		}
 		nv := &ncVar{name: C.GoString(name), id: int(v), typ: ncType(typ), attrs: map[string]attr{}}
@@ -121,7 +186,7 @@ func openNC(path string) (*ncFile, error) {
 		cg := C.CString(g)
 		var typ C.nc_type
 		var n C.size_t
-		if C.nc_inq_att(C.int(f.id), C.NC_GLOBAL, cg, &typ, &n) == C.NC_NOERR {
+		if C.stnc_inq_att(C.int(f.id), C.NC_GLOBAL, cg, &typ, &n) == C.NC_NOERR {
 			if at, err := readAttr(C.int(f.id), C.NC_GLOBAL, cg); err == nil {
 				f.global[g] = at
 			}
@@ -139,7 +204,7 @@ func openNC(path string) (*ncFile, error) {
 func readAttr(nc, v C.int, name *C.char) (attr, error) {
 	var typ C.nc_type
 	var n C.size_t
-	if st := C.nc_inq_att(nc, v, name, &typ, &n); st != C.NC_NOERR {
+	if st := C.stnc_inq_att(nc, v, name, &typ, &n); st != C.NC_NOERR {
 		return attr{}, fmt.Errorf("%s", ncErr(st))
 	}
 	a := attr{typ: ncType(typ)}
@@ -149,7 +214,7 @@ func readAttr(nc, v C.int, name *C.char) (attr, error) {
 			return a, nil
 		}
 		buf := make([]byte, n)
-		if st := C.nc_get_att_text(nc, v, name, (*C.char)(unsafe.Pointer(&buf[0]))); st != C.NC_NOERR {
+		if st := C.stnc_get_att_text(nc, v, name, (*C.char)(unsafe.Pointer(&buf[0]))); st != C.NC_NOERR {
 			return a, fmt.Errorf("%s", ncErr(st))
 		}
 		a.str = strings.TrimRight(string(buf), "\x00")
@@ -158,7 +223,7 @@ func readAttr(nc, v C.int, name *C.char) (attr, error) {
 			return a, nil
 		}
 		ps := make([]*C.char, n)
-		if st := C.nc_get_att_string(nc, v, name, &ps[0]); st != C.NC_NOERR {
+		if st := C.stnc_get_att_string(nc, v, name, &ps[0]); st != C.NC_NOERR {
 			return a, fmt.Errorf("%s", ncErr(st))
 		}
 		var parts []string
@@ -167,14 +232,14 @@ func readAttr(nc, v C.int, name *C.char) (attr, error) {
 				parts = append(parts, C.GoString(p))
 			}
 		}
-		C.nc_free_string(n, &ps[0])
+		C.stnc_free_string(n, &ps[0])
 		a.str = strings.Join(parts, ",")
 	default:
 		if a.typ.size() == 0 || n == 0 {
 			return a, nil // user-defined types are ignored
 		}
 		a.nums = make([]float64, n)
-		if st := C.nc_get_att_double(nc, v, name, (*C.double)(unsafe.Pointer(&a.nums[0]))); st != C.NC_NOERR {
+		if st := C.stnc_get_att_double(nc, v, name, (*C.double)(unsafe.Pointer(&a.nums[0]))); st != C.NC_NOERR {
 			return a, fmt.Errorf("%s", ncErr(st))
 		}
 	}
@@ -191,7 +256,7 @@ func (f *ncFile) cLoadAttrs(v *ncVar) error {
 	name := (*C.char)(C.malloc(C.NC_MAX_NAME + 1))
 	defer C.free(unsafe.Pointer(name))
 	for a := C.int(0); a < C.int(v.natts); a++ {
-		if st := C.nc_inq_attname(C.int(f.id), C.int(v.id), a, name); st != C.NC_NOERR {
+		if st := C.stnc_inq_attname(C.int(f.id), C.int(v.id), a, name); st != C.NC_NOERR {
 			return fmt.Errorf("variable %s: reading attribute %d: %s", v.name, a, ncErr(st))
 		}
 		at, err := readAttr(C.int(f.id), C.int(v.id), name)
@@ -206,7 +271,7 @@ func (f *ncFile) cLoadAttrs(v *ncVar) error {
 
 // close closes the file. The caller holds cMu.
 func (f *ncFile) cClose() {
-	C.nc_close(C.int(f.id))
+	C.stnc_close(C.int(f.id))
 }
 
 // readFloat64 reads the hyperslab start+count of v converted to float64 by
@@ -218,7 +283,7 @@ func (f *ncFile) cReadFloat64(v *ncVar, start, count []int) ([]float64, error) {
 	}
 	out := make([]float64, max(n, 1))
 	cs, cc := sizes(start), sizes(count)
-	if st := C.nc_get_vara_double(C.int(f.id), C.int(v.id), ptr(cs), ptr(cc), (*C.double)(unsafe.Pointer(&out[0]))); st != C.NC_NOERR {
+	if st := C.stnc_get_vara_double(C.int(f.id), C.int(v.id), ptr(cs), ptr(cc), (*C.double)(unsafe.Pointer(&out[0]))); st != C.NC_NOERR {
 		return nil, fmt.Errorf("reading %s: %s", v.name, ncErr(st))
 	}
 	return out[:n], nil
@@ -257,7 +322,7 @@ func (f *ncFile) cReadRaw(v *ncVar, start, count []int, buf []byte) (direct bool
 			return true, fmt.Errorf("reading %s: HDF5 could not read a chunk (truncated or corrupt file?)", v.name)
 		}
 	}
-	if st := C.nc_get_vara(C.int(f.id), C.int(v.id), ptr(cs), ptr(cc), unsafe.Pointer(&buf[0])); st != C.NC_NOERR {
+	if st := C.stnc_get_vara(C.int(f.id), C.int(v.id), ptr(cs), ptr(cc), unsafe.Pointer(&buf[0])); st != C.NC_NOERR {
 		return false, fmt.Errorf("reading %s: %s", v.name, ncErr(st))
 	}
 	return false, nil
@@ -312,7 +377,12 @@ func inflateC(in, out []byte, fast bool) (int, error) {
 // nil, is why the Go reader did not read the file; netCDF-C's own error is
 // reported if it fails too.
 func meanC(path, varName string, regions []Region, weighting Weighting, goErr error) ([]Result, string, error) {
-	lockC()
+	if err := lockNC(); err != nil {
+		if goErr != nil {
+			return nil, "", fmt.Errorf("%w (the built-in NetCDF-4 reader cannot read this file: %v)", err, goErr)
+		}
+		return nil, "", err
+	}
 	defer unlockC()
 	f, err := openNC(path)
 	if err != nil {
