@@ -264,12 +264,12 @@ func (h wordsHandler) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point)
 
 var (
 	monthAbbr   = map[string]int{"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12}
-	reDayMonth  = regexp.MustCompile(`^(\d{1,2}) ([A-Z][a-z]{2})$`)
-	reMonthYear = regexp.MustCompile(`^([A-Z][a-z]{2}) (\d{4})$`)
-	rePercentil = regexp.MustCompile(`^(\d{4})-(\d{4}) 10th-90th percentile$`)
-	reMean      = regexp.MustCompile(`^(\d{4})-(\d{4}) mean$`)
-	reRecord    = regexp.MustCompile(`^(\d{4}) \(record (max|min)\)$`)
-	reScaled    = regexp.MustCompile(`^(-?[\d,]+(?:\.\d+)?) (thousand|million|billion)$`)
+	reDayMonth  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2}) ([A-Z][a-z]{2})$`) })
+	reMonthYear = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Z][a-z]{2}) (\d{4})$`) })
+	rePercentil = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})-(\d{4}) 10th-90th percentile$`) })
+	reMean      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})-(\d{4}) mean$`) })
+	reRecord    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4}) \(record (max|min)\)$`) })
+	reScaled    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(-?[\d,]+(?:\.\d+)?) (thousand|million|billion)$`) })
 )
 
 // chartWords rewrites one piece of chart text written by the English
@@ -283,32 +283,32 @@ func chartWords(l i18n.Lang, s string) string {
 	if m, ok := monthAbbr[s]; ok {
 		return i18n.Month(l, m)
 	}
-	if g := reDayMonth.FindStringSubmatch(s); g != nil {
+	if g := reDayMonth().FindStringSubmatch(s); g != nil {
 		if m, ok := monthAbbr[g[2]]; ok {
 			d, _ := strconv.Atoi(g[1])
 			return i18n.DayMonth(l, m, d)
 		}
 	}
-	if g := reMonthYear.FindStringSubmatch(s); g != nil {
+	if g := reMonthYear().FindStringSubmatch(s); g != nil {
 		if m, ok := monthAbbr[g[1]]; ok {
 			y, _ := strconv.Atoi(g[2])
 			return i18n.YearMonth(l, y, m)
 		}
 	}
-	if g := rePercentil.FindStringSubmatch(s); g != nil {
+	if g := rePercentil().FindStringSubmatch(s); g != nil {
 		return g[1] + "–" + g[2] + i18n.Pick(l, "", "年 第10–90百分位數", "年 第10–90百分位数")
 	}
-	if g := reMean.FindStringSubmatch(s); g != nil {
+	if g := reMean().FindStringSubmatch(s); g != nil {
 		return g[1] + "–" + g[2] + "年 " + i18n.Pick(l, "", "平均", "平均")
 	}
-	if g := reRecord.FindStringSubmatch(s); g != nil {
+	if g := reRecord().FindStringSubmatch(s); g != nil {
 		id := "term:record_high"
 		if g[2] == "min" {
 			id = "term:record_low"
 		}
 		return g[1] + "年（" + i18n.T(l, id, "") + "）"
 	}
-	if g := reScaled.FindStringSubmatch(s); g != nil {
+	if g := reScaled().FindStringSubmatch(s); g != nil {
 		v, err := strconv.ParseFloat(strings.ReplaceAll(g[1], ",", ""), 64)
 		if err == nil {
 			v *= map[string]float64{"thousand": 1e3, "million": 1e6, "billion": 1e9}[g[2]]

@@ -157,7 +157,7 @@ var mirrorPaths = sync.OnceValue(func() []string {
 // absPathRe matches an absolute path in free text: a "/" at the start or
 // after a space, quote or parenthesis, up to the next space, quote, colon,
 // comma or parenthesis.
-var absPathRe = regexp.MustCompile(`(^|[\s"'(])(/[^\s"':,()]+)`)
+var absPathRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|[\s"'(])(/[^\s"':,()]+)`) })
 
 // publicSource rewrites a stored source (a URL, or a mirror file's absolute
 // path, several separated by spaces) or an error message for the API, so
@@ -166,7 +166,7 @@ var absPathRe = regexp.MustCompile(`(^|[\s"'(])(/[^\s"':,()]+)`)
 // the mirror root; any other absolute path (such as a gridded series'
 // daily file) becomes its base name. URLs and other text are unchanged.
 func publicSource(s string) string {
-	return absPathRe.ReplaceAllStringFunc(s, func(m string) string {
+	return absPathRe().ReplaceAllStringFunc(s, func(m string) string {
 		lead := ""
 		if m[0] != '/' {
 			lead, m = m[:1], m[1:]

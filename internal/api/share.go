@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/stocktake/stocktake/internal/catalog"
 	"github.com/stocktake/stocktake/internal/i18n"
@@ -53,9 +54,11 @@ var sharePages = map[string]bool{"": true, "indicators": true, "indicator": true
 	"rankings": true, "events": true, "sources": true, "paris": true, "stations": true, "station": true}
 
 var (
-	shareParamName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
-	shareHost      = regexp.MustCompile(`^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
-	shareEntity    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{1,40}$`)
+	shareParamName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`) })
+	shareHost      = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+	})
+	shareEntity = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{1,40}$`) })
 )
 
 // shareWords are the words of the share page in one of the dashboard's
@@ -210,7 +213,8 @@ type sharePage struct {
 	Open, Moving               string
 }
 
-var shareTemplate = template.Must(template.New("share").Parse(`<!doctype html>
+var shareTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("share").Parse(`<!doctype html>
 <html lang="{{index .Lang 0}}">
 <head>
 <meta charset="utf-8">
@@ -253,6 +257,7 @@ var shareTemplate = template.Must(template.New("share").Parse(`<!doctype html>
 </body>
 </html>
 `))
+})
 
 // shareCSP is the share page's Content-Security-Policy: no script at all,
 // images from the server itself only.
@@ -323,7 +328,7 @@ func publicBase(r *http.Request) (string, error) {
 	if p := strings.ToLower(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto"))); p == "http" || p == "https" {
 		scheme = p
 	}
-	if !shareHost.MatchString(r.Host) {
+	if !shareHost().MatchString(r.Host) {
 		return "", fmt.Errorf("share page: Host %q is not a host name with an optional port", r.Host)
 	}
 	return scheme + "://" + r.Host, nil
@@ -348,7 +353,7 @@ func (s *Server) sharePage(ctx context.Context, gc *genCache, r *http.Request, b
 	}
 	params := url.Values{}
 	for k, v := range raw {
-		if !shareParamName.MatchString(k) {
+		if !shareParamName().MatchString(k) {
 			return reply{}, badRequest("share link: parameter name %q is not a lower-case word", k)
 		}
 		params.Set(k, v[0])
@@ -388,7 +393,7 @@ func (s *Server) sharePage(ctx context.Context, gc *genCache, r *http.Request, b
 		}
 		a, b := shareEntityOr(params.Get("a"), "CHN"), shareEntityOr(params.Get("b"), "USA")
 		for _, e := range []string{a, b} {
-			if !shareEntity.MatchString(e) {
+			if !shareEntity().MatchString(e) {
 				return reply{}, notFound("share link: unknown entity %q", e)
 			}
 			if _, err := qry.Entity(ref, e); err != nil {
@@ -472,7 +477,7 @@ func (s *Server) sharePage(ctx context.Context, gc *genCache, r *http.Request, b
 		sp.Target += "?" + q
 	}
 	var b bytes.Buffer
-	if err := shareTemplate.Execute(&b, sp); err != nil {
+	if err := shareTemplate().Execute(&b, sp); err != nil {
 		return reply{}, err
 	}
 	return reply{body: b.Bytes(), ctype: "text/html; charset=utf-8"}, nil

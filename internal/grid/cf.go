@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stocktake/stocktake/internal/obs"
@@ -80,8 +81,11 @@ func (f *ncFile) coordVar(d int) (*ncVar, error) {
 	return v, f.loadAttrs(v)
 }
 
-// unitRe matches CF time units: "UNIT since DATE[ TIME][ ZONE]".
-var unitRe = regexp.MustCompile(`^\s*([a-zA-Z]+)\s+since\s+(-?\d{1,4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?\s*$`)
+// unitRe matches CF time units: "UNIT since DATE[ TIME][ ZONE]". It is
+// compiled on first use rather than at start-up, which every command pays.
+var unitRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*([a-zA-Z]+)\s+since\s+(-?\d{1,4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?\s*$`)
+})
 
 // timeDecoder turns values of a CF time coordinate into instants.
 type timeDecoder struct {
@@ -100,7 +104,7 @@ func newTimeDecoder(units, calendar string) (*timeDecoder, error) {
 	default:
 		return nil, fmt.Errorf("time calendar %q is not supported (only standard/gregorian/proleptic_gregorian)", calendar)
 	}
-	m := unitRe.FindStringSubmatch(units)
+	m := unitRe().FindStringSubmatch(units)
 	if m == nil {
 		return nil, fmt.Errorf("unknown time units %q (expected e.g. \"days since 1978-01-01 12:00:00\")", units)
 	}

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stocktake/stocktake/internal/parse/ghcnd"
@@ -79,10 +80,10 @@ type StationsReport struct {
 	Retracted int `json:"retracted"`
 }
 
-var metaName = regexp.MustCompile(`^ghcnd-stations.*\.txt$`)
+var metaName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ghcnd-stations.*\.txt$`) })
 
 // dataName matches the GHCN-Daily data files the archive reads.
-var dataName = regexp.MustCompile(`^([A-Za-z0-9]{11}\.(dly|csv)|\d{4}\.csv)(\.gz)?$`)
+var dataName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9]{11}\.(dly|csv)|\d{4}\.csv)(\.gz)?$`) })
 
 // StationInputs expands the given paths: a folder contributes its station
 // metadata files (ghcnd-stations*.txt) and data files (ID.dly, ID.csv,
@@ -96,9 +97,9 @@ func StationInputs(paths []string) (meta, data []string, err error) {
 		}
 		if !fi.IsDir() {
 			switch name := filepath.Base(p); {
-			case metaName.MatchString(name):
+			case metaName().MatchString(name):
 				meta = append(meta, p)
-			case dataName.MatchString(name):
+			case dataName().MatchString(name):
 				data = append(data, p)
 			default:
 				return nil, nil, fmt.Errorf("%s: neither a station metadata file (ghcnd-stations*.txt) nor a GHCN-Daily data file (ID.dly, ID.csv, YYYY.csv, optionally .gz)", p)
@@ -114,9 +115,9 @@ func StationInputs(paths []string) (meta, data []string, err error) {
 				continue
 			}
 			switch name := e.Name(); {
-			case metaName.MatchString(name):
+			case metaName().MatchString(name):
 				meta = append(meta, filepath.Join(p, name))
-			case dataName.MatchString(name):
+			case dataName().MatchString(name):
 				data = append(data, filepath.Join(p, name))
 			}
 		}

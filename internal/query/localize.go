@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/goals"
@@ -71,7 +72,7 @@ func LocalizeIndicators(l i18n.Lang, rows []present.Indicator) []present.Indicat
 
 // coverageLabel matches the label CoverageOf gives a partly covered
 // baseline: "2001–2020, 20 of 30 years".
-var coverageLabel = regexp.MustCompile(`^(\d{4}–\d{4}), (\d+) of (\d+) years$`)
+var coverageLabel = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4}–\d{4}), (\d+) of (\d+) years$`) })
 
 // CoverageLabelIn writes a baseline label of CoverageOf (or a catalog
 // baseline such as "1901-2000") in l: a partly covered baseline becomes
@@ -81,7 +82,7 @@ func CoverageLabelIn(l i18n.Lang, label string) string {
 	if !l.Chinese() {
 		return label
 	}
-	if m := coverageLabel.FindStringSubmatch(label); m != nil {
+	if m := coverageLabel().FindStringSubmatch(label); m != nil {
 		return m[1] + i18n.Pick(l, "", "（"+m[3]+"年中的"+m[2]+"年）", "（"+m[3]+"年中的"+m[2]+"年）")
 	}
 	if rest, ok := strings.CutPrefix(label, "no year of "); ok {
@@ -106,12 +107,12 @@ func BaselineLabelIn(l i18n.Lang, dataset, indicator, label string) string {
 
 // goalErrors match the goals' per-contributor errors (goals.Assess):
 // "CODE: no value for 2023", "CODE: no value for baseline year 2005".
-var goalErrors = regexp.MustCompile(`^(.+): no value for (baseline year )?(\d{4})$`)
+var goalErrors = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+): no value for (baseline year )?(\d{4})$`) })
 
 // goalErrorIn writes a contributor's error of goals.Assess in l, with the
 // contributor's name for its code; other errors stay as they are.
 func goalErrorIn(l i18n.Lang, name, msg string) string {
-	m := goalErrors.FindStringSubmatch(msg)
+	m := goalErrors().FindStringSubmatch(msg)
 	if m == nil {
 		return msg
 	}

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/stocktake/stocktake/internal/analysis"
 	"github.com/stocktake/stocktake/internal/catalog"
@@ -80,13 +81,13 @@ type Error struct {
 	msg  string
 }
 
-var fieldRE = regexp.MustCompile(`\{([a-z_]+=?)\}`)
+var fieldRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([a-z_]+=?)\}`) })
 
 // Text renders the message with each {field} replaced by name(field) and
 // each {field=} by name("field="), which is the field's name followed by
 // what separates it from a value.
 func (e *Error) Text(name func(field string) string) string {
-	return fieldRE.ReplaceAllStringFunc(e.msg, func(m string) string { return name(m[1 : len(m)-1]) })
+	return fieldRE().ReplaceAllStringFunc(e.msg, func(m string) string { return name(m[1 : len(m)-1]) })
 }
 
 // Error renders the message with the API's parameter names.

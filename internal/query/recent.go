@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/stocktake/stocktake/internal/alerts"
 	"github.com/stocktake/stocktake/internal/catalog"
@@ -121,7 +122,7 @@ type RecentResult struct {
 	Latest []LatestRecords `json:"latest"`
 }
 
-var recentRe = regexp.MustCompile(`^([0-9]{1,5})([dmy])$`)
+var recentRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]{1,5})([dmy])$`) })
 
 // window parses a RecentRequest.Recent: the number of years, months and
 // days counted back.
@@ -130,7 +131,7 @@ func (req RecentRequest) window() (string, [3]int, error) {
 	if s == "" {
 		s = DefaultRecent
 	}
-	m := recentRe.FindStringSubmatch(s)
+	m := recentRe().FindStringSubmatch(s)
 	var w [3]int
 	if m == nil {
 		return s, w, invalid("{recent=}%q: want a number followed by d, m or y, e.g. 12m", req.Recent)

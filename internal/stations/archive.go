@@ -54,6 +54,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stocktake/stocktake/internal/parse/ghcnd"
@@ -231,17 +232,17 @@ type IngestReport struct {
 }
 
 var (
-	stationName = regexp.MustCompile(`^([A-Za-z0-9]{11})\.(dly|csv)(\.gz)?$`)
-	yearName    = regexp.MustCompile(`^(\d{4})\.csv(\.gz)?$`)
+	stationName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9]{11})\.(dly|csv)(\.gz)?$`) })
+	yearName    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})\.csv(\.gz)?$`) })
 )
 
 // unitOf returns what a file replaces, from its name: a station (ID.dly,
 // ID.csv) or a year (YYYY.csv).
 func unitOf(name string) (kind, key string, csv bool, err error) {
-	if m := stationName.FindStringSubmatch(name); m != nil {
+	if m := stationName().FindStringSubmatch(name); m != nil {
 		return "station", m[1], m[2] == "csv", nil
 	}
-	if m := yearName.FindStringSubmatch(name); m != nil {
+	if m := yearName().FindStringSubmatch(name); m != nil {
 		return "year", m[1], true, nil
 	}
 	return "", "", false, fmt.Errorf("%s: not a GHCN-Daily data file name (want STATIONID.dly, STATIONID.csv or YYYY.csv, optionally .gz)", name)
