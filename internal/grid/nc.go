@@ -2,6 +2,8 @@
 
 package grid
 
+//go:generate sh gen_soname.sh
+
 // netCDF-C and HDF5 are not linked: ncdl.c opens libnetcdf with dlopen when
 // a file first needs it (see loadNetCDF). pkg-config still supplies their
 // header paths; --as-needed, which precedes the pkg-config libraries on the
