@@ -143,6 +143,37 @@ type joint struct {
 // is the best of the earlier values of its scope and of the window's
 // earlier days (a window function), ties broken by the earlier date.
 func (a *Archive) recordsSetJoint(ctx context.Context, from, to obs.Date, qs []Question, q Query, f joint) ([][]SetRecord, error) {
+	rows, err := a.db.QueryContext(ctx, jointSQL(from, to, qs, q, f))
+	if err != nil {
+		return nil, fmt.Errorf("records set %s..%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	out := make([][]SetRecord, len(qs))
+	for rows.Next() {
+		var st string
+		var d, pd time.Time
+		var qi, sv, m, day, years, eff int64
+		if err := rows.Scan(&qi, &st, &d, &sv, &m, &day, &years, &eff, &pd); err != nil {
+			return nil, err
+		}
+		if qi < 0 || int(qi) >= len(qs) {
+			return nil, fmt.Errorf("records set %s..%s: unexpected question %d", from, to, qi)
+		}
+		x := qs[qi]
+		s := int64(sign(x.Extreme))
+		out[qi] = append(out[qi], SetRecord{
+			Record: Record{Station: st, Element: x.Extreme.Element, Highest: x.Extreme.Highest, Scope: x.Scope, Month: int(m), Day: int(day),
+				Value: int32(s * sv), Date: obs.FromTime(d), Years: int(years)},
+			Previous: int32(s * eff), PreviousDate: obs.FromTime(pd), Tie: sv == eff,
+		})
+	}
+	return out, rows.Err()
+}
+
+// jointSQL returns the SQL text of recordsSetJoint; its rows are (question
+// index, station, date, sign*value, km, kd, years of record, sign*previous
+// record, previous record's date), ordered by question, date and station.
+func jointSQL(from, to obs.Date, qs []Question, q Query, f joint) string {
 	fy, fm, _ := from.YMD()
 	ms := obs.NewDate(fy, fm, 1)
 	msLit, fromLit := "DATE '"+ms.String()+"'", "DATE '"+from.String()+"'"
@@ -188,6 +219,16 @@ func (a *Archive) recordsSetJoint(ctx context.Context, from, to obs.Date, qs []Q
 		SELECT station, element, m, d, hi, hi_date, lo, lo_date FROM read_parquet([%s], hive_partitioning=false)
 		WHERE element IN (%s) AND %s AND %s),`, strings.Join(f.days, ", "), strings.Join(dayElements, ", "), cond, dayCond)
 	}
+	// mm: the monthly extremes of m0 over the years, per station, element
+	// and calendar month, the earliest date of each kept (the all-time
+	// extreme is the best of a station's twelve). It spares the all-time and
+	// month scopes of both extremes from aggregating m0 each.
+	fmt.Fprintf(&b, `
+	mm AS MATERIALIZED (
+		SELECT station, element, m,
+			max(hi) AS hi, arg_max(hi_date, hi::BIGINT * 1000000 - (hi_date - DATE '1600-01-01')) AS hi_date,
+			min(lo) AS lo, arg_max(lo_date, -lo::BIGINT * 1000000 - (lo_date - DATE '1600-01-01')) AS lo_date
+		FROM m0 GROUP BY station, element, m),`)
 	fmt.Fprintf(&b, `
 	yrs AS (SELECT station, element, count(DISTINCT y) AS years FROM (
 			SELECT station, element, y FROM m0
@@ -202,8 +243,8 @@ func (a *Archive) recordsSetJoint(ctx context.Context, from, to obs.Date, qs []Q
 		if !x.Extreme.Highest {
 			hi, hiDate = "-lo", "lo_date"
 		}
-		km, kd, ekm, ekd, ext := "0", "0", "0", "0", "m0"
-		since := " AND date >= " + msLit // the all-time and month scopes read their earlier months from m0
+		km, kd, ekm, ekd, ext := "0", "0", "0", "0", "mm"
+		since := " AND date >= " + msLit // the all-time and month scopes read their earlier months from mm
 		switch x.Scope {
 		case Month:
 			km, ekm = "month(date)", "m"
@@ -234,29 +275,5 @@ func (a *Archive) recordsSetJoint(ctx context.Context, from, to obs.Date, qs []Q
 	FROM c JOIN prev p USING (qi, station, km, kd) JOIN yrs USING (station, element)
 	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
 	ORDER BY c.qi, c.date, c.station`, strings.Join(dl, "\n\t\tUNION ALL "), fromLit, strings.Join(hx, "\n\t\tUNION ALL "))
-	rows, err := a.db.QueryContext(ctx, b.String())
-	if err != nil {
-		return nil, fmt.Errorf("records set %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	out := make([][]SetRecord, len(qs))
-	for rows.Next() {
-		var st string
-		var d, pd time.Time
-		var qi, sv, m, day, years, eff int64
-		if err := rows.Scan(&qi, &st, &d, &sv, &m, &day, &years, &eff, &pd); err != nil {
-			return nil, err
-		}
-		if qi < 0 || int(qi) >= len(qs) {
-			return nil, fmt.Errorf("records set %s..%s: unexpected question %d", from, to, qi)
-		}
-		x := qs[qi]
-		s := int64(sign(x.Extreme))
-		out[qi] = append(out[qi], SetRecord{
-			Record: Record{Station: st, Element: x.Extreme.Element, Highest: x.Extreme.Highest, Scope: x.Scope, Month: int(m), Day: int(day),
-				Value: int32(s * sv), Date: obs.FromTime(d), Years: int(years)},
-			Previous: int32(s * eff), PreviousDate: obs.FromTime(pd), Tie: sv == eff,
-		})
-	}
-	return out, rows.Err()
+	return b.String()
 }
