@@ -302,6 +302,13 @@ record that was also the highest (lowest) value of the country's stations as of
 that day; the country is the ISO 3166-1 entry of the station's GHCN code, over
 every GHCN code filed under it. Each record carries its sentence, its event uid
 and its data file's sha256 and retrieval time.
+
+Several questions at once: --extreme and --scope each take a comma-separated
+list (--extreme record-high,record-low) or "all" (the five extremes; the three
+scopes), and every extreme is asked at every scope, all from one read of the
+archive. The records come ordered by date, station, then question; each names
+its extreme and scope, and the header (JSON "extreme", "scope") lists the names
+asked, joined by commas.
 ` + countryHelp + `
 
 JSON: {"since","until","extreme","scope","min_years","country":{"iso2","iso3",
@@ -317,13 +324,15 @@ const recordsSetExample = `  # which stations set an all-time high this week, an
   # Chinese stations by GHCN's own code (CH is China in GHCN, Switzerland in ISO)
   stocktake records-set --since 2026-11-25 --country ghcn:CH
   # calendar-day record lows in February 2016, as JSON
-  stocktake records-set --since 2016-02 --until 2016-02 --extreme record-low --scope day --json`
+  stocktake records-set --since 2016-02 --until 2016-02 --extreme record-low --scope day --json
+  # every record of a day: highs and lows at the all-time, month and day scopes
+  stocktake records-set --since 2024-07-15 --until 2024-07-15 --extreme record-high,record-low --scope all`
 
 func newRecordsSetCmd() *cobra.Command {
 	var req query.RecordsSetRequest
 	var lang func() string // --lang, set below
 	cmd := &cobra.Command{
-		Use:     "records-set --since DATE [--until DATE] [--country ISO3|ghcn:CC] [--extreme E] [--scope S] [--min-years N] [--lang L]",
+		Use:     "records-set --since DATE [--until DATE] [--country ISO3|ghcn:CC] [--extreme E[,E...]|all] [--scope S[,S...]|all] [--min-years N] [--lang L]",
 		Short:   "Station records set in a period, with national records marked",
 		Long:    recordsSetLong,
 		Example: recordsSetExample,
@@ -363,8 +372,8 @@ func newRecordsSetCmd() *cobra.Command {
 	cmd.Flags().StringVar(&req.Until, "until", "", "last day of the period (default today, UTC)")
 	cmd.Flags().StringVar(&req.Country, "country", "", "only stations of this country: ISO alpha-3 (USA), ghcn:US (GHCN's FIPS code) or an unambiguous ISO alpha-2 code (see Countries above)")
 	lang = langFlag(cmd)
-	cmd.Flags().StringVar(&req.Extreme, "extreme", "", "record-high (default), record-low, highest-low, lowest-high or wettest-day")
-	cmd.Flags().StringVar(&req.Scope, "scope", "", "all-time (default), month or day")
+	cmd.Flags().StringVar(&req.Extreme, "extreme", "", "record-high (default), record-low, highest-low, lowest-high or wettest-day; a comma-separated list of them, or all")
+	cmd.Flags().StringVar(&req.Scope, "scope", "", "all-time (default), month or day; a comma-separated list of them, or all")
 	cmd.Flags().StringVar(&req.MinYears, "min-years", "", "minimum length of record in years (default 30)")
 	archiveFlag(cmd)
 	return cmd

@@ -23,6 +23,12 @@ var (
 	pExtreme = param{name: "extreme", in: "query", typ: "string", enum: []string{"record-high", "record-low", "highest-low", "lowest-high", "wettest-day"},
 		desc: "Highest TMAX, lowest TMIN, highest TMIN, lowest TMAX or highest PRCP."}
 	pScope = param{name: "scope", in: "query", typ: "string", enum: []string{"all-time", "month", "day"}, desc: "Compare with every earlier day (default), the same calendar month or the same calendar day."}
+	// The records-set forms of extreme and scope also take a list: every
+	// extreme asked is asked at every scope asked, in one read.
+	pSetExtreme = param{name: "extreme", in: "query", typ: "string", example: "record-high,record-low",
+		desc: "record-high (highest TMAX, default), record-low (lowest TMIN), highest-low (highest TMIN), lowest-high (lowest TMAX) or wettest-day (highest PRCP); or a comma-separated list of them (record-high,record-low), or all (the five). Each record names its extreme; a name may appear once."}
+	pSetScope = param{name: "scope", in: "query", typ: "string", example: "all",
+		desc: "all-time (compare with every earlier day, default), month (the same calendar month) or day (the same calendar day); or a comma-separated list of them, or all (the three). Each record names its scope; extreme=record-high,record-low&scope=all asks the six questions of a day's records at once."}
 )
 
 // Every station answer names each station's country in the request's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -249,6 +250,62 @@ func scopeOf(field, v string, def stations.Scope) (stations.Scope, error) {
 	return "", invalid("{%s} %q: want all-time, month or day", field, v)
 }
 
+// extremesOf reads the extreme parameter of records-set: one extreme's
+// name (record-high when empty), a comma-separated list of names, or "all"
+// (the five, in the order of extremeNames).
+func extremesOf(field, v string) ([]stations.Extreme, error) {
+	if v == "all" {
+		out := make([]stations.Extreme, len(extremeNames))
+		for i, x := range extremeNames {
+			out[i] = x.e
+		}
+		return out, nil
+	}
+	var out []stations.Extreme
+	for _, item := range listItems(v) {
+		if item == "" && v != "" || item == "all" {
+			return nil, invalid("{%s} %q: want a name, a comma-separated list of names without blanks, or all alone", field, v)
+		}
+		e, err := extremeOf(field, item)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(out, e) {
+			return nil, invalid("{%s} %q names %s twice", field, v, item)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// scopesOf reads the scope parameter of records-set: one scope (def when
+// empty), a comma-separated list of scopes, or "all" (all-time, month and
+// day).
+func scopesOf(field, v string, def stations.Scope) ([]stations.Scope, error) {
+	if v == "all" {
+		return []stations.Scope{stations.AllTime, stations.Month, stations.Day}, nil
+	}
+	var out []stations.Scope
+	for _, item := range listItems(v) {
+		if item == "" && v != "" || item == "all" {
+			return nil, invalid("{%s} %q: want a scope, a comma-separated list of scopes without blanks, or all alone", field, v)
+		}
+		sc, err := scopeOf(field, item, def)
+		if err != nil {
+			return nil, invalid("{%s} %q: want all-time, month or day, a comma-separated list of them, or all", field, item)
+		}
+		if slices.Contains(out, sc) {
+			return nil, invalid("{%s} %q names %s twice", field, v, sc)
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+// listItems splits a comma-separated parameter; an empty value is one empty
+// item (the default).
+func listItems(v string) []string { return strings.Split(v, ",") }
+
 func minYears(v string) (int, error) {
 	if v == "" {
 		return stations.DefaultMinYears, nil
@@ -409,6 +466,13 @@ func recordJSON(name string, r store.StationRecord) StationRecordJSON {
 // countries.ParseStationCountry reads it; every country when empty),
 // MinYears (the minimum length of record before Since, default
 // stations.DefaultMinYears) and Lang (the language of the country names).
+//
+// Extreme and Scope each take one name, a comma-separated list of names
+// ("record-high,record-low") or "all" (the five extremes; the three scopes):
+// every extreme asked is asked at every scope asked, all in one read of the
+// archive (stations.Archive.RecordsSetMany). "extreme=record-high,record-low
+// &scope=all" asks the six questions of a day's records. A name may appear
+// once in a list, and "all" only alone.
 type RecordsSetRequest struct {
 	Since, Until string
 	Country      string
@@ -447,7 +511,11 @@ type SetRecordJSON struct {
 	Source       *StationSource `json:"source"`
 }
 
-// RecordsSetResult is the answer of RecordsSet, ordered by date then station.
+// RecordsSetResult is the answer of RecordsSet, ordered by date then
+// station, and for several questions then by question (the extremes in the
+// order asked, each at the scopes in the order asked): each record names its
+// extreme and scope. Extreme and Scope echo the request's names, a list
+// joined by commas ("all" expanded) when several were asked.
 type RecordsSetResult struct {
 	Since    string                    `json:"since"`
 	Until    string                    `json:"until"`
@@ -484,11 +552,11 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 	if to < from {
 		return RecordsSetResult{}, invalid("{until} %s is before {since} %s", to, from)
 	}
-	e, err := extremeOf("extreme", req.Extreme)
+	exts, err := extremesOf("extreme", req.Extreme)
 	if err != nil {
 		return RecordsSetResult{}, err
 	}
-	scope, err := scopeOf("scope", req.Scope, stations.AllTime)
+	scopes, err := scopesOf("scope", req.Scope, stations.AllTime)
 	if err != nil {
 		return RecordsSetResult{}, err
 	}
@@ -504,18 +572,44 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 	if err != nil {
 		return RecordsSetResult{}, err
 	}
-	res := RecordsSetResult{Since: from.String(), Until: to.String(), Extreme: ExtremeName(e), Scope: string(scope),
+	var qs []stations.Question
+	var extremeNames, scopeNames []string
+	for _, e := range exts {
+		extremeNames = append(extremeNames, ExtremeName(e))
+		for _, sc := range scopes {
+			qs = append(qs, stations.Question{Extreme: e, Scope: sc})
+		}
+	}
+	for _, sc := range scopes {
+		scopeNames = append(scopeNames, string(sc))
+	}
+	res := RecordsSetResult{Since: from.String(), Until: to.String(), Extreme: strings.Join(extremeNames, ","), Scope: strings.Join(scopeNames, ","),
 		MinYears: my, Country: echo, Records: []SetRecordJSON{}}
 	if arc == nil {
 		return res, ErrNoArchive
 	}
 	q := stations.Query{MinYears: my}
-	set, err := arc.RecordsSet(ctx, from, to, e, scope, q)
+	answers, err := arc.RecordsSetMany(ctx, from, to, qs, q)
 	if errors.Is(err, stations.ErrEmpty) {
 		return res, ErrNoArchive
 	}
 	if err != nil {
 		return res, err
+	}
+	// Each answer is ordered by date then station; the records of several
+	// questions are merged in that order, the questions' order kept among
+	// a station's records of one day.
+	var set []stations.SetRecord
+	for _, a := range answers {
+		set = append(set, a...)
+	}
+	if len(answers) > 1 {
+		sort.SliceStable(set, func(i, j int) bool {
+			if set[i].Date != set[j].Date {
+				return set[i].Date < set[j].Date
+			}
+			return set[i].Station < set[j].Station
+		})
 	}
 	data, _, err := dataFiles(ctx, st)
 	if err != nil {
@@ -539,6 +633,7 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 			}
 			meta[r.Station] = m
 		}
+		e := stations.Extreme{Element: r.Element, Highest: r.Highest}
 		out := SetRecordJSON{Station: r.Station, Name: m.Name, Country: cc, StationCountryJSON: stationCountry(l, r.Station), Extreme: ExtremeName(e), Scope: string(r.Scope),
 			Month: r.Month, Day: r.Day, Date: r.Date.String(), Value: float64(r.Value) / 10, Unit: elementUnit(r.Element),
 			Tie: r.Tie, Previous: float64(r.Previous) / 10, PreviousDate: r.PreviousDate.String(), UID: r.UID(), Sentence: r.Sentence(m.Name)}
@@ -555,7 +650,7 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 		// every GHCN code filed under it.
 		if r.Scope == stations.AllTime && !r.Tie {
 			group := nationalGroup(cc)
-			key := strings.Join(group, ",") + r.Date.String()
+			key := strings.Join(group, ",") + r.Date.String() + ExtremeName(e)
 			nr, ok := national[key]
 			if !ok {
 				d := r.Date

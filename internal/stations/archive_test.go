@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -670,6 +671,22 @@ func TestRecordsSetPathsAgree(t *testing.T) {
 	if err != nil || fmt.Sprint(without) != fmt.Sprint(withFiles) {
 		t.Errorf("without the calendar-day extremes: %v (%v), want %v", without, err, withFiles)
 	}
+	// Asked together, the day question scans and the others do not; the
+	// answers are the same as alone.
+	qs := []Question{{RecordHigh, Day}, {RecordHigh, Month}, {RecordLow, Day}, {RecordHigh, AllTime}}
+	many, err := a.RecordsSetMany(ctx, w[0], w[1], qs, Query{MinYears: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, x := range qs {
+		one, err := a.recordsSetScan(ctx, w[0], w[1], x.Extreme, x.Scope, Query{MinYears: 30})
+		if err != nil || fmt.Sprint(many[k]) != fmt.Sprint(one) {
+			t.Errorf("without the calendar-day extremes, %v %s together: %v (%v), want %v", x.Extreme, x.Scope, many[k], err, one)
+		}
+	}
+	if fmt.Sprint(many[0]) != fmt.Sprint(withFiles) {
+		t.Errorf("without the calendar-day extremes, together: %v, want %v", many[0], withFiles)
+	}
 }
 
 // TestClimatology checks the Central Park TMAX climatology of 22 July over
@@ -905,37 +922,73 @@ func TestRecordsSetLayoutsAgree(t *testing.T) {
 		{d(2015, 7, 15), d(2015, 7, 20)},
 		{d(2021, 9, 1), d(2021, 9, 30)},
 	}
-	total, ties, flaggedSeen := 0, 0, false
+	// Every question of a window is also asked in one RecordsSetMany call
+	// (all nine), and again as a subset in another order with a repeat;
+	// each answer must be the single question's, record for record.
+	var all []Question
+	for _, e := range []Extreme{RecordHigh, RecordLow, WettestDay} {
+		for _, sc := range []Scope{AllTime, Month, Day} {
+			all = append(all, Question{e, sc})
+		}
+	}
+	subset := []Question{all[5], all[0], all[4], all[5], all[2]} // RecordLow day, RecordHigh all-time, RecordLow month, ...
+	total, ties, flaggedSeen, jointSeen := 0, 0, false, 0
 	for i, w := range windows {
-		for _, e := range []Extreme{RecordHigh, RecordLow, WettestDay} {
-			for _, sc := range []Scope{AllTime, Month, Day} {
-				for j, min := range []int{0, 30 + i%2} {
-					q := Query{MinYears: min}
-					if (i+j)%2 == 1 {
-						q.Station = "XX000000014"
+		for j, min := range []int{0, 30 + i%2} {
+			q := Query{MinYears: min}
+			if (i+j)%2 == 1 {
+				q.Station = "XX000000014"
+			}
+			many, err := a.RecordsSetMany(ctx, w[0], w[1], all, q)
+			if err != nil || len(many) != len(all) {
+				t.Fatalf("%v %+v: %d answers to %d questions (%v)", w, q, len(many), len(all), err)
+			}
+			some, err := a.RecordsSetMany(ctx, w[0], w[1], subset, q)
+			if err != nil || len(some) != len(subset) {
+				t.Fatalf("%v %+v: %d answers to %d questions (%v)", w, q, len(some), len(subset), err)
+			}
+			for k, x := range all {
+				fast, err1 := a.RecordsSet(ctx, w[0], w[1], x.Extreme, x.Scope, q)
+				slow, err2 := a.recordsSetScan(ctx, w[0], w[1], x.Extreme, x.Scope, q)
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				if fmt.Sprint(fast) != fmt.Sprint(slow) {
+					t.Errorf("%v %v %s %+v:\nfast %v\nscan %v", w, x.Extreme, x.Scope, q, fast, slow)
+				}
+				if !reflect.DeepEqual(many[k], fast) {
+					t.Errorf("%v %v %s %+v, nine questions together:\njoint  %v\nsingle %v", w, x.Extreme, x.Scope, q, many[k], fast)
+				}
+				for n, y := range subset {
+					if y == x && !reflect.DeepEqual(some[n], fast) {
+						t.Errorf("%v %v %s %+v, question %d of %v:\njoint  %v\nsingle %v", w, x.Extreme, x.Scope, q, n, subset, some[n], fast)
 					}
-					fast, err1 := a.RecordsSet(ctx, w[0], w[1], e, sc, q)
-					slow, err2 := a.recordsSetScan(ctx, w[0], w[1], e, sc, q)
-					if err1 != nil || err2 != nil {
-						t.Fatal(err1, err2)
+				}
+				total += len(fast)
+				jointSeen += len(many[k])
+				for _, r := range fast {
+					if r.Tie {
+						ties++
 					}
-					if fmt.Sprint(fast) != fmt.Sprint(slow) {
-						t.Errorf("%v %v %s %+v:\nfast %v\nscan %v", w, e, sc, q, fast, slow)
-					}
-					total += len(fast)
-					for _, r := range fast {
-						if r.Tie {
-							ties++
-						}
-						if r.Value == 900 || r.Value == -900 || r.Previous == 900 || r.Previous == -900 {
-							flaggedSeen = true
-						}
+					if r.Value == 900 || r.Value == -900 || r.Previous == 900 || r.Previous == -900 {
+						flaggedSeen = true
 					}
 				}
 			}
 		}
 	}
-	if total < 200 || ties < 10 || flaggedSeen {
-		t.Errorf("%d records compared, %d ties, a flagged value counted: %v", total, ties, flaggedSeen)
+	if total < 200 || ties < 10 || flaggedSeen || jointSeen != total {
+		t.Errorf("%d records compared (%d from the joint calls), %d ties, a flagged value counted: %v", total, jointSeen, ties, flaggedSeen)
+	}
+	// The questions' own checks: an unknown scope, a window ending before
+	// it starts, and no question.
+	if _, err := a.RecordsSetMany(ctx, d(2021, 7, 15), d(2021, 7, 15), []Question{{RecordHigh, "week"}}, Query{}); err == nil {
+		t.Error("an unknown scope was accepted")
+	}
+	if _, err := a.RecordsSetMany(ctx, d(2021, 7, 15), d(2021, 7, 14), all, Query{}); err == nil {
+		t.Error("a window ending before it starts was accepted")
+	}
+	if res, err := a.RecordsSetMany(ctx, d(2021, 7, 15), d(2021, 7, 15), nil, Query{}); err != nil || len(res) != 0 {
+		t.Errorf("no question: %v, %v", res, err)
 	}
 }

@@ -518,20 +518,15 @@ type SetRecord struct {
 // before from, and a scope needs at least one earlier value. Quality-flagged
 // values are ignored. q.AsOf is ignored: each record is judged as of its day.
 // Results are ordered by date, then station.
+//
+// It is RecordsSetMany with one question; a caller asking several questions
+// of the same window should ask them together.
 func (a *Archive) RecordsSet(ctx context.Context, from, to obs.Date, e Extreme, scope Scope, q Query) ([]SetRecord, error) {
-	if _, _, err := scope.keys(); err != nil {
+	res, err := a.RecordsSetMany(ctx, from, to, []Question{{e, scope}}, q)
+	if err != nil {
 		return nil, err
 	}
-	if to < from {
-		return nil, fmt.Errorf("records set from %s to %s: the window ends before it starts", from, to)
-	}
-	if _, err := a.source(q.Station); err != nil {
-		return nil, err
-	}
-	if scope != Day {
-		return a.recordsSetFromExtremes(ctx, from, to, e, scope, q)
-	}
-	return a.recordsSetFromDayExtremes(ctx, from, to, e, q)
+	return res[0], nil
 }
 
 // recordsSetScan answers RecordsSet for any scope by reading every daily
@@ -568,172 +563,6 @@ func (a *Archive) recordsSetScan(ctx context.Context, from, to obs.Date, e Extre
 	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
 	ORDER BY c.date, c.station`, s, km, kd, src, q.stationCond())
 	return a.querySetRecords(ctx, from, to, e, scope, sqlText, e.Element, to.String(), from.String(), from.String(), q.MinYears, from.String())
-}
-
-// recordsSetFromExtremes answers RecordsSet for the all-time and month
-// scopes from the monthly-extremes files for the months before from's month
-// and the daily values from the first of that month to `to`, which it reads
-// only from the partitions of the decades concerned. It gives the same answer
-// as a scan of every daily value (the tests check both paths against each
-// other) at a fraction of the reading.
-func (a *Archive) recordsSetFromExtremes(ctx context.Context, from, to obs.Date, e Extreme, scope Scope, q Query) ([]SetRecord, error) {
-	km, _, err := scope.keys()
-	if err != nil {
-		return nil, err
-	}
-	fy, fm, _ := from.YMD()
-	monthStart := obs.NewDate(fy, fm, 1)
-	parts, err := a.Partitions()
-	if err != nil {
-		return nil, err
-	}
-	var daily, extremes []string
-	for _, p := range parts {
-		b, d, ok := parsePartRel(p)
-		if !ok || (q.Station != "" && b != a.Bucket(q.Station)) {
-			continue
-		}
-		full := filepath.Join(a.dir, p)
-		extremes = append(extremes, quote(extremesPath(full)))
-		if d >= decade(monthStart.Year()) && d <= decade(to.Year()) {
-			daily = append(daily, quote(full))
-		}
-	}
-	if len(daily) == 0 {
-		return nil, nil // no values in the window
-	}
-	s := sign(e)
-	hi, hiDate := "hi", "hi_date"
-	if !e.Highest {
-		hi, hiDate = "-lo", "lo_date"
-	}
-	smKey := "0"
-	if scope == Month {
-		smKey = "m"
-	}
-	sqlText := fmt.Sprintf(`WITH sm AS (
-		SELECT station, y, %s AS km, 0 AS kd, %s AS sv, %s AS date FROM read_parquet([%s], hive_partitioning=false)
-		WHERE element = ? AND make_date(y, m, 1) < ?::DATE AND %[8]s),
-	dl AS (
-		SELECT station, date, %[5]d * value AS sv, %[6]s AS km, 0 AS kd FROM read_parquet([%[7]s], hive_partitioning=false)
-		WHERE element = ? AND qflag = '' AND date >= ?::DATE AND date <= ?::DATE AND %[8]s),
-	w AS (SELECT * FROM dl WHERE date >= ?::DATE),
-	hp AS (SELECT station, km, kd, sv, date FROM sm UNION ALL SELECT station, km, kd, sv, date FROM dl WHERE date < ?::DATE),
-	yrs AS (SELECT station, count(DISTINCT y) AS years FROM (
-			SELECT station, y FROM sm UNION ALL SELECT station, year(date) AS y FROM dl WHERE date < ?::DATE)
-		GROUP BY station HAVING count(DISTINCT y) >= ?),
-	prev AS (
-		SELECT station, km, kd, max(sv) AS prev, arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) AS prev_date
-		FROM hp WHERE (station, km, kd) IN (SELECT station, km, kd FROM w)
-		GROUP BY station, km, kd),
-	c AS (SELECT *,
-		max(sv) OVER win AS wprev,
-		arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) OVER win AS wprev_date
-		FROM w WINDOW win AS (PARTITION BY station, km, kd ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
-	SELECT c.station, c.date, c.sv, c.km, c.kd, yrs.years,
-		CASE WHEN c.wprev > p.prev THEN c.wprev ELSE p.prev END AS eff,
-		CASE WHEN c.wprev > p.prev THEN c.wprev_date ELSE p.prev_date END AS eff_date
-	FROM c JOIN prev p USING (station, km, kd) JOIN yrs USING (station)
-	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
-	ORDER BY c.date, c.station`, smKey, hi, hiDate, strings.Join(extremes, ", "), s, km, strings.Join(daily, ", "), q.stationCond())
-	ms := monthStart.String()
-	return a.querySetRecords(ctx, from, to, e, scope, sqlText, e.Element, ms, e.Element, ms, to.String(), from.String(), from.String(), from.String(), q.MinYears)
-}
-
-// recordsSetFromDayExtremes answers RecordsSet for the calendar-day scope.
-// It reads:
-//   - the calendar-day-extremes files of the decades before from's decade,
-//     only the calendar days of the window;
-//   - the monthly-extremes files of every partition, for the months before
-//     from's month (the length of record);
-//   - the daily values of from's decade to to's decade, only on the days that
-//     matter: from the first of from's month to `to` (the window, and the days
-//     of from's month before it for the length of record), and, in the years
-//     of from's decade up to from, the days that fall on a calendar day of the
-//     window (the earlier values of the same calendar day).
-//
-// In partitions written in date order (the archive's newest decade, see
-// Ingest) DuckDB skips every row group outside those days by its date
-// statistics, so the daily values read are proportional to the window, not
-// to the decade. It gives the same answer as a scan of every daily value (the
-// tests check both paths against each other). When a partition lacks its
-// calendar-day-extremes file (an archive written before the file existed) or
-// there is no earlier decade, it scans.
-func (a *Archive) recordsSetFromDayExtremes(ctx context.Context, from, to obs.Date, e Extreme, q Query) ([]SetRecord, error) {
-	parts, err := a.Partitions()
-	if err != nil {
-		return nil, err
-	}
-	fd := decade(from.Year())
-	var daily, monthly, days []string
-	for _, p := range parts {
-		b, d, ok := parsePartRel(p)
-		if !ok || (q.Station != "" && b != a.Bucket(q.Station)) {
-			continue
-		}
-		full := filepath.Join(a.dir, p)
-		monthly = append(monthly, quote(extremesPath(full)))
-		switch {
-		case d >= fd && d <= decade(to.Year()):
-			daily = append(daily, quote(full))
-		case d < fd:
-			if _, err := os.Stat(dayExtremesPath(full)); err != nil {
-				return a.recordsSetScan(ctx, from, to, e, Day, q)
-			}
-			days = append(days, quote(dayExtremesPath(full)))
-		}
-	}
-	if len(daily) == 0 {
-		return nil, nil // no values in the window
-	}
-	if len(days) == 0 {
-		return a.recordsSetScan(ctx, from, to, e, Day, q)
-	}
-	s := sign(e)
-	hi, hiDate := "hi", "hi_date"
-	if !e.Highest {
-		hi, hiDate = "-lo", "lo_date"
-	}
-	cond := q.stationCond()
-	fy, fm, _ := from.YMD()
-	monthStart := obs.NewDate(fy, fm, 1)
-	dayCond, ranges := sameDays(from, to, obs.NewDate(fd, 1, 1))
-	// The daily values: the days from the first of from's month to `to`, and
-	// the earlier days of the decade on the window's calendar days.
-	when := []string{fmt.Sprintf("date BETWEEN DATE '%s' AND DATE '%s'", monthStart, to)}
-	for _, r := range ranges {
-		when = append(when, fmt.Sprintf("date BETWEEN DATE '%s' AND DATE '%s'", r[0], r[1]))
-	}
-	sqlText := fmt.Sprintf(`WITH dx AS (
-		SELECT station, m AS km, d AS kd, %[1]s AS sv, %[2]s AS date FROM read_parquet([%[3]s], hive_partitioning=false)
-		WHERE element = ? AND %[4]s AND %[9]s),
-	sm AS (SELECT DISTINCT station, y FROM read_parquet([%[5]s], hive_partitioning=false)
-		WHERE element = ? AND make_date(y, m, 1) < ?::DATE AND %[4]s),
-	dl AS (
-		SELECT station, date, %[6]d * value AS sv, month(date) AS km, day(date) AS kd FROM read_parquet([%[7]s], hive_partitioning=false)
-		WHERE element = ? AND qflag = '' AND (%[8]s) AND %[4]s),
-	w AS (SELECT * FROM dl WHERE date >= ?::DATE),
-	hp AS (SELECT station, km, kd, sv, date FROM dx UNION ALL SELECT station, km, kd, sv, date FROM dl WHERE date < ?::DATE),
-	yrs AS (SELECT station, count(DISTINCT y) AS years FROM (
-			SELECT station, y FROM sm UNION ALL SELECT station, year(date) AS y FROM dl WHERE date >= ?::DATE AND date < ?::DATE)
-		GROUP BY station HAVING count(DISTINCT y) >= ?),
-	prev AS (
-		SELECT station, km, kd, max(sv) AS prev, arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) AS prev_date
-		FROM hp WHERE (station, km, kd) IN (SELECT station, km, kd FROM w)
-		GROUP BY station, km, kd),
-	c AS (SELECT *,
-		max(sv) OVER win AS wprev,
-		arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) OVER win AS wprev_date
-		FROM w WINDOW win AS (PARTITION BY station, km, kd ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
-	SELECT c.station, c.date, c.sv, c.km, c.kd, yrs.years,
-		CASE WHEN c.wprev > p.prev THEN c.wprev ELSE p.prev END AS eff,
-		CASE WHEN c.wprev > p.prev THEN c.wprev_date ELSE p.prev_date END AS eff_date
-	FROM c JOIN prev p USING (station, km, kd) JOIN yrs USING (station)
-	WHERE c.sv >= greatest(p.prev, coalesce(c.wprev, p.prev))
-	ORDER BY c.date, c.station`, hi, hiDate, strings.Join(days, ", "), cond, strings.Join(monthly, ", "), s,
-		strings.Join(daily, ", "), strings.Join(when, " OR "), dayCond)
-	f, ms := from.String(), monthStart.String()
-	return a.querySetRecords(ctx, from, to, e, Day, sqlText, e.Element, e.Element, ms, e.Element, f, f, ms, f, q.MinYears)
 }
 
 // sameDays returns the SQL condition on the columns m and d (month and day
