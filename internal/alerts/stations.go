@@ -162,16 +162,23 @@ func DetectStation(ctx context.Context, st *store.Store, arc *stations.Archive, 
 		if err != nil {
 			return nil, nil, fmt.Errorf("station events of %s: %w", f.Station, err)
 		}
+		// Every extreme at every scope is asked in one call, which reads
+		// the window's values and the stored extremes once; the answers
+		// come back in the order asked, extreme by extreme.
+		var qs []stations.Question
 		for _, e := range stations.AllExtremes {
 			for _, sc := range stations.AllScopes {
-				rs, err := arc.RecordsSet(ctx, from, last, e, sc, stations.Query{Station: f.Station})
-				if err != nil {
-					return nil, nil, fmt.Errorf("station events of %s: %w", f.Station, err)
-				}
-				for _, r := range rs {
-					if before, _ := slices.BinarySearch(years[r.Element], r.Date.Year()); !r.Tie && before >= stations.DefaultMinYears {
-						facts[StationIndicator(r.Element)] = append(facts[StationIndicator(r.Element)], stationFact(r))
-					}
+				qs = append(qs, stations.Question{Extreme: e, Scope: sc})
+			}
+		}
+		answers, err := arc.RecordsSetMany(ctx, from, last, qs, stations.Query{Station: f.Station})
+		if err != nil {
+			return nil, nil, fmt.Errorf("station events of %s: %w", f.Station, err)
+		}
+		for _, rs := range answers {
+			for _, r := range rs {
+				if before, _ := slices.BinarySearch(years[r.Element], r.Date.Year()); !r.Tie && before >= stations.DefaultMinYears {
+					facts[StationIndicator(r.Element)] = append(facts[StationIndicator(r.Element)], stationFact(r))
 				}
 			}
 		}
