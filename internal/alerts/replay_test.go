@@ -238,13 +238,25 @@ func (m *mirror) options(hook func(ctx context.Context, ds catalog.Dataset, vers
 }
 
 // TestMain runs the package's tests on SQLite and, when PostgreSQL testing
-// is on, again on PostgreSQL (testutil.RunBackends). The SQLite stores of
-// detectShared are kept across both runs (they do not depend on the backend
-// being run) and closed at the end.
+// is on, again on PostgreSQL (testutil.RunBackends). Each test's database
+// (testutil.DB) is a copy of one migrated once per run (migratedTemplate).
+// The SQLite stores of detectShared are kept across both runs (they do not
+// depend on the backend being run) and closed at the end.
 func TestMain(m *testing.M) {
-	code := testutil.RunBackends(m, testutil.Options{})
+	code := testutil.RunBackends(m, testutil.Options{Template: migratedTemplate})
 	closeDetected()
 	os.Exit(code)
+}
+
+// migratedTemplate is the package's testutil.Options.Template: it applies
+// the store's migrations to the empty database at dsn, as the first
+// store.Open of every test's database did.
+func migratedTemplate(dsn string) error {
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		return err
+	}
+	return st.Close()
 }
 
 func openStore(t *testing.T, path string) *store.Store {
