@@ -9,10 +9,11 @@
 # Time: each phase prints its wall-clock seconds when it ends, and a table of
 # every phase is printed at exit (also when a phase fails), so CI logs show
 # where the time goes. Work that does not depend on the phase before it runs
-# beside it: staticcheck is compiled while setup downloads, and the browser
-# tests (mostly waiting on Chromium and the server, not on the CPU) run in
-# the background from the moment the default build is compiled until the
-# Go tests end; their output is printed as one block when they finish, and
+# beside it: staticcheck is compiled while setup downloads, the pure-Go
+# build and the no-NetCDF stub's tests run beside go vet -tags netcdf, and
+# the browser tests (mostly waiting on Chromium and the server, not on the
+# CPU) run in the background from the moment the default build is compiled
+# until the Go tests end; their output is printed as one block when they finish, and
 # their failure fails the run like any other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -143,11 +144,29 @@ if [[ -f web/package.json ]] && grep -q '"test"' web/package.json; then
 	background browser env -C web STOCKTAKE_E2E_SEED="$seed" bash -c "$browser_cmd"
 fi
 
+# The pure-Go build (CGO_ENABLED=0, no tags) and the tests of the no-NetCDF
+# stub, which run in that build, share nothing with the cgo builds that
+# follow (they compile every package again without cgo, into cache entries
+# of their own): they run beside go vet -tags netcdf, in the gaps its
+# dependency chain and final links leave on the cores, instead of after
+# it. The stub (no "netcdf" tag) is the same code with and without cgo; it
+# is tested in the pure-Go build, which links without DuckDB. Their output
+# and exit code are reported like a phase's before the Go tests start.
+background puregotest bash -c '
+	set -e
+	echo "== pure-Go build (CGO_ENABLED=0, no tags)"
+	CGO_ENABLED=0 go build -o /dev/null ./cmd/stocktake
+	echo "== go test (no netcdf tag: the NetCDF stub, CGO_ENABLED=0)"
+	CGO_ENABLED=0 go test -count=1 -run WithoutNetCDF ./internal/grid ./cmd/stocktake
+'
+
 phase "go vet -tags netcdf"
 go vet -tags netcdf ./...
 
-phase "pure-Go build (CGO_ENABLED=0, no tags)"
-CGO_ENABLED=0 go build -o /dev/null ./cmd/stocktake
+phase "waiting for the pure-Go build and the no-netcdf tests"
+if ! wait_background puregotest "pure-Go build and go test (no netcdf tag, CGO_ENABLED=0)"; then
+	exit 1
+fi
 
 # staticcheck runs beside the tests (it took 142 s alone on a fresh clone,
 # 2026-12-02); its result is waited for, and fails the run, at the end.
@@ -156,11 +175,6 @@ if ! wait_background staticcheck-install "staticcheck install"; then
 	exit 1
 fi
 background staticcheck "$work/bin/staticcheck" -tags netcdf ./...
-
-# The stub (no "netcdf" tag) is the same code with and without cgo; it is
-# tested in the pure-Go build compiled above, which links without DuckDB.
-phase "go test (no netcdf tag: the NetCDF stub, CGO_ENABLED=0)"
-CGO_ENABLED=0 go test -count=1 -run 'WithoutNetCDF' ./internal/grid ./cmd/stocktake
 
 # The store, ingest, alerts, watch and API tests (and the CLI's
 # cross-surface and webhook tests) run twice: on SQLite, then on a

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,31 +29,63 @@ func nsidcFile(path string) fileAt {
 	return func(t *testing.T, last time.Time, revised map[time.Time]float64) []byte {
 		t.Helper()
 		var out []string
-		for i, line := range strings.Split(string(testutil.ReadShared(t, path)), "\n") {
-			if i < 2 {
-				out = append(out, line)
-				continue
-			}
-			f := strings.SplitN(line, ",", 5)
-			if len(f) < 5 {
-				continue
-			}
-			var y, m, d int
-			if _, err := fmt.Sscanf(strings.Join(f[:3], " "), "%d %d %d", &y, &m, &d); err != nil {
-				t.Fatalf("%s line %d: %v", path, i+1, err)
-			}
-			date := day(y, m, d)
-			if date.After(last) {
-				continue
-			}
-			if v, ok := revised[date]; ok {
-				f[3] = fmt.Sprintf("%11.3f", v)
-				line = strings.Join(f, ",")
+		for _, l := range nsidcLinesOf(t, path) {
+			line := l.text
+			if !l.header {
+				if l.date.After(last) {
+					continue
+				}
+				if v, ok := revised[l.date]; ok {
+					f := slices.Clone(l.fields)
+					f[3] = fmt.Sprintf("%11.3f", v)
+					line = strings.Join(f, ",")
+				}
 			}
 			out = append(out, line)
 		}
 		return []byte(strings.Join(out, "\n") + "\n")
 	}
+}
+
+// nsidcLine is one line of an NSIDC daily extent CSV kept by nsidcFile: a
+// header line, or a data line split at its first four commas with its date.
+type nsidcLine struct {
+	text   string
+	header bool
+	fields []string
+	date   time.Time
+}
+
+// nsidcLines holds the kept lines of NSIDC files, by mirror path, read and
+// parsed once per test process (see nsidcLinesOf).
+var nsidcLines sync.Map
+
+// nsidcLinesOf returns the header lines and the data lines (those with at
+// least five fields) of a shared NSIDC file, parsed once per test process;
+// callers must not modify them.
+func nsidcLinesOf(t *testing.T, path string) []nsidcLine {
+	t.Helper()
+	if l, ok := nsidcLines.Load(path); ok {
+		return l.([]nsidcLine)
+	}
+	var out []nsidcLine
+	for i, line := range strings.Split(string(testutil.ReadShared(t, path)), "\n") {
+		if i < 2 {
+			out = append(out, nsidcLine{text: line, header: true})
+			continue
+		}
+		f := strings.SplitN(line, ",", 5)
+		if len(f) < 5 {
+			continue
+		}
+		var y, m, d int
+		if _, err := fmt.Sscanf(strings.Join(f[:3], " "), "%d %d %d", &y, &m, &d); err != nil {
+			t.Fatalf("%s line %d: %v", path, i+1, err)
+		}
+		out = append(out, nsidcLine{text: line, fields: f, date: day(y, m, d)})
+	}
+	l, _ := nsidcLines.LoadOrStore(path, out)
+	return l.([]nsidcLine)
 }
 
 // sstFile is the world SST file cut at last, with revised values.

@@ -15,6 +15,7 @@ import (
 // a failed hook): CatchUp detects, records the version scanned, and a second
 // CatchUp leaves it alone.
 func TestCatchUpRunsOncePerVersion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, testutil.DB(t))
 	if err != nil {

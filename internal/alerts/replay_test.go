@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,13 +29,28 @@ const sstPath = "climate-reanalyzer-oisst/oisst2.1_world2_sst_day.json"
 // that truncated copies keep every field.
 type reanalyzerRow map[string]any
 
+// sstRows holds the world SST file parsed once per test process (see
+// loadSST).
+var sstRows struct {
+	once sync.Once
+	rows []reanalyzerRow
+	err  error
+}
+
+// loadSST returns the rows of the shared world SST file. The file is parsed
+// once per test process and the same rows are returned to every caller,
+// which must treat them as read-only (truncate and dailyValues copy what
+// they change).
 func loadSST(t testing.TB) []reanalyzerRow {
 	t.Helper()
-	var rows []reanalyzerRow
-	if err := json.Unmarshal(testutil.ReadShared(t, sstPath), &rows); err != nil {
-		t.Fatal(err)
+	data := testutil.ReadShared(t, sstPath)
+	sstRows.once.Do(func() {
+		sstRows.err = json.Unmarshal(data, &sstRows.rows)
+	})
+	if sstRows.err != nil {
+		t.Fatalf("%s: %v", sstPath, sstRows.err)
 	}
-	return rows
+	return sstRows.rows
 }
 
 // truncate returns the file as it would have been published on the day
@@ -222,13 +238,25 @@ func (m *mirror) options(hook func(ctx context.Context, ds catalog.Dataset, vers
 }
 
 // TestMain runs the package's tests on SQLite and, when PostgreSQL testing
-// is on, again on PostgreSQL (testutil.RunBackends). The SQLite stores of
-// detectShared are kept across both runs (they do not depend on the backend
-// being run) and closed at the end.
+// is on, again on PostgreSQL (testutil.RunBackends). Each test's database
+// (testutil.DB) is a copy of one migrated once per run (migratedTemplate).
+// The SQLite stores of detectShared are kept across both runs (they do not
+// depend on the backend being run) and closed at the end.
 func TestMain(m *testing.M) {
-	code := testutil.RunBackends(m, testutil.Options{})
+	code := testutil.RunBackends(m, testutil.Options{Template: migratedTemplate})
 	closeDetected()
 	os.Exit(code)
+}
+
+// migratedTemplate is the package's testutil.Options.Template: it applies
+// the store's migrations to the empty database at dsn, as the first
+// store.Open of every test's database did.
+func migratedTemplate(dsn string) error {
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		return err
+	}
+	return st.Close()
 }
 
 func openStore(t *testing.T, path string) *store.Store {

@@ -24,6 +24,7 @@ import (
 // record highs), with the same previous holders, margins and sentences;
 // only the version differs (the file each came from).
 func TestStationEventsYearFile(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	arc := newStationArchive(t)
 	open := func() *store.Store {

@@ -103,6 +103,7 @@ func TestMaskURL(t *testing.T) {
 
 // TestAddWebhookRefusesInternal is the registration half of finding 2.
 func TestAddWebhookRefusesInternal(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newSSTFixture(t)
 	for _, u := range []string{"http://127.0.0.1:9000/hook", "http://localhost/hook", "http://169.254.169.254/latest",
@@ -150,6 +151,7 @@ func deliveryFixture(t *testing.T, handler http.HandlerFunc, allowPrivate bool) 
 // headers that an independent computation verifies, the id stays the same
 // across retries, and a 307 is a failed attempt, never followed (finding 2).
 func TestDeliveryHeadersAndNoRedirect(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var mu sync.Mutex
 	ids := map[int64][]string{}
@@ -205,6 +207,7 @@ func TestDeliveryHeadersAndNoRedirect(t *testing.T) {
 // TestDeliveryRefusesInternalReceiver: a receiver stored earlier (or whose
 // name now resolves to loopback) gets no request without the allow option.
 func TestDeliveryRefusesInternalReceiver(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	f, _ := deliveryFixture(t, func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }, true)
 	n, err := NewDeliverer(f.st, DelivererOptions{}).DeliverDue(context.Background())
@@ -221,6 +224,7 @@ func TestDeliveryRefusesInternalReceiver(t *testing.T) {
 // updates both delivered delivery 1": several deliverers on the same file
 // (separate store handles, as separate processes have) send each notice once.
 func TestConcurrentDeliverersSendOnce(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	got := map[int64]int{}
 	f, _ := deliveryFixture(t, func(w http.ResponseWriter, r *http.Request) {

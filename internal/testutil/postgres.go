@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -33,7 +34,9 @@ import (
 // from Debian's postgresql package, data and unix socket in a temporary
 // folder, on a free port) and stops at the end. DB gives each test a fresh
 // database of the backend being run: a file in t.TempDir() for SQLite, a
-// new database (CREATE DATABASE … TEMPLATE template0) for PostgreSQL.
+// new database (CREATE DATABASE … TEMPLATE template0) for PostgreSQL. With
+// Options.Template, that fresh database is instead a copy of one prepared
+// once per run (see Options.Template).
 //
 // PostgreSQL testing is on when STOCKTAKE_TEST_POSTGRES is set (to 1, or to
 // the postgres:// URL of an existing server on which the tests may create
@@ -74,13 +77,147 @@ type Options struct {
 	// share across a run (a store opened once, say), so that the next run
 	// builds it on its own backend.
 	Reset func()
+	// Template, when not nil, prepares an empty database given where it
+	// is (a SQLite file path or a postgres:// URL, as DB returns), the way
+	// every test's database starts: typically it opens a store there, which
+	// applies the schema migrations, and closes it again. It is called once
+	// per run, at the first DB or DBForRun of that run, and DB and
+	// DBForRun then return copies of the prepared database (a file copy
+	// with SQLite, CREATE DATABASE … TEMPLATE with PostgreSQL) instead of
+	// empty ones: each test still gets a database of its own, without
+	// paying for the migrations again. Template must leave no connection
+	// open to the database. Packages that test the migrations themselves
+	// leave it nil.
+	Template func(dsn string) error
+}
+
+// runTemplate is the prepared database of the running run (see
+// Options.Template); nil when the package has none.
+var runTemplate atomic.Pointer[template]
+
+// template is a database prepared once per run by Options.Template.
+type template struct {
+	prepare func(dsn string) error
+	once    sync.Once
+	dir     string // SQLite: folder of the prepared file; removed by drop
+	where   string // SQLite: the prepared file; PostgreSQL: the database name
+	err     error
+}
+
+// ready prepares the template on first use and reports why it cannot be
+// used.
+func (tp *template) ready() error {
+	tp.once.Do(func() {
+		if Backend() == SQLite {
+			if tp.dir, tp.err = os.MkdirTemp("", "stocktake-template-"); tp.err != nil {
+				return
+			}
+			tp.where = filepath.Join(tp.dir, "st.db")
+			if tp.err = tp.prepare(tp.where); tp.err != nil {
+				tp.err = fmt.Errorf("preparing the template database: %w", tp.err)
+				return
+			}
+			for _, side := range []string{"-wal", "-journal"} {
+				if fi, err := os.Stat(tp.where + side); err == nil && fi.Size() > 0 {
+					tp.err = fmt.Errorf("the template database %s still has a non-empty %s file after Options.Template: is a store left open?", tp.where, side)
+				}
+			}
+			return
+		}
+		cl, _ := pg.Load().(*cluster)
+		if cl == nil {
+			tp.err = errors.New("the PostgreSQL run has no cluster")
+			return
+		}
+		dsn, err := cl.createDB("template0")
+		if err != nil {
+			tp.err = err
+			return
+		}
+		tp.where = cl.lastName(dsn)
+		if tp.err = tp.prepare(dsn); tp.err != nil {
+			tp.err = fmt.Errorf("preparing the template database: %w", tp.err)
+		}
+	})
+	return tp.err
+}
+
+// newDB makes a copy of the template: the file copied to path with SQLite,
+// a new database created from it (whose URL is returned) with PostgreSQL.
+func (tp *template) newDB(path string) (string, error) {
+	if err := tp.ready(); err != nil {
+		return "", err
+	}
+	if Backend() == SQLite {
+		if err := copyFile(tp.where, path); err != nil {
+			return "", fmt.Errorf("copying the template database: %w", err)
+		}
+		return path, nil
+	}
+	cl, _ := pg.Load().(*cluster)
+	if cl == nil {
+		return "", errors.New("the PostgreSQL run has no cluster")
+	}
+	return cl.createDB(tp.where)
+}
+
+// drop removes the template of a run that has ended.
+func (tp *template) drop() {
+	if tp.dir != "" {
+		os.RemoveAll(tp.dir)
+	}
+	if cl, _ := pg.Load().(*cluster); cl != nil && Backend() == Postgres && tp.where != "" {
+		cl.dropDB(tp.where)
+	}
+}
+
+// copyFile copies the file src to the new file dst with src's permission
+// bits (a store makes its file 0600).
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// startRun installs the template of a run on the backend just selected
+// and returns the function that removes it when the run ends.
+func startRun(opt Options) func() {
+	if opt.Template == nil {
+		return func() {}
+	}
+	tp := &template{prepare: opt.Template}
+	runTemplate.Store(tp)
+	return func() {
+		runTemplate.Store(nil)
+		tp.drop()
+	}
 }
 
 // RunBackends runs the package's tests once per backend (see the comment
 // at the top of this file) and returns the exit code for os.Exit: nonzero
 // when any run failed or PostgreSQL was wanted but could not be started.
 func RunBackends(m Runner, opt Options) int {
+	end := startRun(opt)
 	code := m.Run()
+	end()
 	if opt.Reset != nil {
 		opt.Reset()
 	}
@@ -100,9 +237,11 @@ func RunBackends(m Runner, opt Options) int {
 	pg.Store(cl)
 	current.Store(Postgres)
 	fmt.Fprintf(os.Stderr, "== the same tests against PostgreSQL (%s)\n", cl.version)
+	end = startRun(opt)
 	if c := m.Run(); c != 0 {
 		code = c
 	}
+	end()
 	if opt.Reset != nil {
 		opt.Reset()
 	}
@@ -117,19 +256,33 @@ type DBTB interface {
 	Cleanup(func())
 }
 
-// DB returns where a test's fresh, empty database is, for store.Open: a
-// file path under t.TempDir() with SQLite, a postgres:// URL of a newly
-// created database with PostgreSQL (dropped when the test ends).
+// DB returns where a test's fresh database is, for store.Open: a file path
+// under t.TempDir() with SQLite, a postgres:// URL of a newly created
+// database with PostgreSQL (dropped when the test ends). The database is
+// empty, or a copy of the run's template (Options.Template).
 func DB(t DBTB) string {
 	t.Helper()
+	tp := runTemplate.Load()
 	if Backend() == SQLite {
-		return filepath.Join(t.TempDir(), "st.db")
+		path := filepath.Join(t.TempDir(), "st.db")
+		if tp != nil {
+			if _, err := tp.newDB(path); err != nil {
+				t.Fatalf("testutil.DB: %v", err)
+			}
+		}
+		return path
 	}
 	cl, _ := pg.Load().(*cluster)
 	if cl == nil {
 		t.Fatalf("testutil.DB: the PostgreSQL run has no cluster (is TestMain using testutil.RunBackends?)")
 	}
-	dsn, err := cl.createDB()
+	var dsn string
+	var err error
+	if tp != nil {
+		dsn, err = tp.newDB("")
+	} else {
+		dsn, err = cl.createDB("template0")
+	}
 	if err != nil {
 		t.Fatalf("testutil.DB: %v", err)
 	}
@@ -140,16 +293,25 @@ func DB(t DBTB) string {
 
 // DBForRun returns where a fresh database shared by the tests of one run
 // is: a file in dir with SQLite, a new PostgreSQL database (gone when the
-// cluster stops) with PostgreSQL.
+// cluster stops) with PostgreSQL. Like DB's, the database is empty or a
+// copy of the run's template.
 func DBForRun(dir string) (string, error) {
+	tp := runTemplate.Load()
 	if Backend() == SQLite {
-		return filepath.Join(dir, "st.db"), nil
+		path := filepath.Join(dir, "st.db")
+		if tp != nil {
+			return tp.newDB(path)
+		}
+		return path, nil
 	}
 	cl, _ := pg.Load().(*cluster)
 	if cl == nil {
 		return "", errors.New("testutil.DBForRun: the PostgreSQL run has no cluster")
 	}
-	return cl.createDB()
+	if tp != nil {
+		return tp.newDB("")
+	}
+	return cl.createDB("template0")
 }
 
 // StartPostgres starts a throwaway PostgreSQL cluster as the tests do, for
@@ -160,7 +322,7 @@ func StartPostgres() (newDB func() (string, error), stop func(), err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return cl.createDB, cl.stop, nil
+	return func() (string, error) { return cl.createDB("template0") }, cl.stop, nil
 }
 
 // pg holds the running cluster of the PostgreSQL run.
@@ -319,10 +481,11 @@ func (cl *cluster) connect() error {
 	return nil
 }
 
-// createDB creates an empty database and returns its URL.
-func (cl *cluster) createDB() (string, error) {
+// createDB creates a database as a copy of the database named from
+// (template0: an empty one) and returns its URL.
+func (cl *cluster) createDB(from string) (string, error) {
 	name := fmt.Sprintf("stocktake_test_%d_%d", os.Getpid(), cl.n.Add(1))
-	if _, err := cl.admin.Exec("CREATE DATABASE " + name + " TEMPLATE template0"); err != nil {
+	if _, err := cl.admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + from); err != nil {
 		return "", fmt.Errorf("creating test database %s: %w", name, err)
 	}
 	u := *cl.base
