@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stocktake/stocktake/internal/hdf5"
 )
@@ -167,6 +168,7 @@ func meanOf(f *ncFile, varName string, regions []Region, weighting Weighting) ([
 			return nil, "", err
 		}
 		if shuffled {
+			planeReads.Add(1)
 			n := nlat * nlon
 			pl, ph := buf[:n], buf[n:2*n]
 			if i, val, bad := badCellPlanes(pl, ph, v.typ, &pk, lo, hi); bad {
@@ -206,8 +208,13 @@ func meanOf(f *ncFile, varName string, regions []Region, weighting Weighting) ([
 }
 
 // usePlanes enables the byte-plane reduction of meanOf; tests turn it off
-// to compare with the path that unshuffles.
-var usePlanes = true
+// to compare with the path that unshuffles. planeReads counts the fields
+// reduced from byte planes (atomically), so that tests can tell which path
+// ran.
+var (
+	usePlanes  = true
+	planeReads atomic.Int64
+)
 
 // badCellError describes the bad cell i (latitude-major index) of the
 // field of v at date, whose unpacked value is val.

@@ -359,6 +359,7 @@ func planeSumsGo(lo, hi []byte, nlon int, rows []int, runs [][2]int, vlo, vhi in
 // [vlo, vhi] of the 16-bit values of type T whose low bytes are a and high
 // bytes are b (len(b) >= len(a)). It is a leaf function of its own so that
 // its loop keeps everything in registers.
+//
 //go:noinline
 func planeRunInterval[T int16 | uint16](a, b []byte, vlo, vhi int64) (sum, cnt int64) {
 	b = b[:len(a)]
@@ -374,6 +375,7 @@ func planeRunInterval[T int16 | uint16](a, b []byte, vlo, vhi int64) (sum, cnt i
 
 // planeRunMask is planeRunInterval for any set of valid values, given as
 // a mask (see validSet).
+//
 //go:noinline
 func planeRunMask[T int16 | uint16](a, b []byte, mask *[1 << 16]int8) (sum, cnt int64) {
 	b = b[:len(a)]

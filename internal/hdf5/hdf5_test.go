@@ -438,3 +438,44 @@ func TestRandomDamage(t *testing.T) {
 		}
 	}
 }
+
+// TestReadShuffled checks ReadShuffled on the real file's sst: the whole
+// chunk comes back as byte planes that unshuffle to what Read returns, and
+// a slab that is only part of the chunk comes back as Read's elements.
+func TestReadShuffled(t *testing.T) {
+	f, err := Open(realFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	objs, err := f.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sst := objs[4]
+	want := make([]byte, 720*1440*2)
+	if err := sst.Read([]uint64{0, 0, 0, 0}, sst.Dims, want, testCodec); err != nil {
+		t.Fatal(err)
+	}
+	planes := make([]byte, len(want))
+	shuffled, err := sst.ReadShuffled([]uint64{0, 0, 0, 0}, sst.Dims, planes, testCodec)
+	if err != nil || !shuffled {
+		t.Fatalf("whole chunk: shuffled %v, error %v", shuffled, err)
+	}
+	got := make([]byte, len(want))
+	Unshuffle(got, planes, 2)
+	if !bytes.Equal(got, want) {
+		t.Error("the planes do not unshuffle to the chunk's elements")
+	}
+	if bytes.Equal(planes, want) {
+		t.Error("the planes equal the elements: nothing was left shuffled")
+	}
+	part := make([]byte, 10*1440*2)
+	shuffled, err = sst.ReadShuffled([]uint64{0, 0, 360, 0}, []uint64{1, 1, 10, 1440}, part, testCodec)
+	if err != nil || shuffled {
+		t.Fatalf("part of the chunk: shuffled %v, error %v", shuffled, err)
+	}
+	if !bytes.Equal(part, want[360*1440*2:370*1440*2]) {
+		t.Error("part of the chunk differs from Read's")
+	}
+}
