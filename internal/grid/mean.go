@@ -241,24 +241,35 @@ var (
 	readBufs [][]byte
 )
 
-// getReadBuf returns a buffer of n bytes with undefined contents.
+// getReadBuf returns a buffer of n bytes with undefined contents. Buffers
+// of 512 KiB and more come from huge pages outside the Go heap
+// (hdf5.AllocLarge): an OISST field is 2 MiB, one page fault instead of
+// 512 the first time each goroutine uses it.
 func getReadBuf(n int) []byte {
 	readMu.Lock()
-	defer readMu.Unlock()
 	for i, b := range readBufs {
 		if cap(b) >= n {
 			readBufs = append(readBufs[:i], readBufs[i+1:]...)
+			readMu.Unlock()
 			return b[:n]
 		}
+	}
+	readMu.Unlock()
+	if n >= 512<<10 {
+		return hdf5.AllocLarge(n)
 	}
 	return make([]byte, n)
 }
 
-// putReadBuf returns b for reuse.
+// putReadBuf returns b for reuse; nothing may use b afterwards.
 func putReadBuf(b []byte) {
 	readMu.Lock()
-	defer readMu.Unlock()
 	if len(readBufs) < 16 {
 		readBufs = append(readBufs, b)
+		b = nil
+	}
+	readMu.Unlock()
+	if b != nil {
+		hdf5.FreeLarge(b)
 	}
 }

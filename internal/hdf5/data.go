@@ -75,27 +75,40 @@ func getBuf(n int) *[]byte {
 		p = new([]byte)
 	}
 	if cap(*p) < n {
+		FreeLarge(*p)
 		// Large buffers get an eighth more room: the compressed chunks of
 		// a series differ in size by a few bytes from file to file, and an
 		// exact fit would be replaced (and its fresh pages faulted in,
 		// which is costly on virtual machines) each time a file's chunk is
-		// the largest so far; 16 times in the 100 benchmark files.
+		// the largest so far; 16 times in the 100 benchmark files. Buffers
+		// of largeBuf bytes and more come from huge pages (AllocLarge).
 		c := n
 		if n >= 64<<10 {
 			c = (n + n/8 + 4095) &^ 4095
 		}
-		*p = make([]byte, n, c)
+		if c >= largeBuf {
+			*p = AllocLarge(c)[:n]
+		} else {
+			*p = make([]byte, n, c)
+		}
 	}
 	*p = (*p)[:n]
 	return p
 }
 
+// largeBuf is the size from which pooled buffers come from AllocLarge.
+const largeBuf = 512 << 10
+
 func putBuf(p *[]byte) {
 	bufMu.Lock()
 	if len(bufs) < maxFree {
 		bufs = append(bufs, p)
+		p = nil
 	}
 	bufMu.Unlock()
+	if p != nil {
+		FreeLarge(*p)
+	}
 }
 
 // Read reads the hyperslab start+count of dataset o into out, which must
