@@ -157,3 +157,21 @@ func badTable(typ ncType, pk *packing, lo, hi float64, n int) cellTable {
 	badCache[key] = t
 	return t
 }
+
+// badCellPlanes is badCell for 16-bit data held as the shuffle filter's
+// low and high byte planes (see reducePlanes): the same table, and the same
+// first bad cell and value.
+func badCellPlanes(lo, hi []byte, typ ncType, pk *packing, lo2, hi2 float64) (idx int, val float64, found bool) {
+	bt := badTable(typ, pk, lo2, hi2, 1<<16)
+	if !bt.any {
+		return 0, 0, false
+	}
+	hi = hi[:len(lo)]
+	for k, x := range lo {
+		bits := uint16(x) | uint16(hi[k])<<8
+		if bt.bad[bits] != 0 {
+			return k, rawValue(typ, int(bits))*pk.scale + pk.offset, true
+		}
+	}
+	return 0, 0, false
+}

@@ -75,4 +75,16 @@ long st_inflate_with(void *d, const void *in, size_t n, void *out, size_t cap);
  */
 void st_unshuffle(const void *src, void *dst, size_t n, size_t size);
 
+/*
+ * st_plane_sums_i16 sums the signed 16-bit values v with vlo <= v <= vhi of
+ * a latitude-major field of nlon columns held as the shuffle filter's low
+ * and high byte planes lo and hi. For each of the nrows rows rows[r] it
+ * visits the columns of the nruns half-open ranges runs[2k]..runs[2k+1] and
+ * stores the sum of those values in sums[r] and their number in cnts[r].
+ * The caller guarantees that every row and range lies inside the planes.
+ */
+void st_plane_sums_i16(const unsigned char *lo, const unsigned char *hi, size_t nlon,
+                       const long long *rows, size_t nrows, const long long *runs, size_t nruns,
+                       int vlo, int vhi, long long *sums, long long *cnts);
+
 #endif

@@ -269,6 +269,28 @@ func (f *ncFile) goReadRaw(v *ncVar, start, count []int, buf []byte) error {
 	return nil
 }
 
+// goReadPlanes is goReadRaw, except that when the hyperslab is exactly one
+// stored chunk whose last filter step is the shuffle, buf receives the
+// chunk's byte planes instead of its elements and shuffled is true (see
+// hdf5.Object.ReadShuffled).
+func (f *ncFile) goReadPlanes(v *ncVar, start, count []int, buf []byte) (shuffled bool, err error) {
+	if len(buf) == 0 {
+		return false, nil
+	}
+	s, c := make([]uint64, len(start)), make([]uint64, len(count))
+	for i := range start {
+		if start[i] < 0 || count[i] < 0 {
+			return false, errors.New("negative hyperslab")
+		}
+		s[i], c[i] = uint64(start[i]), uint64(count[i])
+	}
+	shuffled, err = v.h5.ReadShuffled(s, c, buf, codec)
+	if err != nil {
+		return false, fmt.Errorf("reading %s: %w", v.name, err)
+	}
+	return shuffled, nil
+}
+
 // goReadFloat64 reads a hyperslab converted to float64 (see readFloat64).
 func (f *ncFile) goReadFloat64(v *ncVar, start, count []int) ([]float64, error) {
 	n := 1

@@ -68,3 +68,23 @@ var codec = hdf5.Codec{Inflate: inflate, Unshuffle: func(dst, src []byte, es int
 	C.st_unshuffle(unsafe.Pointer(&src[0]), unsafe.Pointer(&dst[0]), C.size_t(n), C.size_t(es))
 	copy(dst[n*es:], src[n*es:])
 }}
+
+// planeSumsI16 computes, for each row rows[k] of a field of nlon columns
+// held as 16-bit byte planes lo and hi, the sum and number of the signed
+// values in [vlo, vhi] over the column ranges runs, into sums[k] and
+// cnts[k], with the SSE2 code of direct.c in one call (the same integers
+// as planeSumsGo). Every row and range must lie inside the planes
+// (planesInside).
+func planeSumsI16(lo, hi []byte, nlon int, rows []int, runs [][2]int, vlo, vhi int64, sums, cnts []int64) {
+	if len(rows) == 0 {
+		return
+	}
+	if len(runs) == 0 || len(lo) == 0 {
+		clear(sums)
+		clear(cnts)
+		return
+	}
+	C.st_plane_sums_i16((*C.uchar)(unsafe.Pointer(&lo[0])), (*C.uchar)(unsafe.Pointer(&hi[0])), C.size_t(nlon),
+		(*C.longlong)(unsafe.Pointer(&rows[0])), C.size_t(len(rows)), (*C.longlong)(unsafe.Pointer(&runs[0])), C.size_t(len(runs)),
+		C.int(vlo), C.int(vhi), (*C.longlong)(unsafe.Pointer(&sums[0])), (*C.longlong)(unsafe.Pointer(&cnts[0])))
+}

@@ -251,3 +251,197 @@ func rawValue(typ ncType, i int) float64 {
 	}
 	return float64(i)
 }
+
+// reducePlanes is reduceTable for 16-bit data held as the shuffle filter's
+// two byte planes (see hdf5.Object.ReadShuffled): the raw value of cell k
+// has the bit pattern lo[k] | hi[k]<<8, lo and hi being the low and high
+// byte planes of the latitude-major field. It sums the same integers per
+// row and applies the same float64 arithmetic in the same order as
+// reduceTable, so the results are bit-identical, without the unshuffle pass
+// that would first interleave the planes.
+//
+// When the valid raw values form one interval (a valid range with the fill
+// values outside it, as in OISST) validity is two comparisons done with
+// integer arithmetic, branch-free, instead of a load from the 64 Ki-entry
+// table.
+func reducePlanes[T int16 | uint16](lo, hi []byte, typ ncType, pk *packing, s selection, nlon int) (float64, int) {
+	vs := validSetOf(typ, pk, 1<<16)
+	mask := (*[1 << 16]int8)(vs.mask)
+	var z T
+	signed := ^z < 0
+	var sumW, sumWV float64
+	cells := 0
+	if vs.interval && signed && planesInside(lo, hi, s, nlon) {
+		// The common case (OISST) in one call: the sums and counts per row,
+		// then the same weighting as below.
+		sums := make([]int64, 2*len(s.rows))
+		cnts := sums[len(s.rows):]
+		planeSumsI16(lo, hi, nlon, s.rows, s.runs, vs.lo, vs.hi, sums[:len(s.rows)], cnts)
+		for r, i := range s.rows {
+			w := s.latW[i]
+			sumW += w * float64(cnts[r])
+			sumWV += w * float64(sums[r])
+			cells += int(cnts[r])
+		}
+		if cells == 0 || sumW == 0 {
+			return math.NaN(), cells
+		}
+		return pk.scale*(sumWV/sumW) + pk.offset, cells
+	}
+	for _, i := range s.rows {
+		rlo := lo[i*nlon : (i+1)*nlon]
+		rhi := hi[i*nlon : (i+1)*nlon]
+		var sum, cnt int64
+		for _, r := range s.runs {
+			a := rlo[r[0]:r[1]]
+			b := rhi[r[0]:r[1]]
+			b = b[:len(a)]
+			var rs, rc int64
+			switch {
+			case vs.interval && signed:
+				rs, rc = planeRunInterval[int16](a, b, vs.lo, vs.hi)
+			case vs.interval:
+				rs, rc = planeRunInterval[uint16](a, b, vs.lo, vs.hi)
+			case signed:
+				rs, rc = planeRunMask[int16](a, b, mask)
+			default:
+				rs, rc = planeRunMask[uint16](a, b, mask)
+			}
+			sum += rs
+			cnt += rc
+		}
+		w := s.latW[i]
+		sumW += w * float64(cnt)
+		sumWV += w * float64(sum)
+		cells += int(cnt)
+	}
+	if cells == 0 || sumW == 0 {
+		return math.NaN(), cells
+	}
+	return pk.scale*(sumWV/sumW) + pk.offset, cells
+}
+
+// planesInside reports whether every row and column range of s lies inside
+// planes lo and hi of nlon columns, the precondition of planeSumsI16.
+func planesInside(lo, hi []byte, s selection, nlon int) bool {
+	if len(hi) < len(lo) || nlon <= 0 {
+		return false
+	}
+	for _, i := range s.rows {
+		if i < 0 || i >= len(lo)/nlon {
+			return false
+		}
+	}
+	for _, r := range s.runs {
+		if r[0] < 0 || r[0] > r[1] || r[1] > nlon {
+			return false
+		}
+	}
+	return true
+}
+
+// planeSumsGo is the Go version of planeSumsI16: for each row rows[k] of
+// the planes, the sum and number of the signed 16-bit values in [vlo, vhi]
+// over the column ranges runs, into sums[k] and cnts[k].
+func planeSumsGo(lo, hi []byte, nlon int, rows []int, runs [][2]int, vlo, vhi int64, sums, cnts []int64) {
+	for k, i := range rows {
+		var sum, cnt int64
+		for _, r := range runs {
+			rs, rc := planeRunInterval[int16](lo[i*nlon+r[0]:i*nlon+r[1]], hi[i*nlon+r[0]:i*nlon+r[1]], vlo, vhi)
+			sum += rs
+			cnt += rc
+		}
+		sums[k], cnts[k] = sum, cnt
+	}
+}
+
+// planeRunInterval returns the sum and the number of the values in
+// [vlo, vhi] of the 16-bit values of type T whose low bytes are a and high
+// bytes are b (len(b) >= len(a)). It is a leaf function of its own so that
+// its loop keeps everything in registers.
+//
+//go:noinline
+func planeRunInterval[T int16 | uint16](a, b []byte, vlo, vhi int64) (sum, cnt int64) {
+	b = b[:len(a)]
+	for k, x := range a {
+		v := int64(T(uint16(x) | uint16(b[k])<<8))
+		// m is -1 when vlo <= v <= vhi, else 0.
+		m := ^(((v - vlo) | (vhi - v)) >> 63)
+		sum += v & m
+		cnt -= m
+	}
+	return sum, cnt
+}
+
+// planeRunMask is planeRunInterval for any set of valid values, given as
+// a mask (see validSet).
+//
+//go:noinline
+func planeRunMask[T int16 | uint16](a, b []byte, mask *[1 << 16]int8) (sum, cnt int64) {
+	b = b[:len(a)]
+	for k, x := range a {
+		bits := uint16(x) | uint16(b[k])<<8
+		m := int64(mask[bits])
+		sum += int64(T(bits)) & m
+		cnt -= m
+	}
+	return sum, cnt
+}
+
+// validSet describes the valid raw values of an 8- or 16-bit type under a
+// packing.
+type validSet struct {
+	// mask is -1 for valid values and 0 otherwise, indexed by the values'
+	// unsigned bit patterns.
+	mask []int8
+	// interval is set when the valid values are exactly lo..hi (inclusive,
+	// compared as values of the type, signed for signed types) and there is
+	// at least one.
+	interval bool
+	lo, hi   int64
+}
+
+var (
+	setMu    sync.Mutex
+	setCache = map[string]*validSet{}
+)
+
+// validSetOf returns the validSet of type typ (n possible raw values) under
+// pk, cached like validMask.
+func validSetOf(typ ncType, pk *packing, n int) *validSet {
+	key := fmt.Sprintf("%d %v", typ, *pk)
+	setMu.Lock()
+	defer setMu.Unlock()
+	if vs, ok := setCache[key]; ok {
+		return vs
+	}
+	vs := &validSet{mask: validMask(typ, pk, n)}
+	// Walk the raw values in increasing order of value: the first valid one
+	// opens the interval, and it stays one interval only if every valid
+	// value follows without a gap.
+	first, last, runs := int64(0), int64(0), 0
+	prev := false
+	for k := 0; k < n; k++ {
+		bits := k
+		if typ == ncShort || typ == ncByte {
+			bits = (k + n/2) % n // from the most negative value up
+		}
+		ok := vs.mask[bits] != 0
+		if ok && !prev {
+			runs++
+			first = int64(rawValue(typ, bits))
+		}
+		if ok {
+			last = int64(rawValue(typ, bits))
+		}
+		prev = ok
+	}
+	if runs == 1 {
+		vs.interval, vs.lo, vs.hi = true, first, last
+	}
+	if len(setCache) > 64 {
+		clear(setCache)
+	}
+	setCache[key] = vs
+	return vs
+}

@@ -113,3 +113,42 @@ data: lat = -10, 10 ;
 		}
 	}
 }
+
+// BenchmarkPlanesOISST compares, on an OISST-like field (720 by 1440
+// shorts, scale 0.01, valid_range -300..4500, _FillValue -999 on about a
+// third of the cells, in runs like land), the kernel over unshuffled
+// values with the kernel over the shuffle filter's byte planes.
+func BenchmarkPlanesOISST(b *testing.B) {
+	const nlat, nlon = 720, 1440
+	l := layout{lat: make([]float64, nlat), lon: make([]float64, nlon), latW: make([]float64, nlat), weighting: Exact}
+	for i := range l.lat {
+		l.lat[i] = -89.875 + 0.25*float64(i)
+		l.latW[i] = math.Sin((l.lat[i]+0.125)*math.Pi/180) - math.Sin((l.lat[i]-0.125)*math.Pi/180)
+	}
+	for j := range l.lon {
+		l.lon[j] = 0.125 + 0.25*float64(j)
+	}
+	pk := packing{scale: 0.01, lo: -300, hi: 4500, rawRange: true, fills: []float64{-999}}
+	n := nlat * nlon
+	data := make([]byte, 2*n)
+	planes := make([]byte, 2*n)
+	for k := 0; k < n; k++ {
+		v := int16(k*37%4700 - 250)
+		if (k/97)%3 == 0 {
+			v = -999
+		}
+		data[2*k], data[2*k+1] = byte(v), byte(uint16(v)>>8)
+		planes[k], planes[n+k] = byte(v), byte(uint16(v)>>8)
+	}
+	s := l.selectRegion(World)
+	b.Run("values", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			reduce(data, ncShort, &pk, &l, s, nlon)
+		}
+	})
+	b.Run("planes", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			reducePlanes[int16](planes[:n], planes[n:], ncShort, &pk, s, nlon)
+		}
+	})
+}

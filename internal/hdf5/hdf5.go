@@ -87,6 +87,8 @@ type File struct {
 	rootAddr uint64
 	Version  int // superblock version
 
+	windows [][]byte // metadata read beyond head, windows[i] at position wpos[i]
+	wpos    []uint64
 	gheaps  map[uint64][]byte // global heap collections read so far
 	dblocks map[uint64][]byte // fractal heap direct blocks read and checked so far
 }
@@ -129,7 +131,9 @@ func NewFile(r io.ReaderAt, size int64) (f *File, err error) {
 	at := int64(-1)
 	for o := int64(0); o+8 <= size; o = max(512, o*2) {
 		b := make([]byte, 8)
-		if _, err := r.ReadAt(b, o); err != nil {
+		if o+8 <= int64(len(f.head)) {
+			copy(b, f.head[o:])
+		} else if _, err := r.ReadAt(b, o); err != nil {
 			break
 		}
 		if string(b) == sig {
@@ -185,15 +189,41 @@ func (f *File) rawAt(pos uint64, n int) []byte {
 	if n < 0 || n > maxMeta || pos > uint64(f.size) || uint64(n) > uint64(f.size)-pos {
 		fail(corrupt("%d bytes at position %d lie past the end of the file (%d bytes)", n, pos, f.size))
 	}
-	if pos+uint64(n) <= uint64(len(f.head)) {
-		return f.head[pos : pos+uint64(n) : pos+uint64(n)]
+	end := pos + uint64(n)
+	if end <= uint64(len(f.head)) {
+		return f.head[pos:end:end]
 	}
-	b := make([]byte, n)
-	if m, err := f.r.ReadAt(b, int64(pos)); m < n {
+	for i, w := range f.windows {
+		if p := f.wpos[i]; pos >= p && end <= p+uint64(len(w)) {
+			return w[pos-p : end-p : end-p]
+		}
+	}
+	// Metadata past the head is read a window at a time (at least
+	// windowBytes, aligned), since object headers are read in several small
+	// pieces (prefix, then the rest) and neighbouring structures follow.
+	// Windows are never written after they are read, so the slices handed
+	// out stay valid.
+	start := pos &^ (windowBytes - 1)
+	wend := min(max(end, start+windowBytes), uint64(f.size))
+	b := make([]byte, wend-start)
+	m, err := f.r.ReadAt(b, int64(start))
+	if uint64(m) < end-start {
 		fail(fmt.Errorf("reading %d bytes at position %d: %v", n, pos, err))
 	}
-	return b
+	b = b[:m]
+	if len(f.windows) < maxWindows {
+		f.windows = append(f.windows, b)
+		f.wpos = append(f.wpos, start)
+	}
+	return b[pos-start : end-start : end-start]
 }
+
+// windowBytes is the smallest read of metadata past the head, and
+// maxWindows the most windows kept per file (later ones are read each time).
+const (
+	windowBytes = 4 << 10
+	maxWindows  = 64
+)
 
 // at returns n bytes at file address addr (relative to the base address),
 // failing the parse for undefined addresses and ranges past the

@@ -438,3 +438,90 @@ func TestRandomDamage(t *testing.T) {
 		}
 	}
 }
+
+// TestReadShuffled checks ReadShuffled on the real file's sst: the whole
+// chunk comes back as byte planes that unshuffle to what Read returns, and
+// a slab that is only part of the chunk comes back as Read's elements.
+func TestReadShuffled(t *testing.T) {
+	f, err := Open(realFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	objs, err := f.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sst := objs[4]
+	want := make([]byte, 720*1440*2)
+	if err := sst.Read([]uint64{0, 0, 0, 0}, sst.Dims, want, testCodec); err != nil {
+		t.Fatal(err)
+	}
+	planes := make([]byte, len(want))
+	shuffled, err := sst.ReadShuffled([]uint64{0, 0, 0, 0}, sst.Dims, planes, testCodec)
+	if err != nil || !shuffled {
+		t.Fatalf("whole chunk: shuffled %v, error %v", shuffled, err)
+	}
+	got := make([]byte, len(want))
+	Unshuffle(got, planes, 2)
+	if !bytes.Equal(got, want) {
+		t.Error("the planes do not unshuffle to the chunk's elements")
+	}
+	if bytes.Equal(planes, want) {
+		t.Error("the planes equal the elements: nothing was left shuffled")
+	}
+	part := make([]byte, 10*1440*2)
+	shuffled, err = sst.ReadShuffled([]uint64{0, 0, 360, 0}, []uint64{1, 1, 10, 1440}, part, testCodec)
+	if err != nil || shuffled {
+		t.Fatalf("part of the chunk: shuffled %v, error %v", shuffled, err)
+	}
+	if !bytes.Equal(part, want[360*1440*2:370*1440*2]) {
+		t.Error("part of the chunk differs from Read's")
+	}
+}
+
+// TestRawAtWindows checks the reads of metadata past the head: every range
+// (inside one window, across window boundaries, longer than a window,
+// ending at the end of the file, after the window cache is full) returns
+// the file's bytes, and a range past the end is an error.
+func TestRawAtWindows(t *testing.T) {
+	data := make([]byte, headBytes+(2*maxWindows+1)*windowBytes+123)
+	for i := range data {
+		data[i] = byte(i*31 + i>>9)
+	}
+	f := &File{r: bytes.NewReader(data), size: int64(len(data)), head: data[:headBytes]}
+	type rng struct{ pos, n int }
+	var cases []rng
+	for _, p := range []int{headBytes - 3, headBytes, headBytes + 5, headBytes + windowBytes - 2, headBytes + 3*windowBytes, len(data) - 123, len(data) - 1} {
+		for _, n := range []int{1, 2, 16, windowBytes, 3*windowBytes + 7} {
+			if p+n <= len(data) {
+				cases = append(cases, rng{p, n})
+			}
+		}
+	}
+	for k := 0; k < 2*maxWindows; k++ {
+		cases = append(cases, rng{headBytes + k*windowBytes + 17, 40})
+	}
+	for _, c := range cases {
+		var got []byte
+		err := func() (err error) {
+			defer catch(&err)
+			got = f.rawAt(uint64(c.pos), c.n)
+			return nil
+		}()
+		if err != nil || !bytes.Equal(got, data[c.pos:c.pos+c.n]) {
+			t.Fatalf("rawAt(%d, %d): %d bytes, error %v", c.pos, c.n, len(got), err)
+		}
+	}
+	if len(f.windows) != maxWindows {
+		t.Errorf("%d windows kept, want the limit %d", len(f.windows), maxWindows)
+	}
+	err := func() (err error) {
+		defer catch(&err)
+		f.rawAt(uint64(len(data)-2), 3)
+		return nil
+	}()
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("range past the end: error %v", err)
+	}
+}
