@@ -148,10 +148,7 @@ func reduceTable[T int8 | uint8 | int16 | uint16](data []T, typ ncType, pk *pack
 		sumWV += w * float64(sum)
 		cells += int(cnt)
 	}
-	if cells == 0 || sumW == 0 {
-		return math.NaN(), cells
-	}
-	return pk.scale*(sumWV/sumW) + pk.offset, cells
+	return packedMean(pk, sumW, sumWV, cells)
 }
 
 // reduceFloat is the general path: each raw value is checked, unpacked and
@@ -283,10 +280,7 @@ func reducePlanes[T int16 | uint16](lo, hi []byte, typ ncType, pk *packing, s se
 			sumWV += w * float64(sums[r])
 			cells += int(cnts[r])
 		}
-		if cells == 0 || sumW == 0 {
-			return math.NaN(), cells
-		}
-		return pk.scale*(sumWV/sumW) + pk.offset, cells
+		return packedMean(pk, sumW, sumWV, cells)
 	}
 	for _, i := range s.rows {
 		rlo := lo[i*nlon : (i+1)*nlon]
@@ -315,10 +309,7 @@ func reducePlanes[T int16 | uint16](lo, hi []byte, typ ncType, pk *packing, s se
 		sumWV += w * float64(sum)
 		cells += int(cnt)
 	}
-	if cells == 0 || sumW == 0 {
-		return math.NaN(), cells
-	}
-	return pk.scale*(sumWV/sumW) + pk.offset, cells
+	return packedMean(pk, sumW, sumWV, cells)
 }
 
 // planesInside reports whether every row and column range of s lies inside
@@ -444,4 +435,16 @@ func validSetOf(typ ncType, pk *packing, n int) *validSet {
 	}
 	setCache[key] = vs
 	return vs
+}
+
+// packedMean finishes a reduction over raw (packed) values: sumW is the sum
+// of the valid cells' weights, sumWV the weighted sum of their raw values,
+// and the mean is unpacked once with the variable's scale and offset (the
+// packing is linear, so unpacking the mean equals the mean of the unpacked
+// values). With no valid cell, or no weight, the mean is NaN.
+func packedMean(pk *packing, sumW, sumWV float64, cells int) (float64, int) {
+	if cells == 0 || sumW == 0 {
+		return math.NaN(), cells
+	}
+	return pk.scale*(sumWV/sumW) + pk.offset, cells
 }

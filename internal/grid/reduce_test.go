@@ -14,14 +14,7 @@ import (
 // reading and inflating a file.
 func benchReduce(b *testing.B, typ ncType, elsize int) {
 	const nlat, nlon = 720, 1440
-	l := layout{lat: make([]float64, nlat), lon: make([]float64, nlon), latW: make([]float64, nlat), weighting: Exact}
-	for i := range l.lat {
-		l.lat[i] = -89.875 + 0.25*float64(i)
-		l.latW[i] = math.Sin((l.lat[i]+0.125)*math.Pi/180) - math.Sin((l.lat[i]-0.125)*math.Pi/180)
-	}
-	for j := range l.lon {
-		l.lon[j] = 0.125 + 0.25*float64(j)
-	}
+	l := regularLayout(nlat, nlon, -89.875, 0.25, 0.125, 0.25)
 	pk := packing{scale: 0.01, lo: math.Inf(-1), hi: math.Inf(1), rawRange: true, fills: []float64{-127}}
 	data := make([]byte, nlat*nlon*elsize)
 	for i := range data {
@@ -46,14 +39,7 @@ func BenchmarkReduceFloat(b *testing.B)  { benchReduce(b, ncFloat, 4) }
 // packing.
 func TestReduceTableMatchesGeneral(t *testing.T) {
 	const nlat, nlon = 6, 10
-	l := layout{lat: make([]float64, nlat), lon: make([]float64, nlon), latW: make([]float64, nlat), weighting: Exact}
-	for i := range l.lat {
-		l.lat[i] = -75 + 30*float64(i)
-		l.latW[i] = math.Sin((l.lat[i]+15)*math.Pi/180) - math.Sin((l.lat[i]-15)*math.Pi/180)
-	}
-	for j := range l.lon {
-		l.lon[j] = 18 + 36*float64(j)
-	}
+	l := regularLayout(nlat, nlon, -75, 30, 18, 36)
 	s := l.selectRegion(mustRegion(t, "-60,80,30,300"))
 	for _, tc := range []struct {
 		typ    ncType
@@ -120,14 +106,7 @@ data: lat = -10, 10 ;
 // values with the kernel over the shuffle filter's byte planes.
 func BenchmarkPlanesOISST(b *testing.B) {
 	const nlat, nlon = 720, 1440
-	l := layout{lat: make([]float64, nlat), lon: make([]float64, nlon), latW: make([]float64, nlat), weighting: Exact}
-	for i := range l.lat {
-		l.lat[i] = -89.875 + 0.25*float64(i)
-		l.latW[i] = math.Sin((l.lat[i]+0.125)*math.Pi/180) - math.Sin((l.lat[i]-0.125)*math.Pi/180)
-	}
-	for j := range l.lon {
-		l.lon[j] = 0.125 + 0.25*float64(j)
-	}
+	l := regularLayout(nlat, nlon, -89.875, 0.25, 0.125, 0.25)
 	pk := packing{scale: 0.01, lo: -300, hi: 4500, rawRange: true, fills: []float64{-999}}
 	n := nlat * nlon
 	data := make([]byte, 2*n)
@@ -151,4 +130,19 @@ func BenchmarkPlanesOISST(b *testing.B) {
 			reducePlanes[int16](planes[:n], planes[n:], ncShort, &pk, s, nlon)
 		}
 	})
+}
+
+// regularLayout is an Exact-weighted layout of nlat by nlon cells whose
+// centres start at lat0 and lon0 (degrees) and step by dlat and dlon; each
+// row's weight is the sine difference of its edges, half a step either side.
+func regularLayout(nlat, nlon int, lat0, dlat, lon0, dlon float64) layout {
+	l := layout{lat: make([]float64, nlat), lon: make([]float64, nlon), latW: make([]float64, nlat), weighting: Exact}
+	for i := range l.lat {
+		l.lat[i] = lat0 + dlat*float64(i)
+		l.latW[i] = math.Sin((l.lat[i]+dlat/2)*math.Pi/180) - math.Sin((l.lat[i]-dlat/2)*math.Pi/180)
+	}
+	for j := range l.lon {
+		l.lon[j] = lon0 + dlon*float64(j)
+	}
+	return l
 }
