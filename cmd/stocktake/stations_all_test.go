@@ -70,7 +70,7 @@ func TestRecordsSetSeveralQuestions(t *testing.T) {
 		{cli: with("--scope", "day,day"), api: "/api/records-set?" + window + "&scope=day,day", exit: 2, status: 400, fragment: `"day,day" names day twice`},
 		{cli: with("--extreme", "all,record-low"), api: "/api/records-set?" + window + "&extreme=all,record-low", exit: 2, status: 400, fragment: "or all alone"},
 		{cli: with("--scope", "year,day"), api: "/api/records-set?" + window + "&scope=year,day", exit: 2, status: 400, fragment: `"year": want all-time, month or day`},
-		{cli: with("--extreme", "record-high,"), api: "/api/records-set?" + window + "&extreme=record-high,", exit: 2, status: 400, fragment: "without blanks"},
+		{cli: with("--extreme", "record-high,"), api: "/api/records-set?" + window + "&extreme=record-high,", exit: 2, status: 400, fragment: "with no blank item"},
 	} {
 		t.Run(strings.Join(c.cli[7:], " "), func(t *testing.T) { crossCheck(t, db, srv, c) })
 	}

@@ -2,8 +2,10 @@
  * ncdl_redirect.h makes the HDF5 calls of the file that includes it (after
  * hdf5.h and ncdl.h) go through the pointers st_load_netcdf resolved, so
  * that the binary has no link-time reference to HDF5. It covers exactly
- * ST_H5_FUNCS of ncdl.h; a call to any other HDF5 function would show up as
- * an undefined symbol when linking.
+ * ST_H5_FUNCS of ncdl.h. A call to any other HDF5 function would still link
+ * (pkg-config puts -lhdf5 on the link line for the headers' sake) and bring
+ * libhdf5 back among the libraries loaded at start-up; TestNoNetCDFLink
+ * fails when that happens.
  */
 #ifndef STOCKTAKE_GRID_NCDL_REDIRECT_H
 #define STOCKTAKE_GRID_NCDL_REDIRECT_H

@@ -264,7 +264,7 @@ func extremesOf(field, v string) ([]stations.Extreme, error) {
 	var out []stations.Extreme
 	for _, item := range listItems(v) {
 		if item == "" && v != "" || item == "all" {
-			return nil, invalid("{%s} %q: want a name, a comma-separated list of names without blanks, or all alone", field, v)
+			return nil, invalid("{%s} %q: want a name, a comma-separated list of names with no blank item, or all alone", field, v)
 		}
 		e, err := extremeOf(field, item)
 		if err != nil {
@@ -288,7 +288,7 @@ func scopesOf(field, v string, def stations.Scope) ([]stations.Scope, error) {
 	var out []stations.Scope
 	for _, item := range listItems(v) {
 		if item == "" && v != "" || item == "all" {
-			return nil, invalid("{%s} %q: want a scope, a comma-separated list of scopes without blanks, or all alone", field, v)
+			return nil, invalid("{%s} %q: want a scope, a comma-separated list of scopes with no blank item, or all alone", field, v)
 		}
 		sc, err := scopeOf(field, item, def)
 		if err != nil {
@@ -302,9 +302,16 @@ func scopesOf(field, v string, def stations.Scope) ([]stations.Scope, error) {
 	return out, nil
 }
 
-// listItems splits a comma-separated parameter; an empty value is one empty
-// item (the default).
-func listItems(v string) []string { return strings.Split(v, ",") }
+// listItems splits a comma-separated parameter; spaces around an item are
+// dropped ("record-high, record-low" is the list of two), and an empty value
+// is one empty item (the default).
+func listItems(v string) []string {
+	items := strings.Split(v, ",")
+	for i, x := range items {
+		items[i] = strings.TrimSpace(x)
+	}
+	return items
+}
 
 func minYears(v string) (int, error) {
 	if v == "" {
@@ -573,17 +580,17 @@ func RecordsSet(ctx context.Context, st StationStore, arc *stations.Archive, req
 		return RecordsSetResult{}, err
 	}
 	var qs []stations.Question
-	var extremeNames, scopeNames []string
+	var askedExtremes, askedScopes []string
 	for _, e := range exts {
-		extremeNames = append(extremeNames, ExtremeName(e))
+		askedExtremes = append(askedExtremes, ExtremeName(e))
 		for _, sc := range scopes {
 			qs = append(qs, stations.Question{Extreme: e, Scope: sc})
 		}
 	}
 	for _, sc := range scopes {
-		scopeNames = append(scopeNames, string(sc))
+		askedScopes = append(askedScopes, string(sc))
 	}
-	res := RecordsSetResult{Since: from.String(), Until: to.String(), Extreme: strings.Join(extremeNames, ","), Scope: strings.Join(scopeNames, ","),
+	res := RecordsSetResult{Since: from.String(), Until: to.String(), Extreme: strings.Join(askedExtremes, ","), Scope: strings.Join(askedScopes, ","),
 		MinYears: my, Country: echo, Records: []SetRecordJSON{}}
 	if arc == nil {
 		return res, ErrNoArchive

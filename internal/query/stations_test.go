@@ -21,6 +21,7 @@ func TestRecordsSetLists(t *testing.T) {
 		{"", []stations.Extreme{stations.RecordHigh}},
 		{"record-low", []stations.Extreme{stations.RecordLow}},
 		{"record-low,record-high", []stations.Extreme{stations.RecordLow, stations.RecordHigh}},
+		{"record-low, record-high ", []stations.Extreme{stations.RecordLow, stations.RecordHigh}},
 		{"all", []stations.Extreme{stations.RecordHigh, stations.RecordLow, stations.HighestLow, stations.LowestHigh, stations.WettestDay}},
 	} {
 		got, err := extremesOf("extreme", c.v)
@@ -45,11 +46,12 @@ func TestRecordsSetLists(t *testing.T) {
 	for _, c := range []struct{ field, v, fragment string }{
 		{"extreme", "record-hot", `"record-hot": want one of record-high`},
 		{"extreme", "record-high,record-high", "names record-high twice"},
-		{"extreme", "record-high,,record-low", "without blanks"},
+		{"extreme", "record-high,,record-low", "with no blank item"},
 		{"extreme", "all,record-low", "or all alone"},
 		{"scope", "week", `"week": want all-time, month or day`},
 		{"scope", "day,month,day", "names day twice"},
-		{"scope", ",day", "without blanks"},
+		{"scope", ",day", "with no blank item"},
+		{"scope", "day, ,month", "with no blank item"},
 		{"scope", "month,all", "or all alone"},
 	} {
 		var err error

@@ -549,12 +549,12 @@ func (a *Archive) recordsSetScan(ctx context.Context, from, to obs.Date, e Extre
 	w AS (SELECT * FROM h WHERE date >= ?::DATE),
 	yrs AS (SELECT station, count(DISTINCT year(date)) AS years FROM h WHERE date < ?::DATE GROUP BY station HAVING count(DISTINCT year(date)) >= ?),
 	prev AS (
-		SELECT station, km, kd, max(sv) AS prev, arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) AS prev_date
+		SELECT station, km, kd, max(sv) AS prev, arg_max(date, sv::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS prev_date
 		FROM h WHERE date < ?::DATE AND (station, km, kd) IN (SELECT station, km, kd FROM w)
 		GROUP BY station, km, kd),
 	c AS (SELECT *,
 		max(sv) OVER win AS wprev,
-		arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) OVER win AS wprev_date
+		arg_max(date, sv::BIGINT * 1000000 - (date - DATE '1600-01-01')) OVER win AS wprev_date
 		FROM w WINDOW win AS (PARTITION BY station, km, kd ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
 	SELECT c.station, c.date, c.sv, c.km, c.kd, yrs.years,
 		CASE WHEN c.wprev > p.prev THEN c.wprev ELSE p.prev END AS eff,

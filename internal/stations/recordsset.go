@@ -262,12 +262,12 @@ func jointSQL(from, to obs.Date, qs []Question, q Query, f joint) string {
 	hp AS (%s
 		UNION ALL SELECT qi, station, km, kd, sv, date FROM dl WHERE date < %[2]s),
 	prev AS (
-		SELECT qi, station, km, kd, max(sv) AS prev, arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) AS prev_date
+		SELECT qi, station, km, kd, max(sv) AS prev, arg_max(date, sv::BIGINT * 1000000 - (date - DATE '1600-01-01')) AS prev_date
 		FROM hp WHERE (qi, station, km, kd) IN (SELECT qi, station, km, kd FROM w)
 		GROUP BY qi, station, km, kd),
 	c AS (SELECT *,
 		max(sv) OVER win AS wprev,
-		arg_max(date, sv * 1000000 - (date - DATE '1600-01-01')) OVER win AS wprev_date
+		arg_max(date, sv::BIGINT * 1000000 - (date - DATE '1600-01-01')) OVER win AS wprev_date
 		FROM w WINDOW win AS (PARTITION BY qi, station, km, kd ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
 	SELECT c.qi, c.station, c.date, c.sv, c.km, c.kd, yrs.years,
 		CASE WHEN c.wprev > p.prev THEN c.wprev ELSE p.prev END AS eff,
