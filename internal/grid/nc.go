@@ -22,6 +22,7 @@ package grid
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -109,6 +110,24 @@ func loadNetCDFLib(name string) error {
 		return fmt.Errorf("loading %s: %s", name, C.GoString(&msg[0]))
 	}
 	return nil
+}
+
+// checkHDF5Version is the check st_load_netcdf applies to the HDF5 under
+// the netCDF-C it loads: nil when maj.min.rel is the version of the HDF5
+// headers stocktake was compiled with (HDF5 itself aborts the process on
+// any other), otherwise an error naming both versions.
+func checkHDF5Version(maj, min, rel uint) error {
+	var msg [512]C.char
+	if C.st_check_hdf5_version(C.unsigned(maj), C.unsigned(min), C.unsigned(rel), &msg[0], C.size_t(len(msg))) != 0 {
+		return errors.New(C.GoString(&msg[0]))
+	}
+	return nil
+}
+
+// headersHDF5Version is the HDF5 version of the headers stocktake was
+// compiled with.
+func headersHDF5Version() (maj, min, rel uint) {
+	return uint(C.H5_VERS_MAJOR), uint(C.H5_VERS_MINOR), uint(C.H5_VERS_RELEASE)
 }
 
 // unlockC releases what lockC took.

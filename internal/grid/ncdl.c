@@ -20,6 +20,14 @@ struct table {
 #undef ST_FIELD
 };
 
+int st_check_hdf5_version(unsigned maj, unsigned min, unsigned rel, char *err, size_t errlen) {
+    if (maj == H5_VERS_MAJOR && min == H5_VERS_MINOR && rel == H5_VERS_RELEASE)
+        return 0;
+    snprintf(err, errlen, "it uses HDF5 %u.%u.%u, but stocktake was built against HDF5 %d.%d.%d (rebuild stocktake against this library, or install the netCDF-C built on HDF5 %d.%d.%d)",
+             maj, min, rel, H5_VERS_MAJOR, H5_VERS_MINOR, H5_VERS_RELEASE, H5_VERS_MAJOR, H5_VERS_MINOR, H5_VERS_RELEASE);
+    return -1;
+}
+
 int st_load_netcdf(const char *name, char *err, size_t errlen) {
     /* RTLD_GLOBAL, as when linked, so that HDF5 filter plugins the library
        may load find its symbols. */
@@ -43,6 +51,24 @@ int st_load_netcdf(const char *name, char *err, size_t errlen) {
     ST_NC_FUNCS(ST_RESOLVE)
     ST_H5_FUNCS(ST_RESOLVE)
 #undef ST_RESOLVE
+    /* HDF5 aborts the process on the first call when the library's version
+       differs from the headers' (H5check_version, which H5F_ACC_RDONLY
+       expands to); a netCDF-C found by another name may sit on another
+       HDF5, so that case is an error here instead. */
+    herr_t (*libversion)(unsigned *, unsigned *, unsigned *) =
+        (herr_t (*)(unsigned *, unsigned *, unsigned *))dlsym(h, "H5get_libversion");
+    if (!libversion) {
+        snprintf(err, errlen, "function H5get_libversion not found in it");
+        dlclose(h);
+        return -1;
+    }
+    unsigned maj = 0, min = 0, rel = 0;
+    if (libversion(&maj, &min, &rel) < 0 || st_check_hdf5_version(maj, min, rel, err, errlen) != 0) {
+        if (maj == 0 && min == 0 && rel == 0)
+            snprintf(err, errlen, "H5get_libversion failed");
+        dlclose(h);
+        return -1;
+    }
 #define ST_COMMIT(f) st_p_##f = t.f;
     ST_NC_FUNCS(ST_COMMIT)
     ST_H5_FUNCS(ST_COMMIT)

@@ -51,6 +51,11 @@ ST_H5_FUNCS(ST_DECLARE_PTR)
  */
 int st_load_netcdf(const char *name, char *err, size_t errlen);
 
+/* st_check_hdf5_version returns 0 when maj.min.rel is the HDF5 version of
+   the headers stocktake was compiled with, and otherwise -1 with a message
+   in err that names both versions. */
+int st_check_hdf5_version(unsigned maj, unsigned min, unsigned rel, char *err, size_t errlen);
+
 /* Wrappers through which Go calls the netCDF-C functions (cgo cannot call a
    C function pointer): stnc_NAME(args) is st_p_NAME(args). */
 const char *stnc_strerror(int status);

@@ -4,6 +4,7 @@ package grid
 
 import (
 	"debug/elf"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -68,4 +69,30 @@ func TestLoadNetCDFErrors(t *testing.T) {
 	if err != nil || len(res) != 1 {
 		t.Fatalf("netCDF-C read after failed loads: %v %v", res, err)
 	}
+}
+
+// TestHDF5VersionCheck checks the guard against a netCDF-C built on another
+// HDF5 (HDF5 would abort the process on its first call): the headers' own
+// version passes, and any other release, minor or major version is an
+// error that names both.
+func TestHDF5VersionCheck(t *testing.T) {
+	maj, min, rel := headersHDF5Version()
+	if maj != 1 || min < 8 {
+		t.Fatalf("headers' HDF5 version %d.%d.%d: want 1.8 or later", maj, min, rel)
+	}
+	if err := checkHDF5Version(maj, min, rel); err != nil {
+		t.Errorf("the headers' own version %d.%d.%d refused: %v", maj, min, rel, err)
+	}
+	f := func(gotMaj, gotMin, gotRel uint) {
+		t.Helper()
+		err := checkHDF5Version(gotMaj, gotMin, gotRel)
+		want := fmt.Sprintf("it uses HDF5 %d.%d.%d, but stocktake was built against HDF5 %d.%d.%d", gotMaj, gotMin, gotRel, maj, min, rel)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("HDF5 %d.%d.%d: got %v, want an error starting %q", gotMaj, gotMin, gotRel, err, want)
+		}
+	}
+	f(maj, min, rel+1)
+	f(maj, min+1, rel)
+	f(maj+1, min, rel)
+	f(maj, min-1, rel)
 }
