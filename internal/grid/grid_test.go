@@ -117,7 +117,7 @@ func TestRealOISSTClimateReanalyzer(t *testing.T) {
 // in: the real file's (one deflated, shuffled chunk per day), contiguous,
 // small chunks with partial edge chunks, shuffle without deflate,
 // big-endian, chunks spanning both days, and NetCDF-3 classic.
-var oisstLayouts = []struct{ name, kind, special string }{
+var oisstLayouts = []oisstLayout{
 	{"oisst-chunks", "nc4", `sst:_ChunkSizes = 1, 1, 30, 60 ; sst:_DeflateLevel = 4 ; sst:_Shuffle = "true" ;`},
 	{"contiguous", "nc4", `sst:_Storage = "contiguous" ;`}, // with time fixed at 2, as contiguous storage needs
 	{"small-chunks", "nc4", `sst:_ChunkSizes = 1, 1, 7, 11 ; sst:_DeflateLevel = 1 ;`},
@@ -125,6 +125,20 @@ var oisstLayouts = []struct{ name, kind, special string }{
 	{"big-endian", "nc4", `sst:_ChunkSizes = 1, 1, 30, 60 ; sst:_DeflateLevel = 9 ; sst:_Shuffle = "true" ; sst:_Endianness = "big" ;`},
 	{"two-day-chunks", "nc4", `sst:_ChunkSizes = 2, 1, 13, 17 ; sst:_DeflateLevel = 6 ; sst:_Shuffle = "true" ;`},
 	{"classic", "classic", ``},
+}
+
+// oisstLayout is one storage layout of the oisst_like fixture: its name,
+// ncgen's output kind and the CDL special attributes of sst.
+type oisstLayout struct{ name, kind, special string }
+
+// file writes the fixture in layout l and returns its path; contiguous
+// storage needs a fixed time dimension, so that layout has two fixed days.
+func (l oisstLayout) file(t *testing.T) string {
+	t.Helper()
+	if l.name == "contiguous" {
+		return ncgenText(t, "oisst_like", l.kind, l.special, "time = UNLIMITED", "time = 2")
+	}
+	return ncgen(t, "oisst_like", l.kind, l.special)
 }
 
 func TestFixturesMatchCDO(t *testing.T) {
@@ -158,12 +172,7 @@ func TestLayoutsAgree(t *testing.T) {
 	regions := []Region{World, NatLan, Nino34, mustRegion(t, "-60,60,170,-170")}
 	var want []Result
 	for _, l := range oisstLayouts {
-		var f string
-		if l.name == "contiguous" {
-			f = ncgenText(t, "oisst_like", l.kind, l.special, "time = UNLIMITED", "time = 2")
-		} else {
-			f = ncgen(t, "oisst_like", l.kind, l.special)
-		}
+		f := l.file(t)
 		for _, path := range []string{"go", "direct", "netcdf"} {
 			cMu.Lock()
 			disableDirect = path == "netcdf"

@@ -28,12 +28,7 @@ type readerCase struct {
 func readerCases(t *testing.T) []readerCase {
 	cs := []readerCase{{"real-oisst", realOISST(t), "sst", true}}
 	for _, l := range oisstLayouts {
-		var f string
-		if l.name == "contiguous" {
-			f = ncgenText(t, "oisst_like", l.kind, l.special, "time = UNLIMITED", "time = 2")
-		} else {
-			f = ncgen(t, "oisst_like", l.kind, l.special)
-		}
+		f := l.file(t)
 		cs = append(cs, readerCase{"oisst_like/" + l.name, f, "sst", l.kind == "nc4"})
 	}
 	cs = append(cs,

@@ -254,50 +254,49 @@ func scopeOf(field, v string, def stations.Scope) (stations.Scope, error) {
 // name (record-high when empty), a comma-separated list of names, or "all"
 // (the five, in the order of extremeNames).
 func extremesOf(field, v string) ([]stations.Extreme, error) {
-	if v == "all" {
-		out := make([]stations.Extreme, len(extremeNames))
-		for i, x := range extremeNames {
-			out[i] = x.e
-		}
-		return out, nil
+	all := make([]stations.Extreme, len(extremeNames))
+	for i, x := range extremeNames {
+		all[i] = x.e
 	}
-	var out []stations.Extreme
-	for _, item := range listItems(v) {
-		if item == "" && v != "" || item == "all" {
-			return nil, invalid("{%s} %q: want a name, a comma-separated list of names with no blank item, or all alone", field, v)
-		}
-		e, err := extremeOf(field, item)
-		if err != nil {
-			return nil, err
-		}
-		if slices.Contains(out, e) {
-			return nil, invalid("{%s} %q names %s twice", field, v, item)
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return listOf(field, v, "name", all, func(item string) (stations.Extreme, error) { return extremeOf(field, item) })
 }
 
 // scopesOf reads the scope parameter of records-set: one scope (def when
 // empty), a comma-separated list of scopes, or "all" (all-time, month and
 // day).
 func scopesOf(field, v string, def stations.Scope) ([]stations.Scope, error) {
-	if v == "all" {
-		return []stations.Scope{stations.AllTime, stations.Month, stations.Day}, nil
-	}
-	var out []stations.Scope
-	for _, item := range listItems(v) {
-		if item == "" && v != "" || item == "all" {
-			return nil, invalid("{%s} %q: want a scope, a comma-separated list of scopes with no blank item, or all alone", field, v)
-		}
+	all := []stations.Scope{stations.AllTime, stations.Month, stations.Day}
+	return listOf(field, v, "scope", all, func(item string) (stations.Scope, error) {
 		sc, err := scopeOf(field, item, def)
 		if err != nil {
-			return nil, invalid("{%s} %q: want all-time, month or day, a comma-separated list of them, or all", field, item)
+			return sc, invalid("{%s} %q: want all-time, month or day, a comma-separated list of them, or all", field, item)
 		}
-		if slices.Contains(out, sc) {
-			return nil, invalid("{%s} %q names %s twice", field, v, sc)
+		return sc, nil
+	})
+}
+
+// listOf reads a list parameter of records-set: "all" alone is all, in its
+// order; otherwise each comma-separated item is read by one (an empty value
+// is one empty item, which one reads as the default). A blank item in a
+// list, "all" inside a list and an item given twice are Invalid errors
+// naming the value; noun names one item in the message.
+func listOf[T comparable](field, v, noun string, all []T, one func(item string) (T, error)) ([]T, error) {
+	if v == "all" {
+		return all, nil
+	}
+	var out []T
+	for _, item := range listItems(v) {
+		if item == "" && v != "" || item == "all" {
+			return nil, invalid("{%s} %q: want a %s, a comma-separated list of %ss with no blank item, or all alone", field, v, noun, noun)
 		}
-		out = append(out, sc)
+		x, err := one(item)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(out, x) {
+			return nil, invalid("{%s} %q names %s twice", field, v, item)
+		}
+		out = append(out, x)
 	}
 	return out, nil
 }
